@@ -1,0 +1,54 @@
+# Jiwar: `make run` serves the demo on http://127.0.0.1:5000, `make test` runs every check.
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON ?= python3
+export FLASK_APP := wsgi.py
+TRANSLATIONS := app/translations
+
+.PHONY: install run test translations translations-compile bench browser clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+translations-compile: install
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) 2>&1 | grep -v "^compiling" || true
+
+# Extract every string, merge it into the catalogs, compile them.
+translations: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(MAKE) translations-compile
+
+run: install translations-compile
+	$(BIN)/flask db upgrade
+	$(BIN)/flask jiwar seed-demo
+	@echo "Jiwar is on http://127.0.0.1:5000 (Ctrl-C to stop)"
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+
+# Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Chromium and fonts from Debian (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-dejavu-core fonts-noto-core >/dev/null) || \
+	  { echo "Could not install chromium: run 'apt-get install chromium fonts-dejavu-core fonts-noto-core' as root"; exit 1; }; }
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
+test: install translations-compile browser
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  JIWAR_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest; \
+	fi
+
+bench: install translations-compile
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance

@@ -1,0 +1,77 @@
+"""Jiwar: events, participation tracking and community proposals for migrant-inclusion programmes."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, ProductionConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class=None) -> Flask:
+    if config_class is None:
+        config_class = CONFIGS[os.environ.get("JIWAR_CONFIG", "development")]
+    if issubclass(config_class, ProductionConfig):
+        config_class.check()
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app.core.database import configure_database
+
+    configure_database(app)
+
+    from app.core.errors import register_error_handlers
+    from app.core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from app.cli import jiwar_cli
+
+    app.cli.add_command(jiwar_cli)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.accounts.session import load_user
+    from app.core.i18n import select_locale
+    from app.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "app" / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = None  # the sign-in page says why on its own
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.events.views import bp as events_bp
+    from app.main.views import bp as main_bp
+    from app.proposals.views import bp as proposals_bp
+    from app.reports.views import bp as reports_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(proposals_bp)
+    app.register_blueprint(reports_bp)

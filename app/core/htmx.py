@@ -1,0 +1,16 @@
+"""htmx helpers: the page and its fragment share one URL."""
+
+from flask import make_response, render_template, request
+
+
+def is_htmx_fragment_request() -> bool:
+    """True for an htmx request that wants a fragment, not a boosted page navigation."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """Render the full page, or only the fragment template for an htmx request; both vary on it."""
+    template = fragment if is_htmx_fragment_request() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,18 @@
+"""Demo data for `make run`: each domain seeds its own part; every step is idempotent."""
+
+from app.extensions import db
+
+
+def seed_demo() -> list[str]:
+    from app.accounts.demo import seed_accounts
+    from app.events.demo import seed_events
+    from app.proposals.demo import seed_proposals
+    from app.reports.demo import seed_programmes
+
+    lines: list[str] = []
+    accounts = seed_accounts(lines)
+    programmes = seed_programmes(accounts, lines)
+    seed_events(accounts, programmes, lines)
+    seed_proposals(accounts, programmes, lines)
+    db.session.commit()
+    return lines

@@ -1,0 +1,213 @@
+"""Events, their dated sessions, registrations with a waiting list, and attendance at the door."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Municipality, Participant
+from app.core.enums import LabelledEnum
+from app.core.time import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class EventType(LabelledEnum):
+    OPEN_DAY = "open_day"
+    AWARENESS = "awareness"
+    SEMINAR = "seminar"
+    TRAINING = "training"
+    WORKSHOP = "workshop"
+    INFO_DESK = "info_desk"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.OPEN_DAY: _l("Open day"),
+            cls.AWARENESS: _l("Awareness event"),
+            cls.SEMINAR: _l("Seminar"),
+            cls.TRAINING: _l("Training"),
+            cls.WORKSHOP: _l("Workshop"),
+            cls.INFO_DESK: _l("Information desk"),
+        }
+
+
+class Audience(LabelledEnum):
+    EVERYONE = "everyone"
+    WOMEN = "women"
+    YOUTH = "youth"
+    CHILDREN = "children"
+    PROFESSIONALS = "professionals"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.EVERYONE: _l("Everyone"),
+            cls.WOMEN: _l("Women"),
+            cls.YOUTH: _l("Youth (15-24)"),
+            cls.CHILDREN: _l("Children with a guardian"),
+            cls.PROFESSIONALS: _l("Municipal and association staff"),
+        }
+
+
+class EventStatus(LabelledEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.DRAFT: _l("Draft"), cls.PUBLISHED: _l("Published"), cls.CANCELLED: _l("Cancelled")}
+
+
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CONFIRMED: _l("Confirmed"),
+            cls.WAITING: _l("On the waiting list"),
+            cls.CANCELLED: _l("Cancelled"),
+        }
+
+
+class AgeBand(LabelledEnum):
+    """Bands used for anonymous walk-ins and in reports (age at the date of the event)."""
+
+    CHILD = "0-14"
+    YOUTH = "15-24"
+    ADULT = "25-59"
+    SENIOR = "60+"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CHILD: _l("Under 15"),
+            cls.YOUTH: _l("15 to 24"),
+            cls.ADULT: _l("25 to 59"),
+            cls.SENIOR: _l("60 and over"),
+        }
+
+
+class Event(db.Model):
+    __table_args__ = (
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("confirmed_count >= 0", name="confirmed_not_negative"),
+        sa.Index("ix_event_listing", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    event_type: Mapped[str] = mapped_column(sa.String(16), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default=EventStatus.DRAFT)
+    title_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    title_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    description_fr: Mapped[str | None] = mapped_column(sa.Text)
+    description_ar: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
+    venue: Mapped[str] = mapped_column(sa.String(200))
+    capacity: Mapped[int | None]
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    languages: Mapped[str] = mapped_column(sa.String(20), default="fr")  # "fr,ar"
+    audience: Mapped[str] = mapped_column(sa.String(16), default=Audience.EVERYONE)
+    # First session start and last session end, kept by the services for listing and filtering.
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Maintained under the event's row lock by the registration services.
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    waiting_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic lock: a second organiser saving a stale form is refused.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    sessions: Mapped[list[EventSession]] = relationship(
+        back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
+    )
+
+    def title(self, locale: str) -> str:
+        return getattr(self, f"title_{locale}", None) or self.title_fr or self.title_ar or self.title_en or ""
+
+    def description(self, locale: str) -> str:
+        return (
+            getattr(self, f"description_{locale}", None)
+            or self.description_fr or self.description_ar or self.description_en or ""
+        )
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed_count, 0)
+
+
+class EventSession(db.Model):
+    """One dated sitting of an event: a training of eight days has eight."""
+
+    __table_args__ = (sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+
+
+class Registration(db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "participant_id"),
+        sa.Index("ix_registration_queue", "event_id", "status", "queued_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    ticket_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    # Waiting-list order: the time the person (re)joined, ties broken by id.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    participant: Mapped[Participant] = relationship()
+
+
+class Attendance(db.Model):
+    """Presence at one session. Anonymous walk-ins have no participant and carry their own
+    gender, age band and origin, so they count as attendances but never as distinct people."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "participant_id"),
+        sa.Index("ix_attendance_event_participant", "event_id", "participant_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    is_walk_in: Mapped[bool] = mapped_column(default=False)
+    anonymous_gender: Mapped[str | None] = mapped_column(sa.String(12))
+    anonymous_age_band: Mapped[str | None] = mapped_column(sa.String(8))
+    anonymous_origin: Mapped[str | None] = mapped_column(sa.String(12))
+    checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    session: Mapped[EventSession] = relationship()
+    participant: Mapped[Participant | None] = relationship()

@@ -1,0 +1,22 @@
+"""Imports every model so that Alembic and the test schema see the whole metadata."""
+
+from app.accounts.models import (  # noqa: F401
+    Municipality,
+    Participant,
+    ParticipantCard,
+    PasswordResetToken,
+    RoleAssignment,
+    User,
+)
+from app.core.models import AuditEntry, OutboxMessage  # noqa: F401
+from app.events.models import Attendance, Event, EventSession, Registration  # noqa: F401
+from app.proposals.models import (  # noqa: F401
+    AbuseReport,
+    Comment,
+    Proposal,
+    ProposalCall,
+    ProposalCategory,
+    ProposalStatusChange,
+    Support,
+)
+from app.reports.models import Programme, Target, programme_municipality  # noqa: F401

@@ -1,0 +1,171 @@
+"""Calls for proposals, proposals, supports, comments, abuse reports and the municipality's answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Municipality, User
+from app.core.enums import LabelledEnum
+from app.core.time import UTCDateTime, utcnow
+from app.extensions import db
+
+
+class ProposalStatus(LabelledEnum):
+    SUBMITTED = "submitted"
+    UNDER_STUDY = "under_study"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.SUBMITTED: _l("Awaiting an answer"),
+            cls.UNDER_STUDY: _l("Under study"),
+            cls.ACCEPTED: _l("Accepted"),
+            cls.REJECTED: _l("Rejected"),
+            cls.IN_PROGRESS: _l("In progress"),
+            cls.DONE: _l("Done"),
+            cls.WITHDRAWN: _l("Withdrawn"),
+        }
+
+
+class Channel(LabelledEnum):
+    ONLINE = "online"
+    ASSISTED = "assisted"
+    PAPER = "paper"
+    GROUP = "group"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.ONLINE: _l("Online"),
+            cls.ASSISTED: _l("Assisted at the desk"),
+            cls.PAPER: _l("Paper form"),
+            cls.GROUP: _l("Group at an event"),
+        }
+
+
+class ProposalCall(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    submission_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submission_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    support_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    support_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    review_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    results_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    support_cap: Mapped[int | None]  # how many proposals one person may support
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    categories: Mapped[list[ProposalCategory]] = relationship(
+        back_populates="call", order_by="ProposalCategory.position", cascade="all, delete-orphan"
+    )
+
+
+class ProposalCategory(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_call.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+    call: Mapped[ProposalCall] = relationship(back_populates="categories")
+
+
+class Proposal(db.Model):
+    __table_args__ = (
+        sa.Index("ix_proposal_by_supports", "call_id", "is_hidden", "support_count"),
+        sa.Index("ix_proposal_by_date", "call_id", "is_hidden", "created_at"),
+        sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_call.id"))
+    category_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal_category.id"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"))
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(sa.String(10), default=Channel.ONLINE)
+    title: Mapped[str] = mapped_column(sa.String(150))
+    description: Mapped[str] = mapped_column(sa.Text)
+    place: Mapped[str] = mapped_column(sa.String(150), default="")
+    estimated_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
+    photo_name: Mapped[str | None] = mapped_column(sa.String(80))  # file in JIWAR_UPLOAD_DIR
+    status: Mapped[str] = mapped_column(sa.String(12), default=ProposalStatus.SUBMITTED, index=True)
+    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    support_count: Mapped[int] = mapped_column(default=0)  # kept equal to the supports' rows
+    comment_count: Mapped[int] = mapped_column(default=0)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    call: Mapped[ProposalCall] = relationship(lazy="joined")
+    category: Mapped[ProposalCategory | None] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    history: Mapped[list[ProposalStatusChange]] = relationship(
+        back_populates="proposal", order_by="ProposalStatusChange.changed_at"
+    )
+
+
+class ProposalStatusChange(db.Model):
+    """Public history of a proposal: the role that answered is shown, never the reviewer's name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12))
+    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_role: Mapped[str] = mapped_column(sa.String(12))  # author / reviewer / administrator
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    proposal: Mapped[Proposal] = relationship(back_populates="history")
+
+
+class Support(db.Model):
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    call_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_call.id"))  # for the per-call cap
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Comment(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    is_hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class AbuseReport(db.Model):
+    """A report of an abusive proposal or comment, resolved by a reviewer or an administrator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(sa.String(12))  # hidden / restored / dismissed
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

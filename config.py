@@ -1,0 +1,72 @@
+"""Settings read from the environment. Pick one with JIWAR_CONFIG (development, testing, production)."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused in production, see ProductionConfig
+
+
+def database_url(url: str) -> str:
+    """Accept plain postgresql:// URLs and drive them with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jiwar.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("fr", "ar", "en")
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Jiwar's own settings
+    JIWAR_DISCLOSURE_THRESHOLD = int(os.environ.get("JIWAR_DISCLOSURE_THRESHOLD", "5"))
+    JIWAR_CANONICAL_URL = os.environ.get("JIWAR_CANONICAL_URL", "http://127.0.0.1:5000")
+    JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
+    JIWAR_PAGE_SIZE = 20
+    JIWAR_CHECK_MIGRATIONS = True
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("JIWAR_TEST_DB", "sqlite:///" + str(BASE_DIR / "instance" / "test.sqlite3"))
+    )
+    WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
+    JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads")
+    JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def check(cls) -> None:
+        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 16:
+            raise RuntimeError("Set SECRET_KEY (16+ random characters) before running in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestConfig,
+    "production": ProductionConfig,
+}

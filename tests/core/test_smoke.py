@@ -1,0 +1,9 @@
+def test_home_page_is_french_by_default(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b'<html lang="fr" dir="ltr">' in response.data
+
+
+def test_home_page_follows_browser_language_arabic(client):
+    response = client.get("/", headers={"Accept-Language": "ar"})
+    assert b'<html lang="ar" dir="rtl">' in response.data

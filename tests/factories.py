@@ -1,0 +1,78 @@
+"""Factories for the objects tests need: plain functions with sensible defaults, committed."""
+
+import itertools
+
+from app.accounts.models import Municipality, Participant, Role, RoleAssignment, User
+from app.accounts.passwords import hash_password
+from app.extensions import db
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery"  # noqa: S105
+_PASSWORD_HASH = None
+
+
+def _password_hash() -> str:
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = hash_password(PASSWORD)
+    return _PASSWORD_HASH
+
+
+def make_municipality(slug: str = "oujda", **fields) -> Municipality:
+    defaults = {
+        "oujda": ("Oujda", "وجدة", "MA", "Africa/Casablanca"),
+        "raoued": ("Raoued", "رواد", "TN", "Africa/Tunis"),
+        "la-marsa": ("La Marsa", "المرسى", "TN", "Africa/Tunis"),
+    }
+    name, name_ar, country, zone = defaults.get(slug, (slug.title(), slug, "MA", "Africa/Casablanca"))
+    municipality = Municipality(
+        slug=slug,
+        name_fr=fields.pop("name_fr", name),
+        name_ar=fields.pop("name_ar", name_ar),
+        name_en=fields.pop("name_en", name),
+        country_code=fields.pop("country_code", country),
+        timezone=fields.pop("timezone", zone),
+        **fields,
+    )
+    db.session.add(municipality)
+    db.session.commit()
+    return municipality
+
+
+def make_user(
+    display_name: str | None = None,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    is_admin: bool = False,
+    roles: list[tuple[str, Municipality]] = (),
+    **participant_fields,
+) -> User:
+    n = next(_counter)
+    name = display_name or f"Person {n}"
+    if email is None and phone is None:
+        email = f"person{n}@example.org"
+    user = User(
+        email=email,
+        phone=phone,
+        display_name=name,
+        password_hash=_password_hash(),
+        is_admin=is_admin,
+        participant=Participant(display_name=name, **participant_fields),
+    )
+    user.roles = [RoleAssignment(role=role, municipality=m) for role, m in roles]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_organiser(municipality: Municipality, **kwargs) -> User:
+    return make_user(roles=[(Role.ORGANISER, municipality)], **kwargs)
+
+
+def make_reviewer(municipality: Municipality, **kwargs) -> User:
+    return make_user(roles=[(Role.REVIEWER, municipality)], **kwargs)
+
+
+def make_admin(**kwargs) -> User:
+    return make_user(is_admin=True, **kwargs)

@@ -36,6 +36,10 @@ class Config:
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
     JIWAR_PAGE_SIZE = 20
+    # How many reverse proxies in front of the app may set X-Forwarded-For (0: none, trust nothing).
+    JIWAR_TRUSTED_PROXIES = int(os.environ.get("JIWAR_TRUSTED_PROXIES", "0"))
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
     JIWAR_CHECK_MIGRATIONS = True
 
 
@@ -52,6 +56,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
     JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads")
     JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
+    RATELIMIT_ENABLED = False  # the tests that prove rate limits switch it back on
 
 
 class ProductionConfig(Config):

@@ -23,6 +23,11 @@ def create_app(config_class=None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    trusted_proxies = app.config["JIWAR_TRUSTED_PROXIES"]
+    if trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     Path(app.instance_path).mkdir(exist_ok=True)
 
     _init_extensions(app)
@@ -47,7 +52,7 @@ def create_app(config_class=None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app.accounts.session import load_user
     from app.core.i18n import select_locale
-    from app.extensions import babel, csrf, db, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -57,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "app" / "translations"),
     )
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.sign_in"

@@ -62,7 +62,9 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A visitor whose browser asks for English, so assertions read the msgids; tests of French
+    and Arabic pages say so with their own Accept-Language header or the language switch."""
+    return app.test_client(environ_base={"HTTP_ACCEPT_LANGUAGE": "en"})
 
 
 @pytest.fixture

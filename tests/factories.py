@@ -76,3 +76,23 @@ def make_reviewer(municipality: Municipality, **kwargs) -> User:
 
 def make_admin(**kwargs) -> User:
     return make_user(is_admin=True, **kwargs)
+
+
+ROLES = ("anonymous", "resident", "organiser_other", "organiser", "reviewer_other", "reviewer", "admin")
+
+
+def make_role_cast():
+    """The seven people every access test walks: objects "of this municipality" belong to Oujda,
+    "other" roles hold the same role in La Marsa. Returns (oujda, la_marsa, {role: user or None})."""
+    oujda = make_municipality("oujda")
+    la_marsa = make_municipality("la-marsa")
+    cast = {
+        "anonymous": None,
+        "resident": make_user("Resident"),
+        "organiser_other": make_organiser(la_marsa, display_name="Organiser La Marsa"),
+        "organiser": make_organiser(oujda, display_name="Organiser Oujda"),
+        "reviewer_other": make_reviewer(la_marsa, display_name="Reviewer La Marsa"),
+        "reviewer": make_reviewer(oujda, display_name="Reviewer Oujda"),
+        "admin": make_admin(display_name="Administrator"),
+    }
+    return oujda, la_marsa, cast

@@ -64,7 +64,9 @@ def _empty_all_tables() -> None:
 def client(app):
     """A visitor whose browser asks for English, so assertions read the msgids; tests of French
     and Arabic pages say so with their own Accept-Language header or the language switch."""
-    return app.test_client(environ_base={"HTTP_ACCEPT_LANGUAGE": "en"})
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client
 
 
 @pytest.fixture

@@ -46,10 +46,10 @@ def app_context(app):
     with app.app_context():
         yield
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
     tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":

@@ -1,4 +1,4 @@
-"""Factories for the objects tests need: plain functions with sensible defaults, committed."""
+"""People, municipalities and roles; the seven-role cast every access test walks."""
 
 import itertools
 

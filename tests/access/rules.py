@@ -1,0 +1,42 @@
+"""The vocabulary of the access tables: each domain lists its routes in tests/<domain>/access_rules.py.
+
+A rule names a method and an endpoint, a URL pattern filled from the domain's world (objects of
+Oujda, built by its `build_world`), and the exact status each of the seven roles gets.
+"""
+
+from dataclasses import dataclass, field
+
+from tests.factories import ROLES
+
+SIGN_IN_REDIRECT = 302  # Flask-Login sends anonymous visitors to the sign-in page
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    endpoint: str
+    url: str  # e.g. "/manage/events/{event.id}/edit", formatted with the world's objects
+    expect: dict[str, int]
+    data: dict = field(default_factory=dict)  # form sent with a POST
+
+    def __post_init__(self):
+        assert set(self.expect) == set(ROLES), f"{self.endpoint}: give a status for every role"
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.endpoint}"
+
+
+def everyone(status: int = 200) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int = 200) -> dict[str, int]:
+    return {**dict.fromkeys(ROLES, status), "anonymous": SIGN_IN_REDIRECT}
+
+
+def only(status: int, *roles: str, denied: int = 403) -> dict[str, int]:
+    """`status` for the named roles, `denied` for the other signed-in roles, sign-in for anonymous."""
+    expect = {role: (status if role in roles else denied) for role in ROLES}
+    expect["anonymous"] = status if "anonymous" in roles else SIGN_IN_REDIRECT
+    return expect

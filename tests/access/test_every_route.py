@@ -1,0 +1,64 @@
+"""Every route with every role, and the exact status each gets (issue: hardening).
+
+A route the app serves without a rule in some tests/<domain>/access_rules.py fails the suite, so a
+new page cannot ship without its access decided and tested. POST rules get a fresh world per role,
+so one role's action never changes what the next one sees.
+"""
+
+import pytest
+
+from app.extensions import db
+from tests.accounts import access_rules as accounts_rules
+from tests.conftest import empty_all_tables, sign_in_as
+from tests.events import access_rules as events_rules
+from tests.factories import ROLES, make_role_cast
+from tests.proposals import access_rules as proposals_rules
+from tests.reports import access_rules as reports_rules
+
+DOMAINS = (accounts_rules, events_rules, proposals_rules, reports_rules)
+RULES = [(domain, route) for domain in DOMAINS for route in domain.RULES]
+
+
+def _build_world():
+    oujda, la_marsa, cast = make_role_cast()
+    world = {"oujda": oujda, "la_marsa": la_marsa, "cast": cast}
+    for domain in DOMAINS:
+        world.update(domain.build_world(oujda, la_marsa, cast))
+    return world
+
+
+def _status(app, route, world, role) -> int:
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    if world["cast"][role] is not None:
+        sign_in_as(client, world["cast"][role])
+    url = route.url.format(**world)
+    data = {
+        key: value.format(**world) if isinstance(value, str) else value for key, value in route.data.items()
+    }
+    return client.open(url, method=route.method, data=data).status_code
+
+
+def test_every_route_has_a_rule(app):
+    served = {
+        (method, rule.endpoint)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    listed = {(route.method, route.endpoint) for _, route in RULES}
+    assert served - listed == set(), "routes without an access rule"
+    assert listed - served == set(), "rules for routes that do not exist"
+
+
+@pytest.mark.parametrize(("domain", "route"), RULES, ids=[route.id for _, route in RULES])
+def test_each_role_gets_the_exact_status(app, domain, route):
+    got = {}
+    world = _build_world()
+    for role in ROLES:
+        if route.method != "GET" and got:
+            db.session.remove()
+            empty_all_tables()
+            world = _build_world()
+        got[role] = _status(app, route, world, role)
+    assert got == route.expect

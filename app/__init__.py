@@ -46,7 +46,25 @@ def create_app(config_class=None) -> Flask:
     from app.cli import jiwar_cli
 
     app.cli.add_command(jiwar_cli)
+    _refuse_stale_schema(app)
     return app
+
+
+def _refuse_stale_schema(app: Flask) -> None:
+    """A server (gunicorn, wsgi.py) stops at start-up on a stale schema; `flask ...` commands, which
+    run inside click and include `flask db upgrade` itself, are let through."""
+    import click
+
+    if not app.config["JIWAR_CHECK_MIGRATIONS"] or click.get_current_context(silent=True) is not None:
+        return
+    from app.core.schema import ensure_schema_is_current
+    from app.extensions import db
+
+    with app.app_context():
+        try:
+            ensure_schema_is_current()
+        finally:
+            db.engine.dispose()  # no connection is carried into forked workers
 
 
 def _init_extensions(app: Flask) -> None:

@@ -38,9 +38,11 @@ def create_app(config_class=None) -> Flask:
     configure_database(app)
 
     from app.core.errors import register_error_handlers
+    from app.core.security import register_security_headers
     from app.core.templating import register_template_helpers
 
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
 
     from app.cli import jiwar_cli

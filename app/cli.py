@@ -1,5 +1,7 @@
 """`flask jiwar ...`: administrators' tasks. Each domain adds its commands in its own cli module."""
 
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
@@ -13,3 +15,24 @@ def seed_demo_command():
 
     for line in seed_demo():
         click.echo(line)
+
+
+@jiwar_cli.command("backup")
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(destination: Path):
+    """Write a consistent copy of the database to DESTINATION while the app keeps serving."""
+    from app.core.backup import backup_database
+
+    backup_database(destination)
+    click.echo(f"Backup written to {destination}")
+
+
+@jiwar_cli.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.confirmation_option(prompt="This replaces everything in the database with the backup. Continue?")
+def restore_command(source: Path):
+    """Replace the database's content with the backup at SOURCE (stop the app first)."""
+    from app.core.backup import restore_database
+
+    restore_database(source)
+    click.echo(f"Database restored from {source}")

@@ -18,9 +18,12 @@ install: $(BIN)/.installed
 translations-compile: install
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS) 2>&1 | grep -v "^compiling" || true
 
-# Extract every string, merge it into the catalogs, compile them.
+# Extract every string, merge it into the catalogs, compile them. Babel skips folders starting with
+# "_" unless told otherwise, and templates/_macros/ holds strings too.
+BABEL_IGNORE := .* __pycache__ instance node_modules
 translations: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output --ignore-dirs="$(BABEL_IGNORE)" -F babel.cfg -k _l \
+	  -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 	$(MAKE) translations-compile
 

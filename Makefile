@@ -50,7 +50,9 @@ test: install translations-compile browser
 	  JIWAR_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest; \
 	fi
 
+# Benchmarks, never part of `make test`: BENCH_SCALE=small for the quick data set.
 bench: install translations-compile
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 
 clean:

@@ -1,0 +1,209 @@
+"""`make bench`: load the data set, serve it with gunicorn as in production, measure every page with wrk.
+
+BENCH_SCALE=small|large (default large), BENCH_SECONDS (default 10 per page), BENCH_DATABASES
+(default sqlite,postgresql; PostgreSQL at BENCH_POSTGRES_URL, default postgres@127.0.0.1:5432).
+Writes bench/RESULTS.md. Never part of `make test`.
+"""
+
+import gzip
+import os
+import platform
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SCALES = {
+    "small": {"people": 5_000, "events": 250, "attendances": 50_000, "proposals": 1_000, "supports": 50_000},
+    "large": {"people": 100_000, "events": 5_000, "attendances": 1_000_000, "proposals": 20_000,
+              "supports": 1_000_000},
+}
+SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
+WORKERS = 2
+CONNECTIONS = 8
+
+
+def database_url(kind: str, scale: str) -> str:
+    if kind == "sqlite":
+        DATA.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{DATA / f'bench-{scale}.sqlite3'}"
+    base = sa.make_url(os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    name = f"jiwar_bench_{scale}"
+    admin = sa.create_engine(base.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "FLASK_APP": "wsgi.py", "JIWAR_CONFIG": "development"}
+    return subprocess.run([str(BIN / "flask"), *args], cwd=ROOT, env=env, check=check,
+                          capture_output=True, text=True)
+
+
+def prepare(url: str, scale: str) -> float:
+    """Migrate and generate once; a database that already holds the data set is reused."""
+    flask(url, "db", "upgrade")
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as connection:
+        people = connection.scalar(sa.text("SELECT COUNT(*) FROM participant"))
+    engine.dispose()
+    if people:
+        return 0.0
+    started = time.perf_counter()
+    sizes = SCALES[scale]
+    flask(url, "jiwar", "generate", *[f"--{name}={value}" for name, value in sizes.items()])
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the production config, `WORKERS` sync workers, as README's production section."""
+
+    def __init__(self, url: str | None, app: str = "wsgi:app"):
+        self.port = free_port()
+        env = {**os.environ, "JIWAR_CONFIG": "production", "SECRET_KEY": SECRET_KEY}
+        if url:
+            env["DATABASE_URL"] = url
+        self.process = subprocess.Popen(  # noqa: S603
+            [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}", app],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(100):
+            try:
+                urlopen(self.base + "/", timeout=1).close()  # noqa: S310 - our own loopback server
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read().decode()[-2000:])
+
+    def worker_rss_mb(self) -> list[float]:
+        out = subprocess.run(["ps", "--ppid", str(self.process.pid), "-o", "rss="],
+                             capture_output=True, text=True, check=False).stdout
+        return [int(line) / 1024 for line in out.split()]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+        "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def page_weights(base: str, path: str, headers: dict[str, str]) -> tuple[int, int]:
+    """(HTML bytes, bytes a first visit transfers gzip-compressed: the page, its CSS and its JS)."""
+    html = urlopen(Request(base + path, headers=headers)).read()  # noqa: S310 - loopback
+    total = len(gzip.compress(html, 6))
+    for asset in re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html):
+        total += len(gzip.compress(urlopen(base + asset.decode()).read(), 6))  # noqa: S310
+    return len(html), total
+
+
+def main() -> None:
+    from bench.pages import PAGES, query_counts, session_cookie
+
+    scale = os.environ.get("BENCH_SCALE", "large")
+    seconds = int(os.environ.get("BENCH_SECONDS", "10"))
+    kinds = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").split(",")
+    lines = [f"# Benchmark results ({scale} data set)", "",
+             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; command: `BENCH_SCALE={scale} make bench`",
+             f"- machine: {platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}, {_memory()}",
+             f"- versions: Python {platform.python_version()}, Flask {version('flask')}, SQLAlchemy "
+             f"{version('sqlalchemy')}, gunicorn {version('gunicorn')}, Jinja {version('jinja2')}",
+             f"- server: gunicorn --workers {WORKERS} (sync), JIWAR_CONFIG=production; load: wrk -t2 "
+             f"-c{CONNECTIONS} -d{seconds}s from a second process", f"- data set: {SCALES[scale]}", ""]
+    ceiling = Server(None, "bench.ceiling:app")
+    try:
+        ceiling_result = wrk(ceiling.base + "/", seconds, {})
+    finally:
+        ceiling.stop()
+    lines += [f"Ceiling (bare Flask route returning a short string): **{ceiling_result['rps']:.0f} "
+              f"requests/s**, p50 {ceiling_result['p50']:.2f} ms, p99 {ceiling_result['p99']:.2f} ms.", ""]
+
+    for kind in kinds:
+        url = database_url(kind, scale)
+        generated = prepare(url, scale)
+        counts = query_counts(url)
+        server = Server(url)
+        cookie = session_cookie(url)
+        rows = []
+        try:
+            for page in PAGES:
+                path = page.path(url)
+                headers = {"Accept-Language": page.language, "Accept-Encoding": "gzip"}
+                if page.signed_in:
+                    headers["Cookie"] = cookie
+                result = wrk(server.base + path, seconds, headers)
+                html, first_visit = page_weights(server.base, path, headers)
+                rows.append((page, path, result, html, first_visit))
+            rss = server.worker_rss_mb()
+        finally:
+            server.stop()
+        lines += [f"## {kind}" + (f" (data generated in {generated:.0f} s)" if generated else ""), "",
+                  "| page | requests/s | share of ceiling | p50 ms | p99 ms | errors | SQL queries | HTML KB "
+                  "| first visit KB (gzip) |", "|---|---|---|---|---|---|---|---|---|"]
+        for page, path, result, html, first_visit in rows:
+            share = result["rps"] / ceiling_result["rps"] * 100
+            lines.append(f"| {page.name} `{path}` | {result['rps']:.0f} | {share:.0f}% | "
+                         f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} | "
+                         f"{counts.get(page.name, '?')} | "
+                         f"{html / 1024:.1f} | {first_visit / 1024:.1f} |")
+        lines += ["", f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)} RSS.", ""]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def _memory() -> str:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            return f"{int(line.split()[1]) / 1024 / 1024:.0f} GiB"
+    return "?"
+
+
+if __name__ == "__main__":
+    main()

@@ -41,6 +41,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     JIWAR_CHECK_MIGRATIONS = True
+    # Compression: brotli when the browser accepts it, gzip otherwise; tiny bodies are not worth it.
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript",
+                          "text/csv", "image/svg+xml", "text/calendar"]
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_ALGORITHM = ["br", "gzip"]
 
 
 class DevelopmentConfig(Config):

@@ -37,12 +37,14 @@ def create_app(config_class=None) -> Flask:
 
     configure_database(app)
 
+    from app.core.assets import register_assets
     from app.core.errors import register_error_handlers
     from app.core.security import register_security_headers
     from app.core.templating import register_template_helpers
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_assets(app)
     register_template_helpers(app)
 
     from app.cli import jiwar_cli
@@ -72,7 +74,7 @@ def _refuse_stale_schema(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app.accounts.session import load_user
     from app.core.i18n import select_locale
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -83,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(ROOT / "app" / "translations"),
     )
     limiter.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.sign_in"

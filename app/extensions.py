@@ -1,6 +1,7 @@
 """Extensions are created here and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,6 +30,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
+compress = Compress()  # brotli or gzip for HTML, CSS and JS (COMPRESS_* settings in config.py)
 # The client address is request.remote_addr, which ProxyFix sets from X-Forwarded-For only for
 # the configured number of trusted proxies (JIWAR_TRUSTED_PROXIES): a forged header changes nothing.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -73,7 +73,7 @@ def _refuse_stale_schema(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app.accounts.session import load_user
-    from app.core.i18n import select_locale
+    from app.core.i18n import install_fast_translations, select_locale
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -84,6 +84,7 @@ def _init_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(ROOT / "app" / "translations"),
     )
+    install_fast_translations(app, babel)
     limiter.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)

@@ -17,6 +17,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -26,6 +27,12 @@ from app.events.models import AgeBand, Audience, EventType
 from app.events.services import EventData, SessionData
 
 LOCALES = ("fr", "ar", "en")
+
+
+def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms wants them; `blank` adds an empty first option."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
 
 
 def _optional_int(value):
@@ -64,7 +71,7 @@ class EventForm(FlaskForm):
     description_fr = TextAreaField(_l("Description in French"), validators=[Optional()])
     description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional()])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
-    event_type = SelectField(_l("Type"), choices=EventType.choices())
+    event_type = SelectField(_l("Type"), choices=select_choices(EventType.choices()))
     municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
     venue = StringField(_l("Venue"), render_kw={"maxlength": 200})
     capacity = IntegerField(
@@ -77,9 +84,9 @@ class EventForm(FlaskForm):
         description=_l("Leave empty to close registration when the first session starts."),
     )
     languages = MultiCheckboxField(
-        _l("Languages spoken"), choices=list(LANGUAGE_NAMES.items()), default=["fr"]
+        _l("Languages spoken"), choices=select_choices(LANGUAGE_NAMES.items()), default=["fr"]
     )
-    audience = SelectField(_l("Audience"), choices=Audience.choices())
+    audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
 
@@ -121,11 +128,11 @@ class CardHolderForm(FlaskForm):
     phone = StringField(
         _l("Phone (optional, may be shared)"), validators=[Optional()], render_kw={"maxlength": 20, "type": "tel"}
     )
-    gender = SelectField(_l("Gender"), choices=[("", "—"), *Gender.choices()], validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
     birth_year = IntegerField(
         _l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)]
     )
-    origin = SelectField(_l("Origin"), choices=[("", "—"), *Origin.choices()], validators=[Optional()])
+    origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
     country_code = StringField(
         _l("Country of origin (two-letter code, e.g. SN)"), validators=[Optional()], render_kw={"maxlength": 2}
     )
@@ -142,6 +149,6 @@ class RegisterCardHolderForm(FlaskForm):
 
 class WalkInForm(FlaskForm):
     display_name = StringField(_l("Name (optional)"), validators=[Optional()], render_kw={"maxlength": 80})
-    gender = SelectField(_l("Gender"), choices=[("", "—"), *Gender.choices()], validators=[Optional()])
-    age_band = SelectField(_l("Age band"), choices=[("", "—"), *AgeBand.choices()], validators=[Optional()])
-    origin = SelectField(_l("Origin"), choices=[("", "—"), *Origin.choices()], validators=[Optional()])
+    gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
+    age_band = SelectField(_l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()])
+    origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])

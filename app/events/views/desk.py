@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.core.pagination import parse_page
 from app.events import queries, services
 from app.events.errors import EventError
-from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm
+from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm, select_choices
 from app.events.tickets import qr_svg
 from app.events.views import bp
 from app.events.views.loaders import get_card_holder_or_404, personal, refused, require_organiser
@@ -55,7 +55,7 @@ def create_card_holder():
 def _holder_page(participant, link_form=None, register_form=None, status=200):
     register_form = register_form or RegisterCardHolderForm()
     events = queries.upcoming_managed_events(current_user)
-    register_form.event_id.choices = [(e.id, e.title(_lang())) for e in events]
+    register_form.event_id.choices = select_choices((e.id, e.title(_lang())) for e in events)
     return personal(make_response(render_template(
         "events/desk/person.html", participant=participant,
         active_card=next((c for c in participant.cards if c.is_active), None),

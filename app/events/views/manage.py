@@ -10,7 +10,7 @@ from app.core.pagination import parse_page
 from app.core.time import to_zone
 from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
-from app.events.forms import EventForm
+from app.events.forms import EventForm, select_choices
 from app.events.views import bp
 from app.events.views.loaders import get_event_or_404, personal, refused, require_organiser
 
@@ -27,10 +27,10 @@ def manage_events():
 
 def _choices(form: EventForm) -> None:
     municipalities = queries.managed_municipalities(current_user)
-    form.municipality_id.choices = [(m.id, m.name(_lang())) for m in municipalities]
-    form.programme_id.choices = [("", _("No programme"))] + [
-        (p.id, p.name) for p in queries.programmes_for([m.id for m in municipalities])
-    ]
+    form.municipality_id.choices = select_choices((m.id, m.name(_lang())) for m in municipalities)
+    form.programme_id.choices = select_choices(
+        ((p.id, p.name) for p in queries.programmes_for([m.id for m in municipalities])), _("No programme")
+    )
 
 
 def _lang() -> str:

@@ -27,7 +27,7 @@ def list_events():
     page = queries.public_events(filters, parse_page(request.args.get("page")))
     return render_page_or_fragment(
         "events/list.html", "events/_results.html",
-        page=page, filters=filters, municipalities=queries.municipalities(), event_types=EventType,
+        results=page, filters=filters, municipalities=queries.municipalities(), event_types=EventType,
     )
 
 

@@ -28,7 +28,7 @@ def new_card_code() -> str:
 
 
 def normalise_code(typed: str | None) -> str | None:
-    """"k7m 4qx", "K7M-4QX" and "k7m4qx" are the same code; anything else is not a code."""
+    """ "k7m 4qx", "K7M-4QX" and "k7m4qx" are the same code; anything else is not a code."""
     raw = _NOT_CODE.sub("", (typed or "").upper())
     if len(raw) not in (TICKET_LENGTH, CARD_LENGTH) or any(c not in ALPHABET for c in raw):
         return None

@@ -75,12 +75,14 @@ class EventForm(FlaskForm):
     municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
     venue = StringField(_l("Venue"), render_kw={"maxlength": 200})
     capacity = IntegerField(
-        _l("Capacity"), validators=[Optional()],
+        _l("Capacity"),
+        validators=[Optional()],
         description=_l("Leave empty when there is no limit on seats."),
     )
     registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
     registration_closes_at = DateTimeLocalField(
-        _l("Registration closes"), validators=[Optional()],
+        _l("Registration closes"),
+        validators=[Optional()],
         description=_l("Leave empty to close registration when the first session starts."),
     )
     languages = MultiCheckboxField(
@@ -97,7 +99,9 @@ class EventForm(FlaskForm):
     def validate_capacity(self, field):
         # The message names the rule; NumberRange's own would say "at least 1" only in English.
         if field.data is not None and field.data <= 0:
-            raise ValidationError(_l("The capacity must be a whole number above zero, or left empty for no limit."))
+            raise ValidationError(
+                _l("The capacity must be a whole number above zero, or left empty for no limit.")
+            )
 
     def to_data(self) -> EventData:
         return EventData(
@@ -108,7 +112,9 @@ class EventForm(FlaskForm):
             descriptions={code: getattr(self, f"description_{code}").data for code in LOCALES},
             sessions=[
                 SessionData(
-                    day=entry.form.day.data, starts=entry.form.starts.data, ends=entry.form.ends.data,
+                    day=entry.form.day.data,
+                    starts=entry.form.starts.data,
+                    ends=entry.form.ends.data,
                     id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
                 )
                 for entry in self.sessions
@@ -126,15 +132,17 @@ class EventForm(FlaskForm):
 class CardHolderForm(FlaskForm):
     display_name = StringField(_l("Name or nickname"), render_kw={"maxlength": 80})
     phone = StringField(
-        _l("Phone (optional, may be shared)"), validators=[Optional()], render_kw={"maxlength": 20, "type": "tel"}
+        _l("Phone (optional, may be shared)"),
+        validators=[Optional()],
+        render_kw={"maxlength": 20, "type": "tel"},
     )
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
-    birth_year = IntegerField(
-        _l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)]
-    )
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)])
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
     country_code = StringField(
-        _l("Country of origin (two-letter code, e.g. SN)"), validators=[Optional()], render_kw={"maxlength": 2}
+        _l("Country of origin (two-letter code, e.g. SN)"),
+        validators=[Optional()],
+        render_kw={"maxlength": 2},
     )
     consent = BooleanField(_l("The person agreed that this participation data is recorded"))
 
@@ -150,5 +158,7 @@ class RegisterCardHolderForm(FlaskForm):
 class WalkInForm(FlaskForm):
     display_name = StringField(_l("Name (optional)"), validators=[Optional()], render_kw={"maxlength": 80})
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
-    age_band = SelectField(_l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()])
+    age_band = SelectField(
+        _l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()]
+    )
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])

@@ -145,7 +145,10 @@ class Event(db.Model):
     def description(self, locale: str) -> str:
         return (
             getattr(self, f"description_{locale}", None)
-            or self.description_fr or self.description_ar or self.description_en or ""
+            or self.description_fr
+            or self.description_ar
+            or self.description_en
+            or ""
         )
 
     @property
@@ -244,9 +247,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"))
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"), index=True)
-    registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="SET NULL")
-    )
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"))
     is_walk_in: Mapped[bool] = mapped_column(default=False)
     anonymous_gender: Mapped[str | None] = mapped_column(sa.String(12))
     anonymous_age_band: Mapped[str | None] = mapped_column(sa.String(8))

@@ -65,9 +65,12 @@ class EventFilters:
     def args(self) -> dict:
         values = asdict(self)
         mapped = {
-            "type": values["event_type"], "municipality": values["municipality"],
-            "date": self.on.isoformat() if self.on else "", "language": values["language"],
-            "q": values["q"], "when": "past" if self.when == "past" else "",
+            "type": values["event_type"],
+            "municipality": values["municipality"],
+            "date": self.on.isoformat() if self.on else "",
+            "language": values["language"],
+            "q": values["q"],
+            "when": "past" if self.when == "past" else "",
         }
         return {key: value for key, value in mapped.items() if value}
 
@@ -80,9 +83,7 @@ def _like(text: str) -> str:
 def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
     now = utcnow()
     statement = (
-        sa.select(Event)
-        .where(Event.status.in_(PUBLIC_STATUSES))
-        .options(selectinload(Event.sessions))
+        sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(selectinload(Event.sessions))
     )
     if filters.when == "past":
         statement = statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
@@ -92,7 +93,9 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
         statement = statement.where(Event.event_type == filters.event_type)
     if filters.municipality:
         statement = statement.where(
-            Event.municipality_id.in_(sa.select(Municipality.id).where(Municipality.slug == filters.municipality))
+            Event.municipality_id.in_(
+                sa.select(Municipality.id).where(Municipality.slug == filters.municipality)
+            )
         )
     if filters.on:
         day_start = datetime.combine(filters.on, time.min).replace(tzinfo=now.tzinfo)
@@ -111,8 +114,11 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
         pattern = _like(filters.q)
         statement = statement.where(
             sa.or_(
-                *(getattr(Event, f"{kind}_{code}").ilike(pattern, escape="\\")
-                  for kind in ("title", "description") for code in LANGUAGES),
+                *(
+                    getattr(Event, f"{kind}_{code}").ilike(pattern, escape="\\")
+                    for kind in ("title", "description")
+                    for code in LANGUAGES
+                ),
                 Event.venue.ilike(pattern, escape="\\"),
             )
         )
@@ -140,7 +146,9 @@ def waiting_position(registration: Registration) -> int | None:
     if registration.status != RegistrationStatus.WAITING:
         return None
     ahead = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITING,
             sa.or_(
@@ -154,7 +162,8 @@ def waiting_position(registration: Registration) -> int | None:
 
 def managed_events(user, page: int, per_page: int = 20) -> Page:
     statement = (
-        sa.select(Event).options(selectinload(Event.sessions))
+        sa.select(Event)
+        .options(selectinload(Event.sessions))
         .order_by(Event.starts_at.desc(), Event.id.desc())
     )
     ids = managed_municipality_ids(user)
@@ -172,21 +181,27 @@ def managed_municipalities(user) -> list[Municipality]:
 
 
 def programmes_for(municipality_ids: list[int]) -> list[Programme]:
-    return list(db.session.scalars(
-        sa.select(Programme).where(
-            Programme.id.in_(
-                sa.select(programme_municipality.c.programme_id)
-                .where(programme_municipality.c.municipality_id.in_(municipality_ids))
+    return list(
+        db.session.scalars(
+            sa.select(Programme)
+            .where(
+                Programme.id.in_(
+                    sa.select(programme_municipality.c.programme_id).where(
+                        programme_municipality.c.municipality_id.in_(municipality_ids)
+                    )
+                )
             )
-        ).order_by(Programme.name)
-    ))
+            .order_by(Programme.name)
+        )
+    )
 
 
 def upcoming_managed_events(user, limit: int = 100) -> list[Event]:
     statement = (
         sa.select(Event)
         .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
-        .order_by(Event.starts_at).limit(limit)
+        .order_by(Event.starts_at)
+        .limit(limit)
     )
     ids = managed_municipality_ids(user)
     if ids is not None:
@@ -195,6 +210,7 @@ def upcoming_managed_events(user, limit: int = 100) -> list[Event]:
 
 
 # --- My events -------------------------------------------------------------------------------
+
 
 @dataclass
 class MyRegistration:
@@ -234,16 +250,19 @@ def my_registrations(participant_id: int, when: str, page: int, per_page: int = 
 
 def ticket(registration_id: int) -> Registration | None:
     return db.session.scalar(
-        sa.select(Registration).where(Registration.id == registration_id)
+        sa.select(Registration)
+        .where(Registration.id == registration_id)
         .options(joinedload(Registration.event).selectinload(Event.sessions))
     )
 
 
 # --- The door ---------------------------------------------------------------------------------
 
+
 def door_session(session_id: int) -> EventSession | None:
     return db.session.scalar(
-        sa.select(EventSession).where(EventSession.id == session_id)
+        sa.select(EventSession)
+        .where(EventSession.id == session_id)
         .options(joinedload(EventSession.event).selectinload(Event.sessions))
     )
 
@@ -284,7 +303,9 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
         .outerjoin(User, User.participant_id == Participant.id)
         .outerjoin(
             attendance,
-            sa.and_(attendance.session_id == session.id, attendance.participant_id == Registration.participant_id),
+            sa.and_(
+                attendance.session_id == session.id, attendance.participant_id == Registration.participant_id
+            ),
         )
         .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
         .options(contains_eager(Registration.participant))
@@ -293,24 +314,31 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
     if search:
         pattern = _like(search)
         digits = "".join(ch for ch in search if ch.isdigit())
-        conditions = [Participant.display_name.ilike(pattern, escape="\\"),
-                      Registration.ticket_code.ilike(pattern, escape="\\")]
+        conditions = [
+            Participant.display_name.ilike(pattern, escape="\\"),
+            Registration.ticket_code.ilike(pattern, escape="\\"),
+        ]
         if len(digits) >= 4:
             conditions += [Participant.phone.like(f"%{digits}%"), User.phone.like(f"%{digits}%")]
         statement = statement.where(sa.or_(*conditions))
     result = paginate(statement, page, per_page, scalars=False)
-    result.items = [DoorRow(registration.participant, registration, attendance_id)
-                    for registration, attendance_id in result.items]
+    result.items = [
+        DoorRow(registration.participant, registration, attendance_id)
+        for registration, attendance_id in result.items
+    ]
     return result
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:
-    return list(db.session.scalars(
-        sa.select(Attendance)
-        .where(Attendance.session_id == session.id, Attendance.is_walk_in.is_(True))
-        .options(joinedload(Attendance.participant))
-        .order_by(Attendance.checked_in_at.desc(), Attendance.id.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Attendance)
+            .where(Attendance.session_id == session.id, Attendance.is_walk_in.is_(True))
+            .options(joinedload(Attendance.participant))
+            .order_by(Attendance.checked_in_at.desc(), Attendance.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 @dataclass
@@ -331,9 +359,12 @@ def find_by_code(event_id: int, code: str) -> CodeMatch:
             return CodeMatch(problem="unknown")
         if not card.is_active:
             return CodeMatch(problem="revoked")
-        return CodeMatch(participant=card.participant, registration=registration_of(event_id, card.participant_id))
+        return CodeMatch(
+            participant=card.participant, registration=registration_of(event_id, card.participant_id)
+        )
     registration = db.session.scalar(
-        sa.select(Registration).filter_by(ticket_code=code)
+        sa.select(Registration)
+        .filter_by(ticket_code=code)
         .options(joinedload(Registration.participant), joinedload(Registration.event))
     )
     if registration is None:
@@ -343,11 +374,22 @@ def find_by_code(event_id: int, code: str) -> CodeMatch:
     return CodeMatch(participant=registration.participant, registration=registration)
 
 
+def attendance_at(session_id: int, attendance_id: int) -> Attendance | None:
+    return db.session.scalar(
+        sa.select(Attendance)
+        .filter_by(id=attendance_id, session_id=session_id)
+        .options(joinedload(Attendance.participant))
+    )
+
+
 def attendance_of(session_id: int, participant_id: int) -> Attendance | None:
-    return db.session.scalar(sa.select(Attendance).filter_by(session_id=session_id, participant_id=participant_id))
+    return db.session.scalar(
+        sa.select(Attendance).filter_by(session_id=session_id, participant_id=participant_id)
+    )
 
 
 # --- Attendance per event -------------------------------------------------------------------------
+
 
 @dataclass
 class AttendanceLine:
@@ -363,8 +405,12 @@ def attendance_lines(event: Event) -> list[AttendanceLine]:
     walk-ins one line each. Three queries whatever the size of the event."""
     lines: dict[int, AttendanceLine] = {}
     registrations = db.session.execute(
-        sa.select(Registration.participant_id, Participant.display_name, Registration.ticket_code,
-                  Registration.status)
+        sa.select(
+            Registration.participant_id,
+            Participant.display_name,
+            Registration.ticket_code,
+            Registration.status,
+        )
         .join(Participant, Participant.id == Registration.participant_id)
         .where(Registration.event_id == event.id)
         .order_by(Participant.display_name, Registration.id)
@@ -389,8 +435,10 @@ def attendance_lines(event: Event) -> list[AttendanceLine]:
 
 def event_registrations(event: Event, page: int, per_page: int = 50) -> Page:
     statement = (
-        sa.select(Registration).where(Registration.event_id == event.id)
-        .join(Registration.participant).options(contains_eager(Registration.participant))
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .join(Registration.participant)
+        .options(contains_eager(Registration.participant))
         .order_by(Registration.status, Registration.queued_at, Registration.id)
     )
     return paginate(statement, page, per_page)
@@ -407,6 +455,7 @@ def attended_counts(event: Event, participant_ids: list[int]) -> dict[int, int]:
 
 # --- The desk ---------------------------------------------------------------------------------
 
+
 def card_holders(search: str, page: int, per_page: int = 20) -> Page:
     """People known by a card; found by name, phone or card code."""
     statement = (
@@ -417,25 +466,36 @@ def card_holders(search: str, page: int, per_page: int = 20) -> Page:
     )
     if search:
         pattern = _like(search)
-        statement = statement.where(sa.or_(
-            Participant.display_name.ilike(pattern, escape="\\"),
-            Participant.phone.like(pattern, escape="\\"),
-            Participant.id.in_(sa.select(ParticipantCard.participant_id).where(
-                ParticipantCard.code.ilike(pattern, escape="\\"))),
-        ))
+        statement = statement.where(
+            sa.or_(
+                Participant.display_name.ilike(pattern, escape="\\"),
+                Participant.phone.like(pattern, escape="\\"),
+                Participant.id.in_(
+                    sa.select(ParticipantCard.participant_id).where(
+                        ParticipantCard.code.ilike(pattern, escape="\\")
+                    )
+                ),
+            )
+        )
     return paginate(statement, page, per_page)
 
 
 def card_holder(participant_id: int) -> Participant | None:
     return db.session.scalar(
-        sa.select(Participant).where(Participant.id == participant_id)
+        sa.select(Participant)
+        .where(Participant.id == participant_id)
         .options(selectinload(Participant.cards), joinedload(Participant.user))
     )
 
 
 def participant_registrations(participant_id: int, limit: int = 50) -> list[Registration]:
-    return list(db.session.scalars(
-        sa.select(Registration).where(Registration.participant_id == participant_id)
-        .join(Registration.event).options(contains_eager(Registration.event))
-        .order_by(Event.starts_at.desc()).limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.participant_id == participant_id)
+            .join(Registration.event)
+            .options(contains_eager(Registration.event))
+            .order_by(Event.starts_at.desc())
+            .limit(limit)
+        )
+    )

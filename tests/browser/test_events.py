@@ -100,13 +100,24 @@ def test_full_event_waiting_list_promoted_when_the_first_cancels(app, page, live
 
 def _showcase(oujda, organiser, resident):
     event = make_event(
-        oujda, title="Atelier couture et retouches", title_ar="ورشة الخياطة والتعديلات",
-        title_en="Sewing and alterations workshop", capacity=12, sessions=3, languages="fr,ar",
-        description_fr="Trois séances pour apprendre les bases.", description_ar="ثلاث حصص لتعلم الأساسيات.",
+        oujda,
+        title="Atelier couture et retouches",
+        title_ar="ورشة الخياطة والتعديلات",
+        title_en="Sewing and alterations workshop",
+        capacity=12,
+        sessions=3,
+        languages="fr,ar",
+        description_fr="Trois séances pour apprendre les bases.",
+        description_ar="ثلاث حصص لتعلم الأساسيات.",
         description_en="Three sessions to learn the basics.",
     )
-    make_event(oujda, title="Journée portes ouvertes", title_ar="يوم الأبواب المفتوحة", title_en="Open day",
-               event_type="open_day")
+    make_event(
+        oujda,
+        title="Journée portes ouvertes",
+        title_ar="يوم الأبواب المفتوحة",
+        title_en="Open day",
+        event_type="open_day",
+    )
     registration = make_registration(event, resident.participant)
     other = make_user("Omar")
     make_registration(event, other.participant)

@@ -44,9 +44,13 @@ def run_together(app, calls):
 def state(event_id):
     db.session.expire_all()
     event = db.session.get(Event, event_id)
-    rows = list(db.session.scalars(
-        sa.select(Registration).filter_by(event_id=event_id).order_by(Registration.queued_at, Registration.id)
-    ))
+    rows = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .filter_by(event_id=event_id)
+            .order_by(Registration.queued_at, Registration.id)
+        )
+    )
     return event, rows
 
 

@@ -18,9 +18,18 @@ def card_holders() -> list[Participant]:
 
 def test_create_a_card_holder_with_consented_data(client, organiser):
     sign_in_as(client, organiser)
-    response = client.post("/desk/people", data={
-        "display_name": "Mamadou", "phone": "0612 34 56 78", "gender": "man", "birth_year": "1998",
-        "origin": "migrant", "country_code": "gn", "consent": "y"})
+    response = client.post(
+        "/desk/people",
+        data={
+            "display_name": "Mamadou",
+            "phone": "0612 34 56 78",
+            "gender": "man",
+            "birth_year": "1998",
+            "origin": "migrant",
+            "country_code": "gn",
+            "consent": "y",
+        },
+    )
     assert response.status_code == 303
     [holder] = card_holders()
     assert holder.phone == "0612 34 56 78" and holder.country_code == "GN"
@@ -40,8 +49,12 @@ def test_the_qr_carries_only_the_code(organiser):
     svg = str(qr_svg("K7MW-4QXA", "QR"))
     assert "Mamadou" not in svg
     # The same matrix as a QR made from the code alone: nothing else is encoded.
-    assert svg.split("<path")[1] == segno.make("K7MW-4QXA", error="m", micro=False).svg_inline(
-        scale=6, border=2, dark="#000", light="#fff", title="QR", svgclass="qr", omitsize=True).split("<path")[1]
+    assert (
+        svg.split("<path")[1]
+        == segno.make("K7MW-4QXA", error="m", micro=False)
+        .svg_inline(scale=6, border=2, dark="#000", light="#fff", title="QR", svgclass="qr", omitsize=True)
+        .split("<path")[1]
+    )
 
 
 def test_participation_data_without_consent_is_refused(client, organiser):

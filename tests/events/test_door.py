@@ -30,8 +30,9 @@ def test_find_by_ticket_code_typed_loosely_and_check_in(client, organiser, oujda
     typed = registration.ticket_code.replace("-", " ").lower()
     page = client.get(f"/door/sessions/{session.id}", query_string={"q": typed})
     assert "Fatou" in page.text and "Mark present" in page.text
-    response = client.post(f"/door/sessions/{session.id}/check-in",
-                           data={"participant_id": resident.participant_id})
+    response = client.post(
+        f"/door/sessions/{session.id}/check-in", data={"participant_id": resident.participant_id}
+    )
     assert response.status_code == 303
     [attendance] = attendances()
     assert attendance.registration_id == registration.id and not attendance.is_walk_in
@@ -43,8 +44,10 @@ def test_check_in_twice_records_one_attendance(client, organiser, oujda, residen
     make_registration(event, resident.participant)
     sign_in_as(client, organiser)
     for _ in range(2):
-        client.post(f"/door/sessions/{event.sessions[0].id}/check-in",
-                    data={"participant_id": resident.participant_id})
+        client.post(
+            f"/door/sessions/{event.sessions[0].id}/check-in",
+            data={"participant_id": resident.participant_id},
+        )
     assert len(attendances()) == 1
 
 
@@ -56,8 +59,11 @@ def test_htmx_check_in_swaps_the_row_and_the_counters(client, organiser, oujda, 
     sign_in_as(client, organiser)
     page = client.get(f"/door/sessions/{session.id}").text
     assert 'hx-post="/door/sessions/' in page and 'action="/door/sessions/' in page
-    response = client.post(f"/door/sessions/{session.id}/check-in",
-                           data={"participant_id": resident.participant_id}, headers={"HX-Request": "true"})
+    response = client.post(
+        f"/door/sessions/{session.id}/check-in",
+        data={"participant_id": resident.participant_id},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200
     assert "<html" not in response.text
     assert f'id="door-row-{resident.participant_id}"' in response.text and "Undo" in response.text
@@ -67,8 +73,11 @@ def test_htmx_check_in_swaps_the_row_and_the_counters(client, organiser, oujda, 
     assert "<dt>Present</dt><dd>1</dd>" in counters
     assert "<dt>Capacity</dt><dd>20</dd>" in counters
     attendance_id = attendances()[0].id
-    undo = client.post(f"/door/sessions/{session.id}/undo", data={"attendance_id": attendance_id},
-                       headers={"HX-Request": "true"})
+    undo = client.post(
+        f"/door/sessions/{session.id}/undo",
+        data={"attendance_id": attendance_id},
+        headers={"HX-Request": "true"},
+    )
     assert "Mark present" in undo.text and "<dt>Present</dt><dd>0</dd>" in undo.text
     assert attendances() == []
     assert db.session.scalar(sa.select(AuditEntry.action)) == "attendance.undone"
@@ -121,12 +130,18 @@ def test_walk_ins_with_a_name_or_anonymous(client, organiser, oujda):
     url = f"/door/sessions/{event.sessions[0].id}/walk-in"
     sign_in_as(client, organiser)
     assert client.post(url, data={"display_name": "Ibrahima"}).status_code == 303
-    assert client.post(url, data={"gender": "woman", "age_band": "25-59", "origin": "migrant"}).status_code == 303
+    assert (
+        client.post(url, data={"gender": "woman", "age_band": "25-59", "origin": "migrant"}).status_code
+        == 303
+    )
     named, anonymous = attendances()
     assert named.participant.display_name == "Ibrahima" and named.is_walk_in
     assert anonymous.participant_id is None
     assert (anonymous.anonymous_gender, anonymous.anonymous_age_band, anonymous.anonymous_origin) == (
-        "woman", "25-59", "migrant")
+        "woman",
+        "25-59",
+        "migrant",
+    )
     door = client.get(f"/door/sessions/{event.sessions[0].id}").text
     assert "<dt>Walk-ins</dt><dd>2</dd>" in door and "<dt>Present</dt><dd>2</dd>" in door
 
@@ -134,10 +149,15 @@ def test_walk_ins_with_a_name_or_anonymous(client, organiser, oujda):
 def test_an_incomplete_anonymous_walk_in_is_refused(client, organiser, oujda):
     event = make_event(oujda)
     sign_in_as(client, organiser)
-    response = client.post(f"/door/sessions/{event.sessions[0].id}/walk-in",
-                           data={"gender": "woman", "age_band": "", "origin": "migrant"})
+    response = client.post(
+        f"/door/sessions/{event.sessions[0].id}/walk-in",
+        data={"gender": "woman", "age_band": "", "origin": "migrant"},
+    )
     assert response.status_code == 422
-    assert "For an anonymous walk-in, choose a gender, an age band and an origin, or give a name." in response.text
+    assert (
+        "For an anonymous walk-in, choose a gender, an age band and an origin, or give a name."
+        in response.text
+    )
     assert attendances() == []
 
 
@@ -146,11 +166,12 @@ def test_attendance_per_session_and_the_csv(client, organiser, oujda, resident):
     make_registration(event, resident.participant)
     for session in event.sessions[:6]:
         make_attendance(session, resident.participant)
-    formula = make_user("=HYPERLINK(\"http://evil\")")
+    formula = make_user('=HYPERLINK("http://evil")')
     make_registration(event, formula.participant)
     make_registration(event, make_user("عائشة").participant)
-    make_attendance(event.sessions[0], None, anonymous_gender="man", anonymous_age_band="15-24",
-                    anonymous_origin="host")
+    make_attendance(
+        event.sessions[0], None, anonymous_gender="man", anonymous_age_band="15-24", anonymous_origin="host"
+    )
     sign_in_as(client, organiser)
     overview = client.get(f"/manage/events/{event.id}").text
     assert "6 of 8" in overview
@@ -163,7 +184,7 @@ def test_attendance_per_session_and_the_csv(client, organiser, oujda, resident):
     assert rows[0][:4] == ["Name", "Ticket code", "Status", "Sessions attended"] and len(rows[0]) == 12
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["Fatou"][3] == "6/8" and by_name["Fatou"][4:10] == ["present"] * 6
-    assert "'=HYPERLINK(\"http://evil\")" in by_name
+    assert '\'=HYPERLINK("http://evil")' in by_name
     assert "عائشة" in by_name
     assert by_name["Anonymous walk-in"][3] == "1/8"
     entry = db.session.scalar(sa.select(AuditEntry).filter_by(action="event.attendance_exported"))
@@ -175,7 +196,27 @@ def test_the_door_of_a_cancelled_event_refuses_check_in(client, organiser, oujda
     event = make_event(oujda, status="cancelled")
     make_registration(event, resident.participant)
     sign_in_as(client, organiser)
-    response = client.post(f"/door/sessions/{event.sessions[0].id}/check-in",
-                           data={"participant_id": resident.participant_id})
+    response = client.post(
+        f"/door/sessions/{event.sessions[0].id}/check-in", data={"participant_id": resident.participant_id}
+    )
     assert "This event has been cancelled." in client.get(response.headers["Location"]).text
     assert attendances() == []
+
+
+def test_htmx_search_returns_the_results_fragment(client, organiser, oujda, resident):
+    event = make_event(oujda)
+    make_registration(event, resident.participant)
+    make_registration(event, make_user("Omar").participant)
+    sign_in_as(client, organiser)
+    response = client.get(
+        f"/door/sessions/{event.sessions[0].id}", query_string={"q": "fat"}, headers={"HX-Request": "true"}
+    )
+    assert "<html" not in response.text and "Fatou" in response.text and "Omar" not in response.text
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_the_door_page_in_arabic_is_right_to_left(client, organiser, oujda):
+    event = make_event(oujda)
+    sign_in_as(client, organiser)
+    page = client.get(f"/door/sessions/{event.sessions[0].id}", headers={"Accept-Language": "ar"}).text
+    assert '<html lang="ar" dir="rtl">' in page and "door-scan.js" in page

@@ -24,20 +24,32 @@ def test_upcoming_by_default_past_reachable_drafts_hidden(client, oujda):
 def test_filters_by_type_municipality_date_language_and_text(client, oujda):
     raoued = make_municipality("raoued")
     make_event(oujda, title="Atelier couture", event_type=EventType.WORKSHOP, languages="fr")
-    make_event(raoued, title="Journée santé", event_type=EventType.AWARENESS, languages="ar,fr",
-               description_fr="Dépistage gratuit", starts_in=timedelta(days=3))
+    make_event(
+        raoued,
+        title="Journée santé",
+        event_type=EventType.AWARENESS,
+        languages="ar,fr",
+        description_fr="Dépistage gratuit",
+        starts_in=timedelta(days=3),
+    )
     assert titles(client.get("/events?type=awareness").text, "Atelier couture", "Journée santé") == {
-        "Journée santé"}
+        "Journée santé"
+    }
     assert titles(client.get("/events?municipality=oujda").text, "Atelier couture", "Journée santé") == {
-        "Atelier couture"}
+        "Atelier couture"
+    }
     assert titles(client.get("/events?language=ar").text, "Atelier couture", "Journée santé") == {
-        "Journée santé"}
+        "Journée santé"
+    }
     assert titles(client.get("/events?q=d%C3%A9pistage").text, "Atelier couture", "Journée santé") == {
-        "Journée santé"}
+        "Journée santé"
+    }
     from datetime import date
 
     day = (date.today() + timedelta(days=3)).isoformat()
-    assert titles(client.get(f"/events?date={day}").text, "Atelier couture", "Journée santé") == {"Journée santé"}
+    assert titles(client.get(f"/events?date={day}").text, "Atelier couture", "Journée santé") == {
+        "Journée santé"
+    }
 
 
 def test_unknown_filter_values_are_ignored_not_errors(client, oujda):
@@ -79,3 +91,11 @@ def test_seats_left_and_full_events(client, oujda):
     make_event(oujda, title="Places", capacity=12)
     page = client.get("/events").text
     assert "Full: waiting list open" in page and "12 seats left" in page
+
+
+def test_what_organisers_typed_is_escaped(client, oujda):
+    event = make_event(oujda, title="<script>alert(1)</script>", description_fr="<img src=x onerror=alert(1)>")
+    for url in ("/events", f"/events/{event.id}"):
+        text = client.get(url, headers={"Accept-Language": "fr"}).text
+        assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+        assert "<img src=x" not in text

@@ -16,12 +16,22 @@ NEXT_MONTH = date.today() + timedelta(days=30)
 def event_form(municipality, **overrides):
     day = overrides.pop("day", NEXT_MONTH)
     form = {
-        "title_fr": "Journée portes ouvertes", "title_ar": "يوم مفتوح", "title_en": "",
-        "description_fr": "Venez découvrir le centre.", "event_type": "open_day",
-        "municipality_id": str(municipality.id), "venue": "Maison des jeunes", "audience": "everyone",
-        "languages": ["fr", "ar"], "capacity": "20", "programme_id": "",
-        "registration_opens_at": "", "registration_closes_at": "",
-        "sessions-0-day": day.isoformat(), "sessions-0-starts": "10:00", "sessions-0-ends": "12:00",
+        "title_fr": "Journée portes ouvertes",
+        "title_ar": "يوم مفتوح",
+        "title_en": "",
+        "description_fr": "Venez découvrir le centre.",
+        "event_type": "open_day",
+        "municipality_id": str(municipality.id),
+        "venue": "Maison des jeunes",
+        "audience": "everyone",
+        "languages": ["fr", "ar"],
+        "capacity": "20",
+        "programme_id": "",
+        "registration_opens_at": "",
+        "registration_closes_at": "",
+        "sessions-0-day": day.isoformat(),
+        "sessions-0-starts": "10:00",
+        "sessions-0-ends": "12:00",
     }
     form.update(overrides)
     return form
@@ -33,8 +43,14 @@ def events_count() -> int:
 
 def test_organiser_creates_a_draft_with_sessions_in_the_municipality_clock(client, organiser, oujda):
     sign_in_as(client, organiser)
-    form = event_form(oujda, **{"sessions-1-day": (NEXT_MONTH + timedelta(days=1)).isoformat(),
-                                "sessions-1-starts": "14:00", "sessions-1-ends": "17:30"})
+    form = event_form(
+        oujda,
+        **{
+            "sessions-1-day": (NEXT_MONTH + timedelta(days=1)).isoformat(),
+            "sessions-1-starts": "14:00",
+            "sessions-1-ends": "17:30",
+        },
+    )
     response = client.post("/manage/events/new", data=form)
     assert response.status_code == 303
     event = db.session.scalar(sa.select(Event))
@@ -65,8 +81,10 @@ def assert_refused(response, message, typed="Journée portes ouvertes"):
 
 def test_a_session_ending_before_it_starts_is_refused(client, organiser, oujda):
     sign_in_as(client, organiser)
-    response = client.post("/manage/events/new", data=event_form(
-        oujda, **{"sessions-0-starts": "15:00", "sessions-0-ends": "14:00"}))
+    response = client.post(
+        "/manage/events/new",
+        data=event_form(oujda, **{"sessions-0-starts": "15:00", "sessions-0-ends": "14:00"}),
+    )
     assert_refused(response, "A session must end after it starts.")
 
 
@@ -74,7 +92,9 @@ def test_zero_or_negative_capacity_is_refused(client, organiser, oujda):
     sign_in_as(client, organiser)
     for capacity in ("0", "-5"):
         response = client.post("/manage/events/new", data=event_form(oujda, capacity=capacity))
-        assert_refused(response, "The capacity must be a whole number above zero, or left empty for no limit.")
+        assert_refused(
+            response, "The capacity must be a whole number above zero, or left empty for no limit."
+        )
 
 
 def test_registration_closing_after_the_event_is_refused(client, organiser, oujda):
@@ -86,9 +106,14 @@ def test_registration_closing_after_the_event_is_refused(client, organiser, oujd
 
 def test_registration_opening_after_it_closes_is_refused(client, organiser, oujda):
     sign_in_as(client, organiser)
-    response = client.post("/manage/events/new", data=event_form(
-        oujda, registration_opens_at=f"{NEXT_MONTH.isoformat()}T09:00",
-        registration_closes_at=f"{(NEXT_MONTH - timedelta(days=3)).isoformat()}T09:00"))
+    response = client.post(
+        "/manage/events/new",
+        data=event_form(
+            oujda,
+            registration_opens_at=f"{NEXT_MONTH.isoformat()}T09:00",
+            registration_closes_at=f"{(NEXT_MONTH - timedelta(days=3)).isoformat()}T09:00",
+        ),
+    )
     assert_refused(response, "Registration must open before it closes and before the event starts.")
 
 
@@ -97,8 +122,10 @@ def test_an_event_without_title_or_session_is_refused(client, organiser, oujda):
     response = client.post("/manage/events/new", data=event_form(oujda, title_fr="", title_ar=""))
     assert response.status_code == 422
     assert "Give the event a title in at least one language." in response.text
-    response = client.post("/manage/events/new", data=event_form(
-        oujda, **{"sessions-0-day": "", "sessions-0-starts": "", "sessions-0-ends": ""}))
+    response = client.post(
+        "/manage/events/new",
+        data=event_form(oujda, **{"sessions-0-day": "", "sessions-0-starts": "", "sessions-0-ends": ""}),
+    )
     assert_refused(response, "Add at least one session with its date and times.")
     response = client.post("/manage/events/new", data=event_form(oujda, **{"sessions-0-ends": ""}))
     assert_refused(response, "Give the date, the start and the end of each session.")
@@ -153,10 +180,18 @@ def test_edit_keeps_session_ids_and_bumps_the_version(client, organiser, oujda):
     sign_in_as(client, organiser)
     page = client.get(f"/manage/events/{event.id}/edit").text
     assert f'value="{session_ids[0]}"' in page
-    form = event_form(oujda, version=str(event.version), title_fr="Atelier renommé", **{
-        "sessions-0-id": str(session_ids[0]), "sessions-1-id": str(session_ids[1]),
-        "sessions-1-day": (NEXT_MONTH + timedelta(days=1)).isoformat(),
-        "sessions-1-starts": "10:00", "sessions-1-ends": "12:00"})
+    form = event_form(
+        oujda,
+        version=str(event.version),
+        title_fr="Atelier renommé",
+        **{
+            "sessions-0-id": str(session_ids[0]),
+            "sessions-1-id": str(session_ids[1]),
+            "sessions-1-day": (NEXT_MONTH + timedelta(days=1)).isoformat(),
+            "sessions-1-starts": "10:00",
+            "sessions-1-ends": "12:00",
+        },
+    )
     assert client.post(f"/manage/events/{event.id}/edit", data=form).status_code == 303
     event = db.session.get(Event, event.id)
     assert event.title_fr == "Atelier renommé" and event.version == 2
@@ -200,14 +235,18 @@ def test_capacity_cannot_go_below_confirmed_and_a_larger_one_promotes(client, or
     sign_in_as(client, organiser)
     sessions = {"sessions-0-id": str(event.sessions[0].id)}
     day = event.sessions[0].starts_at.date()
-    response = client.post(f"/manage/events/{event.id}/edit", data=event_form(
-        oujda, version="1", capacity="2", day=day, **sessions))
+    response = client.post(
+        f"/manage/events/{event.id}/edit",
+        data=event_form(oujda, version="1", capacity="2", day=day, **sessions),
+    )
     assert response.status_code == 303
     assert db.session.get(Registration, waiting.id).status == RegistrationStatus.CONFIRMED
     event = db.session.get(Event, event.id)
     assert (event.confirmed_count, event.waiting_count) == (2, 0)
-    response = client.post(f"/manage/events/{event.id}/edit", data=event_form(
-        oujda, version=str(event.version), capacity="1", day=day, **sessions))
+    response = client.post(
+        f"/manage/events/{event.id}/edit",
+        data=event_form(oujda, version=str(event.version), capacity="1", day=day, **sessions),
+    )
     assert response.status_code == 422
     assert "2 people are already confirmed: the capacity cannot be lower." in response.text
 

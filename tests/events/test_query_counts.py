@@ -49,8 +49,9 @@ def test_door_page(client, oujda, organiser):
     person = make_user()
     make_registration(event, person.participant)
     make_attendance(event.sessions[0], person.participant)
-    make_attendance(event.sessions[0], None, anonymous_gender="man", anonymous_age_band="15-24",
-                    anonymous_origin="host")
+    make_attendance(
+        event.sessions[0], None, anonymous_gender="man", anonymous_age_band="15-24", anonymous_origin="host"
+    )
     sign_in_as(client, organiser)
     url = f"/door/sessions/{event.sessions[0].id}"
     one = queries_for(client, url)
@@ -67,7 +68,9 @@ def test_my_events(client, oujda, resident):
     sign_in_as(client, resident)
     one = queries_for(client, "/me/events")
     for n in range(29):
-        make_registration(make_event(oujda, sessions=2, starts_in=timedelta(days=3, hours=n)), resident.participant)
+        make_registration(
+            make_event(oujda, sessions=2, starts_in=timedelta(days=3, hours=n)), resident.participant
+        )
     assert queries_for(client, "/me/events") == one
 
 

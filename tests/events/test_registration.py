@@ -103,7 +103,10 @@ def test_a_cancelled_event_refuses_registration_and_says_so(client, oujda, resid
 def test_a_past_event_refuses_registration(client, oujda, resident):
     event = make_event(oujda, starts_in=timedelta(days=-3))
     sign_in_as(client, resident)
-    assert "This event has already taken place: registration is closed." in client.get(f"/events/{event.id}").text
+    assert (
+        "This event has already taken place: registration is closed."
+        in client.get(f"/events/{event.id}").text
+    )
     text = flash_after(client, client.post(f"/events/{event.id}/register"))
     assert "This event has already taken place: registration is closed." in text
     assert registrations() == []
@@ -115,9 +118,12 @@ def test_registration_closing_time_and_opening_time(client, oujda, resident):
     sign_in_as(client, resident)
     assert "Registration closed on" in client.get(f"/events/{closed.id}").text
     assert "Registration for this event is closed." in flash_after(
-        client, client.post(f"/events/{closed.id}/register"))
+        client, client.post(f"/events/{closed.id}/register")
+    )
     assert "Registration opens on" in client.get(f"/events/{later.id}").text
-    assert "Registration has not opened yet." in flash_after(client, client.post(f"/events/{later.id}/register"))
+    assert "Registration has not opened yet." in flash_after(
+        client, client.post(f"/events/{later.id}/register")
+    )
     assert registrations() == []
 
 
@@ -170,7 +176,7 @@ def test_the_calendar_file_has_one_entry_per_session(client, oujda):
     response = client.get(f"/events/{event.id}/calendar.ics")
     assert response.headers["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.data)
-    entries = [c for c in calendar.walk("VEVENT")]
+    entries = list(calendar.walk("VEVENT"))
     assert len(entries) == 3
     assert str(entries[0]["summary"]) == "Formation"
     assert entries[0].decoded("dtstart") == event.sessions[0].starts_at

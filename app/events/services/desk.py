@@ -24,8 +24,15 @@ def _unused_card_code() -> str:
 
 @rolls_back_on_refusal
 def create_card_holder(
-    actor, display_name: str, phone: str | None = None, *, consent: bool = False, gender: str | None = None,
-    birth_year: int | None = None, origin: str | None = None, country_code: str | None = None,
+    actor,
+    display_name: str,
+    phone: str | None = None,
+    *,
+    consent: bool = False,
+    gender: str | None = None,
+    birth_year: int | None = None,
+    origin: str | None = None,
+    country_code: str | None = None,
 ) -> ParticipantCard:
     """A participant known by a name or nickname, and their first card. Participation data is
     kept only when the organiser records that the person agreed."""
@@ -35,9 +42,12 @@ def create_card_holder(
     has_data = any((gender, birth_year, origin, country_code))
     if has_data and not consent:
         raise DeskError(
-            _("Participation data can only be kept when the person agrees: tick the consent box or "
-              "leave these fields empty."),
-            "consent_missing", field="consent",
+            _(
+                "Participation data can only be kept when the person agrees: tick the consent box or "
+                "leave these fields empty."
+            ),
+            "consent_missing",
+            field="consent",
         )
     participant = Participant(display_name=display_name, phone=(phone or "").strip() or None)
     if has_data:
@@ -94,16 +104,22 @@ def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> Use
     if card_holder.user is not None:
         raise DeskError(_("This card is already linked to an account."), "already_linked")
     wanted = (email_or_phone or "").strip()
-    user = db.session.scalar(
-        sa.select(User).where(sa.or_(sa.func.lower(User.email) == wanted.lower(), User.phone == wanted))
-    ) if wanted else None
+    user = (
+        db.session.scalar(
+            sa.select(User).where(sa.or_(sa.func.lower(User.email) == wanted.lower(), User.phone == wanted))
+        )
+        if wanted
+        else None
+    )
     if user is None:
         raise DeskError(
             _("No account has this email address or phone number."), "account_not_found", field="account"
         )
     target_id = user.participant_id
     both_events = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
             Registration.participant_id == target_id,
             Registration.event_id.in_(
                 sa.select(Registration.event_id).where(Registration.participant_id == card_holder.id)
@@ -111,7 +127,9 @@ def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> Use
         )
     )
     both_sessions = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attendance).where(
+        sa.select(sa.func.count())
+        .select_from(Attendance)
+        .where(
             Attendance.participant_id == target_id,
             Attendance.session_id.in_(
                 sa.select(Attendance.session_id).where(Attendance.participant_id == card_holder.id)
@@ -120,23 +138,35 @@ def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> Use
     )
     if both_events or both_sessions:
         raise DeskError(
-            _("This account and this card are both registered for the same event. Cancel one of the two "
-              "registrations first."),
-            "both_registered", field="account",
+            _(
+                "This account and this card are both registered for the same event. Cancel one of the two "
+                "registrations first."
+            ),
+            "both_registered",
+            field="account",
         )
     db.session.execute(
-        sa.update(Registration).where(Registration.participant_id == card_holder.id)
+        sa.update(Registration)
+        .where(Registration.participant_id == card_holder.id)
         .values(participant_id=target_id)
     )
     db.session.execute(
-        sa.update(Attendance).where(Attendance.participant_id == card_holder.id)
+        sa.update(Attendance)
+        .where(Attendance.participant_id == card_holder.id)
         .values(participant_id=target_id)
     )
     target = user.participant
     for card in list(card_holder.cards):
         card.participant = target
     if not target.has_consented and card_holder.has_consented:
-        for column in ("gender", "birth_year", "origin", "country_code", "consent_at", "consent_recorded_by_id"):
+        for column in (
+            "gender",
+            "birth_year",
+            "origin",
+            "country_code",
+            "consent_at",
+            "consent_recorded_by_id",
+        ):
             setattr(target, column, getattr(card_holder, column))
     record_audit("participant_card.linked", actor, target, card_holder_id=card_holder.id)
     db.session.commit()

@@ -61,8 +61,13 @@ def undo_check_in(actor, session: EventSession, attendance_id: int) -> None:
 
 @rolls_back_on_refusal
 def record_walk_in(
-    actor, session: EventSession, *, display_name: str | None = None, gender: str | None = None,
-    age_band: str | None = None, origin: str | None = None,
+    actor,
+    session: EventSession,
+    *,
+    display_name: str | None = None,
+    gender: str | None = None,
+    age_band: str | None = None,
+    origin: str | None = None,
 ) -> Attendance:
     """Someone who did not register: with a name they become a participant; without one, only
     gender, age band and origin are kept, so the headcount is complete but nobody is identified."""
@@ -78,7 +83,8 @@ def record_walk_in(
         if not (gender and age_band and origin) or age_band not in set(AgeBand):
             raise DoorError(
                 _("For an anonymous walk-in, choose a gender, an age band and an origin, or give a name."),
-                "anonymous_incomplete", field="gender",
+                "anonymous_incomplete",
+                field="gender",
             )
         attendance.anonymous_gender = gender
         attendance.anonymous_age_band = age_band

@@ -24,4 +24,3 @@ def export_attendance_csv(actor, event, header: list[str], rows: list[list]) -> 
     record_audit("event.attendance_exported", actor, event, rows=len(rows))
     db.session.commit()
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-

@@ -58,16 +58,22 @@ def _validated(actor, data: EventData, event: Event | None = None):
     """Check every rule before anything is written; returns the municipality and UTC times."""
     if not can_manage_municipality(actor, data.municipality_id):
         raise EventError(
-            _("You can only run events in the municipalities you organise for."), "municipality_forbidden",
-            field="municipality_id", status=403,
+            _("You can only run events in the municipalities you organise for."),
+            "municipality_forbidden",
+            field="municipality_id",
+            status=403,
         )
     municipality = db.session.get(Municipality, data.municipality_id)
     if municipality is None:
         raise EventError(_("Choose a municipality."), "municipality_missing", field="municipality_id")
     if not any((data.titles.get(code) or "").strip() for code in LOCALES):
-        raise EventError(_("Give the event a title in at least one language."), "title_missing", field="title_fr")
+        raise EventError(
+            _("Give the event a title in at least one language."), "title_missing", field="title_fr"
+        )
     if not data.sessions:
-        raise EventError(_("Add at least one session with its date and times."), "no_session", field="sessions")
+        raise EventError(
+            _("Add at least one session with its date and times."), "no_session", field="sessions"
+        )
     zone = ZoneInfo(municipality.timezone)
     times = []
     for session in data.sessions:
@@ -79,13 +85,17 @@ def _validated(actor, data: EventData, event: Event | None = None):
     if data.capacity is not None and data.capacity <= 0:
         raise EventError(
             _("The capacity must be a whole number above zero, or left empty for no limit."),
-            "capacity_not_positive", field="capacity",
+            "capacity_not_positive",
+            field="capacity",
         )
     if event is not None and data.capacity is not None and data.capacity < event.confirmed_count:
         raise EventError(
-            _("%(count)s people are already confirmed: the capacity cannot be lower.",
-              count=event.confirmed_count),
-            "capacity_below_confirmed", field="capacity",
+            _(
+                "%(count)s people are already confirmed: the capacity cannot be lower.",
+                count=event.confirmed_count,
+            ),
+            "capacity_below_confirmed",
+            field="capacity",
         )
     event_starts = min(starts for _s, starts, _e in times)
     event_ends = max(ends for _s, _st, ends in times)
@@ -93,19 +103,22 @@ def _validated(actor, data: EventData, event: Event | None = None):
     closes = _aware(data.registration_closes_at, zone)
     if closes is not None and closes > event_ends:
         raise EventError(
-            _("Registration must close before the event ends."), "closes_after_event",
+            _("Registration must close before the event ends."),
+            "closes_after_event",
             field="registration_closes_at",
         )
     if opens is not None and opens >= (closes or event_starts):
         raise EventError(
-            _("Registration must open before it closes and before the event starts."), "opens_after_close",
+            _("Registration must open before it closes and before the event starts."),
+            "opens_after_close",
             field="registration_opens_at",
         )
     if data.programme_id is not None:
         programme = db.session.get(Programme, data.programme_id)
         if programme is None or municipality not in programme.municipalities:
             raise EventError(
-                _("This programme does not cover the event's municipality."), "programme_mismatch",
+                _("This programme does not cover the event's municipality."),
+                "programme_mismatch",
                 field="programme_id",
             )
     if not data.languages:
@@ -143,7 +156,8 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
         sa.select(sa.func.count()).select_from(Attendance).where(Attendance.session_id.in_(removed))
     ):
         raise EventError(
-            _("A session where people were checked in cannot be removed."), "session_has_attendance",
+            _("A session where people were checked in cannot be removed."),
+            "session_has_attendance",
             field="sessions",
         )
     event.sessions = sorted(kept, key=lambda s: s.starts_at)
@@ -171,9 +185,12 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
     if event.version != expected_version:
         db.session.rollback()
         raise StaleEventError(
-            _("Someone else saved this event while you were editing it. Your changes are not saved "
-              "yet: check them against the current version below and save again."),
-            "stale", status=409,
+            _(
+                "Someone else saved this event while you were editing it. Your changes are not saved "
+                "yet: check them against the current version below and save again."
+            ),
+            "stale",
+            status=409,
         )
     checked = _validated(actor, data, event)
     _apply(event, data, *checked)
@@ -186,7 +203,8 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
     except StaleDataError:
         db.session.rollback()
         raise StaleEventError(
-            _("Someone else saved this event while you were editing it. Please save again."), "stale",
+            _("Someone else saved this event while you were editing it. Please save again."),
+            "stale",
             status=409,
         ) from None
     return event
@@ -239,8 +257,17 @@ def duplicate_event(actor, event_id: int) -> Event:
         raise EventError(_("This event does not exist."), "not_found", status=404)
     copy = Event(status=EventStatus.DRAFT, created_by_id=actor.id, version=1)
     for column in (
-        "municipality_id", "programme_id", "event_type", "venue", "capacity", "languages", "audience",
-        "registration_opens_at", "registration_closes_at", "starts_at", "ends_at",
+        "municipality_id",
+        "programme_id",
+        "event_type",
+        "venue",
+        "capacity",
+        "languages",
+        "audience",
+        "registration_opens_at",
+        "registration_closes_at",
+        "starts_at",
+        "ends_at",
         *(f"{kind}_{code}" for kind in ("title", "description") for code in LOCALES),
     ):
         setattr(copy, column, getattr(source, column))
@@ -250,4 +277,3 @@ def duplicate_event(actor, event_id: int) -> Event:
     record_audit("event.duplicated", actor, copy, source_id=source.id)
     db.session.commit()
     return copy
-

@@ -72,9 +72,7 @@ def cancel_registration(registration_id: int) -> Registration:
     event_id = db.session.scalar(sa.select(Registration.event_id).filter_by(id=registration_id))
     event = lock_event(event_id) if event_id else None
     registration = db.session.scalar(
-        sa.select(Registration)
-        .filter_by(id=registration_id)
-        .execution_options(populate_existing=True)
+        sa.select(Registration).filter_by(id=registration_id).execution_options(populate_existing=True)
     )
     if event is None or registration is None:
         raise RegistrationError(_("This registration does not exist."), "not_found", status=404)

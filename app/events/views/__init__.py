@@ -13,14 +13,19 @@ def _enums():
     from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus
 
     return {
-        "EventType": EventType, "Audience": Audience, "EventStatus": EventStatus,
-        "RegistrationStatus": RegistrationStatus, "AgeBand": AgeBand, "Gender": Gender, "Origin": Origin,
+        "EventType": EventType,
+        "Audience": Audience,
+        "EventStatus": EventStatus,
+        "RegistrationStatus": RegistrationStatus,
+        "AgeBand": AgeBand,
+        "Gender": Gender,
+        "Origin": Origin,
     }
 
 
 @bp.app_template_filter("event_moment")
 def _event_moment(moment, zone: str) -> str:
-    """"8 Dec 2026 at 10:00" on the municipality's clock, without seconds."""
+    """ "8 Dec 2026 at 10:00" on the municipality's clock, without seconds."""
     from babel.dates import format_date, format_time
     from flask_babel import gettext
 

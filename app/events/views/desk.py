@@ -4,6 +4,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.events import queries, services
 from app.events.errors import EventError
@@ -16,9 +17,9 @@ from app.events.views.loaders import get_card_holder_or_404, personal, refused, 
 def _desk_page(form: CardHolderForm, status: int = 200):
     search = (request.args.get("q") or "").strip()[:80]
     page = queries.card_holders(search, parse_page(request.args.get("page")))
-    return personal(make_response(
-        render_template("events/desk/desk.html", form=form, page=page, search=search), status
-    ))
+    return personal(
+        make_response(render_template("events/desk/desk.html", form=form, page=page, search=search), status)
+    )
 
 
 @bp.get("/desk")
@@ -37,8 +38,13 @@ def create_card_holder():
         return _desk_page(form, 422)
     try:
         card = services.create_card_holder(
-            current_user, form.display_name.data, form.phone.data, consent=form.consent.data,
-            gender=form.gender.data or None, birth_year=form.birth_year.data, origin=form.origin.data or None,
+            current_user,
+            form.display_name.data,
+            form.phone.data,
+            consent=form.consent.data,
+            gender=form.gender.data or None,
+            birth_year=form.birth_year.data,
+            origin=form.origin.data or None,
             country_code=form.country_code.data or None,
         )
     except EventError as error:
@@ -56,17 +62,22 @@ def _holder_page(participant, link_form=None, register_form=None, status=200):
     register_form = register_form or RegisterCardHolderForm()
     events = queries.upcoming_managed_events(current_user)
     register_form.event_id.choices = select_choices((e.id, e.title(_lang())) for e in events)
-    return personal(make_response(render_template(
-        "events/desk/person.html", participant=participant,
-        active_card=next((c for c in participant.cards if c.is_active), None),
-        registrations=queries.participant_registrations(participant.id),
-        link_form=link_form or LinkAccountForm(), register_form=register_form,
-    ), status))
+    return personal(
+        make_response(
+            render_template(
+                "events/desk/person.html",
+                participant=participant,
+                active_card=next((c for c in participant.cards if c.is_active), None),
+                registrations=queries.participant_registrations(participant.id),
+                link_form=link_form or LinkAccountForm(),
+                register_form=register_form,
+            ),
+            status,
+        )
+    )
 
 
 def _lang() -> str:
-    from app.core.i18n import current_language
-
     return current_language()
 
 
@@ -82,9 +93,9 @@ def print_card(participant_id: int):
     participant = get_card_holder_or_404(participant_id)
     card = next((c for c in participant.cards if c.is_active), None)
     qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code)) if card else None
-    return personal(make_response(render_template(
-        "events/desk/card.html", participant=participant, card=card, qr=qr
-    )))
+    return personal(
+        make_response(render_template("events/desk/card.html", participant=participant, card=card, qr=qr))
+    )
 
 
 @bp.post("/desk/people/<int:participant_id>/reissue")

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request
+from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.events import queries, services
 from app.events.codes import normalise_code
@@ -16,14 +17,13 @@ from app.events.views.loaders import get_door_session_or_404, personal
 CODE_PROBLEMS = {
     "unknown": lambda match: _("No ticket or card has this code. Check it and type it again."),
     "revoked": lambda match: _("This card was replaced by a new one: the old code no longer works."),
-    "other_event": lambda match: _("This ticket is for another event: %(title)s.",
-                                   title=match.other_event.title(_lang())),
+    "other_event": lambda match: _(
+        "This ticket is for another event: %(title)s.", title=match.other_event.title(_lang())
+    ),
 }
 
 
 def _lang() -> str:
-    from app.core.i18n import current_language
-
     return current_language()
 
 
@@ -38,7 +38,11 @@ def _door_context(session, search: str):
         page = queries.door_people(session, "" if match else search, parse_page(request.args.get("page")))
         rows = page.items if match is None else []
     return {
-        "session": session, "event": session.event, "search": search, "rows": rows, "page": page,
+        "session": session,
+        "event": session.event,
+        "search": search,
+        "rows": rows,
+        "page": page,
         "code_problem": CODE_PROBLEMS[match.problem](match) if match and match.problem else None,
         "counters": queries.door_counters(session),
     }
@@ -51,8 +55,11 @@ def door(session_id: int):
     search = (request.args.get("q") or "").strip()[:80]
     context = _door_context(session, search)
     template = "events/door/_results.html" if is_htmx_fragment_request() else "events/door/door.html"
-    response = make_response(render_template(template, walk_in_form=WalkInForm(),
-                                             walk_ins=queries.door_walk_ins(session), **context))
+    response = make_response(
+        render_template(
+            template, walk_in_form=WalkInForm(), walk_ins=queries.door_walk_ins(session), **context
+        )
+    )
     response.vary.add("HX-Request")
     return personal(response)
 
@@ -62,10 +69,17 @@ def _after_change(session, participant, attendance_id):
     if is_htmx_fragment_request() and participant is not None:
         registration = queries.registration_of(session.event_id, participant.id)
         row = queries.DoorRow(participant, registration, attendance_id)
-        return personal(make_response(render_template(
-            "events/door/_row_update.html", session=session, row=row, counters=queries.door_counters(session),
-            search=request.form.get("q", ""),
-        )))
+        return personal(
+            make_response(
+                render_template(
+                    "events/door/_row_update.html",
+                    session=session,
+                    row=row,
+                    counters=queries.door_counters(session),
+                    search=request.form.get("q", ""),
+                )
+            )
+        )
     return redirect(url_for("events.door", session_id=session.id, q=request.form.get("q") or None), code=303)
 
 
@@ -94,11 +108,8 @@ def undo_check_in(session_id: int):
     attendance_id = request.form.get("attendance_id", "")
     participant = None
     if attendance_id.isdigit():
-        from app.events.models import Attendance
-        from app.extensions import db
-
-        attendance = db.session.get(Attendance, int(attendance_id))
-        participant = attendance.participant if attendance and attendance.session_id == session.id else None
+        attendance = queries.attendance_at(session.id, int(attendance_id))
+        participant = attendance.participant if attendance else None
         services.undo_check_in(current_user, session, int(attendance_id))
     if not is_htmx_fragment_request():
         flash(_("Presence undone."), "success")
@@ -112,14 +123,26 @@ def walk_in(session_id: int):
     form = WalkInForm()
     try:
         services.record_walk_in(
-            current_user, session, display_name=form.display_name.data, gender=form.gender.data or None,
-            age_band=form.age_band.data or None, origin=form.origin.data or None,
+            current_user,
+            session,
+            display_name=form.display_name.data,
+            gender=form.gender.data or None,
+            age_band=form.age_band.data or None,
+            origin=form.origin.data or None,
         )
     except EventError as error:
         form.gender.errors = [error.message]
         context = _door_context(session, "")
-        return personal(make_response(render_template(
-            "events/door/door.html", walk_in_form=form, walk_ins=queries.door_walk_ins(session), **context
-        ), 422))
+        return personal(
+            make_response(
+                render_template(
+                    "events/door/door.html",
+                    walk_in_form=form,
+                    walk_ins=queries.door_walk_ins(session),
+                    **context,
+                ),
+                422,
+            )
+        )
     flash(_("The walk-in is counted."), "success")
     return redirect(url_for("events.door", session_id=session.id), code=303)

@@ -6,6 +6,7 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import to_zone
 from app.events import queries, services
@@ -34,8 +35,6 @@ def _choices(form: EventForm) -> None:
 
 
 def _lang() -> str:
-    from app.core.i18n import current_language
-
     return current_language()
 
 
@@ -46,8 +45,20 @@ def _local(moment: datetime | None, zone: str):
 def _fill_from_event(form: EventForm, event) -> None:
     """The form as the event stands now, times on the municipality's clock."""
     zone = event.municipality.timezone
-    for field in ("title_fr", "title_ar", "title_en", "description_fr", "description_ar", "description_en",
-                  "event_type", "venue", "capacity", "audience", "municipality_id", "programme_id"):
+    for field in (
+        "title_fr",
+        "title_ar",
+        "title_en",
+        "description_fr",
+        "description_ar",
+        "description_en",
+        "event_type",
+        "venue",
+        "capacity",
+        "audience",
+        "municipality_id",
+        "programme_id",
+    ):
         getattr(form, field).data = getattr(event, field)
     form.languages.data = event.language_list
     form.registration_opens_at.data = _local(event.registration_opens_at, zone)
@@ -56,8 +67,9 @@ def _fill_from_event(form: EventForm, event) -> None:
         form.sessions.pop_entry()
     for session in event.sessions:
         starts, ends = to_zone(session.starts_at, zone), to_zone(session.ends_at, zone)
-        form.sessions.append_entry({"id": str(session.id), "day": starts.date(), "starts": starts.time(),
-                                    "ends": ends.time()})
+        form.sessions.append_entry(
+            {"id": str(session.id), "day": starts.date(), "starts": starts.time(), "ends": ends.time()}
+        )
     form.version.data = str(event.version)
 
 
@@ -98,9 +110,9 @@ def _event_form(event=None):
 
 
 def _render_form(form, event=None, current=None, status=200):
-    return make_response(render_template(
-        "events/manage/form.html", form=form, event=event, current=current
-    ), status)
+    return make_response(
+        render_template("events/manage/form.html", form=form, event=event, current=current), status
+    )
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])
@@ -133,9 +145,9 @@ def manage_event(event_id: int):
     event = get_event_or_404(event_id, manage=True)
     page = queries.event_registrations(event, parse_page(request.args.get("page")))
     attended = queries.attended_counts(event, [r.participant_id for r in page.items])
-    return personal(make_response(render_template(
-        "events/manage/event.html", event=event, page=page, attended=attended
-    )))
+    return personal(
+        make_response(render_template("events/manage/event.html", event=event, page=page, attended=attended))
+    )
 
 
 def _action(event_id: int, service, message: str, to_new: bool = False):
@@ -160,15 +172,18 @@ def publish_event(event_id: int):
 @bp.post("/manage/events/<int:event_id>/cancel")
 @login_required
 def cancel_event(event_id: int):
-    return _action(event_id, services.cancel_event,
-                   _("The event is cancelled. Registered people are told."))
+    return _action(event_id, services.cancel_event, _("The event is cancelled. Registered people are told."))
 
 
 @bp.post("/manage/events/<int:event_id>/duplicate")
 @login_required
 def duplicate_event(event_id: int):
-    return _action(event_id, services.duplicate_event,
-                   _("This is a draft copy of the event: change what differs, then publish it."), to_new=True)
+    return _action(
+        event_id,
+        services.duplicate_event,
+        _("This is a draft copy of the event: change what differs, then publish it."),
+        to_new=True,
+    )
 
 
 @bp.get("/manage/events/<int:event_id>/attendance.csv")
@@ -176,14 +191,22 @@ def duplicate_event(event_id: int):
 def attendance_csv(event_id: int):
     event = get_event_or_404(event_id, manage=True)
     lines = queries.attendance_lines(event)
-    statuses = {"confirmed": _("Confirmed"), "waiting": _("On the waiting list"), "cancelled": _("Cancelled"),
-                "walk_in": _("Walk-in")}
+    statuses = {
+        "confirmed": _("Confirmed"),
+        "waiting": _("On the waiting list"),
+        "cancelled": _("Cancelled"),
+        "walk_in": _("Walk-in"),
+    }
     header = [_("Name"), _("Ticket code"), _("Status"), _("Sessions attended")] + [
         _("Session %(number)s", number=number) for number in range(1, len(event.sessions) + 1)
     ]
     rows = [
-        [line.name or _("Anonymous walk-in"), line.code, statuses.get(line.status, line.status),
-         f"{len(line.sessions)}/{len(event.sessions)}"]
+        [
+            line.name or _("Anonymous walk-in"),
+            line.code,
+            statuses.get(line.status, line.status),
+            f"{len(line.sessions)}/{len(event.sessions)}",
+        ]
         + [_("present") if session.id in line.sessions else "" for session in event.sessions]
         for line in lines
     ]

@@ -26,8 +26,12 @@ def list_events():
     filters = queries.EventFilters.from_args(request.args)
     page = queries.public_events(filters, parse_page(request.args.get("page")))
     return render_page_or_fragment(
-        "events/list.html", "events/_results.html",
-        results=page, filters=filters, municipalities=queries.municipalities(), event_types=EventType,
+        "events/list.html",
+        "events/_results.html",
+        results=page,
+        filters=filters,
+        municipalities=queries.municipalities(),
+        event_types=EventType,
     )
 
 
@@ -39,10 +43,15 @@ def event_detail(event_id: int):
         registration = queries.registration_of(event.id, current_user.participant_id)
         if registration is not None:
             position = queries.waiting_position(registration)
-    response = make_response(render_template(
-        "events/detail.html", event=event, registration=registration, position=position,
-        state=event.registration_state(utcnow()),
-    ))
+    response = make_response(
+        render_template(
+            "events/detail.html",
+            event=event,
+            registration=registration,
+            position=position,
+            state=event.registration_state(utcnow()),
+        )
+    )
     return personal(response) if current_user.is_authenticated else response
 
 
@@ -58,8 +67,10 @@ def register(event_id: int):
     if registration.status == RegistrationStatus.CONFIRMED:
         flash(_("You are registered. Your ticket is in My events."), "success")
     else:
-        flash(_("The event is full: you are on the waiting list. You will be told if a seat frees up."),
-              "success")
+        flash(
+            _("The event is full: you are on the waiting list. You will be told if a seat frees up."),
+            "success",
+        )
     return redirect(target, code=303)
 
 
@@ -107,6 +118,8 @@ def ticket(registration_id: int):
     qr = None
     if registration.status == RegistrationStatus.CONFIRMED:
         qr = qr_svg(registration.ticket_code, _("QR code of ticket %(code)s", code=registration.ticket_code))
-    return personal(make_response(render_template(
-        "events/ticket.html", registration=registration, event=registration.event, qr=qr
-    )))
+    return personal(
+        make_response(
+            render_template("events/ticket.html", registration=registration, event=registration.event, qr=qr)
+        )
+    )

@@ -99,3 +99,9 @@ def test_what_organisers_typed_is_escaped(client, oujda):
         text = client.get(url, headers={"Accept-Language": "fr"}).text
         assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
         assert "<img src=x" not in text
+
+
+def test_the_tabs_keep_the_filters_and_come_with_the_fragment(client, oujda):
+    make_event(oujda, title="Atelier")
+    fragment = client.get("/events?type=workshop&language=fr", headers={"HX-Request": "true"}).text
+    assert "/events?type=workshop&amp;language=fr&amp;when=past" in fragment

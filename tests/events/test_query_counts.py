@@ -84,3 +84,12 @@ def test_manage_event_page(client, oujda, organiser):
         make_registration(event, person.participant)
         make_attendance(event.sessions[0], person.participant)
     assert queries_for(client, f"/manage/events/{event.id}") == one
+
+
+def test_manage_list(client, oujda, organiser):
+    make_event(oujda, sessions=2)
+    sign_in_as(client, organiser)
+    one = queries_for(client, "/manage/events")
+    for n in range(29):
+        make_event(oujda, sessions=2, starts_in=timedelta(days=1, hours=n))
+    assert queries_for(client, "/manage/events") == one

@@ -11,6 +11,7 @@ from app.core.time import utcnow
 from app.events import queries, services
 from app.events.errors import RegistrationError
 from app.events.models import EventType, RegistrationStatus
+from app.events.permissions import can_manage_event
 from app.events.tickets import event_calendar, qr_svg
 from app.events.views import bp
 from app.events.views.loaders import (
@@ -50,6 +51,7 @@ def event_detail(event_id: int):
             registration=registration,
             position=position,
             state=event.registration_state(utcnow()),
+            can_manage=can_manage_event(current_user, event),
         )
     )
     return personal(response) if current_user.is_authenticated else response

@@ -94,7 +94,9 @@ def test_seats_left_and_full_events(client, oujda):
 
 
 def test_what_organisers_typed_is_escaped(client, oujda):
-    event = make_event(oujda, title="<script>alert(1)</script>", description_fr="<img src=x onerror=alert(1)>")
+    event = make_event(
+        oujda, title="<script>alert(1)</script>", description_fr="<img src=x onerror=alert(1)>"
+    )
     for url in ("/events", f"/events/{event.id}"):
         text = client.get(url, headers={"Accept-Language": "fr"}).text
         assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text

@@ -177,11 +177,13 @@ class Event(db.Model):
         return self.registration_closes_at or self.starts_at
 
     def registration_state(self, now: datetime) -> str:
-        """open / not_yet_open / closed / started / cancelled / draft: one partial per state."""
+        """open / not_yet_open / closed / started / past / cancelled / draft."""
         if self.status == EventStatus.CANCELLED:
             return "cancelled"
         if self.status != EventStatus.PUBLISHED:
             return "draft"
+        if self.ends_at <= now:
+            return "past"
         if self.starts_at <= now:
             return "started"
         if self.registration_opens_at and now < self.registration_opens_at:

@@ -75,6 +75,13 @@ class EventFilters:
         return {key: value for key, value in mapped.items() if value}
 
 
+def _digits_of(column):
+    """A phone as typed ("06 12-34 56 78") compared by its digits only."""
+    for separator in (" ", "-", ".", "+"):
+        column = sa.func.replace(column, separator, "")
+    return column
+
+
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -319,7 +326,10 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
             Registration.ticket_code.ilike(pattern, escape="\\"),
         ]
         if len(digits) >= 4:
-            conditions += [Participant.phone.like(f"%{digits}%"), User.phone.like(f"%{digits}%")]
+            conditions += [
+                _digits_of(Participant.phone).like(f"%{digits}%"),
+                _digits_of(User.phone).like(f"%{digits}%"),
+            ]
         statement = statement.where(sa.or_(*conditions))
     result = paginate(statement, page, per_page, scalars=False)
     result.items = [
@@ -327,6 +337,40 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
         for registration, attendance_id in result.items
     ]
     return result
+
+
+def door_card_holders(session: EventSession, search: str, limit: int = 10) -> list[DoorRow]:
+    """Card holders matching a name or phone who are not registered for this event: they can be
+    checked in at any event, and count as walk-ins there."""
+    if len(search) < 2:
+        return []
+    attendance = sa.orm.aliased(Attendance)
+    pattern = _like(search)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    conditions = [Participant.display_name.ilike(pattern, escape="\\")]
+    if len(digits) >= 4:
+        conditions.append(_digits_of(Participant.phone).like(f"%{digits}%"))
+    rows = db.session.execute(
+        sa.select(Participant, attendance.id)
+        .outerjoin(
+            attendance,
+            sa.and_(attendance.session_id == session.id, attendance.participant_id == Participant.id),
+        )
+        .where(
+            Participant.id.in_(
+                sa.select(ParticipantCard.participant_id).where(ParticipantCard.is_active.is_(True))
+            ),
+            Participant.id.not_in(
+                sa.select(Registration.participant_id).where(
+                    Registration.event_id == session.event_id, Registration.status.in_(ACTIVE)
+                )
+            ),
+            sa.or_(*conditions),
+        )
+        .order_by(Participant.display_name, Participant.id)
+        .limit(limit)
+    )
+    return [DoorRow(participant, None, attendance_id) for participant, attendance_id in rows]
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:

@@ -220,3 +220,27 @@ def test_the_door_page_in_arabic_is_right_to_left(client, organiser, oujda):
     sign_in_as(client, organiser)
     page = client.get(f"/door/sessions/{event.sessions[0].id}", headers={"Accept-Language": "ar"}).text
     assert '<html lang="ar" dir="rtl">' in page and "door-scan.js" in page
+
+
+def test_a_card_holder_not_registered_is_found_by_name(client, organiser, oujda):
+    event = make_event(oujda)
+    make_card_holder("Aminata", phone="06 11-22 33 44")
+    registered = make_card_holder("Amina R.")
+    make_registration(event, registered)
+    sign_in_as(client, organiser)
+    url = f"/door/sessions/{event.sessions[0].id}"
+    page = client.get(url, query_string={"q": "amin"}).text
+    assert page.count("Aminata") == 1 and page.count("Amina R.") == 1  # each once
+    assert "Not registered" in page
+    assert "Aminata" in client.get(url, query_string={"q": "22 33 44"}).text
+
+
+def test_during_a_training_registration_is_closed_plainly(client, oujda, resident):
+    from datetime import timedelta
+
+    event = make_event(oujda, sessions=8, starts_in=timedelta(days=-2))
+    sign_in_as(client, resident)
+    assert "This event has already started: registration is closed." in client.get(f"/events/{event.id}").text
+    response = client.post(f"/events/{event.id}/register")
+    text = client.get(response.headers["Location"]).text
+    assert "This event has already started: registration is closed." in text

@@ -18,8 +18,10 @@ def _refuse_if_closed(event: Event) -> None:
         raise RegistrationError(_("This event has been cancelled: registration is closed."), "cancelled")
     if state == "draft":
         raise RegistrationError(_("This event is not published yet."), "draft", status=404)
-    if state == "started":
+    if state == "past":
         raise RegistrationError(_("This event has already taken place: registration is closed."), "past")
+    if state == "started":
+        raise RegistrationError(_("This event has already started: registration is closed."), "started")
     if state == "not_yet_open":
         raise RegistrationError(_("Registration has not opened yet."), "not_open")
     if state == "closed":

@@ -37,6 +37,8 @@ def _door_context(session, search: str):
     else:
         page = queries.door_people(session, "" if match else search, parse_page(request.args.get("page")))
         rows = page.items if match is None else []
+        if match is None and search and page.page == 1:
+            rows = rows + queries.door_card_holders(session, search)
     return {
         "session": session,
         "event": session.event,

@@ -8,6 +8,7 @@ from app.core.models import OutboxMessage
 from app.events.models import Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
 from tests.conftest import sign_in_as
+from tests.events.conftest import FreshReadClient
 from tests.factories import make_attendance, make_event, make_programme, make_registration, make_user
 
 NEXT_MONTH = date.today() + timedelta(days=30)
@@ -201,9 +202,17 @@ def test_edit_keeps_session_ids_and_bumps_the_version(client, organiser, oujda):
 def test_a_stale_form_is_refused_and_nothing_typed_is_lost(client, organiser, oujda):
     event = make_event(oujda, title="Titre d'origine")
     stale_version = event.version
+    from tests.factories import make_organiser
+
+    colleague = FreshReadClient(client.application, client.application.response_class)
+    colleague.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    sign_in_as(colleague, make_organiser(oujda, display_name="Salma"))
     sign_in_as(client, organiser)
+    assert (
+        f'value="{stale_version}"' in client.get(f"/manage/events/{event.id}/edit").text
+    )  # both open the form
     first = event_form(oujda, version=str(stale_version), title_fr="Version de Salma")
-    assert client.post(f"/manage/events/{event.id}/edit", data=first).status_code == 303
+    assert colleague.post(f"/manage/events/{event.id}/edit", data=first).status_code == 303
     second = event_form(oujda, version=str(stale_version), title_fr="Version de Youssef")
     response = client.post(f"/manage/events/{event.id}/edit", data=second)
     assert response.status_code == 409

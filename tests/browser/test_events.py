@@ -155,3 +155,29 @@ def test_screenshots_and_accessibility(app, page, live_server, world, screenshot
     page.goto(f"{live_server}/door/sessions/{event.sessions[0].id}")
     check("door")
     assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_organiser_pages_screenshots_and_accessibility(app, page, live_server, world, screenshot, language):
+    from tests.factories import make_card_holder
+
+    oujda, organiser, resident = world
+    event, _registration = _showcase(oujda, organiser, resident)
+    holder = make_card_holder("Aminata")
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size({"width": 390, "height": 844})
+    act_as(app, page, live_server, organiser)
+    problems = {}
+    for name, url in (
+        ("manage-form", f"/manage/events/{event.id}/edit"),
+        ("manage-event", f"/manage/events/{event.id}"),
+        ("desk", "/desk"),
+        ("card", f"/desk/people/{holder.id}/card"),
+    ):
+        page.goto(live_server + url)
+        screenshot(f"events-{name}-{language}")
+        results = Axe().run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+    assert problems == {}

@@ -128,3 +128,25 @@ def test_cancellations_and_registrations_at_once_never_exceed_capacity(app, oujd
     assert event.confirmed_count == 10
     assert event.waiting_count == 15 + 40 - 13 - 10
     assert len(by_status(rows, RegistrationStatus.CANCELLED)) == 13
+
+
+def test_two_phones_checking_in_the_same_person_record_one_attendance(app, oujda):
+    from app.events.models import Attendance, EventSession
+    from app.events.services import check_in
+    from tests.factories import make_organiser
+
+    event = make_event(oujda)
+    organiser = make_organiser(oujda)
+    person = make_user().participant_id
+    session_id, organiser_id = event.sessions[0].id, organiser.id
+    db.session.remove()
+
+    def tap():
+        from app.accounts.models import User
+
+        check_in(db.session.get(User, organiser_id), db.session.get(EventSession, session_id), person)
+
+    errors = run_together(app, [tap for _ in range(12)])
+
+    assert errors == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1

@@ -244,3 +244,15 @@ def test_during_a_training_registration_is_closed_plainly(client, oujda, residen
     response = client.post(f"/events/{event.id}/register")
     text = client.get(response.headers["Location"]).text
     assert "This event has already started: registration is closed." in text
+
+
+def test_a_refused_htmx_check_in_loads_the_door_page_with_its_message(client, organiser, oujda, resident):
+    event = make_event(oujda, status="cancelled")
+    sign_in_as(client, organiser)
+    response = client.post(
+        f"/door/sessions/{event.sessions[0].id}/check-in",
+        data={"participant_id": resident.participant_id},
+        headers={"HX-Request": "true"},
+    )
+    assert response.headers["HX-Redirect"] == f"/door/sessions/{event.sessions[0].id}"
+    assert "This event has been cancelled." in client.get(response.headers["HX-Redirect"]).text

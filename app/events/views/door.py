@@ -85,6 +85,17 @@ def _after_change(session, participant, attendance_id):
     return redirect(url_for("events.door", session_id=session.id, q=request.form.get("q") or None), code=303)
 
 
+def _back_to_door(session):
+    """A refusal: the whole door page with its message (htmx is told to load it, not to swap it
+    into the person's row)."""
+    target = url_for("events.door", session_id=session.id)
+    if is_htmx_fragment_request():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, code=303)
+
+
 @bp.post("/door/sessions/<int:session_id>/check-in")
 @login_required
 def check_in(session_id: int):
@@ -92,12 +103,12 @@ def check_in(session_id: int):
     participant_id = request.form.get("participant_id", "")
     if not participant_id.isdigit():
         flash(_("Choose the person to mark present."), "error")
-        return redirect(url_for("events.door", session_id=session.id), code=303)
+        return _back_to_door(session)
     try:
         attendance = services.check_in(current_user, session, int(participant_id))
     except EventError as error:
         flash(error.message, "error")
-        return redirect(url_for("events.door", session_id=session.id), code=303)
+        return _back_to_door(session)
     if not is_htmx_fragment_request():
         flash(_("%(name)s is marked present.", name=attendance.participant.display_name), "success")
     return _after_change(session, attendance.participant, attendance.id)

@@ -117,7 +117,9 @@ def test_register_a_card_holder_only_for_own_events(client, organiser, oujda, la
 
 
 def test_link_a_card_to_an_account_moves_history(client, organiser, oujda):
-    holder = make_card_holder("Awa")
+    from app.core.time import utcnow
+
+    holder = make_card_holder("Awa", phone="0600000000", gender="woman", consent_at=utcnow())
     event = make_event(oujda)
     registration = make_registration(event, holder)
     make_attendance(event.sessions[0], holder)
@@ -128,6 +130,9 @@ def test_link_a_card_to_an_account_moves_history(client, organiser, oujda):
     assert db.session.get(Registration, registration.id).participant_id == account.participant_id
     card = db.session.scalar(sa.select(ParticipantCard))
     assert card.participant_id == account.participant_id
+    assert db.session.get(Participant, account.participant_id).gender == "woman"  # consented data moves
+    left = db.session.get(Participant, holder.id)
+    assert (left.phone, left.gender, left.consent_at) == (None, None, None)
     sign_in_as(client, account)
     assert "Attended" in client.get("/me/events").text
 

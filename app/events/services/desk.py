@@ -14,6 +14,15 @@ from app.events.services.locking import rolls_back_on_refusal
 from app.events.services.registration import register_for_event
 from app.extensions import db
 
+PARTICIPATION_COLUMNS = (
+    "gender",
+    "birth_year",
+    "origin",
+    "country_code",
+    "consent_at",
+    "consent_recorded_by_id",
+)
+
 
 def _unused_card_code() -> str:
     while True:
@@ -159,15 +168,11 @@ def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> Use
     for card in list(card_holder.cards):
         card.participant = target
     if not target.has_consented and card_holder.has_consented:
-        for column in (
-            "gender",
-            "birth_year",
-            "origin",
-            "country_code",
-            "consent_at",
-            "consent_recorded_by_id",
-        ):
+        for column in PARTICIPATION_COLUMNS:
             setattr(target, column, getattr(card_holder, column))
+    # The card holder's own row stays (other records may point at it) but keeps nothing personal.
+    for column in ("phone", *PARTICIPATION_COLUMNS):
+        setattr(card_holder, column, None)
     record_audit("participant_card.linked", actor, target, card_holder_id=card_holder.id)
     db.session.commit()
     return user

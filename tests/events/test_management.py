@@ -298,3 +298,17 @@ def test_the_page_shows_the_visitors_language(client, oujda):
     assert "ورشة طبخ" in client.get(f"/events/{event.id}", headers={"Accept-Language": "ar"}).text
     french = make_event(oujda, title="Seulement en français")
     assert "Seulement en français" in client.get(f"/events/{french.id}").text
+
+
+def test_the_edit_form_shows_the_event_as_saved(client, organiser, oujda):
+    programme = make_programme([oujda], name="Initiative 3H")
+    event = make_event(
+        oujda, programme_id=programme.id, event_type="training", audience="women", languages="ar"
+    )
+    sign_in_as(client, organiser)
+    page = client.get(f"/manage/events/{event.id}/edit").text
+    for selected in ('value="training">Training', 'value="women">Women', ">Initiative 3H</option>"):
+        assert f"<option selected {selected}" in page or (
+            selected.startswith(">") and f'<option selected value="{programme.id}">Initiative 3H' in page
+        )
+    assert '<input checked id="languages-1" name="languages" type="checkbox" value="ar">' in page

@@ -68,6 +68,7 @@ def test_a_full_event_puts_people_on_the_waiting_list_in_order(client, oujda):
     assert message.kind == "registration_promoted" and message.participant_id == second.participant_id
     sign_in_as(client, second)
     assert "You are registered." in client.get(f"/events/{event.id}").text
+    assert "a seat freed up and you moved up from the waiting list" in client.get("/me/events").text
     assert "You are on the waiting list, number 1." in (
         sign_in_as(client, third).get(f"/events/{event.id}").text
     )

@@ -130,7 +130,9 @@ class Event(db.Model):
     # Optimistic lock: a second organiser saving a stale form is refused.
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    # The services bump the version themselves on an organiser's edit, so that registrations
+    # (which update the counters under the row lock) never make an open edit form stale.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     sessions: Mapped[list[EventSession]] = relationship(
@@ -143,12 +145,52 @@ class Event(db.Model):
     def description(self, locale: str) -> str:
         return (
             getattr(self, f"description_{locale}", None)
-            or self.description_fr or self.description_ar or self.description_en or ""
+            or self.description_fr
+            or self.description_ar
+            or self.description_en
+            or ""
         )
 
     @property
     def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    @property
+    def timezone(self) -> str:
+        return self.municipality.timezone
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in (self.languages or "").split(",") if code]
+
+    @property
+    def effective_closes_at(self) -> datetime:
+        """Registration closes at the stated time, or when the first session starts."""
+        return self.registration_closes_at or self.starts_at
+
+    def registration_state(self, now: datetime) -> str:
+        """open / not_yet_open / closed / started / past / cancelled / draft."""
+        if self.status == EventStatus.CANCELLED:
+            return "cancelled"
+        if self.status != EventStatus.PUBLISHED:
+            return "draft"
+        if self.ends_at <= now:
+            return "past"
+        if self.starts_at <= now:
+            return "started"
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return "not_yet_open"
+        if now >= self.effective_closes_at:
+            return "closed"
+        return "open"
 
 
 class EventSession(db.Model):
@@ -162,6 +204,10 @@ class EventSession(db.Model):
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
+
+    @property
+    def position(self) -> int:
+        return self.event.sessions.index(self) + 1
 
 
 class Registration(db.Model):
@@ -185,6 +231,10 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
     participant: Mapped[Participant] = relationship()
 
+    @property
+    def is_active(self) -> bool:
+        return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
 
 class Attendance(db.Model):
     """Presence at one session. Anonymous walk-ins have no participant and carry their own
@@ -199,9 +249,7 @@ class Attendance(db.Model):
     session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"))
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"), index=True)
-    registration_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("registration.id", ondelete="SET NULL")
-    )
+    registration_id: Mapped[int | None] = mapped_column(sa.ForeignKey("registration.id", ondelete="SET NULL"))
     is_walk_in: Mapped[bool] = mapped_column(default=False)
     anonymous_gender: Mapped[str | None] = mapped_column(sa.String(12))
     anonymous_age_band: Mapped[str | None] = mapped_column(sa.String(8))

@@ -1,15 +1,106 @@
 """Access rules for events, registrations, tickets, the desk and the door."""
 
-from tests.access.rules import Route, everyone
+from app.events.models import EventStatus
+from tests.access.rules import Route, everyone, only, signed_in
+from tests.factories import make_card_holder, make_event, make_registration
+
+ORGANISERS = ("organiser", "admin")  # of Oujda, where the world's event is
+ANY_ORGANISER = ("organiser", "organiser_other", "admin")
 
 
 def build_world(oujda, la_marsa, cast) -> dict:
-    return {}
+    event = make_event(oujda, title="Journée portes ouvertes", capacity=10, sessions=2)
+    draft = make_event(oujda, title="Brouillon", status=EventStatus.DRAFT)
+    registration = make_registration(event, cast["resident"].participant)
+    card_holder = make_card_holder("Awa")
+    return {
+        "event": event,
+        "draft": draft,
+        "session": event.sessions[0],
+        "registration": registration,
+        "card_holder": card_holder,
+        "marsa_event": make_event(la_marsa, title="Atelier La Marsa"),
+    }
 
+
+DRAFT_SEEN = {**everyone(404), "organiser": 200, "admin": 200}
 
 RULES = [
     Route("GET", "events.list_events", "/events", everyone(200)),
-    Route("GET", "events.my_events", "/me/events", everyone(200)),
-    Route("GET", "events.manage_events", "/manage/events", everyone(200)),
-    Route("GET", "events.desk", "/desk", everyone(200)),
+    Route("GET", "events.event_detail", "/events/{event.id}", everyone(200)),
+    Route("GET", "events.event_detail", "/events/{draft.id}", DRAFT_SEEN),
+    Route("GET", "events.event_ics", "/events/{event.id}/calendar.ics", everyone(200)),
+    Route("POST", "events.register", "/events/{event.id}/register", signed_in(303)),
+    Route("POST", "events.cancel_registration", "/events/{event.id}/cancel-registration", signed_in(303)),
+    Route("GET", "events.my_events", "/me/events", signed_in(200)),
+    Route("GET", "events.ticket", "/me/tickets/{registration.id}", only(200, "resident")),
+    Route("GET", "events.manage_events", "/manage/events", only(200, *ANY_ORGANISER)),
+    Route("GET", "events.new_event", "/manage/events/new", only(200, *ANY_ORGANISER)),
+    Route("POST", "events.new_event", "/manage/events/new", only(422, *ANY_ORGANISER)),
+    Route("GET", "events.manage_event", "/manage/events/{event.id}", only(200, *ORGANISERS)),
+    Route("GET", "events.edit_event", "/manage/events/{event.id}/edit", only(200, *ORGANISERS)),
+    Route("POST", "events.edit_event", "/manage/events/{event.id}/edit", only(422, *ORGANISERS)),
+    Route(
+        "POST",
+        "events.publish_event",
+        "/manage/events/{draft.id}/publish",
+        {
+            **only(303, *ORGANISERS),
+            "resident": 404,
+            "organiser_other": 404,
+            "reviewer": 404,
+            "reviewer_other": 404,
+        },
+    ),
+    Route("POST", "events.cancel_event", "/manage/events/{event.id}/cancel", only(303, *ORGANISERS)),
+    Route("POST", "events.duplicate_event", "/manage/events/{event.id}/duplicate", only(303, *ORGANISERS)),
+    Route("GET", "events.attendance_csv", "/manage/events/{event.id}/attendance.csv", only(200, *ORGANISERS)),
+    Route("GET", "events.desk", "/desk", only(200, *ANY_ORGANISER)),
+    Route(
+        "POST",
+        "events.create_card_holder",
+        "/desk/people",
+        only(303, *ANY_ORGANISER),
+        data={"display_name": "Moussa"},
+    ),
+    Route("GET", "events.card_holder", "/desk/people/{card_holder.id}", only(200, *ANY_ORGANISER)),
+    Route("GET", "events.print_card", "/desk/people/{card_holder.id}/card", only(200, *ANY_ORGANISER)),
+    Route("POST", "events.reissue_card", "/desk/people/{card_holder.id}/reissue", only(303, *ANY_ORGANISER)),
+    Route(
+        "POST",
+        "events.link_account",
+        "/desk/people/{card_holder.id}/link",
+        only(422, *ANY_ORGANISER),
+        data={"account": "nobody@example.org"},
+    ),
+    # The other municipality's organiser reaches the desk but is refused this event, with a message.
+    Route(
+        "POST",
+        "events.register_card_holder",
+        "/desk/people/{card_holder.id}/register",
+        only(303, *ANY_ORGANISER),
+        data={"event_id": "{event.id}"},
+    ),
+    Route("GET", "events.door", "/door/sessions/{session.id}", only(200, *ORGANISERS)),
+    Route(
+        "POST",
+        "events.check_in",
+        "/door/sessions/{session.id}/check-in",
+        only(303, *ORGANISERS),
+        data={"participant_id": "{registration.participant_id}"},
+    ),
+    Route(
+        "POST",
+        "events.undo_check_in",
+        "/door/sessions/{session.id}/undo",
+        only(303, *ORGANISERS),
+        data={"attendance_id": "1"},
+    ),
+    Route(
+        "POST",
+        "events.walk_in",
+        "/door/sessions/{session.id}/walk-in",
+        only(303, *ORGANISERS),
+        data={"display_name": "Visiteur"},
+    ),
 ]

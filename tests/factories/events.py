@@ -1,11 +1,11 @@
 """Events, sessions, registrations and attendances."""
 
 import itertools
-import secrets
 from datetime import timedelta
 
 from app.accounts.models import Municipality, Participant
 from app.core.time import utcnow
+from app.events.codes import new_ticket_code
 from app.events.models import (
     Attendance,
     Event,
@@ -60,7 +60,7 @@ def make_registration(
 ) -> Registration:
     """A registration written directly, counters kept in step (services do this under a lock)."""
     registration = Registration(
-        event=event, participant=participant, status=status, ticket_code=secrets.token_hex(4).upper()
+        event=event, participant=participant, status=status, ticket_code=new_ticket_code()
     )
     if status == RegistrationStatus.CONFIRMED:
         registration.confirmed_at = utcnow()
@@ -84,3 +84,15 @@ def make_attendance(session: EventSession, participant: Participant | None = Non
     db.session.add(attendance)
     db.session.commit()
     return attendance
+
+
+def make_card_holder(display_name: str = "Awa", **fields) -> Participant:
+    """A participant known only by an active desk card."""
+    from app.accounts.models import ParticipantCard
+    from app.events.codes import new_card_code
+
+    participant = Participant(display_name=display_name, **fields)
+    participant.cards = [ParticipantCard(code=new_card_code())]
+    db.session.add(participant)
+    db.session.commit()
+    return participant

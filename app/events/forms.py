@@ -1,0 +1,164 @@
+"""Forms of the events domain; labels are lazy so they are translated when the page renders."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.accounts.models import Gender, Origin
+from app.core.i18n import LANGUAGE_NAMES
+from app.events.models import AgeBand, Audience, EventType
+from app.events.services import EventData, SessionData
+
+LOCALES = ("fr", "ar", "en")
+
+
+def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms wants them; `blank` adds an empty first option."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice("" if value is None else str(value), label) for value, label in pairs]
+
+
+def _optional_int(value):
+    if value in (None, ""):
+        return None
+    return int(value)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SessionRowForm(Form):
+    """One dated session as a row: day, start, end. A row left empty is dropped."""
+
+    id = HiddenField()
+    day = DateField(_l("Date"), validators=[Optional()])
+    starts = TimeField(_l("Starts"), validators=[Optional()])
+    ends = TimeField(_l("Ends"), validators=[Optional()])
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.day.data or self.starts.data or self.ends.data)
+
+    def validate_day(self, field):
+        if not self.is_blank and not (self.day.data and self.starts.data and self.ends.data):
+            raise ValidationError(_l("Give the date, the start and the end of each session."))
+
+
+class EventForm(FlaskForm):
+    version = HiddenField()
+    title_fr = StringField(_l("Title in French"), validators=[Optional()])
+    title_ar = StringField(_l("Title in Arabic"), validators=[Optional()])
+    title_en = StringField(_l("Title in English"), validators=[Optional()])
+    description_fr = TextAreaField(_l("Description in French"), validators=[Optional()])
+    description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional()])
+    description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
+    event_type = SelectField(_l("Type"), choices=select_choices(EventType.choices()))
+    municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
+    venue = StringField(_l("Venue"), render_kw={"maxlength": 200})
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional()],
+        description=_l("Leave empty when there is no limit on seats."),
+    )
+    registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes"),
+        validators=[Optional()],
+        description=_l("Leave empty to close registration when the first session starts."),
+    )
+    languages = MultiCheckboxField(
+        _l("Languages spoken"), choices=select_choices(LANGUAGE_NAMES.items()), default=["fr"]
+    )
+    audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
+    programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
+    sessions = FieldList(FormField(SessionRowForm), min_entries=1)
+
+    def validate_venue(self, field):
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Say where the event takes place."))
+
+    def validate_capacity(self, field):
+        # The message names the rule; NumberRange's own would say "at least 1" only in English.
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(
+                _l("The capacity must be a whole number above zero, or left empty for no limit.")
+            )
+
+    def to_data(self) -> EventData:
+        return EventData(
+            municipality_id=self.municipality_id.data,
+            event_type=self.event_type.data,
+            venue=self.venue.data or "",
+            titles={code: getattr(self, f"title_{code}").data for code in LOCALES},
+            descriptions={code: getattr(self, f"description_{code}").data for code in LOCALES},
+            sessions=[
+                SessionData(
+                    day=entry.form.day.data,
+                    starts=entry.form.starts.data,
+                    ends=entry.form.ends.data,
+                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                )
+                for entry in self.sessions
+                if not entry.form.is_blank
+            ],
+            capacity=self.capacity.data,
+            registration_opens_at=self.registration_opens_at.data,
+            registration_closes_at=self.registration_closes_at.data,
+            languages=[code for code in (self.languages.data or []) if code in LANGUAGE_NAMES],
+            audience=self.audience.data,
+            programme_id=self.programme_id.data,
+        )
+
+
+class CardHolderForm(FlaskForm):
+    display_name = StringField(_l("Name or nickname"), render_kw={"maxlength": 80})
+    phone = StringField(
+        _l("Phone (optional, may be shared)"),
+        validators=[Optional()],
+        render_kw={"maxlength": 20, "type": "tel"},
+    )
+    gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
+    birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)])
+    origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
+    country_code = StringField(
+        _l("Country of origin (two-letter code, e.g. SN)"),
+        validators=[Optional()],
+        render_kw={"maxlength": 2},
+    )
+    consent = BooleanField(_l("The person agreed that this participation data is recorded"))
+
+
+class LinkAccountForm(FlaskForm):
+    account = StringField(_l("Email address or phone number of the account"))
+
+
+class RegisterCardHolderForm(FlaskForm):
+    event_id = SelectField(_l("Event"), coerce=_optional_int, validate_choice=False)
+
+
+class WalkInForm(FlaskForm):
+    display_name = StringField(_l("Name (optional)"), validators=[Optional()], render_kw={"maxlength": 80})
+    gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
+    age_band = SelectField(
+        _l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()]
+    )
+    origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])

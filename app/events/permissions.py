@@ -1,0 +1,33 @@
+"""Who may do what with events: pure predicates, no queries."""
+
+from app.accounts.models import Role
+
+
+def is_organiser(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_admin or user.has_role(Role.ORGANISER)))
+
+
+def managed_municipality_ids(user) -> set[int] | None:
+    """The municipalities whose events `user` runs; None means all of them (administrators)."""
+    if user.is_admin:
+        return None
+    return user.municipality_ids(Role.ORGANISER)
+
+
+def can_manage_municipality(user, municipality_id: int) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_admin or user.has_role(Role.ORGANISER, municipality_id)
+
+
+def can_manage_event(user, event) -> bool:
+    return can_manage_municipality(user, event.municipality_id)
+
+
+def can_see_event(user, event) -> bool:
+    """Drafts are seen only by the people who run them."""
+    return event.is_published or event.is_cancelled or can_manage_event(user, event)
+
+
+def owns_registration(user, registration) -> bool:
+    return bool(user and user.is_authenticated and registration.participant_id == user.participant_id)

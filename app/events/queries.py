@@ -1,0 +1,545 @@
+"""Every read of the events domain that lists or counts, already scoped to what the person may see.
+
+Each page runs a fixed number of queries whatever the data: relationships a page shows are loaded
+eagerly, counts come from the maintained counters or one GROUP BY.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.accounts.models import Municipality, Participant, ParticipantCard, User
+from app.core.pagination import Page, paginate
+from app.core.time import utcnow
+from app.events.codes import is_card_code
+from app.events.models import (
+    Attendance,
+    Event,
+    EventSession,
+    EventStatus,
+    EventType,
+    Registration,
+    RegistrationStatus,
+)
+from app.events.permissions import managed_municipality_ids
+from app.extensions import db
+from app.reports.models import Programme, programme_municipality
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+LANGUAGES = ("fr", "ar", "en")
+
+
+@dataclass
+class EventFilters:
+    """The public list's filters, each allow-listed; `args()` gives the shareable query string."""
+
+    event_type: str = ""
+    municipality: str = ""  # slug
+    on: date | None = None
+    language: str = ""
+    q: str = ""
+    when: str = "upcoming"
+
+    @classmethod
+    def from_args(cls, args) -> EventFilters:
+        event_type = args.get("type", "")
+        language = args.get("language", "")
+        try:
+            on = date.fromisoformat(args.get("date", ""))
+        except ValueError:
+            on = None
+        return cls(
+            event_type=event_type if event_type in set(EventType) else "",
+            municipality=(args.get("municipality", "") or "")[:60],
+            on=on,
+            language=language if language in LANGUAGES else "",
+            q=(args.get("q", "") or "").strip()[:100],
+            when="past" if args.get("when") == "past" else "upcoming",
+        )
+
+    def args(self) -> dict:
+        values = asdict(self)
+        mapped = {
+            "type": values["event_type"],
+            "municipality": values["municipality"],
+            "date": self.on.isoformat() if self.on else "",
+            "language": values["language"],
+            "q": values["q"],
+            "when": "past" if self.when == "past" else "",
+        }
+        return {key: value for key, value in mapped.items() if value}
+
+
+def _digits_of(column):
+    """A phone as typed ("06 12-34 56 78") compared by its digits only."""
+    for separator in (" ", "-", ".", "+"):
+        column = sa.func.replace(column, separator, "")
+    return column
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
+    now = utcnow()
+    statement = (
+        sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(selectinload(Event.sessions))
+    )
+    if filters.when == "past":
+        statement = statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        statement = statement.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    if filters.event_type:
+        statement = statement.where(Event.event_type == filters.event_type)
+    if filters.municipality:
+        statement = statement.where(
+            Event.municipality_id.in_(
+                sa.select(Municipality.id).where(Municipality.slug == filters.municipality)
+            )
+        )
+    if filters.on:
+        day_start = datetime.combine(filters.on, time.min).replace(tzinfo=now.tzinfo)
+        statement = statement.where(
+            Event.id.in_(
+                sa.select(EventSession.event_id).where(
+                    EventSession.starts_at < day_start + timedelta(days=1), EventSession.ends_at > day_start
+                )
+            )
+        )
+    if filters.language:
+        statement = statement.where(
+            (sa.literal(",") + Event.languages + sa.literal(",")).like(f"%,{filters.language},%")
+        )
+    if filters.q:
+        pattern = _like(filters.q)
+        statement = statement.where(
+            sa.or_(
+                *(
+                    getattr(Event, f"{kind}_{code}").ilike(pattern, escape="\\")
+                    for kind in ("title", "description")
+                    for code in LANGUAGES
+                ),
+                Event.venue.ilike(pattern, escape="\\"),
+            )
+        )
+    return paginate(statement, page, per_page)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name_fr)))
+
+
+def event_with_sessions(event_id: int) -> Event | None:
+    return db.session.scalar(
+        sa.select(Event).where(Event.id == event_id).options(selectinload(Event.sessions))
+    )
+
+
+def registration_of(event_id: int, participant_id: int) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).filter_by(event_id=event_id, participant_id=participant_id)
+    )
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first person waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Registration)
+        .where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.or_(
+                Registration.queued_at < registration.queued_at,
+                sa.and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id),
+            ),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def managed_events(user, page: int, per_page: int = 20) -> Page:
+    statement = (
+        sa.select(Event)
+        .options(selectinload(Event.sessions))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+    )
+    ids = managed_municipality_ids(user)
+    if ids is not None:
+        statement = statement.where(Event.municipality_id.in_(ids))
+    return paginate(statement, page, per_page)
+
+
+def managed_municipalities(user) -> list[Municipality]:
+    statement = sa.select(Municipality).order_by(Municipality.name_fr)
+    ids = managed_municipality_ids(user)
+    if ids is not None:
+        statement = statement.where(Municipality.id.in_(ids))
+    return list(db.session.scalars(statement))
+
+
+def programmes_for(municipality_ids: list[int]) -> list[Programme]:
+    return list(
+        db.session.scalars(
+            sa.select(Programme)
+            .where(
+                Programme.id.in_(
+                    sa.select(programme_municipality.c.programme_id).where(
+                        programme_municipality.c.municipality_id.in_(municipality_ids)
+                    )
+                )
+            )
+            .order_by(Programme.name)
+        )
+    )
+
+
+def upcoming_managed_events(user, limit: int = 100) -> list[Event]:
+    statement = (
+        sa.select(Event)
+        .where(Event.status == EventStatus.PUBLISHED, Event.starts_at > utcnow())
+        .order_by(Event.starts_at)
+        .limit(limit)
+    )
+    ids = managed_municipality_ids(user)
+    if ids is not None:
+        statement = statement.where(Event.municipality_id.in_(ids))
+    return list(db.session.scalars(statement))
+
+
+# --- My events -------------------------------------------------------------------------------
+
+
+@dataclass
+class MyRegistration:
+    registration: Registration
+    attended_sessions: int
+
+    @property
+    def display_status(self) -> str:
+        """confirmed / waiting / attended / cancelled, as the person sees it."""
+        if self.attended_sessions:
+            return "attended"
+        return self.registration.status
+
+
+def my_registrations(participant_id: int, when: str, page: int, per_page: int = 20) -> Page:
+    now = utcnow()
+    attended = (
+        sa.select(sa.func.count(Attendance.id))
+        .where(Attendance.event_id == Registration.event_id, Attendance.participant_id == participant_id)
+        .correlate(Registration)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(Registration, attended)
+        .join(Registration.event)
+        .where(Registration.participant_id == participant_id)
+        .options(contains_eager(Registration.event).selectinload(Event.sessions))
+    )
+    if when == "past":
+        statement = statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Registration.id)
+    else:
+        statement = statement.where(Event.ends_at >= now).order_by(Event.starts_at, Registration.id)
+    result = paginate(statement, page, per_page, scalars=False)
+    result.items = [MyRegistration(registration, count or 0) for registration, count in result.items]
+    return result
+
+
+def ticket(registration_id: int) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.id == registration_id)
+        .options(joinedload(Registration.event).selectinload(Event.sessions))
+    )
+
+
+# --- The door ---------------------------------------------------------------------------------
+
+
+def door_session(session_id: int) -> EventSession | None:
+    return db.session.scalar(
+        sa.select(EventSession)
+        .where(EventSession.id == session_id)
+        .options(joinedload(EventSession.event).selectinload(Event.sessions))
+    )
+
+
+@dataclass
+class DoorCounters:
+    registered: int
+    present: int
+    walk_ins: int
+    capacity: int | None
+
+
+def door_counters(session: EventSession) -> DoorCounters:
+    present, walk_ins = db.session.execute(
+        sa.select(
+            sa.func.count(Attendance.id),
+            sa.func.count(Attendance.id).filter(Attendance.is_walk_in.is_(True)),
+        ).where(Attendance.session_id == session.id)
+    ).one()
+    registered = db.session.scalar(sa.select(Event.confirmed_count).where(Event.id == session.event_id))
+    return DoorCounters(registered or 0, present or 0, walk_ins or 0, session.event.capacity)
+
+
+@dataclass
+class DoorRow:
+    participant: Participant
+    registration: Registration | None
+    attendance_id: int | None
+
+
+def door_people(session: EventSession, search: str, page: int, per_page: int = 30) -> Page:
+    """The event's registrations (confirmed and waiting), each with its presence at this session;
+    searched by name, phone or ticket code."""
+    attendance = sa.orm.aliased(Attendance)
+    statement = (
+        sa.select(Registration, attendance.id)
+        .join(Registration.participant)
+        .outerjoin(User, User.participant_id == Participant.id)
+        .outerjoin(
+            attendance,
+            sa.and_(
+                attendance.session_id == session.id, attendance.participant_id == Registration.participant_id
+            ),
+        )
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
+        .options(contains_eager(Registration.participant))
+        .order_by(Participant.display_name, Registration.id)
+    )
+    if search:
+        pattern = _like(search)
+        digits = "".join(ch for ch in search if ch.isdigit())
+        conditions = [
+            Participant.display_name.ilike(pattern, escape="\\"),
+            Registration.ticket_code.ilike(pattern, escape="\\"),
+        ]
+        if len(digits) >= 4:
+            conditions += [
+                _digits_of(Participant.phone).like(f"%{digits}%"),
+                _digits_of(User.phone).like(f"%{digits}%"),
+            ]
+        statement = statement.where(sa.or_(*conditions))
+    result = paginate(statement, page, per_page, scalars=False)
+    result.items = [
+        DoorRow(registration.participant, registration, attendance_id)
+        for registration, attendance_id in result.items
+    ]
+    return result
+
+
+def door_card_holders(session: EventSession, search: str, limit: int = 10) -> list[DoorRow]:
+    """Card holders matching a name or phone who are not registered for this event: they can be
+    checked in at any event, and count as walk-ins there."""
+    if len(search) < 2:
+        return []
+    attendance = sa.orm.aliased(Attendance)
+    pattern = _like(search)
+    digits = "".join(ch for ch in search if ch.isdigit())
+    conditions = [Participant.display_name.ilike(pattern, escape="\\")]
+    if len(digits) >= 4:
+        conditions.append(_digits_of(Participant.phone).like(f"%{digits}%"))
+    rows = db.session.execute(
+        sa.select(Participant, attendance.id)
+        .outerjoin(
+            attendance,
+            sa.and_(attendance.session_id == session.id, attendance.participant_id == Participant.id),
+        )
+        .where(
+            Participant.id.in_(
+                sa.select(ParticipantCard.participant_id).where(ParticipantCard.is_active.is_(True))
+            ),
+            Participant.id.not_in(
+                sa.select(Registration.participant_id).where(
+                    Registration.event_id == session.event_id, Registration.status.in_(ACTIVE)
+                )
+            ),
+            sa.or_(*conditions),
+        )
+        .order_by(Participant.display_name, Participant.id)
+        .limit(limit)
+    )
+    return [DoorRow(participant, None, attendance_id) for participant, attendance_id in rows]
+
+
+def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:
+    return list(
+        db.session.scalars(
+            sa.select(Attendance)
+            .where(Attendance.session_id == session.id, Attendance.is_walk_in.is_(True))
+            .options(joinedload(Attendance.participant))
+            .order_by(Attendance.checked_in_at.desc(), Attendance.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class CodeMatch:
+    participant: Participant | None = None
+    registration: Registration | None = None
+    problem: str | None = None  # other_event / revoked / unknown
+    other_event: Event | None = None
+
+
+def find_by_code(event_id: int, code: str) -> CodeMatch:
+    """A ticket of this event, or an active card; anything else says what is wrong with it."""
+    if is_card_code(code):
+        card = db.session.scalar(
+            sa.select(ParticipantCard).filter_by(code=code).options(joinedload(ParticipantCard.participant))
+        )
+        if card is None:
+            return CodeMatch(problem="unknown")
+        if not card.is_active:
+            return CodeMatch(problem="revoked")
+        return CodeMatch(
+            participant=card.participant, registration=registration_of(event_id, card.participant_id)
+        )
+    registration = db.session.scalar(
+        sa.select(Registration)
+        .filter_by(ticket_code=code)
+        .options(joinedload(Registration.participant), joinedload(Registration.event))
+    )
+    if registration is None:
+        return CodeMatch(problem="unknown")
+    if registration.event_id != event_id:
+        return CodeMatch(problem="other_event", other_event=registration.event)
+    return CodeMatch(participant=registration.participant, registration=registration)
+
+
+def attendance_at(session_id: int, attendance_id: int) -> Attendance | None:
+    return db.session.scalar(
+        sa.select(Attendance)
+        .filter_by(id=attendance_id, session_id=session_id)
+        .options(joinedload(Attendance.participant))
+    )
+
+
+def attendance_of(session_id: int, participant_id: int) -> Attendance | None:
+    return db.session.scalar(
+        sa.select(Attendance).filter_by(session_id=session_id, participant_id=participant_id)
+    )
+
+
+# --- Attendance per event -------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceLine:
+    participant_id: int | None
+    name: str
+    code: str
+    status: str
+    sessions: set[int]
+
+
+def attendance_lines(event: Event) -> list[AttendanceLine]:
+    """One line per registered or checked-in person, with the sessions they attended; anonymous
+    walk-ins one line each. Three queries whatever the size of the event."""
+    lines: dict[int, AttendanceLine] = {}
+    registrations = db.session.execute(
+        sa.select(
+            Registration.participant_id,
+            Participant.display_name,
+            Registration.ticket_code,
+            Registration.status,
+        )
+        .join(Participant, Participant.id == Registration.participant_id)
+        .where(Registration.event_id == event.id)
+        .order_by(Participant.display_name, Registration.id)
+    )
+    for participant_id, name, code, status in registrations:
+        lines[participant_id] = AttendanceLine(participant_id, name, code, status, set())
+    anonymous = []
+    attendances = db.session.execute(
+        sa.select(Attendance.participant_id, Attendance.session_id, Participant.display_name, Attendance.id)
+        .outerjoin(Participant, Participant.id == Attendance.participant_id)
+        .where(Attendance.event_id == event.id)
+        .order_by(Attendance.checked_in_at, Attendance.id)
+    )
+    for participant_id, session_id, name, _attendance_id in attendances:
+        if participant_id is None:
+            anonymous.append(AttendanceLine(None, "", "", "walk_in", {session_id}))
+            continue
+        line = lines.setdefault(participant_id, AttendanceLine(participant_id, name, "", "walk_in", set()))
+        line.sessions.add(session_id)
+    return list(lines.values()) + anonymous
+
+
+def event_registrations(event: Event, page: int, per_page: int = 50) -> Page:
+    statement = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .join(Registration.participant)
+        .options(contains_eager(Registration.participant))
+        .order_by(Registration.status, Registration.queued_at, Registration.id)
+    )
+    return paginate(statement, page, per_page)
+
+
+def attended_counts(event: Event, participant_ids: list[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(Attendance.participant_id, sa.func.count(Attendance.id))
+        .where(Attendance.event_id == event.id, Attendance.participant_id.in_(participant_ids))
+        .group_by(Attendance.participant_id)
+    )
+    return dict(rows.all())
+
+
+# --- The desk ---------------------------------------------------------------------------------
+
+
+def card_holders(search: str, page: int, per_page: int = 20) -> Page:
+    """People known by a card; found by name, phone or card code."""
+    statement = (
+        sa.select(Participant)
+        .where(Participant.id.in_(sa.select(ParticipantCard.participant_id)))
+        .options(selectinload(Participant.cards))
+        .order_by(Participant.display_name, Participant.id)
+    )
+    if search:
+        pattern = _like(search)
+        statement = statement.where(
+            sa.or_(
+                Participant.display_name.ilike(pattern, escape="\\"),
+                Participant.phone.like(pattern, escape="\\"),
+                Participant.id.in_(
+                    sa.select(ParticipantCard.participant_id).where(
+                        ParticipantCard.code.ilike(pattern, escape="\\")
+                    )
+                ),
+            )
+        )
+    return paginate(statement, page, per_page)
+
+
+def card_holder(participant_id: int) -> Participant | None:
+    return db.session.scalar(
+        sa.select(Participant)
+        .where(Participant.id == participant_id)
+        .options(selectinload(Participant.cards), joinedload(Participant.user))
+    )
+
+
+def participant_registrations(participant_id: int, limit: int = 50) -> list[Registration]:
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.participant_id == participant_id)
+            .join(Registration.event)
+            .options(contains_eager(Registration.event))
+            .order_by(Event.starts_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,23 @@
+"""Every write of the events domain: each function owns its transaction and commits once."""
+
+from app.events.services.desk import (  # noqa: F401
+    create_card_holder,
+    link_card_to_account,
+    register_card_holder,
+    reissue_card,
+)
+from app.events.services.door import check_in, record_walk_in, undo_check_in  # noqa: F401
+from app.events.services.exports import export_attendance_csv  # noqa: F401
+from app.events.services.management import (  # noqa: F401
+    EventData,
+    SessionData,
+    cancel_event,
+    create_event,
+    duplicate_event,
+    publish_event,
+    update_event,
+)
+from app.events.services.registration import (  # noqa: F401
+    cancel_registration,
+    register_for_event,
+)

@@ -1,0 +1,279 @@
+"""What organisers do with events: create, edit (optimistic lock), publish, cancel, duplicate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.accounts.models import Municipality
+from app.core.audit import record_audit
+from app.core.notifications import queue_notification
+from app.events.errors import EventError, StaleEventError
+from app.events.models import Attendance, Event, EventSession, EventStatus, Registration, RegistrationStatus
+from app.events.permissions import can_manage_municipality
+from app.events.services.locking import lock_event, rolls_back_on_refusal
+from app.events.services.registration import promote_waiting
+from app.extensions import db
+from app.reports.models import Programme
+
+LOCALES = ("fr", "ar", "en")
+
+
+@dataclass
+class SessionData:
+    day: date
+    starts: time
+    ends: time
+    id: int | None = None
+
+
+@dataclass
+class EventData:
+    """What the event form carries, times as the organiser typed them (the municipality's clock)."""
+
+    municipality_id: int
+    event_type: str
+    venue: str
+    titles: dict[str, str]
+    descriptions: dict[str, str]
+    sessions: list[SessionData]
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None  # naive, local
+    registration_closes_at: datetime | None = None  # naive, local
+    languages: list[str] = field(default_factory=lambda: ["fr"])
+    audience: str = "everyone"
+    programme_id: int | None = None
+
+
+def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return None if moment is None else moment.replace(tzinfo=zone)
+
+
+def _validated(actor, data: EventData, event: Event | None = None):
+    """Check every rule before anything is written; returns the municipality and UTC times."""
+    if not can_manage_municipality(actor, data.municipality_id):
+        raise EventError(
+            _("You can only run events in the municipalities you organise for."),
+            "municipality_forbidden",
+            field="municipality_id",
+            status=403,
+        )
+    municipality = db.session.get(Municipality, data.municipality_id)
+    if municipality is None:
+        raise EventError(_("Choose a municipality."), "municipality_missing", field="municipality_id")
+    if not any((data.titles.get(code) or "").strip() for code in LOCALES):
+        raise EventError(
+            _("Give the event a title in at least one language."), "title_missing", field="title_fr"
+        )
+    if not data.sessions:
+        raise EventError(
+            _("Add at least one session with its date and times."), "no_session", field="sessions"
+        )
+    zone = ZoneInfo(municipality.timezone)
+    times = []
+    for session in data.sessions:
+        starts = datetime.combine(session.day, session.starts, tzinfo=zone)
+        ends = datetime.combine(session.day, session.ends, tzinfo=zone)
+        if ends <= starts:
+            raise EventError(_("A session must end after it starts."), "end_before_start", field="sessions")
+        times.append((session, starts, ends))
+    if data.capacity is not None and data.capacity <= 0:
+        raise EventError(
+            _("The capacity must be a whole number above zero, or left empty for no limit."),
+            "capacity_not_positive",
+            field="capacity",
+        )
+    if event is not None and data.capacity is not None and data.capacity < event.confirmed_count:
+        raise EventError(
+            _(
+                "%(count)s people are already confirmed: the capacity cannot be lower.",
+                count=event.confirmed_count,
+            ),
+            "capacity_below_confirmed",
+            field="capacity",
+        )
+    event_starts = min(starts for _s, starts, _e in times)
+    event_ends = max(ends for _s, _st, ends in times)
+    opens = _aware(data.registration_opens_at, zone)
+    closes = _aware(data.registration_closes_at, zone)
+    if closes is not None and closes > event_ends:
+        raise EventError(
+            _("Registration must close before the event ends."),
+            "closes_after_event",
+            field="registration_closes_at",
+        )
+    if opens is not None and opens >= (closes or event_starts):
+        raise EventError(
+            _("Registration must open before it closes and before the event starts."),
+            "opens_after_close",
+            field="registration_opens_at",
+        )
+    if data.programme_id is not None:
+        programme = db.session.get(Programme, data.programme_id)
+        if programme is None or municipality not in programme.municipalities:
+            raise EventError(
+                _("This programme does not cover the event's municipality."),
+                "programme_mismatch",
+                field="programme_id",
+            )
+    if not data.languages:
+        raise EventError(_("Say which languages will be spoken."), "no_language", field="languages")
+    return municipality, times, event_starts, event_ends, opens, closes
+
+
+def _apply(event: Event, data: EventData, municipality, times, starts, ends, opens, closes) -> None:
+    event.municipality = municipality
+    event.municipality_id = municipality.id
+    event.programme_id = data.programme_id
+    event.event_type = data.event_type
+    event.venue = data.venue.strip()
+    for code in LOCALES:
+        setattr(event, f"title_{code}", (data.titles.get(code) or "").strip() or None)
+        setattr(event, f"description_{code}", (data.descriptions.get(code) or "").strip() or None)
+    event.capacity = data.capacity
+    event.registration_opens_at = opens
+    event.registration_closes_at = closes
+    event.languages = ",".join(data.languages)
+    event.audience = data.audience
+    event.starts_at = starts
+    event.ends_at = ends
+
+    existing = {session.id: session for session in event.sessions}
+    kept = []
+    for session_data, session_starts, session_ends in times:
+        session = existing.pop(session_data.id, None) if session_data.id else None
+        if session is None:
+            session = EventSession(starts_at=session_starts, ends_at=session_ends)
+        session.starts_at, session.ends_at = session_starts, session_ends
+        kept.append(session)
+    removed = [session.id for session in existing.values() if session.id]
+    if removed and db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attendance).where(Attendance.session_id.in_(removed))
+    ):
+        raise EventError(
+            _("A session where people were checked in cannot be removed."),
+            "session_has_attendance",
+            field="sessions",
+        )
+    event.sessions = sorted(kept, key=lambda s: s.starts_at)
+
+
+@rolls_back_on_refusal
+def create_event(actor, data: EventData) -> Event:
+    checked = _validated(actor, data)
+    event = Event(status=EventStatus.DRAFT, created_by_id=actor.id, version=1)
+    _apply(event, data, *checked)
+    db.session.add(event)
+    db.session.flush()
+    record_audit("event.created", actor, event)
+    db.session.commit()
+    return event
+
+
+@rolls_back_on_refusal
+def update_event(actor, event_id: int, data: EventData, expected_version: int) -> Event:
+    """Refused when someone saved the event after this form was opened: nothing is lost, the
+    view shows the form again with what was typed."""
+    event = lock_event(event_id)
+    if event is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    if event.version != expected_version:
+        db.session.rollback()
+        raise StaleEventError(
+            _(
+                "Someone else saved this event while you were editing it. Your changes are not saved "
+                "yet: check them against the current version below and save again."
+            ),
+            "stale",
+            status=409,
+        )
+    checked = _validated(actor, data, event)
+    _apply(event, data, *checked)
+    event.version += 1
+    db.session.flush()
+    promote_waiting(event)  # a larger capacity gives seats to the waiting list at once
+    record_audit("event.updated", actor, event)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleEventError(
+            _("Someone else saved this event while you were editing it. Please save again."),
+            "stale",
+            status=409,
+        ) from None
+    return event
+
+
+@rolls_back_on_refusal
+def publish_event(actor, event_id: int) -> Event:
+    event = lock_event(event_id)
+    if event is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    if event.is_cancelled:
+        raise EventError(_("A cancelled event cannot be published again; duplicate it instead."), "cancelled")
+    if event.is_published:
+        raise EventError(_("This event is already published."), "already_published")
+    event.status = EventStatus.PUBLISHED
+    event.version += 1
+    record_audit("event.published", actor, event)
+    db.session.commit()
+    return event
+
+
+@rolls_back_on_refusal
+def cancel_event(actor, event_id: int) -> Event:
+    """Registrations stay as they were (people see the event cancelled); everyone is told."""
+    event = lock_event(event_id)
+    if event is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    if event.is_cancelled:
+        raise EventError(_("This event is already cancelled."), "already_cancelled")
+    event.status = EventStatus.CANCELLED
+    event.version += 1
+    participant_ids = db.session.scalars(
+        sa.select(Registration.participant_id).where(
+            Registration.event_id == event.id,
+            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
+        )
+    )
+    for participant_id in participant_ids:
+        queue_notification(participant_id, "event_cancelled", event_id=event.id)
+    record_audit("event.cancelled", actor, event)
+    db.session.commit()
+    return event
+
+
+@rolls_back_on_refusal
+def duplicate_event(actor, event_id: int) -> Event:
+    """A draft copy with the same texts, place and sessions and no registrations, to edit."""
+    source = db.session.get(Event, event_id)
+    if source is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    copy = Event(status=EventStatus.DRAFT, created_by_id=actor.id, version=1)
+    for column in (
+        "municipality_id",
+        "programme_id",
+        "event_type",
+        "venue",
+        "capacity",
+        "languages",
+        "audience",
+        "registration_opens_at",
+        "registration_closes_at",
+        "starts_at",
+        "ends_at",
+        *(f"{kind}_{code}" for kind in ("title", "description") for code in LOCALES),
+    ):
+        setattr(copy, column, getattr(source, column))
+    copy.sessions = [EventSession(starts_at=s.starts_at, ends_at=s.ends_at) for s in source.sessions]
+    db.session.add(copy)
+    db.session.flush()
+    record_audit("event.duplicated", actor, copy, source_id=source.id)
+    db.session.commit()
+    return copy

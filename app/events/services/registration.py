@@ -1,0 +1,128 @@
+"""Registration and its waiting list. Seats and counters only change under the event's row lock."""
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.core.notifications import queue_notification
+from app.core.time import utcnow
+from app.events.codes import new_ticket_code
+from app.events.errors import RegistrationError
+from app.events.models import Event, Registration, RegistrationStatus
+from app.events.services.locking import lock_event, rolls_back_on_refusal
+from app.extensions import db
+
+
+def _refuse_if_closed(event: Event) -> None:
+    state = event.registration_state(utcnow())
+    if state == "cancelled":
+        raise RegistrationError(_("This event has been cancelled: registration is closed."), "cancelled")
+    if state == "draft":
+        raise RegistrationError(_("This event is not published yet."), "draft", status=404)
+    if state == "past":
+        raise RegistrationError(_("This event has already taken place: registration is closed."), "past")
+    if state == "started":
+        raise RegistrationError(_("This event has already started: registration is closed."), "started")
+    if state == "not_yet_open":
+        raise RegistrationError(_("Registration has not opened yet."), "not_open")
+    if state == "closed":
+        raise RegistrationError(_("Registration for this event is closed."), "closed")
+
+
+def _unused_ticket_code() -> str:
+    while True:
+        code = new_ticket_code()
+        if db.session.scalar(sa.select(Registration.id).filter_by(ticket_code=code)) is None:
+            return code
+
+
+@rolls_back_on_refusal
+def register_for_event(event_id: int, participant_id: int) -> Registration:
+    """One step: a confirmed seat when one is left, otherwise the end of the waiting list."""
+    event = lock_event(event_id)
+    if event is None:
+        raise RegistrationError(_("This event does not exist."), "not_found", status=404)
+    _refuse_if_closed(event)
+    registration = db.session.scalar(
+        sa.select(Registration).filter_by(event_id=event.id, participant_id=participant_id)
+    )
+    if registration is not None and registration.is_active:
+        raise RegistrationError(_("You are already registered for this event."), "already_registered")
+    now = utcnow()
+    if registration is None:
+        registration = Registration(
+            event_id=event.id, participant_id=participant_id, ticket_code=_unused_ticket_code()
+        )
+        db.session.add(registration)
+    registration.queued_at = now
+    registration.cancelled_at = None
+    registration.promoted_at = None
+    if event.capacity is None or (event.confirmed_count < event.capacity and event.waiting_count == 0):
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        event.confirmed_count += 1
+    else:
+        registration.status = RegistrationStatus.WAITING
+        registration.confirmed_at = None
+        event.waiting_count += 1
+    db.session.commit()
+    return registration
+
+
+@rolls_back_on_refusal
+def cancel_registration(registration_id: int) -> Registration:
+    """One step; a confirmed seat given back goes at once to the first person waiting."""
+    event_id = db.session.scalar(sa.select(Registration.event_id).filter_by(id=registration_id))
+    event = lock_event(event_id) if event_id else None
+    registration = db.session.scalar(
+        sa.select(Registration).filter_by(id=registration_id).execution_options(populate_existing=True)
+    )
+    if event is None or registration is None:
+        raise RegistrationError(_("This registration does not exist."), "not_found", status=404)
+    if not registration.is_active:
+        raise RegistrationError(_("This registration is already cancelled."), "already_cancelled")
+    if event.starts_at <= utcnow():
+        raise RegistrationError(
+            _("This event has already taken place: the registration can no longer be cancelled."), "past"
+        )
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    if was_confirmed:
+        event.confirmed_count -= 1
+    else:
+        event.waiting_count -= 1
+    db.session.flush()
+    promote_waiting(event)
+    db.session.commit()
+    return registration
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Fill the free seats from the waiting list in order. The caller holds the event's lock."""
+    if event.is_cancelled or event.waiting_count == 0:
+        return []
+    free = None if event.capacity is None else event.capacity - event.confirmed_count
+    if free is not None and free <= 0:
+        return []
+    statement = (
+        sa.select(Registration)
+        .filter_by(event_id=event.id, status=RegistrationStatus.WAITING)
+        .order_by(Registration.queued_at, Registration.id)
+    )
+    if free is not None:
+        statement = statement.limit(free)
+    promoted = list(db.session.scalars(statement))
+    now = utcnow()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now
+        registration.promoted_at = now
+        queue_notification(
+            registration.participant_id,
+            "registration_promoted",
+            event_id=event.id,
+            registration_id=registration.id,
+        )
+    event.confirmed_count += len(promoted)
+    event.waiting_count -= len(promoted)
+    return promoted

@@ -1,0 +1,138 @@
+"""The information desk: participant cards for people without email, phone or papers."""
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.i18n import current_language
+from app.core.pagination import parse_page
+from app.events import queries, services
+from app.events.errors import EventError
+from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm, select_choices
+from app.events.tickets import qr_svg
+from app.events.views import bp
+from app.events.views.loaders import get_card_holder_or_404, personal, refused, require_organiser
+
+
+def _desk_page(form: CardHolderForm, status: int = 200):
+    search = (request.args.get("q") or "").strip()[:80]
+    page = queries.card_holders(search, parse_page(request.args.get("page")))
+    return personal(
+        make_response(render_template("events/desk/desk.html", form=form, page=page, search=search), status)
+    )
+
+
+@bp.get("/desk")
+@login_required
+def desk():
+    require_organiser()
+    return _desk_page(CardHolderForm())
+
+
+@bp.post("/desk/people")
+@login_required
+def create_card_holder():
+    require_organiser()
+    form = CardHolderForm()
+    if not form.validate():
+        return _desk_page(form, 422)
+    try:
+        card = services.create_card_holder(
+            current_user,
+            form.display_name.data,
+            form.phone.data,
+            consent=form.consent.data,
+            gender=form.gender.data or None,
+            birth_year=form.birth_year.data,
+            origin=form.origin.data or None,
+            country_code=form.country_code.data or None,
+        )
+    except EventError as error:
+        field = getattr(form, error.field or "", None)
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            form.form_errors.append(error.message)
+        return _desk_page(form, 422)
+    flash(_("The card is ready: print it and hand it over."), "success")
+    return redirect(url_for("events.card_holder", participant_id=card.participant_id), code=303)
+
+
+def _holder_page(participant, link_form=None, register_form=None, status=200):
+    register_form = register_form or RegisterCardHolderForm()
+    events = queries.upcoming_managed_events(current_user)
+    register_form.event_id.choices = select_choices((e.id, e.title(_lang())) for e in events)
+    return personal(
+        make_response(
+            render_template(
+                "events/desk/person.html",
+                participant=participant,
+                active_card=next((c for c in participant.cards if c.is_active), None),
+                registrations=queries.participant_registrations(participant.id),
+                link_form=link_form or LinkAccountForm(),
+                register_form=register_form,
+            ),
+            status,
+        )
+    )
+
+
+def _lang() -> str:
+    return current_language()
+
+
+@bp.get("/desk/people/<int:participant_id>")
+@login_required
+def card_holder(participant_id: int):
+    return _holder_page(get_card_holder_or_404(participant_id))
+
+
+@bp.get("/desk/people/<int:participant_id>/card")
+@login_required
+def print_card(participant_id: int):
+    participant = get_card_holder_or_404(participant_id)
+    card = next((c for c in participant.cards if c.is_active), None)
+    qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code)) if card else None
+    return personal(
+        make_response(render_template("events/desk/card.html", participant=participant, card=card, qr=qr))
+    )
+
+
+@bp.post("/desk/people/<int:participant_id>/reissue")
+@login_required
+def reissue_card(participant_id: int):
+    participant = get_card_holder_or_404(participant_id)
+    services.reissue_card(current_user, participant.id)
+    flash(_("A new card is issued; the old code no longer works."), "success")
+    return redirect(url_for("events.print_card", participant_id=participant.id), code=303)
+
+
+@bp.post("/desk/people/<int:participant_id>/link")
+@login_required
+def link_account(participant_id: int):
+    participant = get_card_holder_or_404(participant_id)
+    form = LinkAccountForm()
+    try:
+        user = services.link_card_to_account(current_user, participant.id, form.account.data)
+    except EventError as error:
+        form.account.errors = [error.message]
+        return _holder_page(get_card_holder_or_404(participant_id), link_form=form, status=422)
+    flash(_("The card is now linked to the account of %(name)s.", name=user.display_name), "success")
+    return redirect(url_for("events.card_holder", participant_id=user.participant_id), code=303)
+
+
+@bp.post("/desk/people/<int:participant_id>/register")
+@login_required
+def register_card_holder(participant_id: int):
+    participant = get_card_holder_or_404(participant_id)
+    form = RegisterCardHolderForm()
+    target = url_for("events.card_holder", participant_id=participant.id)
+    try:
+        registration = services.register_card_holder(current_user, participant.id, form.event_id.data)
+    except EventError as error:
+        return refused(error, target)
+    if registration.status == "confirmed":
+        flash(_("Registered: the card is the ticket."), "success")
+    else:
+        flash(_("The event is full: this person is on the waiting list."), "success")
+    return redirect(target, code=303)

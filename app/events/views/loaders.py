@@ -1,0 +1,60 @@
+"""One loader per object: 404 when it does not exist (or may not be seen), 403 when it may not be
+touched by this person. Views call these and nothing else to authorise."""
+
+from flask import abort, flash, redirect
+from flask_login import current_user
+
+from app.events import queries
+from app.events.permissions import can_manage_event, can_see_event, is_organiser, owns_registration
+
+
+def get_event_or_404(event_id: int, manage: bool = False):
+    event = queries.event_with_sessions(event_id)
+    if event is None or not can_see_event(current_user, event):
+        abort(404)
+    if manage and not can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def get_door_session_or_404(session_id: int):
+    session = queries.door_session(session_id)
+    if session is None:
+        abort(404)
+    if not can_manage_event(current_user, session.event):
+        abort(403)
+    return session
+
+
+def get_registration_or_404(registration_id: int):
+    registration = queries.ticket(registration_id)
+    if registration is None:
+        abort(404)
+    if not owns_registration(current_user, registration):
+        abort(403)
+    return registration
+
+
+def require_organiser() -> None:
+    if not is_organiser(current_user):
+        abort(403)
+
+
+def get_card_holder_or_404(participant_id: int):
+    require_organiser()
+    participant = queries.card_holder(participant_id)
+    if participant is None or not participant.cards:
+        abort(404)
+    return participant
+
+
+def refused(error, target: str):
+    """A refused action: its translated message as a flash, then back (303)."""
+    flash(error.message, "error")
+    return redirect(target, code=303)
+
+
+def personal(response):
+    """Pages about one person are never cached by a shared phone's browser or a proxy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,217 @@
+"""Organisers' pages: their events, the event form (with its optimistic lock), the attendance list."""
+
+from datetime import datetime
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.i18n import current_language
+from app.core.pagination import parse_page
+from app.core.time import to_zone
+from app.events import queries, services
+from app.events.errors import EventError, StaleEventError
+from app.events.forms import EventForm, select_choices
+from app.events.views import bp
+from app.events.views.loaders import get_event_or_404, personal, refused, require_organiser
+
+MAX_SESSION_ROWS = 60
+
+
+@bp.get("/manage/events")
+@login_required
+def manage_events():
+    require_organiser()
+    page = queries.managed_events(current_user, parse_page(request.args.get("page")))
+    return render_template("events/manage/list.html", page=page)
+
+
+def _choices(form: EventForm) -> None:
+    municipalities = queries.managed_municipalities(current_user)
+    form.municipality_id.choices = select_choices((m.id, m.name(_lang())) for m in municipalities)
+    form.programme_id.choices = select_choices(
+        ((p.id, p.name) for p in queries.programmes_for([m.id for m in municipalities])), _("No programme")
+    )
+
+
+def _lang() -> str:
+    return current_language()
+
+
+def _local(moment: datetime | None, zone: str):
+    return None if moment is None else to_zone(moment, zone).replace(tzinfo=None)
+
+
+def _fill_from_event(form: EventForm, event) -> None:
+    """The form as the event stands now, times on the municipality's clock."""
+    zone = event.municipality.timezone
+    for field in (
+        "title_fr",
+        "title_ar",
+        "title_en",
+        "description_fr",
+        "description_ar",
+        "description_en",
+        "event_type",
+        "venue",
+        "capacity",
+        "audience",
+        "municipality_id",
+        "programme_id",
+    ):
+        getattr(form, field).data = getattr(event, field)
+    form.languages.data = event.language_list
+    form.registration_opens_at.data = _local(event.registration_opens_at, zone)
+    form.registration_closes_at.data = _local(event.registration_closes_at, zone)
+    while len(form.sessions.entries):
+        form.sessions.pop_entry()
+    for session in event.sessions:
+        starts, ends = to_zone(session.starts_at, zone), to_zone(session.ends_at, zone)
+        form.sessions.append_entry(
+            {"id": str(session.id), "day": starts.date(), "starts": starts.time(), "ends": ends.time()}
+        )
+    form.version.data = str(event.version)
+
+
+def _show_error(form: EventForm, error: EventError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and error.field != "sessions":
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _event_form(event=None):
+    """Create and edit share one page; "Add a session" re-renders with one more row (no JS needed)."""
+    form = EventForm()
+    _choices(form)
+    if request.method == "GET":
+        if event is not None:
+            _fill_from_event(form, event)
+        return form, None
+    if "add_session" in request.form and len(form.sessions.entries) < MAX_SESSION_ROWS:
+        form.sessions.append_entry()
+        return form, None
+    if not form.validate():
+        return form, None
+    try:
+        if event is None:
+            return form, services.create_event(current_user, form.to_data())
+        version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+        return form, services.update_event(current_user, event.id, form.to_data(), version)
+    except StaleEventError as error:
+        form.form_errors.append(error.message)
+        current = get_event_or_404(event.id, manage=True)
+        form.version.data = str(current.version)  # saving again is now a conscious choice
+        return form, ("stale", current)
+    except EventError as error:
+        _show_error(form, error)
+        return form, None
+
+
+def _render_form(form, event=None, current=None, status=200):
+    return make_response(
+        render_template("events/manage/form.html", form=form, event=event, current=current), status
+    )
+
+
+@bp.route("/manage/events/new", methods=["GET", "POST"])
+@login_required
+def new_event():
+    require_organiser()
+    form, saved = _event_form()
+    if saved is None:
+        return _render_form(form, status=422 if form.errors or form.form_errors else 200)
+    flash(_("The event is saved as a draft. Publish it when it is ready."), "success")
+    return redirect(url_for("events.manage_event", event_id=saved.id), code=303)
+
+
+@bp.route("/manage/events/<int:event_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_event(event_id: int):
+    event = get_event_or_404(event_id, manage=True)
+    form, saved = _event_form(event)
+    if isinstance(saved, tuple):
+        return _render_form(form, event, current=saved[1], status=409)
+    if saved is None:
+        return _render_form(form, event, status=422 if form.errors or form.form_errors else 200)
+    flash(_("The event is saved."), "success")
+    return redirect(url_for("events.manage_event", event_id=saved.id), code=303)
+
+
+@bp.get("/manage/events/<int:event_id>")
+@login_required
+def manage_event(event_id: int):
+    event = get_event_or_404(event_id, manage=True)
+    page = queries.event_registrations(event, parse_page(request.args.get("page")))
+    attended = queries.attended_counts(event, [r.participant_id for r in page.items])
+    return personal(
+        make_response(render_template("events/manage/event.html", event=event, page=page, attended=attended))
+    )
+
+
+def _action(event_id: int, service, message: str, to_new: bool = False):
+    event = get_event_or_404(event_id, manage=True)
+    target = url_for("events.manage_event", event_id=event.id)
+    try:
+        result = service(current_user, event.id)
+    except EventError as error:
+        return refused(error, target)
+    flash(message, "success")
+    if to_new:
+        return redirect(url_for("events.edit_event", event_id=result.id), code=303)
+    return redirect(target, code=303)
+
+
+@bp.post("/manage/events/<int:event_id>/publish")
+@login_required
+def publish_event(event_id: int):
+    return _action(event_id, services.publish_event, _("The event is published."))
+
+
+@bp.post("/manage/events/<int:event_id>/cancel")
+@login_required
+def cancel_event(event_id: int):
+    return _action(event_id, services.cancel_event, _("The event is cancelled. Registered people are told."))
+
+
+@bp.post("/manage/events/<int:event_id>/duplicate")
+@login_required
+def duplicate_event(event_id: int):
+    return _action(
+        event_id,
+        services.duplicate_event,
+        _("This is a draft copy of the event: change what differs, then publish it."),
+        to_new=True,
+    )
+
+
+@bp.get("/manage/events/<int:event_id>/attendance.csv")
+@login_required
+def attendance_csv(event_id: int):
+    event = get_event_or_404(event_id, manage=True)
+    lines = queries.attendance_lines(event)
+    statuses = {
+        "confirmed": _("Confirmed"),
+        "waiting": _("On the waiting list"),
+        "cancelled": _("Cancelled"),
+        "walk_in": _("Walk-in"),
+    }
+    header = [_("Name"), _("Ticket code"), _("Status"), _("Sessions attended")] + [
+        _("Session %(number)s", number=number) for number in range(1, len(event.sessions) + 1)
+    ]
+    rows = [
+        [
+            line.name or _("Anonymous walk-in"),
+            line.code,
+            statuses.get(line.status, line.status),
+            f"{len(line.sessions)}/{len(event.sessions)}",
+        ]
+        + [_("present") if session.id in line.sessions else "" for session in event.sessions]
+        for line in lines
+    ]
+    body = services.export_attendance_csv(current_user, event, header, rows)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="attendance-event-{event.id}.csv"'
+    return personal(response)

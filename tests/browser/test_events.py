@@ -1,0 +1,183 @@
+"""Browser flows of the events domain: register → ticket → door → present; the waiting list moving
+up; screenshots in fr, ar and en; axe checks of the main pages."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.conftest import sign_in_as
+from tests.factories import (
+    make_attendance,
+    make_event,
+    make_municipality,
+    make_organiser,
+    make_registration,
+    make_user,
+)
+
+
+def act_as(app, page, live_server, user):
+    """Give the browser the session cookie of `user` (the sign-in pages belong to accounts)."""
+    client = app.test_client()
+    sign_in_as(client, user)
+    cookie = client.get_cookie("session")
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "session", "value": cookie.value, "url": live_server}])
+
+
+@pytest.fixture
+def world():
+    oujda = make_municipality("oujda")
+    organiser = make_organiser(oujda, display_name="Youssef")
+    resident = make_user("Fatou")
+    return oujda, organiser, resident
+
+
+def test_register_then_ticket_then_door_check_in_shows_present(app, page, live_server, world):
+    oujda, organiser, resident = world
+    event = make_event(oujda, title="Atelier cuisine", capacity=5, sessions=2)
+    session_id = event.sessions[0].id
+    act_as(app, page, live_server, resident)
+    page.goto(f"{live_server}/events/{event.id}")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered. Your ticket is in My events.")).to_be_visible()
+    page.goto(f"{live_server}/me/events")
+    page.get_by_role("link", name="Ticket").click()
+    code = page.locator(".ticket .code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{3}-[A-Z0-9]{3}", code)
+    expect(page.locator(".ticket svg")).to_be_visible()
+
+    act_as(app, page, live_server, organiser)
+    page.goto(f"{live_server}/door/sessions/{session_id}")
+    expect(page.locator("#door-counters")).to_contain_text("Present")
+    page.get_by_label("Ticket or card code, name or phone").fill(code.lower().replace("-", ""))
+    page.get_by_role("button", name="Find", exact=True).click()
+    row = page.locator(".door-row", has_text="Fatou")
+    expect(row).to_have_count(1)
+    page.evaluate("window.stillTheSamePage = true")
+    row.get_by_role("button", name="Mark present").click()
+    expect(page.locator(".door-row", has_text="Fatou").get_by_role("button", name="Undo")).to_be_visible()
+    expect(page.locator("#door-counters div", has_text="Present").locator("dd")).to_have_text("1")
+    assert page.evaluate("window.stillTheSamePage === true")  # swapped in place, no page load
+    page.locator(".door-row", has_text="Fatou").get_by_role("button", name="Undo").click()
+    expect(page.locator("#door-counters div", has_text="Present").locator("dd")).to_have_text("0")
+    page.locator(".door-row", has_text="Fatou").get_by_role("button", name="Mark present").click()
+    expect(page.locator("#door-counters div", has_text="Present").locator("dd")).to_have_text("1")
+
+    act_as(app, page, live_server, resident)
+    page.goto(f"{live_server}/me/events")
+    expect(page.get_by_text("Attended", exact=True)).to_be_visible()
+
+
+def test_full_event_waiting_list_promoted_when_the_first_cancels(app, page, live_server, world):
+    oujda, _organiser, first = world
+    second = make_user("Omar")
+    event = make_event(oujda, title="Atelier théâtre", capacity=1)
+    act_as(app, page, live_server, first)
+    page.goto(f"{live_server}/events/{event.id}")
+    page.get_by_role("button", name="Register").click()
+    expect(page.get_by_text("You are registered.", exact=False).first).to_be_visible()
+
+    act_as(app, page, live_server, second)
+    page.goto(f"{live_server}/events/{event.id}")
+    expect(page.get_by_text("The event is full. You can join the waiting list.")).to_be_visible()
+    page.get_by_role("button", name="Join the waiting list").click()
+    expect(page.get_by_text("You are on the waiting list, number 1.", exact=False)).to_be_visible()
+
+    act_as(app, page, live_server, first)
+    page.goto(f"{live_server}/events/{event.id}")
+    page.get_by_role("button", name="Cancel my registration").click()
+    expect(page.get_by_text("Your registration is cancelled.")).to_be_visible()
+
+    act_as(app, page, live_server, second)
+    page.goto(f"{live_server}/me/events")
+    expect(page.locator(".badge", has_text="Confirmed")).to_be_visible()
+    page.goto(f"{live_server}/events/{event.id}")
+    expect(page.get_by_text("You are registered.", exact=False).first).to_be_visible()
+
+
+def _showcase(oujda, organiser, resident):
+    event = make_event(
+        oujda,
+        title="Atelier couture et retouches",
+        title_ar="ورشة الخياطة والتعديلات",
+        title_en="Sewing and alterations workshop",
+        capacity=12,
+        sessions=3,
+        languages="fr,ar",
+        description_fr="Trois séances pour apprendre les bases.",
+        description_ar="ثلاث حصص لتعلم الأساسيات.",
+        description_en="Three sessions to learn the basics.",
+    )
+    make_event(
+        oujda,
+        title="Journée portes ouvertes",
+        title_ar="يوم الأبواب المفتوحة",
+        title_en="Open day",
+        event_type="open_day",
+    )
+    registration = make_registration(event, resident.participant)
+    other = make_user("Omar")
+    make_registration(event, other.participant)
+    make_attendance(event.sessions[0], other.participant)
+    return event, registration
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_screenshots_and_accessibility(app, page, live_server, world, screenshot, language):
+    oujda, organiser, resident = world
+    event, registration = _showcase(oujda, organiser, resident)
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    axe = Axe()
+    problems = {}
+
+    def check(name):
+        screenshot(f"events-{name}-{language}")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+        results = axe.run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+
+    act_as(app, page, live_server, resident)
+    page.goto(f"{live_server}/events")
+    check("list")
+    page.goto(f"{live_server}/events/{event.id}")
+    check("event")
+    page.goto(f"{live_server}/me/events")
+    check("my-events")
+    page.goto(f"{live_server}/me/tickets/{registration.id}")
+    check("ticket")
+    act_as(app, page, live_server, organiser)
+    page.goto(f"{live_server}/door/sessions/{event.sessions[0].id}")
+    check("door")
+    assert problems == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_organiser_pages_screenshots_and_accessibility(app, page, live_server, world, screenshot, language):
+    from tests.factories import make_card_holder
+
+    oujda, organiser, resident = world
+    event, _registration = _showcase(oujda, organiser, resident)
+    holder = make_card_holder("Aminata")
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.set_viewport_size({"width": 390, "height": 844})
+    act_as(app, page, live_server, organiser)
+    problems = {}
+    for name, url in (
+        ("manage-form", f"/manage/events/{event.id}/edit"),
+        ("manage-event", f"/manage/events/{event.id}"),
+        ("desk", "/desk"),
+        ("card", f"/desk/people/{holder.id}/card"),
+    ):
+        page.goto(live_server + url)
+        screenshot(f"events-{name}-{language}")
+        results = Axe().run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+    assert problems == {}

@@ -20,8 +20,10 @@ class Page:
         return self.template.format(**lookups(url)) if "{" in self.template else self.template
 
 
+BUSIEST_EVENT = "SELECT id FROM event WHERE status = 'published' ORDER BY confirmed_count DESC, id LIMIT 1"
 LOOKUPS: dict[str, str] = {
-    "event": "SELECT id FROM event WHERE status = 'published' ORDER BY confirmed_count DESC, id LIMIT 1",
+    "event": f"SELECT id FROM ({BUSIEST_EVENT})",
+    "session": f"SELECT id FROM event_session WHERE event_id = ({BUSIEST_EVENT}) ORDER BY starts_at LIMIT 1",
 }
 
 
@@ -37,6 +39,11 @@ PAGES: list[Page] = [
     Page("home", "/"),
     Page("events list", "/events"),
     Page("events list (ar)", "/events", language="ar"),
+    Page("events list, filtered", "/events?type=workshop&municipality=oujda"),
+    Page("event page", "/events/{event}"),
+    Page("event page, signed in", "/events/{event}", signed_in=True),
+    Page("my events", "/me/events", signed_in=True),
+    Page("door page", "/door/sessions/{session}", signed_in=True),
 ]
 
 

@@ -14,10 +14,12 @@ def _render(app, source: str, language: str, **values) -> str:
 
 
 def test_templates_python_code_and_lazy_labels_agree(app):
-    label = lazy_gettext("Events")
+    label = lazy_gettext("Skip to content")
     with app.test_request_context("/", headers={"Accept-Language": "ar"}):
         app.preprocess_request()
-        assert render_template_string("{{ _('Events') }}") == gettext("Events") == str(label) == "الأنشطة"
+        rendered = render_template_string("{{ _('Skip to content') }}")
+        assert rendered == gettext("Skip to content") == str(label)
+        assert str(label) == "انتقل إلى المحتوى"
 
 
 def test_trans_blocks_translate_and_escape_their_values(app):
@@ -32,16 +34,16 @@ def test_plural_blocks_get_the_count(app):
 
 
 def test_each_request_gets_its_own_language(app):
-    assert _render(app, "{{ _('Events') }}", "ar") == "الأنشطة"
-    assert _render(app, "{{ _('Events') }}", "fr") == "Événements"
+    assert _render(app, "{{ _('Skip to content') }}", "ar") == "انتقل إلى المحتوى"
+    assert _render(app, "{{ _('Skip to content') }}", "fr") == "Aller au contenu"
 
 
 def test_switching_language_within_a_request_takes_effect(app):
     with app.test_request_context("/", headers={"Accept-Language": "fr"}):
         app.preprocess_request()
-        assert gettext("Events") == "Événements"
+        assert gettext("Skip to content") == "Aller au contenu"
         from flask import session
 
         session["locale"] = "ar"
         refresh_language()
-        assert render_template_string("{{ _('Events') }}") == "الأنشطة"
+        assert render_template_string("{{ _('Skip to content') }}") == "انتقل إلى المحتوى"

@@ -53,8 +53,9 @@ def _driver(url: str) -> str:
 
 def _app(url: str):
     from app import create_app
+    from bench.run import SECRET_KEY
 
-    settings = {"SQLALCHEMY_DATABASE_URI": _driver(url), "TESTING": False}
+    settings = {"SQLALCHEMY_DATABASE_URI": _driver(url), "TESTING": False, "SECRET_KEY": SECRET_KEY}
     config = type("BenchConfig", (TestConfig,), settings)
     return create_app(config)
 

@@ -56,7 +56,7 @@ class NewPasswordMixin:
 
     password = PasswordField(
         _l("Password"),
-        validators=[_required(_l("Choose a password.")), Length(max=MAX_LENGTH)],
+        validators=[_required(_l("Choose a password."))],  # its length: password_problem()
         description=_l("At least 8 characters. A short sentence is easy to remember and hard to guess."),
     )
     confirm = PasswordField(

@@ -40,6 +40,8 @@ def _fresh_session() -> None:
 def start_session(user) -> None:
     """Sign `user` in with a brand-new session: nothing from before sign-in (an old CSRF token, a
     cookie an attacker planted) carries over, so the cookie's content changes completely."""
+    if hasattr(user, "_get_current_object"):  # Flask-Login's proxy would point at itself
+        user = user._get_current_object()
     _fresh_session()
     login_user(user)
     now = int(time.time())

@@ -125,6 +125,12 @@ def csrf_failed(error):
     return response
 
 
+def me() -> User:
+    """The signed-in person as the model object itself (services and login_user need it, not
+    Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
 def _form_error() -> str | None:
     if g.get("csrf_failed"):
         return _("This form had expired. Check what you typed and send it again.")
@@ -224,7 +230,7 @@ def sign_up():
 def sign_out():
     if current_user.is_authenticated:
         # A copy of the cookie taken before sign-out stops working too: every session ends.
-        services.end_all_sessions(current_user)
+        services.end_all_sessions(me())
     end_session()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.home"), code=303)
@@ -282,7 +288,7 @@ def _reset_link_refused(state: str):
 @bp.route("/me", methods=["GET", "POST"])
 @login_required
 def profile():
-    user = current_user
+    user = me()
     form = ProfileForm(
         language=current_language(),
         data={
@@ -316,18 +322,19 @@ def profile():
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm(user=current_user)
+    user = me()
+    form = ChangePasswordForm(user=user)
     error = _form_error()
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, current_password=form.current_password.data, new_password=form.password.data
+                user, current_password=form.current_password.data, new_password=form.password.data
             )
         except AccountError as failure:
             field = getattr(form, failure.field or "", None) or form.password
             field.errors = [*field.errors, failure.message]
         else:
-            start_session(current_user)  # this session goes on; every other one has ended
+            start_session(user)  # this session goes on; every other one has ended
             flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("accounts.profile"), code=303)
     return render_template("accounts/change_password.html", form=form, error=error)
@@ -365,7 +372,7 @@ def participation():
         return _participation_page(error=_("Tick the consent box before giving these details."))
     if form.validate_on_submit():
         services.update_participation(
-            current_user,
+            me(),
             gender=form.gender.data,
             birth_year=form.birth_year.data,
             origin=form.origin.data,
@@ -381,7 +388,7 @@ def participation():
 def give_consent():
     form = ConsentForm()
     if form.validate_on_submit():
-        services.give_consent(current_user)
+        services.give_consent(me())
         return redirect(url_for("accounts.participation"), code=303)
     return _participation_page(consent_form=form)
 
@@ -389,7 +396,7 @@ def give_consent():
 @bp.post("/me/participation/withdraw")
 @login_required
 def withdraw_consent():
-    services.withdraw_consent(current_user)
+    services.withdraw_consent(me())
     flash(_("Your consent is withdrawn and your participation details are erased."), "success")
     return redirect(url_for("accounts.profile"), code=303)
 
@@ -430,7 +437,7 @@ def grant_role(user_id: int):
     form = GrantRoleForm(language=current_language())
     if not form.validate_on_submit():
         return _admin_person_page(person, grant_form=form)
-    services.grant_role(current_user, person, Role(form.role.data), chosen_municipality(form.municipality))
+    services.grant_role(me(), person, Role(form.role.data), chosen_municipality(form.municipality))
     flash(_("The role is granted."), "success")
     return redirect(url_for("accounts.admin_person", user_id=person.id), code=303)
 
@@ -442,7 +449,7 @@ def withdraw_role(user_id: int, assignment_id: int):
     assignment = db.session.get(RoleAssignment, assignment_id)
     if assignment is None or assignment.user_id != person.id:
         abort(404)
-    services.withdraw_role(current_user, assignment)
+    services.withdraw_role(me(), assignment)
     flash(_("The role is withdrawn."), "success")
     return redirect(url_for("accounts.admin_person", user_id=person.id), code=303)
 
@@ -450,7 +457,7 @@ def withdraw_role(user_id: int, assignment_id: int):
 def _set_disabled(user_id: int, disabled: bool):
     person = get_person_or_404(user_id)
     try:
-        services.set_disabled(current_user, person, disabled)
+        services.set_disabled(me(), person, disabled)
     except AccountError as failure:
         flash(failure.message, "error")
     else:
@@ -489,7 +496,7 @@ def _reset_link_page(person: User, link: str, back_url: str):
 def admin_reset_link(user_id: int):
     person = get_person_or_404(user_id)
     try:
-        link = services.issue_reset_link(current_user, person)
+        link = services.issue_reset_link(me(), person)
     except AccountError as failure:
         flash(failure.message, "error")
         return redirect(url_for("accounts.admin_person", user_id=person.id), code=303)
@@ -513,5 +520,5 @@ def desk_people():
 @desk_required
 def desk_reset_link(user_id: int):
     person = get_desk_person_or_404(user_id)
-    link = services.issue_reset_link(current_user, person)
+    link = services.issue_reset_link(me(), person)
     return _reset_link_page(person, link, url_for("accounts.desk_people"))

@@ -22,7 +22,7 @@ def set_language():
         abort(400)  # a translated "bad request" page, in the language already in use
     session["locale"] = language
     if current_user.is_authenticated:
-        set_preferred_locale(current_user, language)
+        set_preferred_locale(current_user._get_current_object(), language)
     return redirect(safe_next_path(request.form.get("next")), code=303)
 
 

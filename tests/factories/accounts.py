@@ -98,7 +98,9 @@ def make_role_cast():
     return oujda, la_marsa, cast
 
 
-def make_reset_token(user: User, *, hours: int = 48, used: bool = False, created_by: User | None = None) -> str:
+def make_reset_token(
+    user: User, *, hours: int = 48, used: bool = False, created_by: User | None = None
+) -> str:
     """A one-time password link's token for `user` (returns the raw token; only its hash is stored)."""
     import hashlib
     import secrets

@@ -31,8 +31,9 @@ def test_the_profile_is_personal_and_not_cached(client, person):
 
 def test_the_profile_saves_name_language_and_municipality(client, person):
     oujda = make_municipality("oujda")
-    response = client.post("/me", data={"display_name": "Fatou D.", "preferred_locale": "ar",
-                                        "municipality": str(oujda.id)})
+    response = client.post(
+        "/me", data={"display_name": "Fatou D.", "preferred_locale": "ar", "municipality": str(oujda.id)}
+    )
     assert response.status_code == 303
     user = reload(person)
     assert (user.display_name, user.participant.display_name) == ("Fatou D.", "Fatou D.")
@@ -42,7 +43,9 @@ def test_the_profile_saves_name_language_and_municipality(client, person):
 
 
 def test_an_unknown_language_code_is_refused_in_the_profile(client, person):
-    response = client.post("/me", data={"display_name": "Changed", "preferred_locale": "xx", "municipality": ""})
+    response = client.post(
+        "/me", data={"display_name": "Changed", "preferred_locale": "xx", "municipality": ""}
+    )
     assert response.status_code == 200
     assert b"Choose one of the languages offered." in response.data
     assert b'value="Changed"' in response.data
@@ -103,12 +106,18 @@ def test_the_explanation_is_in_the_reader_language(client, person, app):
 
 def test_the_details_are_saved_after_consent(client, person):
     client.post("/me/participation/consent", data={"consent": "y"})
-    response = client.post("/me/participation", data={
-        "gender": "woman", "birth_year": "1994", "origin": "migrant", "country_code": "SN"})
+    response = client.post(
+        "/me/participation",
+        data={"gender": "woman", "birth_year": "1994", "origin": "migrant", "country_code": "SN"},
+    )
     assert response.status_code == 303
     participant = reload(person).participant
     assert (participant.gender, participant.birth_year, participant.origin, participant.country_code) == (
-        "woman", 1994, "migrant", "SN")
+        "woman",
+        1994,
+        "migrant",
+        "SN",
+    )
     profile = client.get("/me")
     assert b"Senegal" in profile.data and b"Migrant" in profile.data
 
@@ -143,12 +152,19 @@ def test_bad_participation_answers_are_refused(client, person, field, value, mes
 
 def test_withdrawing_consent_erases_the_details(client, person):
     client.post("/me/participation/consent", data={"consent": "y"})
-    client.post("/me/participation", data={"gender": "man", "birth_year": "1980", "origin": "refugee",
-                                           "country_code": "SD"})
+    client.post(
+        "/me/participation",
+        data={"gender": "man", "birth_year": "1980", "origin": "refugee", "country_code": "SD"},
+    )
     assert client.post("/me/participation/withdraw").status_code == 303
     participant = reload(person).participant
-    assert [participant.gender, participant.birth_year, participant.origin, participant.country_code,
-            participant.consent_at] == [None] * 5
+    assert [
+        participant.gender,
+        participant.birth_year,
+        participant.origin,
+        participant.country_code,
+        participant.consent_at,
+    ] == [None] * 5
     assert b'name="consent"' in client.get("/me/participation").data
 
 

@@ -319,7 +319,9 @@ def reset_password(token: str, new_password: str) -> User:
     """Use a one-time link: set the new password, spend the link, end every session."""
     query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
     if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()  # two tabs sending the same link: one wins
+        # Two tabs sending the same link: one wins. populate_existing, because the page already
+        # loaded this row before the lock, and its used_at must be read again once we hold it.
+        query = query.with_for_update().execution_options(populate_existing=True)
     row = db.session.scalar(query)
     state = _token_row_state(row)
     if state != "valid":

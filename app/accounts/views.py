@@ -91,7 +91,7 @@ def _account_key() -> str:
             return "account:" + (normalise_email(identifier) or "")
         except ValueError:
             return "account:" + identifier.lower()
-    numbers = phone_candidates(identifier, ("MA", "TN"))
+    numbers = phone_candidates(identifier, services.service_regions())
     return "account:" + (numbers[0] if numbers else identifier.lower())
 
 

@@ -26,6 +26,17 @@ class Choice:
             raise StopValidation(str(self.message))
 
 
+def no_control_characters(value):
+    """Filter: drop NUL and other control characters a keyboard never types (PostgreSQL refuses NUL
+    in text), keep tabs and line breaks out of one-line fields too."""
+    if not isinstance(value, str):
+        return value
+    return "".join(ch for ch in value if ch.isprintable() or ch == " ")
+
+
+CLEAN = [no_control_characters]
+
+
 def _required(message):
     return DataRequired(message=message)
 
@@ -79,12 +90,14 @@ class NewPasswordMixin:
 class SignUpForm(NewPasswordMixin, FlaskForm):
     display_name = StringField(
         _l("Your name"),
+        filters=CLEAN,
         validators=[_required(_l("Tell us the name to show.")), Length(max=80)],
         description=_l("The name other people see, for example on proposals. A first name is enough."),
     )
-    email = StringField(_l("Email address (optional)"), validators=[Length(max=254)])
+    email = StringField(_l("Email address (optional)"), filters=CLEAN, validators=[Length(max=254)])
     phone = StringField(
         _l("Phone number (optional)"),
+        filters=CLEAN,
         validators=[Length(max=30)],
         description=_l(
             "Give an email address, a phone number or both. Example: 0612 34 56 78 or +216 20 123 456."
@@ -131,16 +144,18 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
 class SignInForm(FlaskForm):
     identifier = StringField(
         _l("Email address or phone number"),
+        filters=CLEAN,
         validators=[_required(_l("Give your email address or phone number.")), Length(max=254)],
     )
     password = PasswordField(_l("Password"), validators=[_required(_l("Give your password.")),
                                                          Length(max=MAX_LENGTH)])
-    next = HiddenField()
+    next = HiddenField(filters=CLEAN)
 
 
 class ForgotPasswordForm(FlaskForm):
     identifier = StringField(
         _l("Email address or phone number"),
+        filters=CLEAN,
         validators=[_required(_l("Give your email address or phone number.")), Length(max=254)],
     )
 
@@ -170,8 +185,11 @@ def language_choices():
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[_required(_l("Tell us the name to show.")),
-                                                            Length(max=80)])
+    display_name = StringField(
+        _l("Your name"),
+        filters=CLEAN,
+        validators=[_required(_l("Tell us the name to show.")), Length(max=80)],
+    )
     preferred_locale = SelectField(
         _l("Language"), validators=[_required(_l("Choose one of the languages offered.")),
                                     Choice(_l("Choose one of the languages offered."))],

@@ -32,6 +32,7 @@ from app.accounts.forms import (
     SignInForm,
     SignUpForm,
     chosen_municipality,
+    no_control_characters,
 )
 from app.accounts.identifiers import format_phone, looks_like_email, normalise_email, phone_candidates
 from app.accounts.models import Gender, Origin, Role, RoleAssignment, User
@@ -407,7 +408,7 @@ def withdraw_consent():
 @bp.get("/admin/people")
 @admin_required
 def admin_people():
-    query = request.args.get("q", "").strip()[:100]
+    query = no_control_characters(request.args.get("q", "")).strip()[:100]
     people = queries.search_people(query, parse_page(request.args.get("page")),
                                    current_app.config["JIWAR_PAGE_SIZE"])
     return render_page_or_fragment(
@@ -509,7 +510,7 @@ def admin_reset_link(user_id: int):
 @bp.get("/accounts/desk")
 @desk_required
 def desk_people():
-    query = request.args.get("q", "").strip()[:100]
+    query = no_control_characters(request.args.get("q", "")).strip()[:100]
     people = queries.desk_search(query)
     return render_page_or_fragment(
         "accounts/desk_people.html", "accounts/_desk_results.html", people=people, q=query

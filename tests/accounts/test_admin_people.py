@@ -60,6 +60,11 @@ def test_live_search_returns_the_results_fragment_on_the_same_url(client, admin)
     assert "HX-Request" in fragment.headers["Vary"]
     page = client.get("/admin/people?q=fat")
     assert b'hx-get="/admin/people"' in page.data and b'method="get"' in page.data
+    # The pushed URL restored from history (back button, cache miss) is the whole page again.
+    restored = client.get(
+        "/admin/people?q=fat", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert b"<html" in restored.data and b"Fatou Diallo" in restored.data
 
 
 def test_the_page_query_count_does_not_grow_with_the_people(client, admin):

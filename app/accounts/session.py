@@ -7,7 +7,7 @@ JIWAR_SESSION_IDLE_MINUTES without a request and JIWAR_SESSION_ABSOLUTE_HOURS af
 
 import time
 
-from flask import current_app, flash, session
+from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -56,7 +56,7 @@ def end_session() -> None:
 
 def enforce_session_timeouts() -> None:
     """before_request: end a signed-in session that has been idle or alive for too long."""
-    if not current_user.is_authenticated:
+    if request.endpoint == "static" or not current_user.is_authenticated:
         return
     now = int(time.time())
     config = current_app.config

@@ -199,3 +199,13 @@ def test_nobody_else_sees_a_persons_participation_data(client, app):
     assert page.status_code == 200
     assert b"Refugee" not in page.data and b"Sudan" not in page.data
     assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 2
+
+
+def test_the_consent_date_is_stored_and_shown_for_the_locale(client, person):
+    from babel.dates import format_date
+
+    client.post("/me/participation/consent", data={"consent": "y"})
+    consent_at = reload(person).participant.consent_at
+    assert consent_at is not None and consent_at.tzinfo is not None
+    french = client.get("/me", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert format_date(consent_at.date(), format="medium", locale="fr") in french

@@ -231,3 +231,19 @@ def test_forgot_password_sends_nothing_for_a_disabled_account(client):
     assert client.post("/forgot-password", data={"identifier": "a@example.org"}).status_code == 303
     settle()
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+
+
+def test_the_log_holds_no_token_phone_or_password(client, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    person = make_user("Fatou", phone="+212612345678")
+    client.post("/forgot-password", data={"identifier": "0612345678"})
+    sign_in_as(client, make_admin())
+    _, token = issued_link(client.post(f"/admin/people/{person.id}/reset-link"))
+    client.post(f"/reset/{token}", data=NEW)
+    settle()
+    queued = db.session.scalar(sa.select(OutboxMessage)).payload["link"].rsplit("/", 1)[1]
+    assert "password_reset" in caplog.text  # the outbox did log, without its content
+    for secret in (token, queued, "612345678", NEW["password"], "Fatou"):
+        assert secret not in caplog.text

@@ -117,3 +117,32 @@ def test_no_serious_accessibility_violation(page, live_server, language):
         page.goto(live_server + path)
         found[path] = _serious(axe.run(page))
     assert found == dict.fromkeys(found, [])
+
+
+def test_desk_link_handed_over_and_used(page, live_server, screenshot, browser):
+    oujda = make_municipality("oujda")
+    from tests.factories import make_organiser
+
+    make_organiser(oujda, email="desk@example.org")
+    make_user("Aminata Diallo", phone="+212612345678")
+    page.set_extra_http_headers({"Accept-Language": "ar"})
+    sign_in(page, live_server, "desk@example.org")
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/accounts/desk")
+    page.fill("#desk-q", "0612345678")
+    page.wait_for_selector("#desk-results :text('Aminata Diallo')")  # live search, no reload
+    page.click("#desk-results button[type=submit]")
+    page.wait_for_selector(".reset-link svg")
+    screenshot("desk-link-ar")
+    link = page.inner_text(".link-text code")
+    assert link.startswith("http://127.0.0.1:5000/reset/")
+    # The resident opens it on their own phone (the canonical host is this test server's address).
+    resident = browser.new_page()
+    resident.goto(live_server + link.removeprefix("http://127.0.0.1:5000"))
+    resident.fill("#password", "my own new phrase")
+    resident.fill("#confirm", "my own new phrase")
+    resident.click("main button[type=submit]")
+    resident.wait_for_url(live_server + "/sign-in")
+    sign_in(resident, live_server, "06 12 34 56 78", "my own new phrase")
+    resident.wait_for_url(live_server + "/")
+    resident.close()

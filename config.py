@@ -46,6 +46,19 @@ class Config:
                           "text/csv", "image/svg+xml", "text/calendar"]
     COMPRESS_MIN_SIZE = 500
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Sessions end after this long without a request, and this long after sign-in whatever happens.
+    JIWAR_SESSION_IDLE_MINUTES = int(os.environ.get("JIWAR_SESSION_IDLE_MINUTES", "120"))
+    JIWAR_SESSION_ABSOLUTE_HOURS = int(os.environ.get("JIWAR_SESSION_ABSOLUTE_HOURS", "12"))
+    # Failed sign-ins: the short window slows guessing down, the long one refuses it.
+    JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+    )
+    JIWAR_SIGN_IN_LIMIT_PER_CLIENT = os.environ.get(
+        "JIWAR_SIGN_IN_LIMIT_PER_CLIENT", "30 per minute;200 per hour"
+    )
+    JIWAR_SIGN_UP_LIMIT_PER_CLIENT = os.environ.get("JIWAR_SIGN_UP_LIMIT_PER_CLIENT", "30 per hour")
+    # Guessing reset links, and asking for reset messages.
+    JIWAR_RESET_LIMIT_PER_CLIENT = os.environ.get("JIWAR_RESET_LIMIT_PER_CLIENT", "10 per minute;50 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -18,10 +18,18 @@ from config import TestConfig
 
 
 class IsolatedClient(FlaskClient):
+    _depth = 0  # follow_redirects opens again from inside the request's own context
+
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
-        # The test's own session must not keep objects the request has just changed.
-        db.session.expire_all()
+        self._depth += 1
+        try:
+            response = contextvars.Context().run(super().open, *args, **kwargs)
+        finally:
+            self._depth -= 1
+        if self._depth == 0:
+            # The test's own session ends its transaction and forgets its objects: on SQLite (WAL)
+            # it would otherwise keep reading the snapshot it took before the request wrote.
+            db.session.rollback()
         return response
 
     def session_transaction(self, *args, **kwargs):

@@ -13,15 +13,17 @@ MUNICIPALITIES = [
 ]
 DEMO_PASSWORD = "jiwar-demo-2026"  # noqa: S105 - printed by `make run`, demo data only
 
-# (email, display name, admin?, [(role, municipality slug)])
+# (email, display name, admin?, [(role, municipality slug)], home municipality)
 ACCOUNTS = [
-    ("admin@jiwar.example", "Amina (administratrice)", True, []),
-    ("organiser@jiwar.example", "Youssef (organisateur, Oujda)", False, [(Role.ORGANISER, "oujda")]),
+    ("admin@jiwar.example", "Amina (administratrice)", True, [], None),
+    ("organiser@jiwar.example", "Youssef (organisateur, Oujda)", False, [(Role.ORGANISER, "oujda")], "oujda"),
     ("organiser.marsa@jiwar.example", "Salma (organisatrice, La Marsa)", False,
-     [(Role.ORGANISER, "la-marsa"), (Role.ORGANISER, "raoued")]),
-    ("reviewer@jiwar.example", "Karim (Commune d'Oujda)", False, [(Role.REVIEWER, "oujda")]),
-    ("resident@jiwar.example", "Fatou", False, []),
+     [(Role.ORGANISER, "la-marsa"), (Role.ORGANISER, "raoued")], "la-marsa"),
+    ("reviewer@jiwar.example", "Karim (Commune d'Oujda)", False, [(Role.REVIEWER, "oujda")], "oujda"),
+    ("resident@jiwar.example", "Fatou", False, [], "oujda"),
 ]
+# A resident with a phone and no email: the desk gives her password links.
+PHONE_RESIDENT = ("+212600000001", "Aminata", "oujda")
 
 
 def seed_accounts(lines: list[str]) -> dict:
@@ -38,7 +40,7 @@ def seed_accounts(lines: list[str]) -> dict:
 
     users = {}
     lines.append(f"Demo accounts (password: {DEMO_PASSWORD}):")
-    for email, name, is_admin, roles in ACCOUNTS:
+    for email, name, is_admin, roles, home in ACCOUNTS:
         user = db.session.scalar(select(User).filter_by(email=email))
         if user is None:
             user = User(
@@ -46,6 +48,7 @@ def seed_accounts(lines: list[str]) -> dict:
                 display_name=name,
                 password_hash=hash_password(DEMO_PASSWORD),
                 is_admin=is_admin,
+                municipality=municipalities[home] if home else None,
                 participant=Participant(display_name=name),
             )
             user.roles = [
@@ -54,5 +57,12 @@ def seed_accounts(lines: list[str]) -> dict:
             db.session.add(user)
         users[email] = user
         lines.append(f"  {email:32} {name}")
+    phone, name, home = PHONE_RESIDENT
+    if db.session.scalar(select(User).filter_by(phone=phone)) is None:
+        db.session.add(User(
+            phone=phone, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
+            municipality=municipalities[home], participant=Participant(display_name=name),
+        ))
+    lines.append(f"  {'0600000001 (phone, no email)':32} {name}")
     db.session.flush()
     return {"municipalities": municipalities, "users": users}

@@ -102,6 +102,8 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     preferred_locale: Mapped[str | None] = mapped_column(sa.String(5))
+    # The municipality the person lives in or mostly attends (optional): reads local phone numbers.
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_disabled: Mapped[bool] = mapped_column(default=False)
     # Bumped to end every session of this person (sign-out everywhere, disabling, password change).
@@ -113,10 +115,15 @@ class User(UserMixin, db.Model):
     participant: Mapped[Participant] = relationship(
         back_populates="user", foreign_keys=[participant_id], lazy="joined"
     )
+    municipality: Mapped[Municipality | None] = relationship(foreign_keys=[municipality_id])
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="RoleAssignment.user_id",
     )
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_admin or bool(self.roles)
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"

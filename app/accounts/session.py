@@ -1,16 +1,76 @@
-"""Loading the signed-in person: the session carries "id:session_version", so bumping the version
-ends every session of that person on their next request."""
+"""Sessions: who is signed in, and when that ends.
+
+The session carries "id:session_version", so bumping the version ends every session of that person on
+their next request (sign-out, password change, disabling). A session also ends after
+JIWAR_SESSION_IDLE_MINUTES without a request and JIWAR_SESSION_ABSOLUTE_HOURS after sign-in.
+"""
+
+import time
+
+from flask import current_app, flash, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
 
 from app.extensions import db
+
+SIGNED_IN_AT = "signed_in_at"
+SEEN_AT = "seen_at"
+_KEPT_ON_RESET = ("locale",)  # the language choice survives sign-in and sign-out
+_SEEN_RESOLUTION = 60  # seconds: the cookie is rewritten at most once a minute for the idle clock
 
 
 def load_user(session_id: str):
     from app.accounts.models import User
 
-    user_id, _, version = session_id.partition(":")
+    user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version) or user.is_disabled:
         return None
     return user
+
+
+def _fresh_session() -> None:
+    kept = {key: session[key] for key in _KEPT_ON_RESET if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def start_session(user) -> None:
+    """Sign `user` in with a brand-new session: nothing from before sign-in (an old CSRF token, a
+    cookie an attacker planted) carries over, so the cookie's content changes completely."""
+    if hasattr(user, "_get_current_object"):  # Flask-Login's proxy would point at itself
+        user = user._get_current_object()
+    _fresh_session()
+    login_user(user)
+    now = int(time.time())
+    session[SIGNED_IN_AT] = now
+    session[SEEN_AT] = now
+
+
+def end_session() -> None:
+    logout_user()
+    _fresh_session()
+
+
+def enforce_session_timeouts() -> None:
+    """before_request: end a signed-in session that has been idle or alive for too long."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    now = int(time.time())
+    config = current_app.config
+    if SIGNED_IN_AT not in session:
+        # Only this app writes the signed cookie; a session without clocks (set up by a test
+        # helper) starts them now.
+        session[SIGNED_IN_AT] = session[SEEN_AT] = now
+    signed_in_at = session[SIGNED_IN_AT]
+    seen_at = session.get(SEEN_AT, signed_in_at)
+    idle_limit = config["JIWAR_SESSION_IDLE_MINUTES"] * 60
+    absolute_limit = config["JIWAR_SESSION_ABSOLUTE_HOURS"] * 3600
+    if now - seen_at > idle_limit or now - signed_in_at > absolute_limit:
+        end_session()
+        flash(_("Your session has ended. Please sign in again."), "info")
+        return
+    if now - seen_at >= _SEEN_RESOLUTION:
+        session[SEEN_AT] = now

@@ -5,7 +5,12 @@ from flask import make_response, render_template, request
 
 def is_htmx_fragment_request() -> bool:
     """True for an htmx request that wants a fragment, not a boosted page navigation."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-Boosted") != "true"
+        # Back button after hx-push-url with an empty history cache: htmx asks for the whole page.
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):

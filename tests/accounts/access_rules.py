@@ -1,24 +1,66 @@
 """Access rules for the home page, the language switch, the workspace and the account pages."""
 
-from tests.access.rules import Route, everyone, only
+from tests.access.rules import Route, everyone, only, signed_in
 
 STAFF = ("organiser_other", "organiser", "reviewer_other", "reviewer", "admin")
+DESK = ("organiser_other", "organiser", "admin")  # organisers of any municipality, and administrators
 
 
 def build_world(oujda, la_marsa, cast) -> dict:
-    return {}
+    from app.accounts.models import Role
+    from tests.factories.accounts import make_reset_token, make_user
 
+    person = make_user("Desk visitor", phone="+212612345678")
+    staffer = make_user("New organiser", roles=[(Role.ORGANISER, oujda)])
+    return {
+        "person": person,
+        "staffer": staffer,
+        "assignment": staffer.roles[0],
+        "reset_token": make_reset_token(person),
+    }
+
+
+def anonymous_only(status: int = 200) -> dict[str, int]:
+    """Sign-in and sign-up pages: a signed-in person is sent on (302)."""
+    return {**everyone(302), "anonymous": status}
+
+
+NEW_PASSWORD = {"password": "a new long passphrase", "confirm": "a new long passphrase"}
 
 RULES = [
     Route("GET", "main.home", "/", everyone(200)),
     Route("POST", "main.set_language", "/language", everyone(303), data={"language": "ar", "next": "/"}),
     Route("GET", "main.workspace", "/workspace", only(200, *STAFF)),
-    Route("GET", "accounts.sign_in", "/sign-in", everyone(200)),
-    Route("POST", "accounts.sign_in", "/sign-in", everyone(200)),
-    Route("GET", "accounts.sign_up", "/sign-up", everyone(200)),
-    Route("POST", "accounts.sign_up", "/sign-up", everyone(200)),
+    Route("GET", "accounts.sign_in", "/sign-in", anonymous_only(200)),
+    Route("POST", "accounts.sign_in", "/sign-in", everyone(200),
+          data={"identifier": "nobody@example.org", "password": "not the password"}),
+    Route("GET", "accounts.sign_up", "/sign-up", anonymous_only(200)),
+    Route("POST", "accounts.sign_up", "/sign-up", everyone(200), data={"display_name": ""}),
     Route("POST", "accounts.sign_out", "/sign-out", everyone(303)),
-    Route("GET", "accounts.profile", "/me", everyone(200)),
-    Route("GET", "accounts.admin_people", "/admin/people", everyone(200)),
+    Route("GET", "accounts.forgot_password", "/forgot-password", everyone(200)),
+    Route("POST", "accounts.forgot_password", "/forgot-password", everyone(303),
+          data={"identifier": "+212612345678"}),
+    Route("GET", "accounts.reset_password", "/reset/{reset_token}", everyone(200)),
+    Route("POST", "accounts.reset_password", "/reset/{reset_token}", everyone(303), data=NEW_PASSWORD),
+    Route("GET", "accounts.profile", "/me", signed_in(200)),
+    Route("POST", "accounts.profile", "/me", signed_in(303),
+          data={"display_name": "Renamed", "preferred_locale": "fr", "municipality": ""}),
+    Route("GET", "accounts.change_password", "/me/password", signed_in(200)),
+    Route("POST", "accounts.change_password", "/me/password", signed_in(200), data={"current_password": "x"}),
+    Route("GET", "accounts.participation", "/me/participation", signed_in(200)),
+    Route("POST", "accounts.participation", "/me/participation", signed_in(200), data={"gender": "woman"}),
+    Route("POST", "accounts.give_consent", "/me/participation/consent", signed_in(303),
+          data={"consent": "y"}),
+    Route("POST", "accounts.withdraw_consent", "/me/participation/withdraw", signed_in(303)),
+    Route("GET", "accounts.admin_people", "/admin/people", only(200, "admin")),
+    Route("GET", "accounts.admin_person", "/admin/people/{person.id}", only(200, "admin")),
+    Route("POST", "accounts.grant_role", "/admin/people/{person.id}/roles", only(303, "admin"),
+          data={"role": "reviewer", "municipality": "{oujda.id}"}),
+    Route("POST", "accounts.withdraw_role", "/admin/people/{staffer.id}/roles/{assignment.id}/withdraw",
+          only(303, "admin")),
+    Route("POST", "accounts.disable_account", "/admin/people/{person.id}/disable", only(303, "admin")),
+    Route("POST", "accounts.enable_account", "/admin/people/{person.id}/enable", only(303, "admin")),
+    Route("POST", "accounts.admin_reset_link", "/admin/people/{person.id}/reset-link", only(200, "admin")),
+    Route("GET", "accounts.desk_people", "/accounts/desk?q=0612", only(200, *DESK)),
+    Route("POST", "accounts.desk_reset_link", "/accounts/desk/{person.id}/reset-link", only(200, *DESK)),
 ]
-

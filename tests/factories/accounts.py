@@ -96,3 +96,28 @@ def make_role_cast():
         "admin": make_admin(display_name="Administrator"),
     }
     return oujda, la_marsa, cast
+
+
+def make_reset_token(
+    user: User, *, hours: int = 48, used: bool = False, created_by: User | None = None
+) -> str:
+    """A one-time password link's token for `user` (returns the raw token; only its hash is stored)."""
+    import hashlib
+    import secrets
+    from datetime import timedelta
+
+    from app.accounts.models import PasswordResetToken
+    from app.core.time import utcnow
+
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(PasswordResetToken(
+        user_id=user.id,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        created_at=now - timedelta(hours=1),
+        expires_at=now + timedelta(hours=hours),
+        used_at=now if used else None,
+        created_by_id=created_by.id if created_by else None,
+    ))
+    db.session.commit()
+    return token

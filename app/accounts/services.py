@@ -1,0 +1,403 @@
+"""Every write about people: accounts, passwords, consent, roles, reset links.
+
+Each function validates, writes and commits (or raises AccountError with a translated message and a
+stable code before anything is written).
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.identifiers import looks_like_email, normalise_email, phone_candidates
+from app.accounts.models import (
+    Municipality,
+    Participant,
+    PasswordResetToken,
+    Role,
+    RoleAssignment,
+    User,
+)
+from app.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from app.core.audit import record_audit
+from app.core.notifications import queue_notification
+from app.core.time import utcnow
+from app.extensions import db
+
+
+class AccountError(Exception):
+    def __init__(self, message: str, code: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+# -- Signing up and in -------------------------------------------------------------------------
+
+
+def _check_new_password(password: str, *context: str | None) -> None:
+    problem = password_problem(password, tuple(item for item in context if item))
+    if problem:
+        raise AccountError(problem, code="weak_password", field="password")
+
+
+def identifier_taken_message() -> str:
+    # One message for a taken email and a taken phone, which does not say which one, nor whose.
+    return _(
+        "An account cannot be created with this email address or phone number. If you already "
+        "have an account, sign in, or ask at the information desk for a new password link."
+    )
+
+
+def sign_up(
+    *,
+    email: str | None,
+    phone: str | None,
+    display_name: str,
+    password: str,
+    municipality: Municipality | None = None,
+    locale: str | None = None,
+) -> User:
+    """Create an account. `email` and `phone` are already normalised (at least one is given)."""
+    if not email and not phone:
+        raise AccountError(_("Give an email address or a phone number."), code="no_identifier")
+    _check_new_password(password, email, phone, display_name)
+    # Hash first, whatever happens next: a taken identifier takes as long to answer as a free one.
+    password_hash = hash_password(password)
+    if _identifier_taken(email, phone):
+        raise AccountError(identifier_taken_message(), code="taken")
+    display_name = display_name.strip()
+    user = User(
+        email=email,
+        phone=phone,
+        display_name=display_name,
+        password_hash=password_hash,
+        preferred_locale=locale,
+        municipality=municipality,
+        participant=Participant(display_name=display_name),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # the same identifier signed up a moment ago
+        db.session.rollback()
+        raise AccountError(identifier_taken_message(), code="taken") from error
+    return user
+
+
+def _identifier_taken(email: str | None, phone: str | None) -> bool:
+    conditions = []
+    if email:
+        conditions.append(User.email == email)
+    if phone:
+        conditions.append(User.phone == phone)
+    return db.session.scalar(sa.select(sa.func.count(User.id)).where(sa.or_(*conditions))) > 0
+
+
+def service_regions() -> tuple[str, ...]:
+    return tuple(db.session.scalars(sa.select(Municipality.country_code).distinct()).all())
+
+
+def find_by_identifier(identifier: str) -> list[User]:
+    """The accounts an email address or phone number (as typed) may name: none, one, rarely two."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return []
+    if looks_like_email(identifier):
+        try:
+            email = normalise_email(identifier)
+        except ValueError:
+            return []
+        return list(db.session.scalars(sa.select(User).where(User.email == email)))
+    numbers = phone_candidates(identifier, service_regions())
+    if not numbers:
+        return []
+    return list(db.session.scalars(sa.select(User).where(User.phone.in_(numbers)).order_by(User.id)))
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The account whose identifier and password match, or None. An unknown identifier is checked
+    against a dummy hash, so both answers take the same time."""
+    candidates = find_by_identifier(identifier)
+    if not candidates:
+        verify_password(DUMMY_HASH, password)
+        return None
+    for user in candidates:
+        if verify_password(user.password_hash, password):
+            return user
+    return None
+
+
+def sign_in(identifier: str, password: str) -> User:
+    """The account to start a session for; one message for every wrong identifier or password."""
+    user = authenticate(identifier, password)
+    if user is None:
+        raise AccountError(
+            _("This email address or phone number and this password do not match. Check them and try again."),
+            code="credentials",
+        )
+    if user.is_disabled:
+        # Said only to someone who knows the password.
+        raise AccountError(_("This account is disabled. Ask an administrator of your programme."),
+                           code="disabled")
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Every session of this person ends on its next request (the cookie names the old version)."""
+    user.session_version = User.session_version + 1
+    db.session.commit()
+    db.session.refresh(user)
+
+
+# -- Profile, language and participation data ----------------------------------------------------
+
+
+def update_profile(
+    user: User, *, display_name: str, preferred_locale: str, municipality: Municipality | None
+) -> None:
+    if preferred_locale not in current_app.config["LANGUAGES"]:
+        raise AccountError(_("Choose one of the languages offered."), code="locale", field="preferred_locale")
+    user.display_name = display_name.strip()
+    user.participant.display_name = user.display_name
+    user.preferred_locale = preferred_locale
+    user.municipality = municipality
+    db.session.commit()
+
+
+def set_preferred_locale(user: User, locale: str) -> None:
+    if user.preferred_locale != locale:
+        user.preferred_locale = locale
+        db.session.commit()
+
+
+def give_consent(user: User) -> None:
+    participant = user.participant
+    if participant.consent_at is None:
+        participant.consent_at = utcnow()
+        participant.consent_recorded_by_id = user.id
+        db.session.commit()
+
+
+def update_participation(
+    user: User, *, gender: str | None, birth_year: int | None, origin: str | None, country_code: str | None
+) -> None:
+    participant = user.participant
+    if participant.consent_at is None:
+        raise AccountError(
+            _("Tick the consent box before giving these details."), code="no_consent", field="consent"
+        )
+    participant.gender = gender or None
+    participant.birth_year = birth_year
+    participant.origin = origin or None
+    participant.country_code = country_code or None
+    db.session.commit()
+
+
+def withdraw_consent(user: User) -> None:
+    """Erase the participation data with the consent: nothing stays behind to be counted."""
+    participant = user.participant
+    participant.gender = None
+    participant.birth_year = None
+    participant.origin = None
+    participant.country_code = None
+    participant.consent_at = None
+    participant.consent_recorded_by_id = None
+    db.session.commit()
+
+
+# -- Passwords -----------------------------------------------------------------------------------
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_("Your current password is not right."), code="wrong_password",
+                           field="current_password")
+    _check_new_password(new_password, user.email, user.phone, user.display_name)
+    user.password_hash = hash_password(new_password)
+    _invalidate_reset_links(user)
+    user.session_version = User.session_version + 1
+    record_audit("account.password_changed", actor=user, target=user)
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _invalidate_reset_links(user: User) -> None:
+    db.session.execute(
+        sa.update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+
+
+def reset_link_for(token: str) -> str:
+    """The link handed over or sent: built on the canonical address, never the request's Host."""
+    from flask import url_for
+
+    path = url_for("accounts.reset_password", token=token)
+    return current_app.config["JIWAR_CANONICAL_URL"].rstrip("/") + path
+
+
+def _new_reset_token(user: User, actor: User | None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(hours=current_app.config["JIWAR_RESET_LINK_HOURS"]),
+            created_by_id=actor.id if actor else None,
+        )
+    )
+    return token
+
+
+def issue_reset_link(actor: User, user: User) -> str:
+    """A one-time link for a person who cannot receive messages, to hand over on screen.
+    Earlier links of that person stop working. Returns the link (its token is stored hashed)."""
+    from app.accounts.permissions import can_issue_reset_link
+
+    if not can_issue_reset_link(actor, user):
+        raise AccountError(_("You cannot issue a password link for this account."), code="forbidden")
+    _invalidate_reset_links(user)
+    token = _new_reset_token(user, actor)
+    record_audit("account.reset_link_issued", actor=actor, target=user,
+                 by="admin" if actor.is_admin else "organiser")
+    db.session.commit()
+    return reset_link_for(token)
+
+
+def request_password_reset(identifier: str) -> None:
+    """"Forgot your password?": a link goes to the outbox for an account with that identifier.
+    The caller answers the same way whether or not one exists."""
+    for user in find_by_identifier(identifier):
+        if user.is_disabled:
+            continue
+        token = _new_reset_token(user, actor=None)
+        queue_notification(user.participant_id, "password_reset", link=reset_link_for(token),
+                           hours=current_app.config["JIWAR_RESET_LINK_HOURS"])
+    db.session.commit()
+
+
+def reset_token_state(token: str) -> tuple[str, PasswordResetToken | None]:
+    """("valid" | "unknown" | "used" | "expired", the token row)."""
+    query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    row = db.session.scalar(query)
+    return _token_row_state(row), row
+
+
+def _token_row_state(row: PasswordResetToken | None) -> str:
+    if row is None:
+        return "unknown"
+    if row.used_at is not None:
+        return "used"
+    if row.expires_at <= utcnow():
+        return "expired"
+    return "valid"
+
+
+RESET_LINK_MESSAGES = {
+    "unknown": lambda: _("This link is not valid. Check that it was copied in full, or ask for a new one."),
+    "used": lambda: _("This link has already been used. Ask at the information desk for a new one."),
+    "expired": lambda: _("This link has expired. Ask at the information desk for a new one."),
+}
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Use a one-time link: set the new password, spend the link, end every session."""
+    query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two tabs sending the same link: one wins. populate_existing, because the page already
+        # loaded this row before the lock, and its used_at must be read again once we hold it.
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = db.session.scalar(query)
+    state = _token_row_state(row)
+    if state != "valid":
+        raise AccountError(RESET_LINK_MESSAGES[state](), code=f"link_{state}")
+    user = db.session.get(User, row.user_id)
+    _check_new_password(new_password, user.email, user.phone, user.display_name)
+    user.password_hash = hash_password(new_password)
+    _invalidate_reset_links(user)  # spends this link and any other
+    user.session_version = User.session_version + 1
+    record_audit("account.password_reset", actor=user, target=user)
+    db.session.commit()
+    db.session.refresh(user)
+    return user
+
+
+# -- Administration ------------------------------------------------------------------------------
+
+
+def grant_role(actor: User, user: User, role: Role, municipality: Municipality) -> RoleAssignment | None:
+    """Idempotent: granting a role the person already holds changes nothing."""
+    existing = next(
+        (r for r in user.roles if r.role == role and r.municipality_id == municipality.id), None
+    )
+    if existing is not None:
+        return existing
+    assignment = RoleAssignment(user=user, role=role, municipality=municipality, granted_by_id=actor.id)
+    db.session.add(assignment)
+    db.session.flush()
+    record_audit("role.granted", actor=actor, target=user, role=str(role), municipality_id=municipality.id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # granted by someone else at the same moment
+        db.session.rollback()
+        return None
+    return assignment
+
+
+def withdraw_role(actor: User, assignment: RoleAssignment) -> None:
+    user = assignment.user
+    record_audit("role.withdrawn", actor=actor, target=user, role=assignment.role,
+                 municipality_id=assignment.municipality_id)
+    user.roles.remove(assignment)
+    db.session.commit()
+
+
+def set_disabled(actor: User, user: User, disabled: bool) -> None:
+    if user.id == actor.id and disabled:
+        raise AccountError(_("You cannot disable your own account."), code="self")
+    if user.is_disabled == disabled:
+        return
+    user.is_disabled = disabled
+    if disabled:
+        user.session_version = User.session_version + 1
+        _invalidate_reset_links(user)
+    record_audit("account.disabled" if disabled else "account.enabled", actor=actor, target=user)
+    db.session.commit()
+    db.session.refresh(user)
+
+
+def create_admin(*, email: str | None, phone: str | None, display_name: str, password: str) -> User:
+    """`flask jiwar create-admin`: a new administrator, or an existing account made one."""
+    _check_new_password(password, email, phone, display_name)
+    existing = find_by_identifier(email or "") + find_by_identifier(phone or "")
+    if existing:
+        user = existing[0]
+        user.is_admin = True
+        user.is_disabled = False
+        user.password_hash = hash_password(password)
+        user.session_version = User.session_version + 1
+    else:
+        user = User(
+            email=email, phone=phone, display_name=display_name.strip(), is_admin=True,
+            password_hash=hash_password(password), participant=Participant(display_name=display_name.strip()),
+        )
+        db.session.add(user)
+    db.session.flush()
+    record_audit("account.made_admin", actor=None, target=user, via="cli")
+    db.session.commit()
+    return user

@@ -1,0 +1,28 @@
+"""Small helpers shared by the accounts tests."""
+
+import re
+
+from flask_babel import force_locale, gettext
+from markupsafe import escape
+
+from app.extensions import db
+
+
+def translated(app, language: str, msgid: str, **params) -> bytes:
+    """The message as the page in `language` must show it (HTML-escaped), from the catalogs."""
+    with app.test_request_context(), force_locale(language):
+        return str(escape(gettext(msgid, **params))).encode()
+
+
+def settle() -> None:
+    """End the test's own read transaction: on SQLite (WAL) it would keep seeing the database as it
+    was before the request wrote."""
+    db.session.rollback()
+
+
+_TOKENS = re.compile(rb'(name="csrf_token" value="|"X-CSRFToken": ")[^"]*"')
+
+
+def without_tokens(body: bytes) -> bytes:
+    """A page without its CSRF tokens (they carry a timestamp), to compare two answers."""
+    return _TOKENS.sub(b"", body)

@@ -1,0 +1,54 @@
+"""Parallel requests on PostgreSQL: a reset link works exactly once, an email makes exactly one account."""
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.extensions import db
+from tests.factories import make_reset_token, make_user
+
+pytestmark = pytest.mark.postgres_only
+
+
+def in_parallel(app, count, send):
+    barrier = threading.Barrier(count)
+    statuses = []
+
+    def worker(n):
+        with app.app_context():  # each thread its own context and database session
+            client = app.test_client()
+            barrier.wait()
+            statuses.append(send(client, n))
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return sorted(statuses)
+
+
+def test_a_reset_link_sent_from_many_tabs_at_once_works_once(app):
+    person = make_user()
+    token = make_reset_token(person)
+
+    def send(client, n):
+        phrase = f"parallel phrase number {n}"
+        return client.post(f"/reset/{token}", data={"password": phrase, "confirm": phrase}).status_code
+
+    assert in_parallel(app, 6, send) == [303] + [410] * 5
+
+
+def test_the_same_email_signing_up_at_once_makes_one_account(app):
+    def send(client, n):
+        return client.post("/sign-up", data={
+            "display_name": f"P{n}", "email": "same@example.org", "phone": "", "municipality": "",
+            "password": "parallel sign up phrase", "confirm": "parallel sign up phrase"}).status_code
+
+    statuses = in_parallel(app, 6, send)
+    assert statuses.count(303) == 1 and statuses.count(200) == 5
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 1

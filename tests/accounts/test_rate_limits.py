@@ -1,0 +1,83 @@
+"""Guessing is slowed then refused: failed sign-ins per account and per client, sign-ups and
+password links per client; a forged X-Forwarded-For changes nothing."""
+
+from tests.accounts.helpers import translated
+from tests.factories import PASSWORD, make_reset_token, make_user
+
+
+def attempt(client, identifier, password="wrong guess 123", address="198.51.100.7", **headers):
+    return client.post(
+        "/sign-in",
+        data={"identifier": identifier, "password": password},
+        environ_base={"REMOTE_ADDR": address, "HTTP_ACCEPT_LANGUAGE": "en"},
+        headers=headers,
+    )
+
+
+def test_failures_for_one_account_are_refused_from_any_client(limited_client):
+    make_user(email="fatou@example.org")
+    for n in range(3):
+        assert attempt(limited_client, "fatou@example.org", address=f"203.0.113.{n}").status_code == 200
+    refused = attempt(limited_client, "FATOU@example.org", address="203.0.113.99")
+    assert refused.status_code == 429
+    assert b"Too many attempts. Please wait a moment and try again." in refused.data
+    assert "Retry-After" in refused.headers
+    # Even the right password waits: the guesser must not learn it was right.
+    assert attempt(limited_client, "fatou@example.org", PASSWORD, address="203.0.113.98").status_code == 429
+    # Another account is not affected.
+    make_user(email="other@example.org")
+    assert attempt(limited_client, "other@example.org", PASSWORD, address="203.0.113.97").status_code == 303
+
+
+def test_the_phone_written_differently_is_still_the_same_account(limited_client):
+    make_user(phone="+212612345678")
+    for typed in ("0612345678", "06 12 34 56 78", "+212612345678"):
+        assert attempt(limited_client, typed).status_code == 200
+    assert attempt(limited_client, "00212 612 345 678").status_code == 429
+
+
+def test_failures_from_one_client_are_refused_whatever_the_account(limited_client):
+    for n in range(6):
+        assert attempt(limited_client, f"person{n}@example.org").status_code == 200
+    assert attempt(limited_client, "someone-new@example.org").status_code == 429
+
+
+def test_a_forged_x_forwarded_for_changes_nothing(limited_client):
+    for n in range(6):
+        response = attempt(limited_client, f"p{n}@example.org", X_Forwarded_For=f"192.0.2.{n}")
+        assert response.status_code == 200
+    assert attempt(limited_client, "p9@example.org", X_Forwarded_For="192.0.2.200").status_code == 429
+
+
+def test_successful_sign_ins_do_not_count(limited_client):
+    make_user(email="fatou@example.org")
+    for _ in range(5):
+        assert attempt(limited_client, "fatou@example.org", PASSWORD).status_code == 303
+        limited_client.post("/sign-out")
+    assert attempt(limited_client, "fatou@example.org", PASSWORD).status_code == 303
+
+
+def test_the_refusal_page_is_translated(limited_client):
+    for n in range(6):
+        attempt(limited_client, f"p{n}@example.org")
+    refused = limited_client.post(
+        "/sign-in", data={"identifier": "x@example.org", "password": "y"},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"}, headers={"Accept-Language": "fr"},
+    )
+    assert refused.status_code == 429
+    assert b'<html lang="fr"' in refused.data
+    assert translated(limited_client.application, "fr", "Too many attempts") in refused.data
+
+
+def test_guessing_reset_links_is_refused(limited_client):
+    for n in range(3):
+        assert limited_client.get(f"/reset/guess-{n}").status_code == 404
+    person = make_user()
+    token = make_reset_token(person)
+    assert limited_client.get(f"/reset/{token}").status_code == 429
+
+
+def test_sign_ups_from_one_client_are_limited(limited_client):
+    for n in range(3):
+        limited_client.post("/sign-up", data={"display_name": f"P{n}"})
+    assert limited_client.post("/sign-up", data={"display_name": "P9"}).status_code == 429

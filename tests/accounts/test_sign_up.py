@@ -1,0 +1,176 @@
+"""Sign-up with an email address or a phone number, and every bad input the form meets."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import Participant, User
+from app.accounts.passwords import verify_password
+from app.extensions import db
+from tests.accounts.helpers import settle, translated
+from tests.factories import make_municipality, make_user
+
+GOOD = {
+    "display_name": "Fatou",
+    "email": "",
+    "phone": "",
+    "municipality": "",
+    "password": "sunny afternoon in oujda",
+    "confirm": "sunny afternoon in oujda",
+}
+
+
+def sign_up(client, **fields):
+    return client.post("/sign-up", data={**GOOD, **fields})
+
+
+def user_count() -> int:
+    settle()
+    return db.session.scalar(sa.select(sa.func.count(User.id)))
+
+
+def test_sign_up_with_email_signs_in_and_creates_the_participant(client):
+    response = sign_up(client, email="  Fatou@Example.ORG ")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/me"
+    user = db.session.scalar(sa.select(User))
+    assert user.email == "fatou@example.org"
+    assert user.phone is None
+    assert user.participant.display_name == "Fatou"
+    assert user.preferred_locale == "en"
+    assert verify_password(user.password_hash, GOOD["password"])
+    assert user.password_hash.startswith("$argon2id$")
+    page = client.get("/me")
+    assert page.status_code == 200
+    assert b"Welcome to Jiwar! Your account is ready." in page.data
+
+
+def test_sign_up_with_a_local_moroccan_phone_stores_it_in_international_form(client):
+    assert sign_up(client, phone="06 12 34 56 78").status_code == 303
+    assert db.session.scalar(sa.select(User.phone)) == "+212612345678"
+
+
+def test_the_chosen_municipality_reads_local_numbers_of_its_country(client):
+    marsa = make_municipality("la-marsa")
+    assert sign_up(client, phone="20 123 456", municipality=str(marsa.id)).status_code == 303
+    settle()
+    user = db.session.scalar(sa.select(User))
+    assert user.phone == "+21620123456"
+    assert user.municipality_id == marsa.id
+
+
+def test_sign_up_with_both_email_and_phone(client):
+    assert sign_up(client, email="a@example.org", phone="+216 20 123 456").status_code == 303
+    user = db.session.scalar(sa.select(User))
+    assert (user.email, user.phone) == ("a@example.org", "+21620123456")
+
+
+def _refused(response, message: bytes, *, kept: list[bytes]):
+    assert response.status_code == 200
+    assert message in response.data
+    for value in kept:
+        assert value in response.data, value
+    assert b"sunny afternoon" not in response.data  # passwords are never sent back
+
+
+def test_neither_email_nor_phone_is_refused(client):
+    response = sign_up(client)
+    _refused(response, b"Give an email address or a phone number.", kept=[b'value="Fatou"'])
+    assert user_count() == 0
+
+
+@pytest.mark.parametrize("phone", ["12", "0612", "+999 123", "not a number", "06123456789012345"])
+def test_a_malformed_phone_is_refused(client, phone):
+    response = sign_up(client, phone=phone)
+    _refused(response, b"This phone number does not look right.", kept=[b'value="Fatou"'])
+    assert f'value="{phone}"'.encode() in response.data
+    assert user_count() == 0
+
+
+@pytest.mark.parametrize("email", ["fatou", "fatou@", "@example.org", "fatou@example", "fa tou@example.org"])
+def test_a_malformed_email_is_refused(client, email):
+    response = sign_up(client, email=email)
+    _refused(response, b"This email address does not look right.", kept=[b'value="Fatou"'])
+    assert user_count() == 0
+
+
+def test_a_taken_email_is_refused_without_saying_whose_it_is(client):
+    make_user("Someone", email="fatou@example.org")
+    response = sign_up(client, email="FATOU@example.org", phone="0612345678")
+    _refused(response, b"An account cannot be created with this email address or phone number.",
+             kept=[b'value="FATOU@example.org"', b'value="0612345678"', b'value="Fatou"'])
+    assert b"Someone" not in response.data
+    assert user_count() == 1
+
+
+def test_a_taken_phone_is_refused_however_it_is_written(client):
+    make_user("Someone", phone="+212612345678")
+    response = sign_up(client, phone="0612-34-56-78")
+    _refused(response, b"An account cannot be created with this email address or phone number.",
+             kept=[b'value="0612-34-56-78"'])
+    assert user_count() == 1
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short1", b"Use at least 8 characters."),
+        ("password", b"This password is too common"),
+        ("AZERTYUIOP", b"This password is too common"),
+        ("12345678", b"This password is too common"),
+        ("x" * 201, b"Use at most 200 characters."),
+    ],
+)
+def test_a_weak_password_is_refused(client, password, message):
+    response = sign_up(client, email="fatou@example.org", password=password, confirm=password)
+    assert response.status_code == 200
+    assert message in response.data
+    assert b'value="fatou@example.org"' in response.data
+    assert user_count() == 0
+    assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+
+
+def test_the_password_may_not_be_the_email_address(client):
+    response = sign_up(client, email="fatou.diallo@example.org", password="fatou.diallo@example.org",
+                       confirm="fatou.diallo@example.org")
+    assert b"Do not use your name, email address or phone number as your password." in response.data
+    assert user_count() == 0
+
+
+def test_no_composition_rules_a_long_lowercase_phrase_is_fine(client):
+    assert sign_up(client, email="a@example.org", password="mint tea", confirm="mint tea").status_code == 303
+
+
+def test_mismatched_passwords_are_refused(client):
+    response = sign_up(client, email="fatou@example.org", confirm="something else entirely")
+    assert response.status_code == 200
+    assert b"The two passwords are not the same." in response.data
+    assert b'value="fatou@example.org"' in response.data
+    assert user_count() == 0
+
+
+def test_an_unknown_municipality_is_refused(client):
+    response = sign_up(client, email="fatou@example.org", municipality="999")
+    assert b"Choose a municipality from the list." in response.data
+    assert user_count() == 0
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_errors_come_in_the_reader_language(app, client, language):
+    response = client.post("/sign-up", data={**GOOD, "phone": "12"}, headers={"Accept-Language": language})
+    assert f'<html lang="{language}"'.encode() in response.data
+    expected = "This phone number does not look right. Example: 0612 34 56 78 or +216 20 123 456."
+    assert translated(app, language, expected) in response.data
+
+
+def test_a_signed_in_person_is_sent_on_from_the_sign_up_page(client):
+    from tests.conftest import sign_in_as
+
+    sign_in_as(client, make_user())
+    assert client.get("/sign-up").status_code == 302
+
+
+def test_a_display_name_is_escaped_everywhere_it_is_shown(client):
+    sign_up(client, email="x@example.org", display_name="<script>alert(1)</script>")
+    page = client.get("/me")
+    assert b"<script>alert(1)</script>" not in page.data
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.data

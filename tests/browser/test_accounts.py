@@ -1,0 +1,148 @@
+"""Sign-up, sign-in and the language switch in Chromium; screenshots in three languages; axe."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD, make_municipality, make_user
+
+LANGUAGES = ("fr", "ar", "en")
+
+
+def sign_in(page, live_server, identifier, password=PASSWORD):
+    page.goto(live_server + "/sign-in")
+    page.fill("#identifier", identifier)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+
+
+def switch_to(page, language):
+    page.click(f"form.language-switcher button[value={language}]")
+    page.wait_for_selector(f'html[lang="{language}"]')
+
+
+def test_sign_up_with_a_phone_number(page, live_server):
+    make_municipality("oujda")
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    page.goto(live_server + "/sign-up")
+    page.fill("#display_name", "Aminata")
+    page.fill("#phone", "06 12 34 56 78")
+    page.select_option("#municipality", label="Oujda")
+    page.fill("#password", "short")
+    page.fill("#confirm", "short")
+    page.click("main button[type=submit]")
+    assert page.locator("#password-error").inner_text() == "Use at least 8 characters."
+    assert page.input_value("#phone") == "06 12 34 56 78"  # kept
+    page.fill("#password", "evening walk by the sea")
+    page.fill("#confirm", "evening walk by the sea")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("h1:has-text('Your profile')")
+    assert "+212 6 12 34 56 78" in page.inner_text("main")
+    assert page.locator(".site-nav").get_by_text("Aminata").is_visible()
+
+
+def test_sign_in_and_out(page, live_server):
+    make_user("Youssef", phone="+212612345678")
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    sign_in(page, live_server, "0612345678", "wrong password here")
+    assert "do not match" in page.inner_text("[role=alert]")
+    assert page.input_value("#identifier") == "0612345678"
+    sign_in(page, live_server, "0612345678")
+    page.wait_for_url(live_server + "/")
+    assert page.locator(".site-nav").get_by_text("Youssef").is_visible()
+    page.click(".site-nav button:has-text('Sign out')")
+    page.wait_for_selector(".flash:has-text('You are signed out.')")
+    assert page.locator(".site-nav a[href='/sign-in']").is_visible()
+
+
+def test_the_language_switch_turns_the_page_right_to_left_and_back(page, live_server):
+    page.set_extra_http_headers({"Accept-Language": "fr"})
+    page.goto(live_server + "/sign-in")
+    assert page.get_attribute("html", "lang") == "fr"
+    switch_to(page, "ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.url == live_server + "/sign-in"  # the same page, in Arabic
+    # The layout itself flips: the brand sits on the right in Arabic.
+    brand = page.locator(".brand").bounding_box()
+    assert brand["x"] > page.viewport_size["width"] / 2
+    page.goto(live_server + "/")
+    assert page.get_attribute("html", "lang") == "ar"  # remembered in the session
+    switch_to(page, "en")
+    assert page.get_attribute("html", "dir") == "ltr"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_screenshots_of_home_sign_in_and_profile(page, live_server, screenshot, language):
+    make_user("Fatou Diallo", email="fatou@example.org")
+    page.set_viewport_size({"width": 390, "height": 844})  # a small phone
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(live_server + "/")
+    assert page.get_attribute("html", "lang") == language
+    screenshot(f"home-{language}")
+    page.goto(live_server + "/sign-in")
+    screenshot(f"sign-in-{language}")
+    sign_in(page, live_server, "fatou@example.org")
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/me")
+    assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+    screenshot(f"profile-{language}")
+    page.goto(live_server + "/me/participation")
+    screenshot(f"participation-{language}")
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_serious_accessibility_violation(page, live_server, language):
+    make_municipality("oujda")
+    make_user("Fatou Diallo", email="fatou@example.org")
+    page.set_extra_http_headers({"Accept-Language": language})
+    axe = Axe()
+    found = {}
+    for path in ("/", "/sign-in", "/sign-up"):
+        page.goto(live_server + path)
+        found[path] = _serious(axe.run(page))
+    # The same forms with their errors shown.
+    page.goto(live_server + "/sign-up")
+    page.click("main button[type=submit]")
+    found["/sign-up (errors)"] = _serious(axe.run(page))
+    sign_in(page, live_server, "fatou@example.org")
+    page.wait_for_url(live_server + "/")
+    for path in ("/me", "/me/participation", "/me/password"):
+        page.goto(live_server + path)
+        found[path] = _serious(axe.run(page))
+    assert found == dict.fromkeys(found, [])
+
+
+def test_desk_link_handed_over_and_used(page, live_server, screenshot, browser):
+    oujda = make_municipality("oujda")
+    from tests.factories import make_organiser
+
+    make_organiser(oujda, email="desk@example.org")
+    make_user("Aminata Diallo", phone="+212612345678")
+    page.set_extra_http_headers({"Accept-Language": "ar"})
+    sign_in(page, live_server, "desk@example.org")
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/accounts/desk")
+    page.fill("#desk-q", "0612345678")
+    page.wait_for_selector("#desk-results :text('Aminata Diallo')")  # live search, no reload
+    page.click("#desk-results button[type=submit]")
+    page.wait_for_selector(".reset-link svg")
+    screenshot("desk-link-ar")
+    link = page.inner_text(".link-text code")
+    assert link.startswith("http://127.0.0.1:5000/reset/")
+    # The resident opens it on their own phone (the canonical host is this test server's address).
+    resident = browser.new_page()
+    resident.goto(live_server + link.removeprefix("http://127.0.0.1:5000"))
+    resident.fill("#password", "my own new phrase")
+    resident.fill("#confirm", "my own new phrase")
+    resident.click("main button[type=submit]")
+    resident.wait_for_url(live_server + "/sign-in")
+    sign_in(resident, live_server, "06 12 34 56 78", "my own new phrase")
+    resident.wait_for_url(live_server + "/")
+    resident.close()

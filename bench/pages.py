@@ -1,5 +1,6 @@
 """The pages `make bench` measures, how to reach each one in the generated data, and their SQL count."""
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -69,7 +70,9 @@ def session_cookie(url: str) -> str:
 
         user = db.session.get(User, BENCH_USER)
         serializer = app.session_interface.get_signing_serializer(app)
-        value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+        now = int(time.time())  # the session clocks of app/accounts/session.py
+        session = {"_user_id": user.get_id(), "_fresh": True, "signed_in_at": now, "seen_at": now}
+        value = serializer.dumps(session)
         db.engine.dispose()
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 

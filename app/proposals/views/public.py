@@ -2,13 +2,13 @@
 comment, report."""
 
 from flask import (
+    Response,
     abort,
     flash,
     make_response,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _

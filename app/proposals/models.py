@@ -79,7 +79,7 @@ class ChangedByRole(LabelledEnum):
     AUTHOR = "author"
     ORGANISER = "organiser"
     REVIEWER = "reviewer"
-    ADMINISTRATOR = "administrator"
+    ADMINISTRATOR = "admin"
 
     @classmethod
     def _labels(cls):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,9 @@ from app.accounts.models import Municipality, User
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.reports.models import Programme
 
 
 class ProposalStatus(LabelledEnum):
@@ -125,6 +129,7 @@ class ProposalCall(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
+    programme: Mapped[Programme | None] = relationship()
     categories: Mapped[list[ProposalCategory]] = relationship(
         back_populates="call", order_by="ProposalCategory.position", cascade="all, delete-orphan",
         lazy="selectin",

@@ -131,7 +131,9 @@ class ProposalCall(db.Model):
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     programme: Mapped[Programme | None] = relationship()
     categories: Mapped[list[ProposalCategory]] = relationship(
-        back_populates="call", order_by="ProposalCategory.position", cascade="all, delete-orphan",
+        back_populates="call",
+        order_by="ProposalCategory.position",
+        cascade="all, delete-orphan",
         lazy="selectin",
     )
 
@@ -160,8 +162,12 @@ class ProposalCall(db.Model):
         """When the current phase ends (or, before or between phases, when the next one opens)."""
         now = utcnow()
         for moment in (
-            self.submission_opens_at, self.submission_closes_at, self.support_opens_at,
-            self.support_closes_at, self.review_opens_at, self.results_at,
+            self.submission_opens_at,
+            self.submission_closes_at,
+            self.support_opens_at,
+            self.support_closes_at,
+            self.review_opens_at,
+            self.results_at,
         ):
             if now < moment:
                 return moment

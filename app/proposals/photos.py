@@ -44,9 +44,7 @@ def read_photo(file_storage) -> bytes:
     except ProposalError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
-        raise ProposalError(
-            _("The photo must be a JPEG, PNG or WebP image."), code="photo_type"
-        ) from None
+        raise ProposalError(_("The photo must be a JPEG, PNG or WebP image."), code="photo_type") from None
     return out.getvalue()
 
 

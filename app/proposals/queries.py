@@ -27,9 +27,11 @@ RANDOM_PRIME = 2_147_483_647  # (id * a + b) mod p visits every id once: a stabl
 
 
 def calls_for_public() -> list[ProposalCall]:
-    return list(db.session.scalars(
-        sa.select(ProposalCall).order_by(ProposalCall.submission_opens_at.desc()).limit(100)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ProposalCall).order_by(ProposalCall.submission_opens_at.desc()).limit(100)
+        )
+    )
 
 
 def calls_for_manager(user: User) -> list[ProposalCall]:
@@ -46,11 +48,13 @@ def _visible(statement):
 def _search(statement, text: str):
     text = text.strip()[:100]
     if text:
-        statement = statement.where(sa.or_(
-            Proposal.title.icontains(text, autoescape=True),
-            Proposal.description.icontains(text, autoescape=True),
-            Proposal.place.icontains(text, autoescape=True),
-        ))
+        statement = statement.where(
+            sa.or_(
+                Proposal.title.icontains(text, autoescape=True),
+                Proposal.description.icontains(text, autoescape=True),
+                Proposal.place.icontains(text, autoescape=True),
+            )
+        )
     return statement
 
 
@@ -91,8 +95,9 @@ def parse_filters(args, sorts=PUBLIC_SORTS, statuses=None) -> ListFilters:
     )
 
 
-def public_proposals(call: ProposalCall, filters: ListFilters, page: int, seed: tuple[int, int],
-                     per_page: int = 20) -> Page:
+def public_proposals(
+    call: ProposalCall, filters: ListFilters, page: int, seed: tuple[int, int], per_page: int = 20
+) -> Page:
     statement = _visible(sa.select(Proposal).where(Proposal.call_id == call.id))
     if filters.status:
         statement = statement.where(Proposal.status == filters.status)
@@ -115,9 +120,13 @@ def public_proposals(call: ProposalCall, filters: ListFilters, page: int, seed: 
 def supported_ids(user, proposal_ids: list[int]) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not proposal_ids:
         return set()
-    return set(db.session.scalars(
-        sa.select(Support.proposal_id).where(Support.user_id == user.id, Support.proposal_id.in_(proposal_ids))
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(Support.proposal_id).where(
+                Support.user_id == user.id, Support.proposal_id.in_(proposal_ids)
+            )
+        )
+    )
 
 
 def supports_used(user, call: ProposalCall) -> int:
@@ -140,12 +149,14 @@ class Thread:
 
 def visible_threads(proposal: Proposal, limit: int = 200) -> list[Thread]:
     """Visible comments in threads of one level; a hidden comment takes its replies with it."""
-    comments = list(db.session.scalars(
-        sa.select(Comment)
-        .where(Comment.proposal_id == proposal.id, Comment.is_hidden.is_(False))
-        .order_by(Comment.created_at, Comment.id)
-        .limit(limit)
-    ))
+    comments = list(
+        db.session.scalars(
+            sa.select(Comment)
+            .where(Comment.proposal_id == proposal.id, Comment.is_hidden.is_(False))
+            .order_by(Comment.created_at, Comment.id)
+            .limit(limit)
+        )
+    )
     threads = {c.id: Thread(c, []) for c in comments if c.parent_id is None}
     for comment in comments:
         if comment.parent_id is not None and comment.parent_id in threads:
@@ -154,9 +165,11 @@ def visible_threads(proposal: Proposal, limit: int = 200) -> list[Thread]:
 
 
 def my_proposals(user: User) -> list[Proposal]:
-    return list(db.session.scalars(
-        sa.select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.created_at.desc())
+        )
+    )
 
 
 def review_queue(call: ProposalCall, filters: ListFilters, page: int, per_page: int = 30) -> Page:
@@ -198,19 +211,25 @@ def _scope_reports(statement, user: User):
     if user.is_admin:
         return statement
     calls = _moderated_call_ids(user)
-    commented = sa.select(Comment.id).join(Proposal, Comment.proposal_id == Proposal.id).where(
-        Proposal.call_id.in_(calls)
+    commented = (
+        sa.select(Comment.id)
+        .join(Proposal, Comment.proposal_id == Proposal.id)
+        .where(Proposal.call_id.in_(calls))
     )
-    return statement.where(sa.or_(
-        AbuseReport.proposal_id.in_(sa.select(Proposal.id).where(Proposal.call_id.in_(calls))),
-        AbuseReport.comment_id.in_(commented),
-    ))
+    return statement.where(
+        sa.or_(
+            AbuseReport.proposal_id.in_(sa.select(Proposal.id).where(Proposal.call_id.in_(calls))),
+            AbuseReport.comment_id.in_(commented),
+        )
+    )
 
 
 def hidden_content(user: User, limit: int = 100) -> tuple[list[Proposal], list[Comment]]:
     proposals = sa.select(Proposal).where(Proposal.is_hidden.is_(True))
-    comments = sa.select(Comment).join(Proposal, Comment.proposal_id == Proposal.id).where(
-        Comment.is_hidden.is_(True)
+    comments = (
+        sa.select(Comment)
+        .join(Proposal, Comment.proposal_id == Proposal.id)
+        .where(Comment.is_hidden.is_(True))
     )
     if not user.is_admin:
         calls = _moderated_call_ids(user)
@@ -259,9 +278,11 @@ def results_summary(call: ProposalCall) -> Summary:
             sa.func.coalesce(sa.func.sum(Proposal.support_count), 0),
         ).where(counted)
     ).one()
-    channels = dict(db.session.execute(
-        sa.select(Proposal.channel, sa.func.count(Proposal.id)).where(counted).group_by(Proposal.channel)
-    ).all())
+    channels = dict(
+        db.session.execute(
+            sa.select(Proposal.channel, sa.func.count(Proposal.id)).where(counted).group_by(Proposal.channel)
+        ).all()
+    )
     by_channel = [(channel.value, channels.get(channel.value, 0)) for channel in Channel]
 
     review_opened = sa.literal(call.review_opens_at, type_=ProposalCall.review_opens_at.type)
@@ -272,12 +293,18 @@ def results_summary(call: ProposalCall) -> Summary:
     ).one()
     median = None
     if n:
-        middle = list(db.session.scalars(
-            sa.select(days).where(answered).order_by(days).offset((n - 1) // 2).limit(2 - n % 2)
-        ))
+        middle = list(
+            db.session.scalars(
+                sa.select(days).where(answered).order_by(days).offset((n - 1) // 2).limit(2 - n % 2)
+            )
+        )
         median = sum(float(d) for d in middle) / len(middle)
     return Summary(
-        submitted=row[0], supported=row[1], answered=row[2], accepted=row[3], supports=int(row[4]),
+        submitted=row[0],
+        supported=row[1],
+        answered=row[2],
+        accepted=row[3],
+        supports=int(row[4]),
         by_channel=by_channel,
         median_days=None if median is None else max(median, 0.0),
         longest_days=None if longest is None else max(float(longest), 0.0),
@@ -285,10 +312,15 @@ def results_summary(call: ProposalCall) -> Summary:
 
 
 def accepted_proposals(call: ProposalCall, limit: int = 200) -> list[Proposal]:
-    return list(db.session.scalars(
-        sa.select(Proposal)
-        .where(Proposal.call_id == call.id, Proposal.is_hidden.is_(False),
-               Proposal.status.in_(ACCEPTED_STATUSES))
-        .order_by(Proposal.support_count.desc(), Proposal.id)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(
+                Proposal.call_id == call.id,
+                Proposal.is_hidden.is_(False),
+                Proposal.status.in_(ACCEPTED_STATUSES),
+            )
+            .order_by(Proposal.support_count.desc(), Proposal.id)
+            .limit(limit)
+        )
+    )

@@ -58,12 +58,18 @@ def _check_call(actor: User, data: CallData) -> None:
     if not permissions.can_manage_calls_of(actor, data.municipality_id):
         raise ProposalError(_("You cannot open calls in this municipality."), code="forbidden")
     moments = [
-        data.submission_opens_at, data.submission_closes_at, data.support_opens_at,
-        data.support_closes_at, data.review_opens_at, data.results_at,
+        data.submission_opens_at,
+        data.submission_closes_at,
+        data.support_opens_at,
+        data.support_closes_at,
+        data.review_opens_at,
+        data.results_at,
     ]
     ordered = all(a <= b for a, b in zip(moments, moments[1:], strict=False))
-    if not ordered or data.submission_opens_at >= data.submission_closes_at or (
-        data.support_opens_at >= data.support_closes_at or data.review_opens_at >= data.results_at
+    if (
+        not ordered
+        or data.submission_opens_at >= data.submission_closes_at
+        or (data.support_opens_at >= data.support_closes_at or data.review_opens_at >= data.results_at)
     ):
         raise ProposalError(
             _("The phases must follow each other: submission, support, review, then results."),
@@ -76,15 +82,21 @@ def _check_call(actor: User, data: CallData) -> None:
 
         programme = db.session.get(Programme, data.programme_id)
         if programme is None or data.municipality_id not in {m.id for m in programme.municipalities}:
-            raise ProposalError(
-                _("This programme does not cover the call's municipality."), code="programme"
-            )
+            raise ProposalError(_("This programme does not cover the call's municipality."), code="programme")
 
 
 def _apply_call(call: ProposalCall, data: CallData) -> None:
     for name in (
-        "municipality_id", "title", "description", "submission_opens_at", "submission_closes_at",
-        "support_opens_at", "support_closes_at", "review_opens_at", "results_at", "support_cap",
+        "municipality_id",
+        "title",
+        "description",
+        "submission_opens_at",
+        "submission_closes_at",
+        "support_opens_at",
+        "support_closes_at",
+        "review_opens_at",
+        "results_at",
+        "support_cap",
         "programme_id",
     ):
         setattr(call, name, getattr(data, name))
@@ -110,18 +122,12 @@ def update_call(actor: User, call: ProposalCall, data: CallData) -> ProposalCall
     removed = [c for name, c in existing.items() if name not in data.categories]
     if removed:
         used = db.session.scalar(
-            sa.select(sa.func.count(Proposal.id)).where(
-                Proposal.category_id.in_([c.id for c in removed])
-            )
+            sa.select(sa.func.count(Proposal.id)).where(Proposal.category_id.in_([c.id for c in removed]))
         )
         if used:
-            raise ProposalError(
-                _("A category that proposals use cannot be removed."), code="category_in_use"
-            )
+            raise ProposalError(_("A category that proposals use cannot be removed."), code="category_in_use")
     _apply_call(call, data)
-    call.categories = [
-        existing.get(name) or ProposalCategory(name=name) for name in data.categories
-    ]
+    call.categories = [existing.get(name) or ProposalCategory(name=name) for name in data.categories]
     for position, category in enumerate(call.categories):
         category.position = position
     record_audit("proposal_call.updated", actor=actor, target=call)
@@ -211,17 +217,26 @@ def submit_proposal(
         estimated_cost=data.estimated_cost,
         status=ProposalStatus.SUBMITTED,
     )
-    proposal.history = [ProposalStatusChange(status=ProposalStatus.SUBMITTED, changed_by_role=role,
-                                             changed_by_id=(assistance.entered_by.id if assistance
-                                                            else author.id))]
+    proposal.history = [
+        ProposalStatusChange(
+            status=ProposalStatus.SUBMITTED,
+            changed_by_role=role,
+            changed_by_id=(assistance.entered_by.id if assistance else author.id),
+        )
+    ]
     db.session.add(proposal)
     if data.photo is not None:
         proposal.photo_name = store_photo(data.photo)
     try:
         db.session.flush()
         if assistance is not None:
-            record_audit("proposal.entered_for_someone", actor=assistance.entered_by, target=proposal,
-                         channel=channel, card_linked=participant is not None)
+            record_audit(
+                "proposal.entered_for_someone",
+                actor=assistance.entered_by,
+                target=proposal,
+                channel=channel,
+                card_linked=participant is not None,
+            )
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -240,7 +255,9 @@ def _lock_proposal(proposal_id: int) -> Proposal:
     return proposal
 
 
-def edit_proposal(proposal: Proposal, actor: User, data: ProposalData, remove_photo: bool = False) -> Proposal:
+def edit_proposal(
+    proposal: Proposal, actor: User, data: ProposalData, remove_photo: bool = False
+) -> Proposal:
     proposal = _lock_proposal(proposal.id)  # a first support may land while the author edits
     if not permissions.is_author(actor, proposal):
         raise ProposalError(_("Only the author can change this proposal."), code="forbidden")
@@ -281,8 +298,9 @@ def withdraw_proposal(proposal: Proposal, actor: User) -> Proposal:
         )
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.history.append(
-        ProposalStatusChange(status=ProposalStatus.WITHDRAWN, changed_by_role=ChangedByRole.AUTHOR,
-                             changed_by_id=actor.id)
+        ProposalStatusChange(
+            status=ProposalStatus.WITHDRAWN, changed_by_role=ChangedByRole.AUTHOR, changed_by_id=actor.id
+        )
     )
     db.session.commit()
     return proposal
@@ -326,8 +344,11 @@ def support_proposal(proposal: Proposal, user: User) -> Proposal:
             )
             if used >= cap:
                 raise ProposalError(
-                    _("You have already supported %(cap)s proposals in this call, the most allowed. "
-                      "Withdraw a support to give it to another one.", cap=cap),
+                    _(
+                        "You have already supported %(cap)s proposals in this call, the most allowed. "
+                        "Withdraw a support to give it to another one.",
+                        cap=cap,
+                    ),
                     code="cap",
                 )
     except ProposalError:
@@ -397,8 +418,9 @@ def add_comment(proposal: Proposal, author: User, body: str, parent_id: int | No
     return comment
 
 
-def report_abuse(reporter: User, reason: str, *, proposal: Proposal | None = None,
-                 comment: Comment | None = None) -> AbuseReport:
+def report_abuse(
+    reporter: User, reason: str, *, proposal: Proposal | None = None, comment: Comment | None = None
+) -> AbuseReport:
     reason = reason.strip()
     if not reason:
         raise ProposalError(_("Say why this is abusive."), code="reason")
@@ -432,8 +454,7 @@ def moderate(actor: User, target: Proposal | Comment, hide: bool, reason: str) -
     db.session.execute(
         sa.update(AbuseReport)
         .where(column == target.id, AbuseReport.resolved_at.is_(None))
-        .values(resolved_at=utcnow(), resolution="hidden" if hide else "restored",
-                resolved_by_id=actor.id)
+        .values(resolved_at=utcnow(), resolution="hidden" if hide else "restored", resolved_by_id=actor.id)
     )
     db.session.flush()
     if isinstance(target, Comment):
@@ -461,8 +482,9 @@ def dismiss_report(actor: User, report: AbuseReport) -> None:
 def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: str) -> Proposal:
     """The municipality's public answer; each one joins the status history under the actor's role."""
     if not permissions.can_manage_call(actor, proposal.call):
-        raise ProposalError(_("Only reviewers of this municipality can answer its proposals."),
-                            code="forbidden")
+        raise ProposalError(
+            _("Only reviewers of this municipality can answer its proposals."), code="forbidden"
+        )
     if status not in ANSWER_STATUSES:
         raise ProposalError(_("Choose an answer."), code="status")
     answer_text = answer_text.strip()
@@ -481,13 +503,18 @@ def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: s
     if status in DECISION_STATUSES and proposal.first_answered_at is None:
         proposal.first_answered_at = now
     proposal.history.append(
-        ProposalStatusChange(status=status, answer_text=answer_text, changed_at=now,
-                             changed_by_role=permissions.role_for_history(actor, proposal.call),
-                             changed_by_id=actor.id)
+        ProposalStatusChange(
+            status=status,
+            answer_text=answer_text,
+            changed_at=now,
+            changed_by_role=permissions.role_for_history(actor, proposal.call),
+            changed_by_id=actor.id,
+        )
     )
     record_audit("proposal.answered", actor=actor, target=proposal, status=status)
     if proposal.participant_id:
-        queue_notification(proposal.participant_id, "proposal_answered", proposal_id=proposal.id,
-                           status=status)
+        queue_notification(
+            proposal.participant_id, "proposal_answered", proposal_id=proposal.id, status=status
+        )
     db.session.commit()
     return proposal

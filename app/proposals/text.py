@@ -27,7 +27,7 @@ def linkify(text: str | None) -> Markup:
         url = match.group(0)
         trimmed = url.rstrip(TRAILING)
         end = match.start() + len(trimmed)
-        out.append(escape(text[position:match.start()]))
+        out.append(escape(text[position : match.start()]))
         if _safe_url(trimmed):
             out.append(Markup('<a href="{0}" rel="nofollow ugc noopener noreferrer">{0}</a>').format(trimmed))
         else:

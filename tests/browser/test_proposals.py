@@ -9,14 +9,23 @@ from axe_playwright_python.sync_playwright import Axe
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalCall
-from tests.factories import make_call, make_municipality, make_proposal, make_reviewer, make_support, make_user
 from tests.browser.conftest import SCREENSHOTS
+from tests.factories import (
+    make_call,
+    make_municipality,
+    make_proposal,
+    make_reviewer,
+    make_support,
+    make_user,
+)
 from tests.factories.proposals import PHASES
 
 
 def _sign_in(app, context, base_url, user):
     """The session cookie Flask-Login sets after a sign-in (the sign-in page belongs to accounts)."""
-    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": user.get_id(), "_fresh": True}
+    )
     context.add_cookies([{"name": "session", "value": value, "url": base_url}])
 
 
@@ -36,8 +45,9 @@ def _shot(page, name: str) -> None:
 
 
 def _new_page(browser, lang):
-    context = browser.new_context(locale=lang, extra_http_headers={"Accept-Language": lang},
-                                  viewport={"width": 412, "height": 900})
+    context = browser.new_context(
+        locale=lang, extra_http_headers={"Accept-Language": lang}, viewport={"width": 412, "height": 900}
+    )
     return context, context.new_page()
 
 
@@ -60,7 +70,9 @@ def test_submit_support_review_public_answer(app, browser, live_server, lang):
     page.goto(f"{live_server}/calls/{call_id}/propose")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     page.fill("input[name=title]", title)
-    page.fill("textarea[name=description]", "<b>" + title + "</b> — " + "un lieu pour cultiver ensemble. " * 3)
+    page.fill(
+        "textarea[name=description]", "<b>" + title + "</b> — " + "un lieu pour cultiver ensemble. " * 3
+    )
     page.select_option("select[name=category_id]", index=2)
     page.fill("input[name=place]", "Al Qods")
     _shot(page, f"proposals-submit-{lang}")
@@ -110,8 +122,11 @@ def test_submit_support_review_public_answer(app, browser, live_server, lang):
 
 def _serious(page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
@@ -125,9 +140,12 @@ def test_main_proposals_pages_pass_axe(app, browser, live_server, lang):
     context, page = _new_page(browser, lang)
     _sign_in(app, context, live_server, reviewer)
     found = {}
-    for name, path in [("calls", "/calls"), ("call", f"/calls/{call.id}"),
-                       ("proposal", f"/proposals/{proposal.id}"),
-                       ("queue", f"/manage/calls/{call.id}/review")]:
+    for name, path in [
+        ("calls", "/calls"),
+        ("call", f"/calls/{call.id}"),
+        ("proposal", f"/proposals/{proposal.id}"),
+        ("queue", f"/manage/calls/{call.id}/review"),
+    ]:
         page.goto(live_server + path)
         found[name] = _serious(page)
         if lang != "ar" or name in ("call", "proposal"):

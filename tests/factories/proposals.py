@@ -69,8 +69,13 @@ def make_support(proposal: Proposal, user: User) -> Support:
 def make_comment(proposal: Proposal, author: User, body: str = "Bonne idée !", parent=None, **fields):
     from app.proposals.models import Comment
 
-    comment = Comment(proposal_id=proposal.id, author_id=author.id, body=body,
-                      parent_id=parent.id if parent else None, **fields)
+    comment = Comment(
+        proposal_id=proposal.id,
+        author_id=author.id,
+        body=body,
+        parent_id=parent.id if parent else None,
+        **fields,
+    )
     db.session.add(comment)
     if not fields.get("is_hidden"):
         proposal.comment_count += 1
@@ -78,12 +83,17 @@ def make_comment(proposal: Proposal, author: User, body: str = "Bonne idée !", 
     return comment
 
 
-def make_abuse_report(reporter: User, *, proposal: Proposal | None = None, comment=None,
-                      reason: str = "Propos insultants"):
+def make_abuse_report(
+    reporter: User, *, proposal: Proposal | None = None, comment=None, reason: str = "Propos insultants"
+):
     from app.proposals.models import AbuseReport
 
-    report = AbuseReport(proposal_id=proposal.id if proposal else None,
-                         comment_id=comment.id if comment else None, reporter_id=reporter.id, reason=reason)
+    report = AbuseReport(
+        proposal_id=proposal.id if proposal else None,
+        comment_id=comment.id if comment else None,
+        reporter_id=reporter.id,
+        reason=reason,
+    )
     db.session.add(report)
     db.session.commit()
     return report

@@ -73,8 +73,11 @@ def test_support_and_withdraw_racing_keep_the_count_equal_to_the_rows(app, oujda
     people = [make_user() for _ in range(6)]
     jobs = []
     for person in people:
-        jobs += [_service_job(proposal.id, person.id), _service_job(proposal.id, person.id, withdraw_support),
-                 _service_job(proposal.id, person.id)]
+        jobs += [
+            _service_job(proposal.id, person.id),
+            _service_job(proposal.id, person.id, withdraw_support),
+            _service_job(proposal.id, person.id),
+        ]
     _run_in_threads(app, jobs)
     rows, count = _state(proposal.id)
     assert rows == count and 0 <= rows <= 6

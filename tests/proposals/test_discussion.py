@@ -15,7 +15,9 @@ def test_comment_and_reply_to_a_reply_stays_one_level(client, oujda, resident):
     top = make_comment(proposal, make_user())
     reply = make_comment(proposal, make_user(), parent=top)
     sign_in_as(client, resident)
-    response = client.post(f"/proposals/{proposal.id}/comments", data={"body": "Moi aussi", "parent_id": reply.id})
+    response = client.post(
+        f"/proposals/{proposal.id}/comments", data={"body": "Moi aussi", "parent_id": reply.id}
+    )
     assert response.status_code == 303
     new = db.session.scalar(sa.select(Comment).where(Comment.body == "Moi aussi"))
     assert new.parent_id == top.id
@@ -34,8 +36,10 @@ def test_empty_comment_is_refused(client, oujda, resident):
 def test_only_safe_links_are_clickable_and_html_is_text(client, oujda, resident):
     proposal = make_proposal(make_call(oujda), make_user())
     sign_in_as(client, resident)
-    body = ("Voir https://oujda.ma/projets. Pas javascript:alert(1) ni "
-            '<a href="javascript:alert(2)">clic</a> <script>alert(3)</script>')
+    body = (
+        "Voir https://oujda.ma/projets. Pas javascript:alert(1) ni "
+        '<a href="javascript:alert(2)">clic</a> <script>alert(3)</script>'
+    )
     client.post(f"/proposals/{proposal.id}/comments", data={"body": body})
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert '<a href="https://oujda.ma/projets" rel="nofollow ugc noopener noreferrer">' in page
@@ -63,7 +67,9 @@ def test_reviewer_hides_a_comment_it_disappears_and_the_count_drops(client, oujd
     sign_in_as(client, reviewer)
     queue = client.get("/manage/moderation").get_data(as_text=True)
     assert "Message injurieux" in queue
-    response = client.post(f"/manage/moderation/comments/{comment.id}", data={"action": "hide", "reason": "Injure"})
+    response = client.post(
+        f"/manage/moderation/comments/{comment.id}", data={"action": "hide", "reason": "Injure"}
+    )
     assert response.status_code == 303
     assert db.session.get(Proposal, proposal.id).comment_count == 0
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -101,7 +107,9 @@ def test_moderation_needs_a_reason_and_the_right_municipality(client, oujda, la_
     assert not db.session.get(Proposal, proposal.id).is_hidden
     other = make_reviewer(la_marsa)
     sign_in_as(client, other)
-    response = client.post(f"/manage/moderation/proposals/{proposal.id}", data={"action": "hide", "reason": "x"})
+    response = client.post(
+        f"/manage/moderation/proposals/{proposal.id}", data={"action": "hide", "reason": "x"}
+    )
     assert response.status_code == 403 and not db.session.get(Proposal, proposal.id).is_hidden
     assert "Injure" not in client.get("/manage/moderation").get_data(as_text=True)
 

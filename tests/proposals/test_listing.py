@@ -32,7 +32,10 @@ def listed(oujda):
 def test_sorted_by_most_supported_by_default(client, listed):
     call, _ = listed
     assert _titles(client.get(f"/calls/{call.id}").get_data(as_text=True)) == [
-        "Terrain de foot", "Bibliothèque", "Fresque"]
+        "Terrain de foot",
+        "Bibliothèque",
+        "Fresque",
+    ]
 
 
 def test_newest_and_random_stable_per_visitor(client, listed):

@@ -17,8 +17,10 @@ def test_reviewer_answers_publicly_without_their_name(client, oujda, reviewer, r
     call = make_call(oujda, phase="review")
     proposal = make_proposal(call, resident)
     sign_in_as(client, reviewer)
-    response = client.post(f"/manage/proposals/{proposal.id}/answer",
-                           data={"status": "accepted", "answer_text": "Le jardin sera créé au printemps."})
+    response = client.post(
+        f"/manage/proposals/{proposal.id}/answer",
+        data={"status": "accepted", "answer_text": "Le jardin sera créé au printemps."},
+    )
     assert response.status_code == 303
     saved = db.session.get(Proposal, proposal.id)
     assert saved.status == ProposalStatus.ACCEPTED and saved.first_answered_at is not None
@@ -40,7 +42,9 @@ def test_reviewer_answers_publicly_without_their_name(client, oujda, reviewer, r
 def test_rejection_needs_a_reason(client, oujda, reviewer):
     proposal = make_proposal(make_call(oujda, phase="review"), make_user())
     sign_in_as(client, reviewer)
-    response = client.post(f"/manage/proposals/{proposal.id}/answer", data={"status": "rejected", "answer_text": ""})
+    response = client.post(
+        f"/manage/proposals/{proposal.id}/answer", data={"status": "rejected", "answer_text": ""}
+    )
     assert response.status_code == 422
     assert "Say why the proposal is rejected: the reason is public." in response.get_data(as_text=True)
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.SUBMITTED
@@ -59,8 +63,9 @@ def test_answering_before_the_review_phase_is_refused(client, oujda, reviewer):
 def test_reviewer_of_another_municipality_is_refused(client, oujda, la_marsa):
     proposal = make_proposal(make_call(oujda, phase="review"), make_user())
     sign_in_as(client, make_reviewer(la_marsa))
-    response = client.post(f"/manage/proposals/{proposal.id}/answer",
-                           data={"status": "accepted", "answer_text": "ok"})
+    response = client.post(
+        f"/manage/proposals/{proposal.id}/answer", data={"status": "accepted", "answer_text": "ok"}
+    )
     assert response.status_code == 403
     assert "You do not have permission to see this page." in response.get_data(as_text=True)
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.SUBMITTED
@@ -70,8 +75,10 @@ def test_reviewer_of_another_municipality_is_refused(client, oujda, la_marsa):
 def test_html_in_the_answer_is_shown_as_text(client, oujda, reviewer):
     proposal = make_proposal(make_call(oujda, phase="review"), make_user())
     sign_in_as(client, reviewer)
-    client.post(f"/manage/proposals/{proposal.id}/answer",
-                data={"status": "under_study", "answer_text": "<img src=x onerror=alert(1)>"})
+    client.post(
+        f"/manage/proposals/{proposal.id}/answer",
+        data={"status": "under_study", "answer_text": "<img src=x onerror=alert(1)>"},
+    )
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
@@ -107,12 +114,19 @@ def test_results_summary_counts_in_sql(client, oujda, reviewer):
     opened = call.review_opens_at
     answered = [(ProposalStatus.ACCEPTED, 2), (ProposalStatus.DONE, 4), (ProposalStatus.REJECTED, 9)]
     for status, days in answered:
-        proposal = make_proposal(call, make_user(), status=status, first_answered_at=opened + timedelta(days=days))
+        proposal = make_proposal(
+            call, make_user(), status=status, first_answered_at=opened + timedelta(days=days)
+        )
         make_support(proposal, make_user())
     make_proposal(call, None, channel="paper")
     make_proposal(call, None, channel="group", group_name="Femmes du Lazaret")
-    make_proposal(call, make_user(), is_hidden=True, status=ProposalStatus.ACCEPTED,
-                  first_answered_at=opened + timedelta(days=50))
+    make_proposal(
+        call,
+        make_user(),
+        is_hidden=True,
+        status=ProposalStatus.ACCEPTED,
+        first_answered_at=opened + timedelta(days=50),
+    )
     page = client.get(f"/calls/{call.id}/results").get_data(as_text=True)
     from app.proposals.queries import results_summary
 
@@ -130,9 +144,14 @@ def test_assisted_entry_with_a_card_and_consent(client, oujda, resident):
     db.session.commit()
     organiser = make_organiser(oujda)
     sign_in_as(client, organiser)
-    data = {"channel": "paper", "card_code": "k7q2mx", "title": "Cours de darija",
-            "description": "Des cours de darija pour les nouveaux arrivants, le soir au centre.",
-            "category_id": call.categories[1].id, "place": "Centre social"}
+    data = {
+        "channel": "paper",
+        "card_code": "k7q2mx",
+        "title": "Cours de darija",
+        "description": "Des cours de darija pour les nouveaux arrivants, le soir au centre.",
+        "category_id": call.categories[1].id,
+        "place": "Centre social",
+    }
     response = client.post(f"/calls/{call.id}/assisted", data=data)
     assert response.status_code == 422
     assert "Link the card only when the person agrees" in response.get_data(as_text=True)
@@ -150,13 +169,18 @@ def test_assisted_entry_with_a_card_and_consent(client, oujda, resident):
 def test_assisted_group_needs_its_name_and_unknown_cards_are_refused(client, oujda):
     call = make_call(oujda, phase="submission")
     sign_in_as(client, make_organiser(oujda))
-    data = {"channel": "group", "title": "Fête des voisins",
-            "description": "Une fête des voisins avec les familles du quartier et les nouveaux arrivants.",
-            "category_id": call.categories[0].id}
+    data = {
+        "channel": "group",
+        "title": "Fête des voisins",
+        "description": "Une fête des voisins avec les familles du quartier et les nouveaux arrivants.",
+        "category_id": call.categories[0].id,
+    }
     response = client.post(f"/calls/{call.id}/assisted", data=data)
     assert "Give the name of the group." in response.get_data(as_text=True)
-    response = client.post(f"/calls/{call.id}/assisted",
-                           data={**data, "group_name": "Atelier", "card_code": "NOPE", "consent": "y"})
+    response = client.post(
+        f"/calls/{call.id}/assisted",
+        data={**data, "group_name": "Atelier", "card_code": "NOPE", "consent": "y"},
+    )
     assert "No active participant card has this code." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
     response = client.post(f"/calls/{call.id}/assisted", data={**data, "group_name": "Atelier du 12 mai"})
@@ -172,11 +196,20 @@ def test_an_organiser_of_another_municipality_cannot_enter_proposals(client, ouj
 
 def test_reviewer_opens_a_call_in_local_time(client, oujda, la_marsa, reviewer):
     sign_in_as(client, reviewer)
-    data = {"municipality_id": oujda.id, "programme_id": 0, "title": "Appel 2027",
-            "description": "Des projets pour vivre ensemble.", "categories": "Culture\nJeunesse\n\nCulture",
-            "submission_opens_at": "2027-01-01T09:00", "submission_closes_at": "2027-02-01T09:00",
-            "support_opens_at": "2027-02-01T09:00", "support_closes_at": "2027-03-01T09:00",
-            "review_opens_at": "2027-03-01T09:00", "results_at": "2027-04-01T09:00", "support_cap": "5"}
+    data = {
+        "municipality_id": oujda.id,
+        "programme_id": 0,
+        "title": "Appel 2027",
+        "description": "Des projets pour vivre ensemble.",
+        "categories": "Culture\nJeunesse\n\nCulture",
+        "submission_opens_at": "2027-01-01T09:00",
+        "submission_closes_at": "2027-02-01T09:00",
+        "support_opens_at": "2027-02-01T09:00",
+        "support_closes_at": "2027-03-01T09:00",
+        "review_opens_at": "2027-03-01T09:00",
+        "results_at": "2027-04-01T09:00",
+        "support_cap": "5",
+    }
     response = client.post("/manage/calls/new", data=data)
     assert response.status_code == 303
     from app.proposals.models import ProposalCall
@@ -184,10 +217,14 @@ def test_reviewer_opens_a_call_in_local_time(client, oujda, la_marsa, reviewer):
     call = db.session.scalar(sa.select(ProposalCall))
     assert [c.name for c in call.categories] == ["Culture", "Jeunesse"] and call.support_cap == 5
     assert call.submission_opens_at.hour == 8  # 09:00 in Casablanca (UTC+1)
-    bad = client.post("/manage/calls/new", data={**data, "results_at": "2026-01-01T09:00", "title": "Mauvais"})
+    bad = client.post(
+        "/manage/calls/new", data={**data, "results_at": "2026-01-01T09:00", "title": "Mauvais"}
+    )
     assert bad.status_code == 422
     assert "The phases must follow each other" in bad.get_data(as_text=True)
-    elsewhere = client.post("/manage/calls/new", data={**data, "municipality_id": la_marsa.id, "title": "Ailleurs"})
+    elsewhere = client.post(
+        "/manage/calls/new", data={**data, "municipality_id": la_marsa.id, "title": "Ailleurs"}
+    )
     assert elsewhere.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(ProposalCall.id))) == 1
 

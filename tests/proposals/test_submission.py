@@ -74,8 +74,9 @@ def test_empty_and_too_long_descriptions_are_refused_and_the_form_keeps_input(cl
 def test_french_error_message(client, oujda, resident):
     call = make_call(oujda)
     sign_in_as(client, resident)
-    response = client.post(f"/calls/{call.id}/propose", data=_form(call, description=""),
-                           headers={"Accept-Language": "fr"})
+    response = client.post(
+        f"/calls/{call.id}/propose", data=_form(call, description=""), headers={"Accept-Language": "fr"}
+    )
     assert response.status_code == 422
     assert '<html lang="fr"' in response.get_data(as_text=True)
 
@@ -131,8 +132,9 @@ def test_a_30_mb_upload_is_refused_with_a_clear_message(client, oujda, resident)
     big = image_bytes() + b"\0" * (30 * 1024 * 1024)
     data = _form(call, photo=(io.BytesIO(big), "big.jpg"))
     # The builder spools the 30 MB body to a temporary file that the test closes itself.
-    builder = EnvironBuilder(path=f"/calls/{call.id}/propose", method="POST", data=data,
-                             environ_base=dict(client.environ_base))
+    builder = EnvironBuilder(
+        path=f"/calls/{call.id}/propose", method="POST", data=data, environ_base=dict(client.environ_base)
+    )
     environ = builder.get_environ()
     try:
         response = client.open(environ)
@@ -148,8 +150,12 @@ def test_html_in_every_field_is_shown_as_text(client, oujda, resident):
     call = make_call(oujda, phase="submission")
     sign_in_as(client, resident)
     evil = "<script>alert('x')</script><b>gras</b>"
-    response = client.post(f"/calls/{call.id}/propose", data=_form(
-        call, title=evil, description=evil + " et une description assez longue pour passer.", place=evil))
+    response = client.post(
+        f"/calls/{call.id}/propose",
+        data=_form(
+            call, title=evil, description=evil + " et une description assez longue pour passer.", place=evil
+        ),
+    )
     assert response.status_code == 303
     proposal = db.session.scalar(sa.select(Proposal))
     for url in (f"/proposals/{proposal.id}", f"/calls/{call.id}", "/me/proposals"):

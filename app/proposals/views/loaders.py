@@ -66,7 +66,9 @@ def flash_error(error) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(_error):
-    return render_template("proposals/too_large.html", message=_("The photo is too large: 5 MB at most.")), 413
+    return render_template(
+        "proposals/too_large.html", message=_("The photo is too large: 5 MB at most.")
+    ), 413
 
 
 def no_store(response):

@@ -75,10 +75,13 @@ def _call_data(form: CallForm) -> services.CallData:
         return value.replace(tzinfo=zone)
 
     return services.CallData(
-        municipality_id=municipality.id, title=form.title.data, description=form.description.data,
+        municipality_id=municipality.id,
+        title=form.title.data,
+        description=form.description.data,
         categories=form.category_names(),
         **{name: aware(getattr(form, name).data) for name in CallForm.PHASE_FIELDS},
-        support_cap=form.support_cap.data, programme_id=form.programme_id.data or None,
+        support_cap=form.support_cap.data,
+        programme_id=form.programme_id.data or None,
     )
 
 
@@ -123,8 +126,12 @@ def review_queue(call_id: int):
     filters = queries.parse_filters(request.args, sorts=queries.QUEUE_SORTS)
     page = queries.review_queue(call, filters, parse_page(request.args.get("page")))
     response = render_page_or_fragment(
-        "proposals/manage/review_queue.html", "proposals/manage/_queue.html",
-        call=call, results=page, filters=filters, statuses=list(ProposalStatus),
+        "proposals/manage/review_queue.html",
+        "proposals/manage/_queue.html",
+        call=call,
+        results=page,
+        filters=filters,
+        statuses=list(ProposalStatus),
     )
     return no_store(response)
 
@@ -133,21 +140,26 @@ def review_queue(call_id: int):
 @login_required
 def answer_proposal(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, manage=True)
-    form = AnswerForm(data={"status": None, "answer_text": proposal.answer_text}
-                      if request.method == "GET" else None)
+    form = AnswerForm(
+        data={"status": None, "answer_text": proposal.answer_text} if request.method == "GET" else None
+    )
     if form.validate_on_submit():
         try:
             services.answer_proposal(proposal, current_user, form.status.data, form.answer_text.data or "")
         except ProposalError as error:
-            form.answer_text.errors = [*form.answer_text.errors, error.message] if error.code == "reason" \
+            form.answer_text.errors = (
+                [*form.answer_text.errors, error.message]
+                if error.code == "reason"
                 else form.answer_text.errors
+            )
             flash_error(error)
         else:
             flash(_("The answer is published."), "success")
             return redirect(url_for("proposals.review_queue", call_id=proposal.call_id), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("proposals/manage/answer.html", form=form, proposal=proposal,
-                           call=proposal.call), status
+    return render_template(
+        "proposals/manage/answer.html", form=form, proposal=proposal, call=proposal.call
+    ), status
 
 
 @bp.get("/manage/moderation")
@@ -156,8 +168,11 @@ def moderation_queue():
     _require_manager()
     proposals, comments = queries.hidden_content(current_user)
     page = render_template(
-        "proposals/manage/moderation.html", reports=queries.open_reports(current_user),
-        hidden_proposals=proposals, hidden_comments=comments, form=ModerationForm(formdata=None),
+        "proposals/manage/moderation.html",
+        reports=queries.open_reports(current_user),
+        hidden_proposals=proposals,
+        hidden_comments=comments,
+        form=ModerationForm(formdata=None),
     )
     return no_store(make_response(page))
 

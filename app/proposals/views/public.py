@@ -50,8 +50,12 @@ def show_call(call_id: int):
     page = queries.public_proposals(call, filters, parse_page(request.args.get("page")), random_seed())
     supported = queries.supported_ids(current_user, [p.id for p in page.items])
     return render_page_or_fragment(
-        "proposals/call.html", "proposals/_proposal_list.html",
-        call=call, results=page, filters=filters, supported=supported,
+        "proposals/call.html",
+        "proposals/_proposal_list.html",
+        call=call,
+        results=page,
+        filters=filters,
+        supported=supported,
         statuses=list(ProposalStatus),
         used=queries.supports_used(current_user, call),
         can_assist=permissions.can_assist(current_user, call),
@@ -64,15 +68,22 @@ def show_call(call_id: int):
 def call_results(call_id: int):
     call = get_call_or_404(call_id)
     return render_template(
-        "proposals/results.html", call=call, summary=queries.results_summary(call),
-        accepted=queries.accepted_proposals(call), channels=Channel,
+        "proposals/results.html",
+        call=call,
+        summary=queries.results_summary(call),
+        accepted=queries.accepted_proposals(call),
+        channels=Channel,
     )
 
 
 def _proposal_data(form, photo_bytes):
     return services.ProposalData(
-        title=form.title.data, description=form.description.data, category_id=form.category_id.data,
-        place=form.place.data or "", estimated_cost=form.estimated_cost.data, photo=photo_bytes,
+        title=form.title.data,
+        description=form.description.data,
+        category_id=form.category_id.data,
+        place=form.place.data or "",
+        estimated_cost=form.estimated_cost.data,
+        photo=photo_bytes,
     )
 
 
@@ -112,8 +123,9 @@ def submit_proposal(call_id: int):
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("proposals/proposal_form.html", form=form, call=call, proposal=None,
-                           assisted=False), status
+    return render_template(
+        "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=False
+    ), status
 
 
 @bp.route("/calls/<int:call_id>/assisted", methods=["GET", "POST"])
@@ -133,8 +145,11 @@ def submit_assisted(call_id: int):
         photo = _read_photo(form)
         if not form.photo.errors:
             assistance = services.Assistance(
-                channel=form.channel.data, entered_by=current_user, card_code=form.card_code.data or None,
-                consent=form.consent.data, group_name=form.group_name.data or None,
+                channel=form.channel.data,
+                entered_by=current_user,
+                card_code=form.card_code.data or None,
+                consent=form.consent.data,
+                group_name=form.group_name.data or None,
             )
             try:
                 proposal = services.submit_proposal(call, None, _proposal_data(form, photo), assistance)
@@ -146,15 +161,18 @@ def submit_assisted(call_id: int):
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("proposals/proposal_form.html", form=form, call=call, proposal=None,
-                           assisted=True), status
+    return render_template(
+        "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=True
+    ), status
 
 
 @bp.get("/proposals/<int:proposal_id>")
 def show_proposal(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id)
     return render_template(
-        "proposals/proposal.html", proposal=proposal, call=proposal.call,
+        "proposals/proposal.html",
+        proposal=proposal,
+        call=proposal.call,
         threads=queries.visible_threads(proposal),
         supported=queries.supported_ids(current_user, [proposal.id]),
         used=queries.supports_used(current_user, proposal.call),
@@ -192,16 +210,19 @@ def edit_proposal(proposal_id: int):
     form.set_categories(proposal.call)
     status = 200
     if not permissions.can_edit_proposal(current_user, proposal):
-        flash(_("This proposal can no longer be changed: it has supports or the submission phase is over."),
-              "error")
+        flash(
+            _("This proposal can no longer be changed: it has supports or the submission phase is over."),
+            "error",
+        )
         if request.method == "POST":
             return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id), code=303)
     elif form.validate_on_submit():
         photo = _read_photo(form)
         if not form.photo.errors:
             try:
-                services.edit_proposal(proposal, current_user, _proposal_data(form, photo),
-                                       remove_photo=form.remove_photo.data)
+                services.edit_proposal(
+                    proposal, current_user, _proposal_data(form, photo), remove_photo=form.remove_photo.data
+                )
             except ProposalError as error:
                 flash_error(error)
             else:
@@ -210,8 +231,9 @@ def edit_proposal(proposal_id: int):
         status = 422
     elif request.method == "POST":
         status = 422
-    return render_template("proposals/proposal_form.html", form=form, call=proposal.call,
-                           proposal=proposal, assisted=False), status
+    return render_template(
+        "proposals/proposal_form.html", form=form, call=proposal.call, proposal=proposal, assisted=False
+    ), status
 
 
 @bp.post("/proposals/<int:proposal_id>/withdraw")
@@ -242,9 +264,12 @@ def _support_response(proposal_id: int, action):
         error = _("The form has expired. Please reload the page and try again.")
     if is_htmx_fragment_request():
         response = render_page_or_fragment(
-            "proposals/_support.html", "proposals/_support.html", proposal=proposal,
+            "proposals/_support.html",
+            "proposals/_support.html",
+            proposal=proposal,
             supported=queries.supported_ids(current_user, [proposal.id]),
-            used=queries.supports_used(current_user, proposal.call), error=error,
+            used=queries.supports_used(current_user, proposal.call),
+            error=error,
             next_url=safe_next_path(request.form.get("next")),
         )
         return no_store(response)
@@ -279,11 +304,15 @@ def add_comment(proposal_id: int):
             flash_error(error)
         else:
             flash(_("Your comment is published."), "success")
-            return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id,
-                                    _anchor=f"comment-{comment.id}"), code=303)
+            return redirect(
+                url_for("proposals.show_proposal", proposal_id=proposal.id, _anchor=f"comment-{comment.id}"),
+                code=303,
+            )
     status = 422
     return render_template(
-        "proposals/proposal.html", proposal=proposal, call=proposal.call,
+        "proposals/proposal.html",
+        proposal=proposal,
+        call=proposal.call,
         threads=queries.visible_threads(proposal),
         supported=queries.supported_ids(current_user, [proposal.id]),
         used=queries.supports_used(current_user, proposal.call),
@@ -300,8 +329,9 @@ def _report(target_kind: str, proposal, comment=None):
     status = 200
     if form.validate_on_submit():
         try:
-            services.report_abuse(current_user, form.reason.data, proposal=None if comment else proposal,
-                                  comment=comment)
+            services.report_abuse(
+                current_user, form.reason.data, proposal=None if comment else proposal, comment=comment
+            )
         except ProposalError as error:
             flash_error(error)
         else:
@@ -309,8 +339,9 @@ def _report(target_kind: str, proposal, comment=None):
             return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id), code=303)
     if request.method == "POST":
         status = 422
-    return render_template("proposals/report_form.html", form=form, proposal=proposal, comment=comment,
-                           target_kind=target_kind), status
+    return render_template(
+        "proposals/report_form.html", form=form, proposal=proposal, comment=comment, target_kind=target_kind
+    ), status
 
 
 @bp.route("/proposals/<int:proposal_id>/report", methods=["GET", "POST"])

@@ -225,7 +225,7 @@ class Proposal(db.Model):
     category: Mapped[ProposalCategory | None] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     history: Mapped[list[ProposalStatusChange]] = relationship(
-        back_populates="proposal", order_by="ProposalStatusChange.changed_at", lazy="selectin"
+        back_populates="proposal", order_by="ProposalStatusChange.changed_at"
     )
 
     @property

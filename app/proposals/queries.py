@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User
 from app.core.pagination import Page, paginate
@@ -95,10 +95,15 @@ def parse_filters(args, sorts=PUBLIC_SORTS, statuses=None) -> ListFilters:
     )
 
 
+def _in_call(call: ProposalCall):
+    # The call is already loaded: each proposal finds it in the identity map, without a join.
+    return sa.select(Proposal).where(Proposal.call_id == call.id).options(lazyload(Proposal.call))
+
+
 def public_proposals(
     call: ProposalCall, filters: ListFilters, page: int, seed: tuple[int, int], per_page: int = 20
 ) -> Page:
-    statement = _visible(sa.select(Proposal).where(Proposal.call_id == call.id))
+    statement = _visible(_in_call(call))
     if filters.status:
         statement = statement.where(Proposal.status == filters.status)
     else:
@@ -138,7 +143,8 @@ def supports_used(user, call: ProposalCall) -> int:
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
-    return db.session.get(Proposal, proposal_id)
+    """A proposal with its public history, for its page."""
+    return db.session.get(Proposal, proposal_id, options=[selectinload(Proposal.history)])
 
 
 @dataclass
@@ -173,7 +179,7 @@ def my_proposals(user: User) -> list[Proposal]:
 
 
 def review_queue(call: ProposalCall, filters: ListFilters, page: int, per_page: int = 30) -> Page:
-    statement = sa.select(Proposal).where(Proposal.call_id == call.id)
+    statement = _in_call(call)
     if filters.status:
         statement = statement.where(Proposal.status == filters.status)
     else:

@@ -121,3 +121,23 @@ def test_dismissing_a_report_keeps_the_content(client, oujda, reviewer):
     assert client.post(f"/manage/reports/{report.id}/dismiss").status_code == 303
     assert db.session.get(AbuseReport, report.id).resolution == "dismissed"
     assert not db.session.get(Proposal, proposal.id).is_hidden
+
+
+def test_html_in_call_report_group_and_reason_fields_is_shown_as_text(client, oujda, reviewer):
+    evil = "<script>alert('x')</script>"
+    call = make_call(oujda, phase="review", title=evil + "Appel", description=evil)
+    category = call.categories[0]
+    category.name = evil
+    db.session.commit()
+    proposal = make_proposal(call, make_user(), group_name=evil, channel="group", answer_text=evil)
+    comment = make_comment(proposal, make_user(display_name=evil), body=evil)
+    make_abuse_report(make_user(), proposal=proposal, reason=evil)
+    hidden = make_comment(proposal, make_user(), body="caché", is_hidden=True, hidden_reason=evil)
+    assert hidden.id != comment.id
+    sign_in_as(client, reviewer)
+    for url in ("/calls", f"/calls/{call.id}", f"/proposals/{proposal.id}", "/manage/calls",
+                f"/manage/calls/{call.id}/review", "/manage/moderation", f"/calls/{call.id}/results",
+                f"/manage/proposals/{proposal.id}/answer", f"/manage/calls/{call.id}/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page, url
+        assert "&lt;script&gt;" in page or "&#39;" in page, url

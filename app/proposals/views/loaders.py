@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.extensions import db
-from app.proposals import permissions
+from app.proposals import permissions, queries
 from app.proposals.models import AbuseReport, Comment, Proposal, ProposalCall
 from app.proposals.text import linkify
 from app.proposals.views import bp
@@ -26,7 +26,7 @@ def get_call_or_404(call_id: int, manage: bool = False) -> ProposalCall:
 
 
 def get_proposal_or_404(proposal_id: int, manage: bool = False) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
+    proposal = queries.get_proposal(proposal_id)
     if proposal is None or not permissions.can_see_proposal(current_user, proposal):
         abort(404)
     if manage and not permissions.can_manage_call(current_user, proposal.call):

@@ -124,3 +124,23 @@ def test_anonymous_sees_a_sign_in_link_not_a_button(client, oujda):
     assert "Sign in to support" in page
     assert client.post(f"/proposals/{proposal.id}/support").status_code == 302
     assert _rows() == 0
+
+
+def test_with_csrf_on_htmx_sends_the_token_from_the_page_and_a_forged_post_fails(
+    app, client, oujda, resident
+):
+    import re
+
+    call = make_call(oujda, phase="support")
+    proposal = make_proposal(call, make_user())
+    sign_in_as(client, resident)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        forged = client.post(f"/proposals/{proposal.id}/support", headers=HTMX)
+        assert forged.status_code == 400 and _rows() == 0
+        page = client.get(f"/calls/{call.id}").get_data(as_text=True)
+        token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+        response = client.post(f"/proposals/{proposal.id}/support", headers={**HTMX, "X-CSRFToken": token})
+        assert response.status_code == 200 and _rows() == 1
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -135,5 +135,7 @@ def test_dates_are_shown_in_the_municipalitys_time_zone_in_french(client, oujda)
 
     from app.core.time import to_zone
 
-    expected = format_datetime(to_zone(call.support_closes_at, "Africa/Casablanca"), locale="fr")
+    expected = format_datetime(
+        to_zone(call.support_closes_at, "Africa/Casablanca"), "d MMMM y, HH:mm", locale="fr"
+    )
     assert expected in page

@@ -139,3 +139,20 @@ def test_dates_are_shown_in_the_municipalitys_time_zone_in_french(client, oujda)
         to_zone(call.support_closes_at, "Africa/Casablanca"), "d MMMM y, HH:mm", locale="fr"
     )
     assert expected in page
+
+
+def test_a_call_may_belong_to_a_programme_covering_its_municipality(client, oujda, la_marsa, reviewer):
+    from tests.factories import make_programme
+
+    ours, theirs = make_programme([oujda], name="Initiative 3H"), make_programme([la_marsa], name="IMIGR")
+    call = make_call(oujda)
+    sign_in_as(client, reviewer)
+    refused = client.post(f"/manage/calls/{call.id}/edit", data=_call_form(call, programme_id=theirs.id))
+    assert refused.status_code == 422
+    assert "This programme does not cover the call&#39;s municipality." in refused.get_data(as_text=True)
+    assert db.session.get(ProposalCall, call.id).programme_id is None
+    assert (
+        client.post(f"/manage/calls/{call.id}/edit", data=_call_form(call, programme_id=ours.id)).status_code
+        == 303
+    )
+    assert "Initiative 3H" in client.get(f"/calls/{call.id}").get_data(as_text=True)

@@ -25,7 +25,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("fr", "ar", "en")
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Room for a photo far over its 5 MB limit, so the form can say so and keep what was typed.
+    # Files are spooled to disk; text fields stay capped (MAX_FORM_MEMORY_SIZE, app/core/security.py).
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -25,6 +25,8 @@ BUSIEST_EVENT = "SELECT id FROM event WHERE status = 'published' ORDER BY confir
 LOOKUPS: dict[str, str] = {
     "event": f"SELECT id FROM ({BUSIEST_EVENT})",
     "session": f"SELECT id FROM event_session WHERE event_id = ({BUSIEST_EVENT}) ORDER BY starts_at LIMIT 1",
+    "call": "SELECT call_id FROM proposal GROUP BY call_id ORDER BY COUNT(*) DESC, call_id LIMIT 1",
+    "proposal": "SELECT id FROM proposal ORDER BY support_count DESC, id LIMIT 1",
 }
 
 
@@ -45,6 +47,9 @@ PAGES: list[Page] = [
     Page("event page, signed in", "/events/{event}", signed_in=True),
     Page("my events", "/me/events", signed_in=True),
     Page("door page", "/door/sessions/{session}", signed_in=True),
+    Page("proposals list by supports", "/calls/{call}?sort=supports"),
+    Page("proposal page", "/proposals/{proposal}"),
+    Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True),
 ]
 
 

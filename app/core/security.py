@@ -31,12 +31,14 @@ FORM_BODY_LIMIT = 1024 * 1024  # a form without files: no field of ours needs mo
 def register_security_headers(app: Flask) -> None:
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
 
-    @app.before_request
     def limit_form_bodies():
         # MAX_CONTENT_LENGTH leaves room for photos; Werkzeug caps multipart text fields
         # (MAX_FORM_MEMORY_SIZE) but reads url-encoded bodies whole, so those get a tighter cap.
         if request.mimetype != "multipart/form-data":
             request.max_content_length = FORM_BODY_LIMIT
+
+    # First of all before_request functions: CSRFProtect's reads the form, and must do so under it.
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_form_bodies)
 
     @app.after_request
     def add_security_headers(response):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -13,6 +14,9 @@ from app.accounts.models import Municipality, User
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.reports.models import Programme
 
 
 class ProposalStatus(LabelledEnum):
@@ -53,6 +57,62 @@ class Channel(LabelledEnum):
         }
 
 
+class Phase(LabelledEnum):
+    UPCOMING = "upcoming"
+    SUBMISSION = "submission"
+    PAUSE = "pause"
+    SUPPORT = "support"
+    REVIEW = "review"
+    RESULTS = "results"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.UPCOMING: _l("Not open yet"),
+            cls.SUBMISSION: _l("Submitting proposals"),
+            cls.PAUSE: _l("Between two phases"),
+            cls.SUPPORT: _l("Supporting proposals"),
+            cls.REVIEW: _l("Municipal review"),
+            cls.RESULTS: _l("Results"),
+        }
+
+
+class ChangedByRole(LabelledEnum):
+    """Who changed a proposal's status, as the public history names them: a role, never a person."""
+
+    AUTHOR = "author"
+    ORGANISER = "organiser"
+    REVIEWER = "reviewer"
+    ADMINISTRATOR = "admin"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.AUTHOR: _l("The author"),
+            cls.ORGANISER: _l("An organiser"),
+            cls.REVIEWER: _l("The municipality"),
+            cls.ADMINISTRATOR: _l("The programme's administration"),
+        }
+
+
+# Statuses a reviewer may give; "decisions" count as an answer in the results.
+ANSWER_STATUSES = (
+    ProposalStatus.UNDER_STUDY,
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.REJECTED,
+    ProposalStatus.IN_PROGRESS,
+    ProposalStatus.DONE,
+)
+DECISION_STATUSES = (
+    ProposalStatus.ACCEPTED,
+    ProposalStatus.REJECTED,
+    ProposalStatus.IN_PROGRESS,
+    ProposalStatus.DONE,
+)
+ACCEPTED_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.IN_PROGRESS, ProposalStatus.DONE)
+WAITING_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_STUDY)
+
+
 class ProposalCall(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
@@ -69,9 +129,57 @@ class ProposalCall(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
+    programme: Mapped[Programme | None] = relationship()
     categories: Mapped[list[ProposalCategory]] = relationship(
-        back_populates="call", order_by="ProposalCategory.position", cascade="all, delete-orphan"
+        back_populates="call",
+        order_by="ProposalCategory.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
+
+    def phase(self, now: datetime | None = None) -> Phase:
+        now = now or utcnow()
+        if now < self.submission_opens_at:
+            return Phase.UPCOMING
+        if now < self.submission_closes_at:
+            return Phase.SUBMISSION
+        if now < self.support_opens_at:
+            return Phase.PAUSE
+        if now < self.support_closes_at:
+            return Phase.SUPPORT
+        if now < self.review_opens_at:
+            return Phase.PAUSE
+        if now < self.results_at:
+            return Phase.REVIEW
+        return Phase.RESULTS
+
+    @property
+    def current_phase(self) -> Phase:
+        return self.phase()
+
+    @property
+    def phase_changes_at(self) -> datetime | None:
+        """When the current phase ends (or, before or between phases, when the next one opens)."""
+        now = utcnow()
+        for moment in (
+            self.submission_opens_at,
+            self.submission_closes_at,
+            self.support_opens_at,
+            self.support_closes_at,
+            self.review_opens_at,
+            self.results_at,
+        ):
+            if now < moment:
+                return moment
+        return None
+
+    @property
+    def review_started(self) -> bool:
+        return utcnow() >= self.review_opens_at
+
+    @property
+    def zone(self) -> str:
+        return self.municipality.timezone
 
 
 class ProposalCategory(db.Model):
@@ -97,6 +205,7 @@ class Proposal(db.Model):
     participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participant.id"))
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(sa.String(10), default=Channel.ONLINE)
+    group_name: Mapped[str | None] = mapped_column(sa.String(150))  # a group proposing at an event
     title: Mapped[str] = mapped_column(sa.String(150))
     description: Mapped[str] = mapped_column(sa.Text)
     place: Mapped[str] = mapped_column(sa.String(150), default="")
@@ -119,6 +228,25 @@ class Proposal(db.Model):
         back_populates="proposal", order_by="ProposalStatusChange.changed_at"
     )
 
+    @property
+    def status_label(self) -> str:
+        return ProposalStatus(self.status).label
+
+    @property
+    def channel_label(self) -> str:
+        return Channel(self.channel).label
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in WAITING_STATUSES
+
+    def days_waiting(self, now: datetime | None = None) -> int | None:
+        """Whole days since the review phase opened, while the proposal still awaits an answer."""
+        now = now or utcnow()
+        if not self.is_waiting or now < self.call.review_opens_at:
+            return None
+        return (now - self.call.review_opens_at).days
+
 
 class ProposalStatusChange(db.Model):
     """Public history of a proposal: the role that answered is shown, never the reviewer's name."""
@@ -133,13 +261,24 @@ class ProposalStatusChange(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
 
+    @property
+    def status_label(self) -> str:
+        return ProposalStatus(self.status).label
+
+    @property
+    def role_label(self) -> str:
+        return ChangedByRole(self.changed_by_role).label
+
 
 class Support(db.Model):
-    __table_args__ = (sa.UniqueConstraint("proposal_id", "user_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "user_id"),
+        sa.Index("ix_support_user_call", "user_id", "call_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
     call_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_call.id"))  # for the per-call cap
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -154,7 +293,7 @@ class Comment(db.Model):
     hidden_reason: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(lazy="joined")
 
 
 class AbuseReport(db.Model):
@@ -169,3 +308,6 @@ class AbuseReport(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution: Mapped[str | None] = mapped_column(sa.String(12))  # hidden / restored / dismissed
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+
+    proposal: Mapped[Proposal | None] = relationship()
+    comment: Mapped[Comment | None] = relationship()

@@ -23,7 +23,9 @@ def _build_world():
     oujda, la_marsa, cast = make_role_cast()
     world = {"oujda": oujda, "la_marsa": la_marsa, "cast": cast}
     for domain in DOMAINS:
-        world.update(domain.build_world(oujda, la_marsa, cast))
+        objects = domain.build_world(oujda, la_marsa, cast)
+        assert not set(objects) & set(world), f"{domain.__name__} reuses a name of another world"
+        world.update(objects)
     return world
 
 

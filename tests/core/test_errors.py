@@ -54,3 +54,13 @@ def test_a_database_error_shows_a_reference_and_logs_no_values(client, failing_h
     reference = page.split("Reference: ")[1][:8]
     assert reference in caplog.text
     assert "+212600000000" not in caplog.text and "SELECT" not in caplog.text
+
+
+def test_the_form_body_cap_holds_before_csrf_reads_the_form():
+    """CSRFProtect parses the form in its own before_request: the cap must already be in force."""
+    from app import create_app
+    from config import TestConfig
+
+    guarded = create_app(type("CSRFConfig", (TestConfig,), {"WTF_CSRF_ENABLED": True}))
+    response = guarded.test_client().post("/language", data={"language": "fr", "next": "x" * 10_000_000})
+    assert response.status_code == 413

@@ -64,3 +64,49 @@ def make_support(proposal: Proposal, user: User) -> Support:
     db.session.add(support)
     db.session.commit()
     return support
+
+
+def make_comment(proposal: Proposal, author: User, body: str = "Bonne idée !", parent=None, **fields):
+    from app.proposals.models import Comment
+
+    comment = Comment(
+        proposal_id=proposal.id,
+        author_id=author.id,
+        body=body,
+        parent_id=parent.id if parent else None,
+        **fields,
+    )
+    db.session.add(comment)
+    if not fields.get("is_hidden"):
+        proposal.comment_count += 1
+    db.session.commit()
+    return comment
+
+
+def make_abuse_report(
+    reporter: User, *, proposal: Proposal | None = None, comment=None, reason: str = "Propos insultants"
+):
+    from app.proposals.models import AbuseReport
+
+    report = AbuseReport(
+        proposal_id=proposal.id if proposal else None,
+        comment_id=comment.id if comment else None,
+        reporter_id=reporter.id,
+        reason=reason,
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def make_photo_file() -> str:
+    """A stored photo (a real small JPEG) for a proposal's photo_name."""
+    import io
+
+    from PIL import Image
+
+    from app.proposals.photos import store_photo
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 90)).save(out, format="JPEG")
+    return store_photo(out.getvalue())

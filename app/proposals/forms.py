@@ -1,0 +1,203 @@
+"""Forms of the proposals domain; labels and messages are lazily translated."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.proposals.models import ANSWER_STATUSES, Channel, ProposalStatus
+
+TITLE_MAX = 150
+DESCRIPTION_MIN = 30
+DESCRIPTION_MAX = 5000
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ProposalForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Give your proposal a title.")),
+            Length(min=5, max=TITLE_MAX, message=_l("The title takes 5 to 150 characters.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        filters=[_strip],
+        description=_l("What would change in the neighbourhood, for whom, and how. 30 to 5,000 characters."),
+        validators=[
+            DataRequired(_l("Describe your proposal.")),
+            Length(
+                min=DESCRIPTION_MIN,
+                max=DESCRIPTION_MAX,
+                message=_l("The description takes 30 to 5,000 characters."),
+            ),
+        ],
+    )
+    category_id = SelectField(
+        _l("Category"), coerce=int, validators=[InputRequired(_l("Choose one of the call's categories."))]
+    )
+    place = StringField(
+        _l("Neighbourhood or place"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=150, message=_l("The place takes at most 150 characters."))],
+    )
+    estimated_cost = DecimalField(
+        _l("Estimated cost (optional)"),
+        places=2,
+        description=_l("In the local currency, if you have an idea."),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=100_000_000, message=_l("Give a cost between 0 and 100,000,000.")),
+        ],
+    )
+    photo = FileField(_l("Photo (optional)"), description=_l("JPEG, PNG or WebP, 5 MB at most."))
+    remove_photo = BooleanField(_l("Remove the current photo"))
+
+    def set_categories(self, call):
+        self.category_id.choices = [SelectChoice(c.id, c.name) for c in call.categories]
+
+
+class AssistedProposalForm(ProposalForm):
+    channel = RadioField(
+        _l("How did the proposal reach you?"),
+        choices=[SelectChoice(c.value, c.label) for c in (Channel.ASSISTED, Channel.PAPER, Channel.GROUP)],
+        default=Channel.PAPER.value,
+        validators=[InputRequired(_l("Choose how the proposal reached you."))],
+    )
+    group_name = StringField(
+        _l("Name of the group (for a group at an event)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=150, message=_l("The name takes at most 150 characters."))],
+    )
+    card_code = StringField(
+        _l("Participant card code (optional)"),
+        filters=[_strip],
+        description=_l("Only with the person's agreement: the proposal then appears in their account."),
+        validators=[Optional(), Length(max=20)],
+    )
+    consent = BooleanField(_l("The person agrees that this proposal is linked to their card."))
+
+
+class SupportForm(FlaskForm):
+    pass
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Write a comment first.")),
+            Length(max=2000, message=_l("A comment takes at most 2,000 characters.")),
+        ],
+    )
+    parent_id = HiddenField()
+
+
+class ReportForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why is this abusive?"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Say why this is abusive.")),
+            Length(max=1000, message=_l("The reason takes at most 1,000 characters.")),
+        ],
+    )
+
+
+class ModerationForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason (kept with the decision)"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the reason, it is kept with the decision.")), Length(max=1000)],
+    )
+
+
+class AnswerForm(FlaskForm):
+    status = RadioField(
+        _l("Answer"),
+        choices=[SelectChoice(s.value, s.label) for s in ProposalStatus if s in ANSWER_STATUSES],
+        validators=[InputRequired(_l("Choose an answer."))],
+    )
+    answer_text = TextAreaField(
+        _l("Public answer"),
+        filters=[_strip],
+        description=_l("Shown on the proposal's page. Required when the proposal is rejected."),
+        validators=[Optional(), Length(max=5000, message=_l("The answer takes at most 5,000 characters."))],
+    )
+
+
+class CallForm(FlaskForm):
+    municipality_id = SelectField(_l("Municipality"), coerce=int)
+    programme_id = SelectField(_l("Programme (optional)"), coerce=int, default=0)
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the call a title.")), Length(max=200)],
+    )
+    description = TextAreaField(
+        _l("Description"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Describe the call.")), Length(max=10000)],
+    )
+    categories = TextAreaField(
+        _l("Categories"),
+        description=_l("One per line, for example: Culture, Education, Public space."),
+        validators=[DataRequired(_l("Give at least one category."))],
+    )
+    submission_opens_at = DateTimeLocalField(
+        _l("Submission opens"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    submission_closes_at = DateTimeLocalField(
+        _l("Submission closes"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    support_opens_at = DateTimeLocalField(
+        _l("Support opens"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    support_closes_at = DateTimeLocalField(
+        _l("Support closes"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    review_opens_at = DateTimeLocalField(
+        _l("Review starts"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    results_at = DateTimeLocalField(
+        _l("Results published"), validators=[InputRequired(_l("Give a date and time."))]
+    )
+    support_cap = IntegerField(
+        _l("Most proposals one person may support (optional)"),
+        validators=[Optional(), NumberRange(min=1, max=1000, message=_l("Give a number from 1 to 1,000."))],
+    )
+
+    PHASE_FIELDS = (
+        "submission_opens_at",
+        "submission_closes_at",
+        "support_opens_at",
+        "support_closes_at",
+        "review_opens_at",
+        "results_at",
+    )
+
+    def category_names(self) -> list[str]:
+        names = []
+        for line in (self.categories.data or "").splitlines():
+            name = line.strip()[:80]
+            if name and name not in names:
+                names.append(name)
+        return names[:20]

@@ -1,0 +1,520 @@
+"""Every write of the proposals domain. Each function checks its rule, writes, and commits, or raises
+ProposalError having written nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from app.accounts.models import Participant, ParticipantCard, User
+from app.core.audit import record_audit
+from app.core.notifications import queue_notification
+from app.core.time import utcnow
+from app.extensions import db
+from app.proposals import permissions
+from app.proposals.errors import ProposalError
+from app.proposals.models import (
+    ANSWER_STATUSES,
+    DECISION_STATUSES,
+    AbuseReport,
+    ChangedByRole,
+    Channel,
+    Comment,
+    Phase,
+    Proposal,
+    ProposalCall,
+    ProposalCategory,
+    ProposalStatus,
+    ProposalStatusChange,
+    Support,
+)
+from app.proposals.photos import delete_photo, store_photo
+
+# ---------------------------------------------------------------- calls
+
+
+@dataclass
+class CallData:
+    municipality_id: int
+    title: str
+    description: str
+    categories: list[str]
+    submission_opens_at: datetime
+    submission_closes_at: datetime
+    support_opens_at: datetime
+    support_closes_at: datetime
+    review_opens_at: datetime
+    results_at: datetime
+    support_cap: int | None = None
+    programme_id: int | None = None
+
+
+def _check_call(actor: User, data: CallData) -> None:
+    if not permissions.can_manage_calls_of(actor, data.municipality_id):
+        raise ProposalError(_("You cannot open calls in this municipality."), code="forbidden")
+    moments = [
+        data.submission_opens_at,
+        data.submission_closes_at,
+        data.support_opens_at,
+        data.support_closes_at,
+        data.review_opens_at,
+        data.results_at,
+    ]
+    ordered = all(a <= b for a, b in zip(moments, moments[1:], strict=False))
+    if (
+        not ordered
+        or data.submission_opens_at >= data.submission_closes_at
+        or (data.support_opens_at >= data.support_closes_at or data.review_opens_at >= data.results_at)
+    ):
+        raise ProposalError(
+            _("The phases must follow each other: submission, support, review, then results."),
+            code="phase_order",
+        )
+    if not data.categories:
+        raise ProposalError(_("Give at least one category."), code="no_category")
+    if data.programme_id is not None:
+        from app.reports.models import Programme
+
+        programme = db.session.get(Programme, data.programme_id)
+        if programme is None or data.municipality_id not in {m.id for m in programme.municipalities}:
+            raise ProposalError(_("This programme does not cover the call's municipality."), code="programme")
+
+
+def _apply_call(call: ProposalCall, data: CallData) -> None:
+    for name in (
+        "municipality_id",
+        "title",
+        "description",
+        "submission_opens_at",
+        "submission_closes_at",
+        "support_opens_at",
+        "support_closes_at",
+        "review_opens_at",
+        "results_at",
+        "support_cap",
+        "programme_id",
+    ):
+        setattr(call, name, getattr(data, name))
+
+
+def create_call(actor: User, data: CallData) -> ProposalCall:
+    _check_call(actor, data)
+    call = ProposalCall()
+    _apply_call(call, data)
+    call.categories = [ProposalCategory(name=name, position=i) for i, name in enumerate(data.categories)]
+    db.session.add(call)
+    db.session.flush()
+    record_audit("proposal_call.created", actor=actor, target=call)
+    db.session.commit()
+    return call
+
+
+def update_call(actor: User, call: ProposalCall, data: CallData) -> ProposalCall:
+    if not permissions.can_manage_call(actor, call):
+        raise ProposalError(_("You cannot open calls in this municipality."), code="forbidden")
+    _check_call(actor, data)
+    existing = {category.name: category for category in call.categories}
+    removed = [c for name, c in existing.items() if name not in data.categories]
+    if removed:
+        used = db.session.scalar(
+            sa.select(sa.func.count(Proposal.id)).where(Proposal.category_id.in_([c.id for c in removed]))
+        )
+        if used:
+            raise ProposalError(_("A category that proposals use cannot be removed."), code="category_in_use")
+    _apply_call(call, data)
+    call.categories = [existing.get(name) or ProposalCategory(name=name) for name in data.categories]
+    for position, category in enumerate(call.categories):
+        category.position = position
+    record_audit("proposal_call.updated", actor=actor, target=call)
+    db.session.commit()
+    return call
+
+
+# ---------------------------------------------------------------- proposals
+
+
+@dataclass
+class ProposalData:
+    title: str
+    description: str
+    category_id: int
+    place: str = ""
+    estimated_cost: Decimal | None = None
+    photo: bytes | None = None  # re-encoded JPEG from photos.read_photo
+
+
+@dataclass
+class Assistance:
+    """Who entered a proposal for whom: the channel, and with consent the person's card."""
+
+    channel: str
+    entered_by: User
+    card_code: str | None = None
+    consent: bool = False
+    group_name: str | None = None
+
+
+def _category(call: ProposalCall, category_id: int) -> ProposalCategory:
+    for category in call.categories:
+        if category.id == category_id:
+            return category
+    raise ProposalError(_("Choose one of the call's categories."), code="category")
+
+
+def _card_participant(assistance: Assistance) -> Participant | None:
+    if not assistance.card_code:
+        return None
+    if not assistance.consent:
+        raise ProposalError(
+            _("Link the card only when the person agrees: tick the consent box."), code="consent"
+        )
+    code = assistance.card_code.strip().upper().replace(" ", "").replace("-", "")
+    card = db.session.scalar(
+        sa.select(ParticipantCard).where(ParticipantCard.code == code, ParticipantCard.is_active)
+    )
+    if card is None:
+        raise ProposalError(_("No active participant card has this code."), code="card")
+    return card.participant
+
+
+def submit_proposal(
+    call: ProposalCall, author: User | None, data: ProposalData, assistance: Assistance | None = None
+) -> Proposal:
+    """A resident's own proposal (assistance None), or one an organiser enters for someone."""
+    if not permissions.can_submit_to(call):
+        raise ProposalError(_("Proposals can only be submitted during the submission phase."), code="phase")
+    category = _category(call, data.category_id)
+    participant = None
+    channel = Channel.ONLINE
+    role = ChangedByRole.AUTHOR
+    if assistance is not None:
+        if not permissions.can_assist(assistance.entered_by, call):
+            raise ProposalError(_("You cannot enter proposals for this municipality."), code="forbidden")
+        if assistance.channel not in (Channel.ASSISTED, Channel.PAPER, Channel.GROUP):
+            raise ProposalError(_("Choose how the proposal reached you."), code="channel")
+        if assistance.channel == Channel.GROUP and not (assistance.group_name or "").strip():
+            raise ProposalError(_("Give the name of the group."), code="group_name")
+        participant = _card_participant(assistance)
+        author = participant.user if participant is not None else None
+        channel = assistance.channel
+        role = ChangedByRole.ORGANISER
+    proposal = Proposal(
+        call=call,
+        category=category,
+        author=author,
+        participant_id=participant.id if participant else (author.participant_id if author else None),
+        entered_by_id=assistance.entered_by.id if assistance else None,
+        channel=channel,
+        group_name=(assistance.group_name or "").strip() or None if assistance else None,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        place=data.place.strip(),
+        estimated_cost=data.estimated_cost,
+        status=ProposalStatus.SUBMITTED,
+    )
+    proposal.history = [
+        ProposalStatusChange(
+            status=ProposalStatus.SUBMITTED,
+            changed_by_role=role,
+            changed_by_id=(assistance.entered_by.id if assistance else author.id),
+        )
+    ]
+    db.session.add(proposal)
+    if data.photo is not None:
+        proposal.photo_name = store_photo(data.photo)
+    try:
+        db.session.flush()
+        if assistance is not None:
+            record_audit(
+                "proposal.entered_for_someone",
+                actor=assistance.entered_by,
+                target=proposal,
+                channel=channel,
+                card_linked=participant is not None,
+            )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        delete_photo(proposal.photo_name)
+        raise
+    return proposal
+
+
+def _lock_proposal(proposal_id: int) -> Proposal:
+    proposal = db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.id == proposal_id)
+        .with_for_update(of=Proposal)
+        .execution_options(populate_existing=True)
+    ).one()
+    return proposal
+
+
+def edit_proposal(
+    proposal: Proposal, actor: User, data: ProposalData, remove_photo: bool = False
+) -> Proposal:
+    proposal = _lock_proposal(proposal.id)  # a first support may land while the author edits
+    if not permissions.is_author(actor, proposal):
+        raise ProposalError(_("Only the author can change this proposal."), code="forbidden")
+    if not permissions.can_edit_proposal(actor, proposal):
+        db.session.rollback()
+        raise ProposalError(
+            _("This proposal can no longer be changed: it has supports or the submission phase is over."),
+            code="locked",
+        )
+    category = _category(proposal.call, data.category_id)
+    old_photo = proposal.photo_name
+    proposal.title = data.title.strip()
+    proposal.description = data.description.strip()
+    proposal.place = data.place.strip()
+    proposal.estimated_cost = data.estimated_cost
+    proposal.category = category
+    new_photo = store_photo(data.photo) if data.photo is not None else None
+    if new_photo or remove_photo:
+        proposal.photo_name = new_photo
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        delete_photo(new_photo)
+        raise
+    if (new_photo or remove_photo) and old_photo:
+        delete_photo(old_photo)
+    return proposal
+
+
+def withdraw_proposal(proposal: Proposal, actor: User) -> Proposal:
+    proposal = _lock_proposal(proposal.id)
+    if not permissions.can_withdraw_proposal(actor, proposal):
+        db.session.rollback()
+        raise ProposalError(
+            _("Only its author can withdraw a proposal, and only before the municipality answers."),
+            code="withdraw",
+        )
+    proposal.status = ProposalStatus.WITHDRAWN
+    proposal.history.append(
+        ProposalStatusChange(
+            status=ProposalStatus.WITHDRAWN, changed_by_role=ChangedByRole.AUTHOR, changed_by_id=actor.id
+        )
+    )
+    db.session.commit()
+    return proposal
+
+
+# ---------------------------------------------------------------- supports
+
+
+def _lock_person(user: User) -> None:
+    """One person's supports are taken one at a time, so double clicks and the per-call cap hold."""
+    db.session.execute(sa.select(User.id).where(User.id == user.id).with_for_update())
+
+
+def _existing_support(proposal_id: int, user_id: int) -> Support | None:
+    return db.session.scalar(sa.select(Support).filter_by(proposal_id=proposal_id, user_id=user_id))
+
+
+def support_proposal(proposal: Proposal, user: User) -> Proposal:
+    """Support a proposal; supporting it again changes nothing."""
+    proposal_id, user_id = proposal.id, user.id
+    _lock_person(user)
+    proposal = _lock_proposal(proposal_id)
+    try:
+        if proposal.status == ProposalStatus.WITHDRAWN:
+            raise ProposalError(_("This proposal was withdrawn: it cannot be supported."), code="withdrawn")
+        if proposal.is_hidden:
+            raise ProposalError(_("This proposal cannot be supported."), code="hidden")
+        if proposal.call.current_phase != Phase.SUPPORT:
+            raise ProposalError(_("Supports are only possible during the support phase."), code="phase")
+        if proposal.author_id == user_id:
+            raise ProposalError(_("You cannot support your own proposal."), code="own")
+        if _existing_support(proposal_id, user_id) is not None:
+            db.session.commit()
+            return proposal
+        cap = proposal.call.support_cap
+        if cap:
+            used = db.session.scalar(
+                sa.select(sa.func.count(Support.id)).where(
+                    Support.user_id == user_id, Support.call_id == proposal.call_id
+                )
+            )
+            if used >= cap:
+                raise ProposalError(
+                    _(
+                        "You have already supported %(cap)s proposals in this call, the most allowed. "
+                        "Withdraw a support to give it to another one.",
+                        cap=cap,
+                    ),
+                    code="cap",
+                )
+    except ProposalError:
+        db.session.rollback()
+        raise
+    db.session.add(Support(proposal_id=proposal_id, user_id=user_id, call_id=proposal.call_id))
+    proposal.support_count = Proposal.support_count + 1
+    try:
+        db.session.commit()
+    except IntegrityError:  # the unique constraint: the same person's other request got there first
+        db.session.rollback()
+    return db.session.get(Proposal, proposal_id, populate_existing=True)
+
+
+def withdraw_support(proposal: Proposal, user: User) -> Proposal:
+    """Take a support back during the support phase; withdrawing twice changes nothing."""
+    proposal_id, user_id = proposal.id, user.id
+    _lock_person(user)
+    proposal = _lock_proposal(proposal_id)
+    if proposal.call.current_phase != Phase.SUPPORT:
+        db.session.rollback()
+        raise ProposalError(_("Supports are only possible during the support phase."), code="phase")
+    support = _existing_support(proposal_id, user_id)
+    if support is not None:
+        db.session.delete(support)
+        proposal.support_count = Proposal.support_count - 1
+    db.session.commit()
+    return db.session.get(Proposal, proposal_id, populate_existing=True)
+
+
+# ---------------------------------------------------------------- comments and moderation
+
+
+def _refresh_comment_count(proposal_id: int) -> None:
+    """comment_count is what the public sees: visible comments whose thread is visible."""
+    parent = sa.orm.aliased(Comment)
+    visible = (
+        sa.select(sa.func.count(Comment.id))
+        .outerjoin(parent, Comment.parent_id == parent.id)
+        .where(
+            Comment.proposal_id == proposal_id,
+            Comment.is_hidden.is_(False),
+            sa.or_(Comment.parent_id.is_(None), parent.is_hidden.is_(False)),
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(sa.update(Proposal).where(Proposal.id == proposal_id).values(comment_count=visible))
+
+
+def add_comment(proposal: Proposal, author: User, body: str, parent_id: int | None = None) -> Comment:
+    if proposal.is_hidden or proposal.status == ProposalStatus.WITHDRAWN:
+        raise ProposalError(_("This proposal is closed to comments."), code="closed")
+    body = body.strip()
+    if not body:
+        raise ProposalError(_("Write a comment first."), code="empty")
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or parent.proposal_id != proposal.id or parent.is_hidden:
+            raise ProposalError(_("This comment cannot be answered."), code="parent")
+        parent_id = parent.parent_id or parent.id  # one level of replies: answer the thread
+    _lock_proposal(proposal.id)
+    comment = Comment(proposal_id=proposal.id, parent_id=parent_id, author_id=author.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    _refresh_comment_count(proposal.id)
+    db.session.commit()
+    return comment
+
+
+def report_abuse(
+    reporter: User, reason: str, *, proposal: Proposal | None = None, comment: Comment | None = None
+) -> AbuseReport:
+    reason = reason.strip()
+    if not reason:
+        raise ProposalError(_("Say why this is abusive."), code="reason")
+    report = AbuseReport(
+        proposal_id=proposal.id if proposal else None,
+        comment_id=comment.id if comment else None,
+        reporter_id=reporter.id,
+        reason=reason,
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report
+
+
+def _content_proposal(target) -> Proposal:
+    return target if isinstance(target, Proposal) else db.session.get(Proposal, target.proposal_id)
+
+
+def moderate(actor: User, target: Proposal | Comment, hide: bool, reason: str) -> None:
+    """Hide or restore a proposal or comment; the reason is kept and the open reports are closed."""
+    proposal = _content_proposal(target)
+    if not permissions.can_moderate(actor, proposal):
+        raise ProposalError(_("You cannot moderate this municipality's proposals."), code="forbidden")
+    reason = reason.strip()
+    if not reason:
+        raise ProposalError(_("Give the reason, it is kept with the decision."), code="reason")
+    _lock_proposal(proposal.id)
+    target.is_hidden = hide
+    target.hidden_reason = reason
+    column = AbuseReport.proposal_id if isinstance(target, Proposal) else AbuseReport.comment_id
+    db.session.execute(
+        sa.update(AbuseReport)
+        .where(column == target.id, AbuseReport.resolved_at.is_(None))
+        .values(resolved_at=utcnow(), resolution="hidden" if hide else "restored", resolved_by_id=actor.id)
+    )
+    db.session.flush()
+    if isinstance(target, Comment):
+        _refresh_comment_count(proposal.id)
+    kind = "proposal" if isinstance(target, Proposal) else "comment"
+    record_audit(f"{kind}.{'hidden' if hide else 'restored'}", actor=actor, target=target, reason=reason)
+    db.session.commit()
+
+
+def dismiss_report(actor: User, report: AbuseReport) -> None:
+    proposal = report.proposal or db.session.get(Proposal, report.comment.proposal_id)
+    if not permissions.can_moderate(actor, proposal):
+        raise ProposalError(_("You cannot moderate this municipality's proposals."), code="forbidden")
+    if report.resolved_at is None:
+        report.resolved_at = utcnow()
+        report.resolution = "dismissed"
+        report.resolved_by_id = actor.id
+        record_audit("abuse_report.dismissed", actor=actor, target=report)
+    db.session.commit()
+
+
+# ---------------------------------------------------------------- municipal review
+
+
+def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: str) -> Proposal:
+    """The municipality's public answer; each one joins the status history under the actor's role."""
+    if not permissions.can_manage_call(actor, proposal.call):
+        raise ProposalError(
+            _("Only reviewers of this municipality can answer its proposals."), code="forbidden"
+        )
+    if status not in ANSWER_STATUSES:
+        raise ProposalError(_("Choose an answer."), code="status")
+    answer_text = answer_text.strip()
+    if status == ProposalStatus.REJECTED and not answer_text:
+        raise ProposalError(_("Say why the proposal is rejected: the reason is public."), code="reason")
+    proposal = _lock_proposal(proposal.id)
+    if not proposal.call.review_started:
+        db.session.rollback()
+        raise ProposalError(_("Proposals are answered once the review phase has started."), code="phase")
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        db.session.rollback()
+        raise ProposalError(_("This proposal was withdrawn by its author."), code="withdrawn")
+    now = utcnow()
+    proposal.status = status
+    proposal.answer_text = answer_text
+    if status in DECISION_STATUSES and proposal.first_answered_at is None:
+        proposal.first_answered_at = now
+    proposal.history.append(
+        ProposalStatusChange(
+            status=status,
+            answer_text=answer_text,
+            changed_at=now,
+            changed_by_role=permissions.role_for_history(actor, proposal.call),
+            changed_by_id=actor.id,
+        )
+    )
+    record_audit("proposal.answered", actor=actor, target=proposal, status=status)
+    if proposal.participant_id:
+        queue_notification(
+            proposal.participant_id, "proposal_answered", proposal_id=proposal.id, status=status
+        )
+    db.session.commit()
+    return proposal

@@ -1,0 +1,51 @@
+import io
+
+import pytest
+from PIL import Image
+
+from tests.factories import make_municipality, make_reviewer, make_user
+
+
+@pytest.fixture
+def oujda():
+    return make_municipality("oujda")
+
+
+@pytest.fixture
+def la_marsa():
+    return make_municipality("la-marsa")
+
+
+@pytest.fixture
+def resident():
+    return make_user("Fatou")
+
+
+@pytest.fixture
+def reviewer(oujda):
+    return make_reviewer(oujda, display_name="Karim Reviewer")
+
+
+def image_bytes(fmt="JPEG", size=(64, 48), exif=None) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, (200, 30, 30))
+    kwargs = {"exif": exif} if exif else {}
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+@pytest.fixture
+def client(client):
+    """After each request the test's session ends its transaction: on SQLite (WAL) an open read
+    transaction keeps its snapshot, so it would not see what the request has just committed."""
+    from app.extensions import db
+
+    original = client.open
+
+    def open_and_refresh(*args, **kwargs):
+        response = original(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+    client.open = open_and_refresh
+    return client

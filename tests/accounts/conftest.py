@@ -1,9 +1,7 @@
 """Fixtures of the accounts tests: an app with rate limits on, CSRF switched on, a query counter."""
 
-import contextlib
 
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from app.extensions import db, limiter
@@ -43,20 +41,3 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False
-
-
-@contextlib.contextmanager
-def count_queries():
-    """with count_queries() as queries: ... ; len(queries) is the number of SQL statements run."""
-    statements = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
-            statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)

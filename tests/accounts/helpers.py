@@ -5,19 +5,11 @@ import re
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 
-from app.extensions import db
-
 
 def translated(app, language: str, msgid: str, **params) -> bytes:
     """The message as the page in `language` must show it (HTML-escaped), from the catalogs."""
     with app.test_request_context(), force_locale(language):
         return str(escape(gettext(msgid, **params))).encode()
-
-
-def settle() -> None:
-    """End the test's own read transaction: on SQLite (WAL) it would keep seeing the database as it
-    was before the request wrote."""
-    db.session.rollback()
 
 
 _TOKENS = re.compile(rb'(name="csrf_token" value="|"X-CSRFToken": ")[^"]*"')

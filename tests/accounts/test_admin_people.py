@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from app.accounts.models import RoleAssignment, User
 from app.core.models import AuditEntry
 from app.extensions import db
-from tests.accounts.conftest import count_queries
-from tests.accounts.helpers import settle, translated
+from tests.accounts.helpers import translated
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_municipality, make_organiser, make_user
+from tests.query_count import count_queries
 
 
 @pytest.fixture
@@ -94,7 +94,6 @@ def test_granting_and_withdrawing_a_role_is_audited(client, admin):
         f"/admin/people/{person.id}/roles", data={"role": "organiser", "municipality": str(oujda.id)}
     )
     assert response.status_code == 303
-    settle()
     assignment = db.session.scalar(sa.select(RoleAssignment))
     assert (assignment.user_id, assignment.role, assignment.municipality_id) == (
         person.id,
@@ -104,11 +103,9 @@ def test_granting_and_withdrawing_a_role_is_audited(client, admin):
     assert assignment.granted_by_id == admin.id
     # Granting it again changes nothing.
     client.post(f"/admin/people/{person.id}/roles", data={"role": "organiser", "municipality": str(oujda.id)})
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(RoleAssignment.id))) == 1
     withdraw = client.post(f"/admin/people/{person.id}/roles/{assignment.id}/withdraw")
     assert withdraw.status_code == 303
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(RoleAssignment.id))) == 0
     actions = [
         (e.action, e.actor_id, e.target_id, e.details)
@@ -144,7 +141,6 @@ def test_bad_role_grants_are_refused(client, admin, data):
     response = client.post(f"/admin/people/{person.id}/roles", data=data)
     assert response.status_code == 200
     assert b"Choose a role." in response.data or b"Choose a municipality from the list." in response.data
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(RoleAssignment.id))) == 0
     assert not db.session.get(User, person.id).is_admin
 
@@ -155,17 +151,14 @@ def test_withdrawing_another_persons_assignment_through_this_person_is_404(clien
     bystander = make_user()
     assignment_id = organiser.roles[0].id
     assert client.post(f"/admin/people/{bystander.id}/roles/{assignment_id}/withdraw").status_code == 404
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(RoleAssignment.id))) == 1
 
 
 def test_disabling_and_enabling_an_account(client, admin):
     person = make_user("Fatou")
     assert client.post(f"/admin/people/{person.id}/disable").status_code == 303
-    settle()
     assert db.session.get(User, person.id).is_disabled
     assert client.post(f"/admin/people/{person.id}/enable").status_code == 303
-    settle()
     assert not db.session.get(User, person.id).is_disabled
     assert [e.action for e in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))] == [
         "account.disabled",
@@ -177,7 +170,6 @@ def test_an_administrator_cannot_disable_themselves(client, admin):
     response = client.post(f"/admin/people/{admin.id}/disable")
     assert response.status_code == 303
     assert b"You cannot disable your own account." in client.get(response.headers["Location"]).data
-    settle()
     assert not db.session.get(User, admin.id).is_disabled
 
 
@@ -197,7 +189,6 @@ def test_an_organiser_typing_the_admin_url_gets_403(client):
         ).status_code
         == 403
     )
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(RoleAssignment.id))) == 1  # the organiser's own
 
 
@@ -215,7 +206,6 @@ def test_extra_fields_cannot_make_someone_an_administrator(client):
             "session_version": "99",
         },
     )
-    settle()
     user = db.session.get(User, person.id)
     assert not user.is_admin and user.roles == [] and user.session_version == 1
 

@@ -5,7 +5,6 @@ import pytest
 from app.accounts.models import User
 from app.accounts.passwords import verify_password
 from app.extensions import db
-from tests.accounts.helpers import settle
 from tests.conftest import sign_in_as
 from tests.factories import PASSWORD, make_reset_token, make_user
 
@@ -20,7 +19,6 @@ def person(client):
 
 
 def unchanged(person) -> bool:
-    settle()
     user = db.session.get(User, person.id)
     return verify_password(user.password_hash, PASSWORD) and user.session_version == 1
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.extensions import db
-from tests.accounts.helpers import settle, translated
+from tests.accounts.helpers import translated
 from tests.conftest import sign_in_as
 from tests.factories import PASSWORD, make_user
 
@@ -39,7 +39,6 @@ def test_sign_up_without_the_token_is_refused_keeping_the_form(client, app):
     )
     assert b'value="fatou@example.org"' in response.data and b'value="Fatou"' in response.data
     assert b"sunny afternoon" not in response.data
-    settle()
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
@@ -100,7 +99,6 @@ def test_every_personal_change_needs_the_token(client, url, data):
     sign_in_as(client, person)
     response = client.post(url, data=data)
     assert response.status_code == 400
-    settle()
     user = db.session.get(User, person.id)
     assert (user.display_name, user.session_version, user.participant.consent_at, user.preferred_locale) == (
         "Fatou",

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Participant, User
 from app.extensions import db
-from tests.accounts.helpers import settle, translated
+from tests.accounts.helpers import translated
 from tests.conftest import sign_in_as
 from tests.factories import make_municipality, make_user
 
@@ -18,7 +18,6 @@ def person(client):
 
 
 def reload(user) -> User:
-    settle()
     return db.session.get(User, user.id)
 
 

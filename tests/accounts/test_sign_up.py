@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from app.accounts.models import Participant, User
 from app.accounts.passwords import verify_password
 from app.extensions import db
-from tests.accounts.helpers import settle, translated
+from tests.accounts.helpers import translated
 from tests.factories import make_municipality, make_user
 
 GOOD = {
@@ -24,7 +24,6 @@ def sign_up(client, **fields):
 
 
 def user_count() -> int:
-    settle()
     return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
@@ -52,7 +51,6 @@ def test_sign_up_with_a_local_moroccan_phone_stores_it_in_international_form(cli
 def test_the_chosen_municipality_reads_local_numbers_of_its_country(client):
     marsa = make_municipality("la-marsa")
     assert sign_up(client, phone="20 123 456", municipality=str(marsa.id)).status_code == 303
-    settle()
     user = db.session.scalar(sa.select(User))
     assert user.phone == "+21620123456"
     assert user.municipality_id == marsa.id

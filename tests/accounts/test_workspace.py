@@ -1,8 +1,8 @@
 """The workspace links each staff role to its tools; residents get 403."""
 
-from tests.accounts.conftest import count_queries
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_municipality, make_organiser, make_reviewer, make_user
+from tests.query_count import count_queries
 
 
 def test_a_resident_gets_403(client):

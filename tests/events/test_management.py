@@ -7,8 +7,7 @@ import sqlalchemy as sa
 from app.core.models import OutboxMessage
 from app.events.models import Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
-from tests.conftest import sign_in_as
-from tests.events.conftest import FreshReadClient
+from tests.conftest import IsolatedClient, sign_in_as
 from tests.factories import make_attendance, make_event, make_programme, make_registration, make_user
 
 NEXT_MONTH = date.today() + timedelta(days=30)
@@ -204,7 +203,7 @@ def test_a_stale_form_is_refused_and_nothing_typed_is_lost(client, organiser, ou
     stale_version = event.version
     from tests.factories import make_organiser
 
-    colleague = FreshReadClient(client.application, client.application.response_class)
+    colleague = IsolatedClient(client.application, client.application.response_class)
     colleague.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     sign_in_as(colleague, make_organiser(oujda, display_name="Salma"))
     sign_in_as(client, organiser)

@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from tests.conftest import sign_in_as
-from tests.events.conftest import count_queries
 from tests.factories import make_attendance, make_event, make_registration, make_user
+from tests.query_count import count_queries
 
 
 def queries_for(client, url: str) -> int:

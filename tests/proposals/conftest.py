@@ -32,20 +32,3 @@ def image_bytes(fmt="JPEG", size=(64, 48), exif=None) -> bytes:
     kwargs = {"exif": exif} if exif else {}
     image.save(out, format=fmt, **kwargs)
     return out.getvalue()
-
-
-@pytest.fixture
-def client(client):
-    """After each request the test's session ends its transaction: on SQLite (WAL) an open read
-    transaction keeps its snapshot, so it would not see what the request has just committed."""
-    from app.extensions import db
-
-    original = client.open
-
-    def open_and_refresh(*args, **kwargs):
-        response = original(*args, **kwargs)
-        db.session.rollback()
-        return response
-
-    client.open = open_and_refresh
-    return client

@@ -1,15 +1,13 @@
 """The public list: sorts, filters, search, pagination, htmx; query counts that do not grow."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-import sqlalchemy as sa
 
-from app.extensions import db
 from app.proposals.models import ProposalStatus
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_comment, make_proposal, make_reviewer, make_support, make_user
+from tests.query_count import count_queries
 
 
 def _titles(page: str) -> list[str]:
@@ -74,20 +72,6 @@ def test_pagination_links_keep_the_filters(client, oujda):
     assert re.search(r'href="/calls/\d+\?[^"]*page=2', page) and "q=Projet" in page
     second = client.get(f"/calls/{call.id}?sort=newest&q=Projet&page=2").get_data(as_text=True)
     assert len(_titles(second)) == 5
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
 
 
 def _world(oujda, n):

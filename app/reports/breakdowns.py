@@ -135,7 +135,8 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
         cats = categories[dimension]
         relations.append((("p", "total"), [("p", dimension, c) for c in cats]))
         relations += grid_relations(
-            cats, ["registered", "walk_ins"],
+            cats,
+            ["registered", "walk_ins"],
             cell=lambda r, c, d=dimension: ("a", d, r, c),
             row_total=lambda r, d=dimension: ("a", d, r, "attendances"),
             column_total=lambda c: ("a", c),
@@ -144,10 +145,15 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
     genders, origins = categories["gender"], categories["origin"]
     for measure in ("p", "a"):
         relations += grid_relations(
-            genders, origins,
+            genders,
+            origins,
             cell=lambda g, o, m=measure: (m, "x", g, o),
-            row_total=lambda g, m=measure: ("p", "gender", g) if m == "p" else ("a", "gender", g, "attendances"),
-            column_total=lambda o, m=measure: ("p", "origin", o) if m == "p" else ("a", "origin", o, "attendances"),
+            row_total=lambda g, m=measure: (
+                ("p", "gender", g) if m == "p" else ("a", "gender", g, "attendances")
+            ),
+            column_total=lambda o, m=measure: (
+                ("p", "origin", o) if m == "p" else ("a", "origin", o, "attendances")
+            ),
             grand=("p", "total") if measure == "p" else ("a", "attendances"),
         )
     # Every key a relation names exists, zero when nothing was counted.
@@ -165,14 +171,19 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
             figures.update({c: figure(("a", c)) for c in ("registered", "walk_ins", "attendances")})
         else:
             figures = {"people": figure(("p", dimension, value))}
-            figures.update({c: figure(("a", dimension, value, c)) for c in ("registered", "walk_ins", "attendances")})
+            figures.update(
+                {c: figure(("a", dimension, value, c)) for c in ("registered", "walk_ins", "attendances")}
+            )
         return Row(value, label, figures)
 
     breakdowns = [
         Breakdown(
             dimension=dimension,
             title=str(DIMENSION_TITLES[dimension]),
-            rows=[row_for(dimension, value, category_label(dimension, value, locale)) for value in categories[dimension]],
+            rows=[
+                row_for(dimension, value, category_label(dimension, value, locale))
+                for value in categories[dimension]
+            ],
             total=row_for(dimension, "__total__", _("Total")),
         )
         for dimension in DIMENSIONS
@@ -183,7 +194,8 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
         CrossTable(
             measure="people",
             title=_("Distinct people by gender and origin"),
-            row_labels=row_labels, column_labels=column_labels,
+            row_labels=row_labels,
+            column_labels=column_labels,
             cells={(g, o): figure(("p", "x", g, o)) for g in genders for o in origins},
             row_totals={g: figure(("p", "gender", g)) for g in genders},
             column_totals={o: figure(("p", "origin", o)) for o in origins},
@@ -192,7 +204,8 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
         CrossTable(
             measure="attendances",
             title=_("All attendances (anonymous walk-ins included) by gender and origin"),
-            row_labels=row_labels, column_labels=column_labels,
+            row_labels=row_labels,
+            column_labels=column_labels,
             cells={(g, o): figure(("a", "x", g, o)) for g in genders for o in origins},
             row_totals={g: figure(("a", "gender", g, "attendances")) for g in genders},
             column_totals={o: figure(("a", "origin", o, "attendances")) for o in origins},

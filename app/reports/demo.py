@@ -20,17 +20,40 @@ PROGRAMMES = {
         "ends_on": date(2027, 12, 31),
         "municipalities": ["oujda"],
         "targets": [
-            dict(title="800 personnes participent à des événements de sensibilisation aux droits des migrants",
-                 measure=Measure.PEOPLE, event_types=EventType.AWARENESS, goal=800,
-                 share_dimension="gender", share_value="woman", share_min_percent=50),
-            dict(title="30 enfants accèdent à des services et ressources éducatives (35 % de filles)",
-                 measure=Measure.PEOPLE, age_min=0, age_max=17, goal=30,
-                 share_dimension="gender", share_value="woman", share_min_percent=35),
-            dict(title="1 000 habitants d'Oujda, migrants comme Marocains, proposent des projets participatifs",
-                 measure=Measure.PROPOSALS, goal=1000),
-            dict(title="Habitants qui soutiennent un projet proposé",
-                 measure=Measure.SUPPORTERS, goal=1000,
-                 share_dimension="origin", share_value="migrant", share_min_percent=30),
+            {
+                "title": "800 personnes participent à des événements de sensibilisation "
+                "aux droits des migrants",
+                "measure": Measure.PEOPLE,
+                "event_types": EventType.AWARENESS,
+                "goal": 800,
+                "share_dimension": "gender",
+                "share_value": "woman",
+                "share_min_percent": 50,
+            },
+            {
+                "title": "30 enfants accèdent à des services et ressources éducatives (35 % de filles)",
+                "measure": Measure.PEOPLE,
+                "age_min": 0,
+                "age_max": 17,
+                "goal": 30,
+                "share_dimension": "gender",
+                "share_value": "woman",
+                "share_min_percent": 35,
+            },
+            {
+                "title": "1 000 habitants d'Oujda, migrants comme Marocains, "
+                "proposent des projets participatifs",
+                "measure": Measure.PROPOSALS,
+                "goal": 1000,
+            },
+            {
+                "title": "Habitants qui soutiennent un projet proposé",
+                "measure": Measure.SUPPORTERS,
+                "goal": 1000,
+                "share_dimension": "origin",
+                "share_value": "migrant",
+                "share_min_percent": 30,
+            },
         ],
     },
     "imigr": {
@@ -44,16 +67,40 @@ PROGRAMMES = {
         "ends_on": date(2027, 6, 30),
         "municipalities": ["raoued", "la-marsa"],
         "targets": [
-            dict(title="25 personnes des municipalités et de la société civile formées sur huit journées",
-                 measure=Measure.PEOPLE_MIN_SESSIONS, event_types=EventType.TRAINING, min_sessions=8, goal=25,
-                 share_dimension="gender", share_value="woman", share_min_percent=50),
-            dict(title="20 médiateurs et agents de santé et d'éducation formés sur cinq jours",
-                 measure=Measure.PEOPLE_MIN_SESSIONS, event_types=EventType.TRAINING, min_sessions=5, goal=20),
-            dict(title="Deux séminaires de deux jours pour 15 participants dans chaque nouvelle municipalité",
-                 measure=Measure.PEOPLE_MIN_SESSIONS, event_types=EventType.SEMINAR, min_sessions=2, goal=30),
-            dict(title="Participations aux cinq journées portes ouvertes (jeunes et femmes en priorité)",
-                 measure=Measure.ATTENDANCES, event_types=EventType.OPEN_DAY, goal=500,
-                 share_dimension="gender", share_value="woman", share_min_percent=50),
+            {
+                "title": "25 personnes des municipalités et de la société civile formées sur huit journées",
+                "measure": Measure.PEOPLE_MIN_SESSIONS,
+                "event_types": EventType.TRAINING,
+                "min_sessions": 8,
+                "goal": 25,
+                "share_dimension": "gender",
+                "share_value": "woman",
+                "share_min_percent": 50,
+            },
+            {
+                "title": "20 médiateurs et agents de santé et d'éducation formés sur cinq jours",
+                "measure": Measure.PEOPLE_MIN_SESSIONS,
+                "event_types": EventType.TRAINING,
+                "min_sessions": 5,
+                "goal": 20,
+            },
+            {
+                "title": "Deux séminaires de deux jours pour 15 participants "
+                "dans chaque nouvelle municipalité",
+                "measure": Measure.PEOPLE_MIN_SESSIONS,
+                "event_types": EventType.SEMINAR,
+                "min_sessions": 2,
+                "goal": 30,
+            },
+            {
+                "title": "Participations aux cinq journées portes ouvertes (jeunes et femmes en priorité)",
+                "measure": Measure.ATTENDANCES,
+                "event_types": EventType.OPEN_DAY,
+                "goal": 500,
+                "share_dimension": "gender",
+                "share_value": "woman",
+                "share_min_percent": 50,
+            },
         ],
     },
 }
@@ -66,8 +113,11 @@ def seed_programmes(accounts: dict, lines: list[str]) -> dict:
         programme = db.session.scalar(sa.select(Programme).filter_by(name=spec["name"]))
         if programme is None:
             programme = Programme(
-                name=spec["name"], description=spec["description"], starts_on=spec["starts_on"],
-                ends_on=spec["ends_on"], is_public=True,
+                name=spec["name"],
+                description=spec["description"],
+                starts_on=spec["starts_on"],
+                ends_on=spec["ends_on"],
+                is_public=True,
                 municipalities=[municipalities[slug] for slug in spec["municipalities"]],
             )
             programme.targets = [

@@ -79,7 +79,9 @@ def _complement(key, relations, unknown, values, totals, order):
         pool = set(candidates(touching))
     if not pool:
         return None
-    return min(pool, key=lambda member: (member in totals, values[member] == 0, values[member], order[member]))
+    return min(
+        pool, key=lambda member: (member in totals, values[member] == 0, values[member], order[member])
+    )
 
 
 def determined(relations: Sequence[Relation], unknown: set[Key]) -> set[Key]:

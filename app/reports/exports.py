@@ -30,7 +30,7 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
-    cleaned = "".join(ch for ch in title if ch not in '[]:*?/\\')[:31] or "Sheet"
+    cleaned = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or "Sheet"
     name, n = cleaned, 2
     while name in used:
         suffix = f" ({n})"

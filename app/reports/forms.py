@@ -4,10 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    SelectChoice,
     DateField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -82,21 +82,35 @@ def share_choices() -> list[SelectChoice]:
 
 class TargetForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    measure = SelectField(_l("What is counted"), choices=options(Measure.choices()),
-                          validators=[AnyOf([m.value for m in Measure], message=_l("Choose from the list."))])
-    event_types = MultiCheckboxField(_l("Only these kinds of events (none ticked: all)"),
-                                     choices=options(EventType.choices()), validate_choice=False)
-    age_min = WholeNumberField(_l("Lowest age at the date of the event"),
-                           validators=[Optional(), NumberRange(0, 120, NOT_A_NUMBER)])
-    age_max = WholeNumberField(_l("Highest age at the date of the event"),
-                           validators=[Optional(), NumberRange(0, 120, NOT_A_NUMBER)])
-    min_sessions = WholeNumberField(_l("Sessions a person must attend (for that measure)"),
-                                validators=[Optional(), NumberRange(1, 365, NOT_A_NUMBER)])
-    goal = WholeNumberField(_l("Number to reach"),
-                        validators=[InputRequired(NOT_A_NUMBER), NumberRange(1, 10_000_000, NOT_A_NUMBER)])
+    measure = SelectField(
+        _l("What is counted"),
+        choices=options(Measure.choices()),
+        validators=[AnyOf([m.value for m in Measure], message=_l("Choose from the list."))],
+    )
+    event_types = MultiCheckboxField(
+        _l("Only these kinds of events (none ticked: all)"),
+        choices=options(EventType.choices()),
+        validate_choice=False,
+    )
+    age_min = WholeNumberField(
+        _l("Lowest age at the date of the event"), validators=[Optional(), NumberRange(0, 120, NOT_A_NUMBER)]
+    )
+    age_max = WholeNumberField(
+        _l("Highest age at the date of the event"), validators=[Optional(), NumberRange(0, 120, NOT_A_NUMBER)]
+    )
+    min_sessions = WholeNumberField(
+        _l("Sessions a person must attend (for that measure)"),
+        validators=[Optional(), NumberRange(1, 365, NOT_A_NUMBER)],
+    )
+    goal = WholeNumberField(
+        _l("Number to reach"),
+        validators=[InputRequired(NOT_A_NUMBER), NumberRange(1, 10_000_000, NOT_A_NUMBER)],
+    )
     share = SelectField(_l("Share target on"), choices=share_choices, validate_choice=False)
-    share_min_percent = WholeNumberField(_l("Minimum share (%)"),
-                                     validators=[Optional(), NumberRange(1, 100, _l("Enter a percentage from 1 to 100."))])
+    share_min_percent = WholeNumberField(
+        _l("Minimum share (%)"),
+        validators=[Optional(), NumberRange(1, 100, _l("Enter a percentage from 1 to 100."))],
+    )
 
     def validate_event_types(self, field):
         if not set(field.data or []) <= {member.value for member in EventType}:

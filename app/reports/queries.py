@@ -211,8 +211,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
         )
         age = _age_conditions(target, Event.starts_at)
         if age:
-            age = [sa.or_(sa.and_(_anonymous, Attendance.anonymous_age_band.in_(_walk_in_bands(target))),
-                          sa.and_(~_anonymous, *age))]
+            age = [
+                sa.or_(
+                    sa.and_(_anonymous, Attendance.anonymous_age_band.in_(_walk_in_bands(target))),
+                    sa.and_(~_anonymous, *age),
+                )
+            ]
         share_sum = sa.literal(None) if share is None else sa.func.sum(sa.case((share, 1), else_=0))
         statement = (
             sa.select(sa.func.count(), share_sum)
@@ -232,8 +236,10 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             .subquery()
         )
         statement = (
-            sa.select(sa.func.count(sa.distinct(trained.c.participant_id)),
-                      distinct(trained.c.participant_id, share))
+            sa.select(
+                sa.func.count(sa.distinct(trained.c.participant_id)),
+                distinct(trained.c.participant_id, share),
+            )
             .select_from(trained)
             .join(Participant, Participant.id == trained.c.participant_id)
         )

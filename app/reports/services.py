@@ -35,11 +35,17 @@ def _check_period(starts_on, ends_on) -> None:
         raise ReportError(_("The end date must be on or after the start date."), code="period")
 
 
-def create_programme(actor, *, name, description, starts_on, ends_on, municipality_ids, is_public) -> Programme:
+def create_programme(
+    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public
+) -> Programme:
     _check_period(starts_on, ends_on)
     programme = Programme(
-        name=name.strip(), description=description.strip(), starts_on=starts_on, ends_on=ends_on,
-        is_public=is_public, municipalities=_municipalities(municipality_ids),
+        name=name.strip(),
+        description=description.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        is_public=is_public,
+        municipalities=_municipalities(municipality_ids),
     )
     db.session.add(programme)
     db.session.flush()
@@ -48,16 +54,19 @@ def create_programme(actor, *, name, description, starts_on, ends_on, municipali
     return programme
 
 
-def update_programme(actor, programme: Programme, *, name, description, starts_on, ends_on,
-                     municipality_ids, is_public) -> Programme:
+def update_programme(
+    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public
+) -> Programme:
     _check_period(starts_on, ends_on)
     municipalities = _municipalities(municipality_ids)
     kept = [m.id for m in municipalities]
     in_use = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Event)
+        sa.select(sa.func.count())
+        .select_from(Event)
         .where(Event.programme_id == programme.id, Event.municipality_id.not_in(kept))
     ) + db.session.scalar(
-        sa.select(sa.func.count()).select_from(ProposalCall)
+        sa.select(sa.func.count())
+        .select_from(ProposalCall)
         .where(ProposalCall.programme_id == programme.id, ProposalCall.municipality_id.not_in(kept))
     )
     if in_use:
@@ -78,12 +87,14 @@ def update_programme(actor, programme: Programme, *, name, description, starts_o
 def _check_target(data: dict) -> None:
     if data["measure"] == Measure.PEOPLE_MIN_SESSIONS and not data.get("min_sessions"):
         raise ReportError(_("Say how many sessions a person must attend."), code="min_sessions")
-    if data.get("age_min") is not None and data.get("age_max") is not None and data["age_min"] > data["age_max"]:
+    if (
+        data.get("age_min") is not None
+        and data.get("age_max") is not None
+        and data["age_min"] > data["age_max"]
+    ):
         raise ReportError(_("The lowest age must not be above the highest age."), code="age_range")
     if bool(data.get("share_dimension")) != bool(data.get("share_min_percent")):
-        raise ReportError(
-            _("A share target needs both a group and a percentage."), code="share"
-        )
+        raise ReportError(_("A share target needs both a group and a percentage."), code="share")
 
 
 def save_target(actor, programme: Programme, data: dict, target: Target | None = None) -> Target:
@@ -143,6 +154,11 @@ def detach(actor, programme: Programme, kind: str, object_id: int) -> None:
 
 def record_exact_view(actor, what: str, target=None, **filters) -> None:
     """Each view or download of exact, unprotected figures leaves a trace (filters only, no people)."""
-    record_audit("reports.exact_figures_viewed", actor, target, view=what,
-                 **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()})
+    record_audit(
+        "reports.exact_figures_viewed",
+        actor,
+        target,
+        view=what,
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()},
+    )
     db.session.commit()

@@ -6,7 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -30,7 +40,7 @@ def _threshold() -> int:
 def _deny():
     """Anonymous visitors are sent to sign in; signed-in people without the right get 403."""
     if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+        abort(current_app.login_manager.unauthorized())
     abort(403)
 
 
@@ -38,8 +48,10 @@ def get_programme_or_404(programme_id: int, manage: bool = False) -> Programme:
     programme = queries.get_programme(programme_id)
     if programme is None:
         abort(404)
-    allowed = permissions.can_manage_programmes(current_user) if manage else (
-        permissions.can_view_programme(current_user, programme)
+    allowed = (
+        permissions.can_manage_programmes(current_user)
+        if manage
+        else (permissions.can_view_programme(current_user, programme))
     )
     if not allowed:
         _deny()
@@ -83,9 +95,12 @@ def _programme_form(programme: Programme | None = None) -> ProgrammeForm:
 
 def _programme_fields(form: ProgrammeForm) -> dict:
     return {
-        "name": form.name.data, "description": form.description.data or "",
-        "starts_on": form.starts_on.data, "ends_on": form.ends_on.data,
-        "municipality_ids": form.municipality_ids.data, "is_public": form.is_public.data,
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "starts_on": form.starts_on.data,
+        "ends_on": form.ends_on.data,
+        "municipality_ids": form.municipality_ids.data,
+        "is_public": form.is_public.data,
     }
 
 
@@ -180,14 +195,20 @@ def show_programme(programme_id: int):
     if exact:
         services.record_exact_view(current_user, "programme", programme)
     progress = target_progress(programme, exact)
-    response = make_response(render_template(
-        "reports/programme.html", programme=programme, progress=progress, exact=exact,
-        threshold=_threshold(), hidden_text=hidden_text(_threshold()),
-        can_manage=permissions.can_manage_programmes(current_user),
-        can_report=permissions.can_download_donor_report(current_user, programme),
-        can_see_exact=permissions.can_see_exact_figures(current_user),
-        period_form=PeriodForm(request.args),
-    ))
+    response = make_response(
+        render_template(
+            "reports/programme.html",
+            programme=programme,
+            progress=progress,
+            exact=exact,
+            threshold=_threshold(),
+            hidden_text=hidden_text(_threshold()),
+            can_manage=permissions.can_manage_programmes(current_user),
+            can_report=permissions.can_download_donor_report(current_user, programme),
+            can_see_exact=permissions.can_see_exact_figures(current_user),
+            period_form=PeriodForm(request.args),
+        )
+    )
     return _no_store(response) if exact else response
 
 
@@ -244,10 +265,15 @@ def delete_target(programme_id: int, target_id: int):
 def _links_page(programme: Programme, form: LinkForm | None = None, status: int = 200):
     page = queries.attached_events(programme, parse_page(request.args.get("page")))
     return render_page_or_fragment(
-        "reports/links.html", "reports/_links.html", status=status,
-        programme=programme, events_page=page, form=form,
+        "reports/links.html",
+        "reports/_links.html",
+        status=status,
+        programme=programme,
+        events_page=page,
+        form=form,
         attachable_events=queries.attachable_events(programme),
-        calls=queries.attached_calls(programme), attachable_calls=queries.attachable_calls(programme),
+        calls=queries.attached_calls(programme),
+        attachable_calls=queries.attachable_calls(programme),
     )
 
 
@@ -287,11 +313,16 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
     form.municipality.choices = options(
         everything + [(str(m.id), m.name(language)) for m in queries.municipality_choices(current_user)]
     )
-    form.event_type.choices = options(everything + [(value, str(label)) for value, label in EventType.choices()])
-    form.event.choices = options(everything + [
-        (str(e.id), f"{e.title(language)} · {e.starts_at.date().isoformat()}")
-        for e in queries.event_choices(current_user)
-    ])
+    form.event_type.choices = options(
+        everything + [(value, str(label)) for value, label in EventType.choices()]
+    )
+    form.event.choices = options(
+        everything
+        + [
+            (str(e.id), f"{e.title(language)} · {e.starts_at.date().isoformat()}")
+            for e in queries.event_choices(current_user)
+        ]
+    )
     if not form.validate():
         return form, None
 
@@ -300,24 +331,34 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
 
     filters = queries.ReportFilters(
         scope=queries.organiser_scope(current_user),
-        programme_id=number(form.programme), municipality_id=number(form.municipality),
-        event_type=form.event_type.data or None, event_id=number(form.event),
-        date_from=form.date_from.data, date_to=form.date_to.data,
+        programme_id=number(form.programme),
+        municipality_id=number(form.municipality),
+        event_type=form.event_type.data or None,
+        event_id=number(form.event),
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
     )
     return form, filters
 
 
 def _report(filters: queries.ReportFilters, exact: bool):
     return build_report(
-        queries.people_cube(filters), queries.attendance_cube(filters), _threshold(), exact, current_language()
+        queries.people_cube(filters),
+        queries.attendance_cube(filters),
+        _threshold(),
+        exact,
+        current_language(),
     )
 
 
 def _filter_details(filters: queries.ReportFilters) -> dict:
     return {
-        "programme_id": filters.programme_id, "municipality_id": filters.municipality_id,
-        "event_type": filters.event_type, "event_id": filters.event_id,
-        "date_from": filters.date_from, "date_to": filters.date_to,
+        "programme_id": filters.programme_id,
+        "municipality_id": filters.municipality_id,
+        "event_type": filters.event_type,
+        "event_id": filters.event_id,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
     }
 
 
@@ -334,11 +375,19 @@ def show_report():
             services.record_exact_view(current_user, "report", **_filter_details(filters))
         report = _report(filters, exact)
     query = {key: value for key, value in request.args.items() if key != "exact" and value}
-    response = make_response(render_template(
-        "reports/report.html", form=form, report=report, exact=exact, query=query,
-        hidden_text=hidden_text(_threshold()), dimensions=DIMENSIONS,
-        can_see_exact=permissions.can_see_exact_figures(current_user),
-    ), 200 if report is not None else 422)
+    response = make_response(
+        render_template(
+            "reports/report.html",
+            form=form,
+            report=report,
+            exact=exact,
+            query=query,
+            hidden_text=hidden_text(_threshold()),
+            dimensions=DIMENSIONS,
+            can_see_exact=permissions.can_see_exact_figures(current_user),
+        ),
+        200 if report is not None else 422,
+    )
     return _no_store(response)
 
 
@@ -376,18 +425,37 @@ def _targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]
     def show(figure):
         return "" if figure is None else (hide if figure.hidden else figure.value)
 
-    rows = [[_("Target"), _("What is counted"), _("Number to reach"), _("Reached"), _("% of the number to reach"),
-             _("Share target on"), _("Minimum share (%)"), _("In the share"), _("Share reached (%)"),
-             _("Share target holds")]]
+    rows = [
+        [
+            _("Target"),
+            _("What is counted"),
+            _("Number to reach"),
+            _("Reached"),
+            _("% of the number to reach"),
+            _("Share target on"),
+            _("Minimum share (%)"),
+            _("In the share"),
+            _("Share reached (%)"),
+            _("Share target holds"),
+        ]
+    ]
     for item in progress:
         target = item.target
         holds = "" if item.share_holds is None else (_("Yes") if item.share_holds else _("No"))
-        rows.append([
-            target.title, Measure(target.measure).label, target.goal, show(item.reached),
-            "" if item.percent_of_goal is None else item.percent_of_goal,
-            item.share_label or "", target.share_min_percent or "", show(item.share),
-            "" if item.share_percent is None else item.share_percent, holds,
-        ])
+        rows.append(
+            [
+                target.title,
+                Measure(target.measure).label,
+                target.goal,
+                show(item.reached),
+                "" if item.percent_of_goal is None else item.percent_of_goal,
+                item.share_label or "",
+                target.share_min_percent or "",
+                show(item.share),
+                "" if item.share_percent is None else item.share_percent,
+                holds,
+            ]
+        )
     return rows
 
 
@@ -404,13 +472,24 @@ def donor_report(programme_id: int):
     date_to = period.date_to.data or programme.ends_on
     exact = _wants_exact()
     if exact:
-        services.record_exact_view(current_user, "donor_report", programme, date_from=date_from, date_to=date_to)
+        services.record_exact_view(
+            current_user, "donor_report", programme, date_from=date_from, date_to=date_to
+        )
     threshold = _threshold()
     # The whole programme, as the funder reads it: a donor report is for a programme, not a town.
     filters = queries.ReportFilters(programme_id=programme.id, date_from=date_from, date_to=date_to)
     report = _report(filters, exact)
-    heading = [[programme.name], [_("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat())], []]
-    sheets = [(_("Targets"), heading + _targets_sheet(target_progress(programme, exact, date_from, date_to), threshold))]
+    heading = [
+        [programme.name],
+        [_("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat())],
+        [],
+    ]
+    sheets = [
+        (
+            _("Targets"),
+            heading + _targets_sheet(target_progress(programme, exact, date_from, date_to), threshold),
+        )
+    ]
     sheets += [table_rows(report, table) for table in TABLES]
     name = f"jiwar-donor-report-{programme.id}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx"
     rtl = text_direction(current_language()) == "rtl"

@@ -1,7 +1,7 @@
 """Access rules for programmes, targets, reports and exports."""
 
 from app.extensions import db
-from tests.access.rules import SIGN_IN_REDIRECT, Route, everyone, only
+from tests.access.rules import Route, everyone, only, signed_in
 from tests.factories import make_call, make_event, make_programme, make_target
 
 
@@ -13,8 +13,14 @@ def build_world(oujda, la_marsa, cast) -> dict:
     attached = make_event(oujda, programme_id=programme.id)
     call = make_call(oujda)
     db.session.commit()
-    return {"programme": programme, "private_programme": hidden, "target": target,
-            "free_event": event, "attached_event": attached, "call": call}
+    return {
+        "programme": programme,
+        "private_programme": hidden,
+        "target": target,
+        "free_event": event,
+        "attached_event": attached,
+        "call": call,
+    }
 
 
 def _private() -> dict[str, int]:
@@ -26,8 +32,11 @@ ADMIN_ONLY = only(200, "admin")
 ADMIN_REDIRECT = only(303, "admin")
 REPORTERS = only(200, "organiser", "organiser_other", "admin")
 GOOD_PROGRAMME = {
-    "name": "Nouveau programme", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
-    "municipality_ids": "{oujda.id}", "description": "",
+    "name": "Nouveau programme",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-12-31",
+    "municipality_ids": "{oujda.id}",
+    "description": "",
 }
 GOOD_TARGET = {"title": "Personnes", "measure": "people", "goal": "100"}
 
@@ -37,21 +46,49 @@ RULES = [
     Route("POST", "reports.new_programme", "/programmes/new", ADMIN_REDIRECT, data=GOOD_PROGRAMME),
     Route("GET", "reports.show_programme", "/programmes/{programme.id}", everyone(200)),
     Route("GET", "reports.edit_programme", "/programmes/{programme.id}/edit", ADMIN_ONLY),
-    Route("POST", "reports.edit_programme", "/programmes/{programme.id}/edit", ADMIN_REDIRECT,
-          data=GOOD_PROGRAMME),
+    Route(
+        "POST",
+        "reports.edit_programme",
+        "/programmes/{programme.id}/edit",
+        ADMIN_REDIRECT,
+        data=GOOD_PROGRAMME,
+    ),
     Route("GET", "reports.new_target", "/programmes/{programme.id}/targets/new", ADMIN_ONLY),
-    Route("POST", "reports.new_target", "/programmes/{programme.id}/targets/new", ADMIN_REDIRECT,
-          data=GOOD_TARGET),
+    Route(
+        "POST",
+        "reports.new_target",
+        "/programmes/{programme.id}/targets/new",
+        ADMIN_REDIRECT,
+        data=GOOD_TARGET,
+    ),
     Route("GET", "reports.edit_target", "/programmes/{programme.id}/targets/{target.id}/edit", ADMIN_ONLY),
-    Route("POST", "reports.edit_target", "/programmes/{programme.id}/targets/{target.id}/edit", ADMIN_REDIRECT,
-          data=GOOD_TARGET),
-    Route("POST", "reports.delete_target", "/programmes/{programme.id}/targets/{target.id}/delete",
-          ADMIN_REDIRECT),
+    Route(
+        "POST",
+        "reports.edit_target",
+        "/programmes/{programme.id}/targets/{target.id}/edit",
+        ADMIN_REDIRECT,
+        data=GOOD_TARGET,
+    ),
+    Route(
+        "POST",
+        "reports.delete_target",
+        "/programmes/{programme.id}/targets/{target.id}/delete",
+        ADMIN_REDIRECT,
+    ),
     Route("GET", "reports.programme_links", "/programmes/{programme.id}/links", ADMIN_ONLY),
-    Route("POST", "reports.change_link", "/programmes/{programme.id}/links", ADMIN_REDIRECT,
-          data={"kind": "event", "action": "attach", "object_id": "{free_event.id}"}),
-    Route("GET", "reports.donor_report", "/programmes/{programme.id}/donor-report.xlsx",
-          only(200, "organiser", "admin")),
+    Route(
+        "POST",
+        "reports.change_link",
+        "/programmes/{programme.id}/links",
+        ADMIN_REDIRECT,
+        data={"kind": "event", "action": "attach", "object_id": "{free_event.id}"},
+    ),
+    Route(
+        "GET",
+        "reports.donor_report",
+        "/programmes/{programme.id}/donor-report.xlsx",
+        only(200, "organiser", "admin"),
+    ),
     Route("GET", "reports.show_report", "/reports", REPORTERS),
     Route("GET", "reports.export_report", "/reports/export/gender.csv", REPORTERS),
 ]
@@ -61,9 +98,12 @@ EXTRA = [
     Route("GET", "reports.show_programme", "/programmes/{private_programme.id}", _private()),
     Route("GET", "reports.show_programme", "/programmes/{programme.id}?exact=1", everyone(200)),
     Route("GET", "reports.export_report", "/reports/export/gender_origin.xlsx", REPORTERS),
-    Route("GET", "reports.donor_report", "/programmes/{private_programme.id}/donor-report.xlsx",
-          only(200, "organiser", "admin")),
+    Route(
+        "GET",
+        "reports.donor_report",
+        "/programmes/{private_programme.id}/donor-report.xlsx",
+        only(200, "organiser", "admin"),
+    ),
     Route("GET", "reports.show_programme", "/programmes/999999", {**everyone(404)}),
-    Route("GET", "reports.edit_programme", "/programmes/999999/edit",
-          {**only(404, "admin"), "anonymous": SIGN_IN_REDIRECT}),
+    Route("GET", "reports.edit_programme", "/programmes/999999/edit", signed_in(404)),
 ]

@@ -57,22 +57,65 @@ def build_dataset() -> Dataset:
     oujda = make_municipality("oujda")
     la_marsa = make_municipality("la-marsa")
     programme = make_programme([oujda], name="Initiative 3H — Oujda")
-    e1 = make_event(oujda, event_type=EventType.AWARENESS, programme_id=programme.id,
-                    starts_in=on(datetime(2026, 3, 10, 9, tzinfo=UTC)))
-    e2 = make_event(oujda, event_type=EventType.TRAINING, programme_id=programme.id, sessions=3,
-                    starts_in=on(datetime(2025, 6, 2, 9, tzinfo=UTC)))
-    e3 = make_event(la_marsa, event_type=EventType.WORKSHOP,
-                    starts_in=on(datetime(2026, 4, 1, 9, tzinfo=UTC)))
+    e1 = make_event(
+        oujda,
+        event_type=EventType.AWARENESS,
+        programme_id=programme.id,
+        starts_in=on(datetime(2026, 3, 10, 9, tzinfo=UTC)),
+    )
+    e2 = make_event(
+        oujda,
+        event_type=EventType.TRAINING,
+        programme_id=programme.id,
+        sessions=3,
+        starts_in=on(datetime(2025, 6, 2, 9, tzinfo=UTC)),
+    )
+    e3 = make_event(
+        la_marsa, event_type=EventType.WORKSHOP, starts_in=on(datetime(2026, 4, 1, 9, tzinfo=UTC))
+    )
     specs = {
-        "A": dict(gender="woman", birth_year=1990, origin="migrant", country_code="CI", consent_at=CONSENT),
-        "B": dict(gender="woman", birth_year=2011, origin="migrant", country_code="CI", consent_at=CONSENT),
-        "C": dict(gender="man", birth_year=1985, origin="host", country_code="MA", consent_at=CONSENT),
-        "D": dict(gender="man", birth_year=1960, origin="refugee", country_code="SN", consent_at=CONSENT),
-        "P": dict(gender="woman", birth_year=2000, origin="host", country_code="MA", consent_at=None),
+        "A": {
+            "gender": "woman",
+            "birth_year": 1990,
+            "origin": "migrant",
+            "country_code": "CI",
+            "consent_at": CONSENT,
+        },
+        "B": {
+            "gender": "woman",
+            "birth_year": 2011,
+            "origin": "migrant",
+            "country_code": "CI",
+            "consent_at": CONSENT,
+        },
+        "C": {
+            "gender": "man",
+            "birth_year": 1985,
+            "origin": "host",
+            "country_code": "MA",
+            "consent_at": CONSENT,
+        },
+        "D": {
+            "gender": "man",
+            "birth_year": 1960,
+            "origin": "refugee",
+            "country_code": "SN",
+            "consent_at": CONSENT,
+        },
+        "P": {
+            "gender": "woman",
+            "birth_year": 2000,
+            "origin": "host",
+            "country_code": "MA",
+            "consent_at": None,
+        },
     }
-    people = {name: make_user(f"Personne {name}", email=f"{name.lower()}@example.org", phone=f"+21261000000{i}",
-                              **fields)
-              for i, (name, fields) in enumerate(specs.items())}
+    people = {
+        name: make_user(
+            f"Personne {name}", email=f"{name.lower()}@example.org", phone=f"+21261000000{i}", **fields
+        )
+        for i, (name, fields) in enumerate(specs.items())
+    }
 
     def attend(event, name, sessions):
         participant = people[name].participant
@@ -86,8 +129,12 @@ def build_dataset() -> Dataset:
     attend(e2, "B", 2)
     attend(e2, "D", 1)
     attend(e3, "C", 1)
-    make_attendance(e1.sessions[0], anonymous_gender="woman", anonymous_age_band="15-24", anonymous_origin="migrant")
-    make_attendance(e1.sessions[0], anonymous_gender="man", anonymous_age_band="25-59", anonymous_origin="host")
+    make_attendance(
+        e1.sessions[0], anonymous_gender="woman", anonymous_age_band="15-24", anonymous_origin="migrant"
+    )
+    make_attendance(
+        e1.sessions[0], anonymous_gender="man", anonymous_age_band="25-59", anonymous_origin="host"
+    )
     make_attendance(e1.sessions[0])
 
     call = make_call(oujda, programme_id=programme.id)

@@ -38,7 +38,9 @@ def recoverable(relations, hidden) -> set:
                 rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
         pivot_rows.append(r)
         r += 1
-    return {columns[next(c for c, v in enumerate(row) if v)] for row in rows[:r] if sum(1 for v in row if v) == 1}
+    return {
+        columns[next(c for c, v in enumerate(row) if v)] for row in rows[:r] if sum(1 for v in row if v) == 1
+    }
 
 
 def table(cells: list[list[int]]):
@@ -49,8 +51,12 @@ def table(cells: list[list[int]]):
     values.update({("k", c): sum(cells[r][c] for r in rows) for c in columns})
     values["g"] = sum(map(sum, cells))
     relations = grid_relations(
-        list(rows), list(columns), cell=lambda r, c: ("c", r, c), row_total=lambda r: ("r", r),
-        column_total=lambda c: ("k", c), grand="g",
+        list(rows),
+        list(columns),
+        cell=lambda r, c: ("c", r, c),
+        row_total=lambda r: ("r", r),
+        column_total=lambda c: ("k", c),
+        grand="g",
     )
     return values, relations
 
@@ -58,8 +64,9 @@ def table(cells: list[list[int]]):
 small_counts = st.one_of(st.integers(0, 6), st.integers(0, 40))
 tables = st.integers(1, 5).flatmap(
     lambda n_rows: st.integers(1, 5).flatmap(
-        lambda n_cols: st.lists(st.lists(small_counts, min_size=n_cols, max_size=n_cols),
-                                min_size=n_rows, max_size=n_rows)
+        lambda n_cols: st.lists(
+            st.lists(small_counts, min_size=n_cols, max_size=n_cols), min_size=n_rows, max_size=n_rows
+        )
     )
 )
 
@@ -88,7 +95,7 @@ def test_every_line_with_a_hidden_figure_hides_at_least_two(cells):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(small_counts, min_size=1, max_size=8))
 def test_a_single_column_with_its_total(counts):
-    values = {i: v for i, v in enumerate(counts)} | {"total": sum(counts)}
+    values = dict(enumerate(counts)) | {"total": sum(counts)}
     relations = [("total", list(range(len(counts))))]
     hidden = protect(values, relations, K)
     assert recoverable(relations, hidden) == set()

@@ -51,45 +51,113 @@ def test_gender_breakdown(client, data):
     sign_in_as(client, make_admin())
     cells = cells_of(client, f"programme={data.programme.id}&exact=1")
     # P has not consented: counted, but "not recorded" (row key "").
-    assert column(cells, "table-gender", "people") == {"woman": 2, "man": 2, "undisclosed": 0, "": 1, "total": 5}
-    assert column(cells, "table-gender", "registered") == {"woman": 7, "man": 2, "undisclosed": 0, "": 1,
-                                                            "total": 10}
-    assert column(cells, "table-gender", "walk_ins") == {"woman": 1, "man": 1, "undisclosed": 0, "": 1, "total": 3}
-    assert column(cells, "table-gender", "attendances") == {"woman": 8, "man": 3, "undisclosed": 0, "": 2,
-                                                             "total": 13}
+    assert column(cells, "table-gender", "people") == {
+        "woman": 2,
+        "man": 2,
+        "undisclosed": 0,
+        "": 1,
+        "total": 5,
+    }
+    assert column(cells, "table-gender", "registered") == {
+        "woman": 7,
+        "man": 2,
+        "undisclosed": 0,
+        "": 1,
+        "total": 10,
+    }
+    assert column(cells, "table-gender", "walk_ins") == {
+        "woman": 1,
+        "man": 1,
+        "undisclosed": 0,
+        "": 1,
+        "total": 3,
+    }
+    assert column(cells, "table-gender", "attendances") == {
+        "woman": 8,
+        "man": 3,
+        "undisclosed": 0,
+        "": 2,
+        "total": 13,
+    }
 
 
 def test_origin_breakdown(client, data):
     sign_in_as(client, make_admin())
     cells = cells_of(client, f"programme={data.programme.id}&exact=1")
     people = column(cells, "table-origin", "people")
-    assert people == {"host": 1, "migrant": 2, "refugee": 1, "returnee": 0, "undisclosed": 0, "": 1, "total": 5}
+    assert people == {
+        "host": 1,
+        "migrant": 2,
+        "refugee": 1,
+        "returnee": 0,
+        "undisclosed": 0,
+        "": 1,
+        "total": 5,
+    }
     attendances = column(cells, "table-origin", "attendances")
-    assert attendances == {"host": 2, "migrant": 8, "refugee": 1, "returnee": 0, "undisclosed": 0, "": 2,
-                           "total": 13}
-    assert column(cells, "table-origin", "walk_ins") == {"host": 1, "migrant": 1, "refugee": 0, "returnee": 0,
-                                                          "undisclosed": 0, "": 1, "total": 3}
+    assert attendances == {
+        "host": 2,
+        "migrant": 8,
+        "refugee": 1,
+        "returnee": 0,
+        "undisclosed": 0,
+        "": 2,
+        "total": 13,
+    }
+    assert column(cells, "table-origin", "walk_ins") == {
+        "host": 1,
+        "migrant": 1,
+        "refugee": 0,
+        "returnee": 0,
+        "undisclosed": 0,
+        "": 1,
+        "total": 3,
+    }
 
 
 def test_age_band_is_the_age_at_the_date_of_each_event(client, data):
     """B, born 2011, is 14 at the 2025 training (two sessions) and 15 at the 2026 awareness event."""
     sign_in_as(client, make_admin())
     cells = cells_of(client, f"programme={data.programme.id}&exact=1")
-    assert column(cells, "table-age_band", "registered") == {"0-14": 2, "15-24": 1, "25-59": 5, "60+": 1, "": 1,
-                                                              "total": 10}
-    assert column(cells, "table-age_band", "walk_ins") == {"0-14": 0, "15-24": 1, "25-59": 1, "60+": 0, "": 1,
-                                                            "total": 3}
+    assert column(cells, "table-age_band", "registered") == {
+        "0-14": 2,
+        "15-24": 1,
+        "25-59": 5,
+        "60+": 1,
+        "": 1,
+        "total": 10,
+    }
+    assert column(cells, "table-age_band", "walk_ins") == {
+        "0-14": 0,
+        "15-24": 1,
+        "25-59": 1,
+        "60+": 0,
+        "": 1,
+        "total": 3,
+    }
     # A person counts once, at the age of the first event they attended in the selection: B at 14.
-    assert column(cells, "table-age_band", "people") == {"0-14": 1, "15-24": 0, "25-59": 2, "60+": 1, "": 1,
-                                                          "total": 5}
+    assert column(cells, "table-age_band", "people") == {
+        "0-14": 1,
+        "15-24": 0,
+        "25-59": 2,
+        "60+": 1,
+        "": 1,
+        "total": 5,
+    }
 
 
 def test_age_band_follows_the_period_chosen(client, data):
     sign_in_as(client, make_admin())
     cells = cells_of(client, f"programme={data.programme.id}&date_from=2026-01-01&date_to=2026-12-31&exact=1")
     # Only E1: B is 15 there.
-    assert column(cells, "table-age_band", "people") == {"0-14": 0, "15-24": 1, "25-59": 2, "60+": 0, "": 1,
-                                                          "total": 4}
+    assert column(cells, "table-age_band", "people") == {
+        "0-14": 0,
+        "15-24": 1,
+        "25-59": 2,
+        "60+": 0,
+        "": 1,
+        "total": 4,
+    }
     assert column(cells, "table-summary", "attendances") == {"summary": 7}
 
 
@@ -112,9 +180,15 @@ def test_gender_by_origin(client, data):
     assert people[("man", "host")] == 1
     assert people[("man", "refugee")] == 1
     assert people[("", "")] == 1
-    assert people[("woman", "total")] == 2 and people[("total", "migrant")] == 2 and people[("total", "total")] == 5
+    assert (
+        people[("woman", "total")] == 2
+        and people[("total", "migrant")] == 2
+        and people[("total", "total")] == 5
+    )
     assert sum(v for (row, c), v in people.items() if row != "total" and c != "total") == 5
-    attendances = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-gender-origin-attendances"}
+    attendances = {
+        (row, c): int(v) for (t, row, c), v in cells.items() if t == "table-gender-origin-attendances"
+    }
     # A 4 + B 3 + walk-in W1; C 1 + walk-in W2; D 1; P 1 + walk-in W3.
     assert attendances[("woman", "migrant")] == 8
     assert attendances[("man", "host")] == 2
@@ -196,7 +270,7 @@ def test_protected_report_hides_small_groups(client, data):
 def progress_of(client, programme, target) -> str:
     page = client.get(f"/programmes/{programme.id}?exact=1").get_data(as_text=True)
     start = page.index(f'id="target-{target.id}"')
-    return " ".join(page[start:page.index("</li>", start)].split())
+    return " ".join(page[start : page.index("</li>", start)].split())
 
 
 @pytest.fixture
@@ -206,8 +280,15 @@ def admin_client(client):
 
 
 def test_target_distinct_people_at_awareness_events_with_a_share_of_women(admin_client, data):
-    target = make_target(data.programme, measure=Measure.PEOPLE, event_types="awareness", goal=800,
-                         share_dimension="gender", share_value="woman", share_min_percent=50)
+    target = make_target(
+        data.programme,
+        measure=Measure.PEOPLE,
+        event_types="awareness",
+        goal=800,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
     text = progress_of(admin_client, data.programme, target)
     assert "4 of 800 (0%)" in text  # A, B, C, P at E1
     assert "2, that is 50%" in text  # A and B; P has not consented
@@ -215,25 +296,41 @@ def test_target_distinct_people_at_awareness_events_with_a_share_of_women(admin_
 
 
 def test_target_children_counts_age_at_the_event(admin_client, data):
-    target = make_target(data.programme, measure=Measure.PEOPLE, age_min=0, age_max=14, goal=30,
-                         share_dimension="gender", share_value="woman", share_min_percent=35)
+    target = make_target(
+        data.programme,
+        measure=Measure.PEOPLE,
+        age_min=0,
+        age_max=14,
+        goal=30,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=35,
+    )
     text = progress_of(admin_client, data.programme, target)
     assert "1 of 30 (3%)" in text  # B, 14 at E2 (2025), not 14 any more at E1
     assert "1, that is 100%" in text
 
 
 def test_target_people_who_attended_at_least_n_sessions(admin_client, data):
-    two = make_target(data.programme, measure=Measure.PEOPLE_MIN_SESSIONS, event_types="training",
-                      min_sessions=2, goal=25)
-    three = make_target(data.programme, measure=Measure.PEOPLE_MIN_SESSIONS, event_types="training",
-                        min_sessions=3, goal=25)
+    two = make_target(
+        data.programme, measure=Measure.PEOPLE_MIN_SESSIONS, event_types="training", min_sessions=2, goal=25
+    )
+    three = make_target(
+        data.programme, measure=Measure.PEOPLE_MIN_SESSIONS, event_types="training", min_sessions=3, goal=25
+    )
     assert "2 of 25 (8%)" in progress_of(admin_client, data.programme, two)  # A (3) and B (2); D only 1
     assert "1 of 25 (4%)" in progress_of(admin_client, data.programme, three)  # A
 
 
 def test_target_attendances_include_walk_ins(admin_client, data):
-    target = make_target(data.programme, measure=Measure.ATTENDANCES, goal=100,
-                         share_dimension="gender", share_value="woman", share_min_percent=60)
+    target = make_target(
+        data.programme,
+        measure=Measure.ATTENDANCES,
+        goal=100,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=60,
+    )
     text = progress_of(admin_client, data.programme, target)
     assert "13 of 100 (13%)" in text
     assert "8, that is 62%" in text  # 7 by A and B + walk-in W1
@@ -247,10 +344,22 @@ def test_target_attendances_of_minors_keep_walk_ins_of_a_band_inside_the_range(a
 
 
 def test_target_proposals_and_supporters(admin_client, data):
-    proposals = make_target(data.programme, measure=Measure.PROPOSALS, goal=1000,
-                            share_dimension="gender", share_value="woman", share_min_percent=50)
-    supporters = make_target(data.programme, measure=Measure.SUPPORTERS, goal=1000,
-                             share_dimension="origin", share_value="migrant", share_min_percent=30)
+    proposals = make_target(
+        data.programme,
+        measure=Measure.PROPOSALS,
+        goal=1000,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
+    supporters = make_target(
+        data.programme,
+        measure=Measure.SUPPORTERS,
+        goal=1000,
+        share_dimension="origin",
+        share_value="migrant",
+        share_min_percent=30,
+    )
     text = progress_of(admin_client, data.programme, proposals)
     assert "2 of 1,000 (0%)" in text  # by A and C; withdrawn and hidden ones do not count
     assert "1, that is 50%" in text
@@ -260,17 +369,30 @@ def test_target_proposals_and_supporters(admin_client, data):
 
 
 def test_public_programme_page_protects_targets(client, data):
-    target = make_target(data.programme, measure=Measure.PEOPLE, event_types="awareness", goal=800,
-                         share_dimension="gender", share_value="woman", share_min_percent=50)
-    big = make_target(data.programme, measure=Measure.ATTENDANCES, goal=100,
-                      share_dimension="gender", share_value="woman", share_min_percent=50)
+    target = make_target(
+        data.programme,
+        measure=Measure.PEOPLE,
+        event_types="awareness",
+        goal=800,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
+    big = make_target(
+        data.programme,
+        measure=Measure.ATTENDANCES,
+        goal=100,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
     page = client.get(f"/programmes/{data.programme.id}").get_data(as_text=True)
     start = page.index(f'id="target-{target.id}"')
-    small = " ".join(page[start:page.index("</li>", start)].split())
+    small = " ".join(page[start : page.index("</li>", start)].split())
     assert "&lt; 5 of 800" in small
     assert "share not shown, to protect a small group" in small
     start = page.index(f'id="target-{big.id}"')
-    shown = " ".join(page[start:page.index("</li>", start)].split())
+    shown = " ".join(page[start : page.index("</li>", start)].split())
     assert "13 of 100 (13%)" in shown
     assert "8, that is 62%" in shown  # 13 - 8 = 5 others: not a small group
     assert "Show exact figures" not in page

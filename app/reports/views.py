@@ -431,7 +431,7 @@ def _targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]
             _("What is counted"),
             _("Number to reach"),
             _("Reached"),
-            _("% of the number to reach"),
+            _("Reached, as a share of the number to reach (%)"),
             _("Share target on"),
             _("Minimum share (%)"),
             _("In the share"),

@@ -30,7 +30,8 @@ FIXED_CATEGORIES = {
     "age_band": [member.value for member in AgeBand],
 }
 DIMENSIONS = ("gender", "origin", "age_band", "country")
-TABLES = ("summary", "gender", "origin", "age_band", "country", "gender_origin")
+TABLES = ("summary", "gender", "origin", "age_band", "country", "crossed")
+DEFAULT_CROSS = ("gender", "origin")
 COLUMNS = ("people", "registered", "walk_ins", "attendances")
 
 
@@ -72,10 +73,11 @@ class Breakdown:
 
 @dataclass
 class CrossTable:
-    """Gender (rows) x origin (columns) for one measure ("people" or "attendances")."""
+    """Two breakdowns crossed (gender x origin by default) for one measure ("people" or "attendances")."""
 
     measure: str
     title: str
+    row_title: str
     row_labels: list[tuple[str | None, str]]
     column_labels: list[tuple[str | None, str]]
     cells: dict[tuple, Figure]
@@ -91,6 +93,15 @@ class Report:
     breakdowns: list[Breakdown]
     crossed: list[CrossTable]
     summary: dict[str, Figure] = field(default_factory=dict)
+    cross: tuple[str, str] = DEFAULT_CROSS
+
+    @property
+    def cross_title(self) -> str:
+        return _(
+            "%(rows)s × %(columns)s",
+            rows=DIMENSION_TITLES[self.cross[0]],
+            columns=DIMENSION_TITLES[self.cross[1]],
+        )
 
     def breakdown(self, dimension: str) -> Breakdown:
         return next(b for b in self.breakdowns if b.dimension == dimension)
@@ -105,16 +116,20 @@ def _categories(dimension: str, present: set) -> list:
     return [*values, None]
 
 
-def build_report(people_rows, attendance_rows, threshold: int, exact: bool, locale: str) -> Report:
+def build_report(
+    people_rows, attendance_rows, threshold: int, exact: bool, locale: str, cross=DEFAULT_CROSS
+) -> Report:
     """`people_rows`: (gender, origin, age_band, country, count); `attendance_rows`: the same plus
-    walk_in before count. Returns every table with hidden cells decided once for all of them."""
+    walk_in before count; `cross`: the two breakdowns crossed (rows, columns). Returns every table
+    with hidden cells decided once for all of them, since they share their totals."""
+    across, down = cross
     values: dict = defaultdict(int)
     present: dict[str, set] = {dimension: set() for dimension in DIMENSIONS}
 
     for row in people_rows:
         person = dict(zip(DIMENSIONS, row[:4], strict=True))
         values[("p", "total")] += row.count
-        values[("p", "x", person["gender"], person["origin"])] += row.count
+        values[("p", "x", person[across], person[down])] += row.count
         for dimension, value in person.items():
             present[dimension].add(value)
             values[("p", dimension, value)] += row.count
@@ -123,7 +138,7 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
         column = "walk_ins" if row.walk_in else "registered"
         values[("a", column)] += row.count
         values[("a", "attendances")] += row.count
-        values[("a", "x", attendee["gender"], attendee["origin"])] += row.count
+        values[("a", "x", attendee[across], attendee[down])] += row.count
         for dimension, value in attendee.items():
             present[dimension].add(value)
             values[("a", dimension, value, column)] += row.count
@@ -142,18 +157,18 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
             column_total=lambda c: ("a", c),
             grand=("a", "attendances"),
         )
-    genders, origins = categories["gender"], categories["origin"]
+    rows_of, columns_of = categories[across], categories[down]
+
+    def margin(measure: str, dimension: str, value) -> tuple:
+        return ("p", dimension, value) if measure == "p" else ("a", dimension, value, "attendances")
+
     for measure in ("p", "a"):
         relations += grid_relations(
-            genders,
-            origins,
-            cell=lambda g, o, m=measure: (m, "x", g, o),
-            row_total=lambda g, m=measure: (
-                ("p", "gender", g) if m == "p" else ("a", "gender", g, "attendances")
-            ),
-            column_total=lambda o, m=measure: (
-                ("p", "origin", o) if m == "p" else ("a", "origin", o, "attendances")
-            ),
+            rows_of,
+            columns_of,
+            cell=lambda r, c, m=measure: (m, "x", r, c),
+            row_total=lambda r, m=measure: margin(m, across, r),
+            column_total=lambda c, m=measure: margin(m, down, c),
             grand=("p", "total") if measure == "p" else ("a", "attendances"),
         )
     # Every key a relation names exists, zero when nothing was counted.
@@ -188,33 +203,31 @@ def build_report(people_rows, attendance_rows, threshold: int, exact: bool, loca
         )
         for dimension in DIMENSIONS
     ]
-    row_labels = [(g, category_label("gender", g, locale)) for g in genders]
-    column_labels = [(o, category_label("origin", o, locale)) for o in origins]
+    row_labels = [(r, category_label(across, r, locale)) for r in rows_of]
+    column_labels = [(c, category_label(down, c, locale)) for c in columns_of]
+    names = {"rows": str(DIMENSION_TITLES[across]), "columns": str(DIMENSION_TITLES[down])}
+    titles = {
+        "p": _("Distinct people: %(rows)s × %(columns)s", **names),
+        "a": _("All attendances, anonymous walk-ins included: %(rows)s × %(columns)s", **names),
+    }
     crossed = [
         CrossTable(
-            measure="people",
-            title=_("Distinct people by gender and origin"),
+            measure="people" if m == "p" else "attendances",
+            title=titles[m],
+            row_title=names["rows"],
             row_labels=row_labels,
             column_labels=column_labels,
-            cells={(g, o): figure(("p", "x", g, o)) for g in genders for o in origins},
-            row_totals={g: figure(("p", "gender", g)) for g in genders},
-            column_totals={o: figure(("p", "origin", o)) for o in origins},
-            total=figure(("p", "total")),
-        ),
-        CrossTable(
-            measure="attendances",
-            title=_("All attendances (anonymous walk-ins included) by gender and origin"),
-            row_labels=row_labels,
-            column_labels=column_labels,
-            cells={(g, o): figure(("a", "x", g, o)) for g in genders for o in origins},
-            row_totals={g: figure(("a", "gender", g, "attendances")) for g in genders},
-            column_totals={o: figure(("a", "origin", o, "attendances")) for o in origins},
-            total=figure(("a", "attendances")),
-        ),
+            cells={(r, c): figure((m, "x", r, c)) for r in rows_of for c in columns_of},
+            row_totals={r: figure(margin(m, across, r)) for r in rows_of},
+            column_totals={c: figure(margin(m, down, c)) for c in columns_of},
+            total=figure(("p", "total") if m == "p" else ("a", "attendances")),
+        )
+        for m in ("p", "a")
     ]
+    report_cross = cross
     summary = {"people": figure(("p", "total"))}
     summary.update({c: figure(("a", c)) for c in ("registered", "walk_ins", "attendances")})
-    return Report(threshold, exact, breakdowns, crossed, summary)
+    return Report(threshold, exact, breakdowns, crossed, summary, report_cross)
 
 
 # -- tables as plain rows, for exports ---------------------------------------------------------------
@@ -242,16 +255,16 @@ def table_rows(report: Report, table: str) -> tuple[str, list[list]]:
         for row in [*breakdown.rows, breakdown.total]:
             rows.append([row.label, *(show(row.figures[c]) for c in COLUMNS)])
         return breakdown.title, rows
-    if table == "gender_origin":
+    if table == "crossed":
         rows = []
         for cross in report.crossed:
             rows.append([cross.title])
-            rows.append([_("Gender"), *(label for _key, label in cross.column_labels), _("Total")])
+            rows.append([cross.row_title, *(label for _key, label in cross.column_labels), _("Total")])
             for key, label in cross.row_labels:
                 cells = [show(cross.cells[(key, o)]) for o, _label in cross.column_labels]
                 rows.append([label, *cells, show(cross.row_totals[key])])
             totals = [show(cross.column_totals[o]) for o, _label in cross.column_labels]
             rows.append([_("Total"), *totals, show(cross.total)])
             rows.append([])
-        return _("Gender and origin"), rows[:-1]
+        return report.cross_title, rows[:-1]
     raise KeyError(table)

@@ -166,10 +166,16 @@ class ReportFilterForm(FlaskForm):
     event = _filter_select(_l("Event"))
     date_from = DateInput(_l("From"), validators=[Optional()])
     date_to = DateInput(_l("To"), validators=[Optional()])
+    rows = _filter_select(_l("Cross: rows"))
+    columns = _filter_select(_l("Cross: columns"))
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("The end date must be on or after the start date."))
+
+    def validate_columns(self, field):
+        if (self.rows.data or "gender") == (field.data or "origin"):
+            raise ValidationError(_l("Choose two different breakdowns to cross."))
 
 
 class PeriodForm(FlaskForm):

@@ -25,7 +25,15 @@ from app.core.i18n import current_language, text_direction
 from app.core.pagination import parse_page
 from app.events.models import EventType
 from app.reports import exports, permissions, queries, services
-from app.reports.breakdowns import DIMENSIONS, TABLES, build_report, hidden_text, table_rows
+from app.reports.breakdowns import (
+    DEFAULT_CROSS,
+    DIMENSION_TITLES,
+    DIMENSIONS,
+    TABLES,
+    build_report,
+    hidden_text,
+    table_rows,
+)
 from app.reports.disclosure import Figure, protect
 from app.reports.forms import LinkForm, PeriodForm, ProgrammeForm, ReportFilterForm, TargetForm, options
 from app.reports.models import Measure, Programme, Target
@@ -323,6 +331,9 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
             for e in queries.event_choices(current_user)
         ]
     )
+    dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
+    form.rows.choices = options(dimensions)
+    form.columns.choices = options(dimensions)
     if not form.validate():
         return form, None
 
@@ -341,13 +352,20 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
     return form, filters
 
 
-def _report(filters: queries.ReportFilters, exact: bool):
+def _cross(form: ReportFilterForm | None) -> tuple[str, str]:
+    if form is None:
+        return DEFAULT_CROSS
+    return (form.rows.data or DEFAULT_CROSS[0], form.columns.data or DEFAULT_CROSS[1])
+
+
+def _report(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str] = DEFAULT_CROSS):
     return build_report(
         queries.people_cube(filters),
         queries.attendance_cube(filters),
         _threshold(),
         exact,
         current_language(),
+        cross,
     )
 
 
@@ -373,7 +391,7 @@ def show_report():
     if filters is not None:
         if exact:
             services.record_exact_view(current_user, "report", **_filter_details(filters))
-        report = _report(filters, exact)
+        report = _report(filters, exact, _cross(form))
     query = {key: value for key, value in request.args.items() if key != "exact" and value}
     response = make_response(
         render_template(
@@ -411,7 +429,7 @@ def export_report(table: str, fmt: str):
     exact = _wants_exact()
     if exact:
         services.record_exact_view(current_user, f"export:{table}.{fmt}", **_filter_details(filters))
-    title, rows = table_rows(_report(filters, exact), table)
+    title, rows = table_rows(_report(filters, exact, _cross(form)), table)
     name = f"jiwar-{table}{'-exact' if exact else ''}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         return _download(exports.to_csv(rows), name, "text/csv; charset=utf-8")
@@ -514,6 +532,6 @@ def report_chart_item(row) -> tuple:
 
 @bp.app_template_filter("report_cross_items")
 def report_cross_items(cross) -> list[tuple]:
-    """One group of bars per origin, one bar per gender."""
-    genders = [key for key, _label in cross.row_labels]
-    return [(label, [cross.cells[(g, key)] for g in genders]) for key, label in cross.column_labels]
+    """One group of bars per column category (origin), one bar per row category (gender)."""
+    keys = [key for key, _label in cross.row_labels]
+    return [(label, [cross.cells[(r, key)] for r in keys]) for key, label in cross.column_labels]

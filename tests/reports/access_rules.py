@@ -97,7 +97,7 @@ RULES = [
 EXTRA = [
     Route("GET", "reports.show_programme", "/programmes/{private_programme.id}", _private()),
     Route("GET", "reports.show_programme", "/programmes/{programme.id}?exact=1", everyone(200)),
-    Route("GET", "reports.export_report", "/reports/export/gender_origin.xlsx", REPORTERS),
+    Route("GET", "reports.export_report", "/reports/export/crossed.xlsx", REPORTERS),
     Route(
         "GET",
         "reports.donor_report",

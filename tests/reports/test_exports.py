@@ -149,7 +149,7 @@ def test_donor_report_has_a_targets_sheet_and_one_per_breakdown(client, data):
         "Origin",
         "Age at the date of the event",
         "Country of origin",
-        "Gender and origin",
+        "Gender × Origin",
     ]
     rows = [[c.value for c in row] for row in book["Targets"].iter_rows()]
     assert rows[0][0] == "Initiative 3H — Oujda"

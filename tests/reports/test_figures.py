@@ -175,7 +175,7 @@ def test_country_breakdown(client, data):
 def test_gender_by_origin(client, data):
     sign_in_as(client, make_admin())
     cells = cells_of(client, f"programme={data.programme.id}&exact=1")
-    people = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-gender-origin-people"}
+    people = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-crossed-people"}
     assert people[("woman", "migrant")] == 2
     assert people[("man", "host")] == 1
     assert people[("man", "refugee")] == 1
@@ -186,9 +186,7 @@ def test_gender_by_origin(client, data):
         and people[("total", "total")] == 5
     )
     assert sum(v for (row, c), v in people.items() if row != "total" and c != "total") == 5
-    attendances = {
-        (row, c): int(v) for (t, row, c), v in cells.items() if t == "table-gender-origin-attendances"
-    }
+    attendances = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-crossed-attendances"}
     # A 4 + B 3 + walk-in W1; C 1 + walk-in W2; D 1; P 1 + walk-in W3.
     assert attendances[("woman", "migrant")] == 8
     assert attendances[("man", "host")] == 2
@@ -396,3 +394,30 @@ def test_public_programme_page_protects_targets(client, data):
     assert "13 of 100 (13%)" in shown
     assert "8, that is 62%" in shown  # 13 - 8 = 5 others: not a small group
     assert "Show exact figures" not in page
+
+
+def test_any_two_breakdowns_can_be_crossed(client, data):
+    sign_in_as(client, make_admin())
+    cells = cells_of(client, f"programme={data.programme.id}&rows=age_band&columns=country&exact=1")
+    people = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-crossed-people"}
+    # First event in the selection: A 35 (CI), B 14 (CI), C 41 (MA), D 65 (SN), P not recorded.
+    assert people[("0-14", "CI")] == 1
+    assert people[("25-59", "CI")] == 1 and people[("25-59", "MA")] == 1
+    assert people[("60+", "SN")] == 1
+    assert people[("", "")] == 1
+    assert people[("total", "total")] == 5
+    attendances = {(row, c): int(v) for (t, row, c), v in cells.items() if t == "table-crossed-attendances"}
+    # Walk-ins have a band but no country: W1 15-24, W2 25-59, W3 neither.
+    assert attendances[("15-24", "")] == 1 and attendances[("15-24", "CI")] == 1
+    assert attendances[("25-59", "")] == 1 and attendances[("25-59", "CI")] == 4
+    assert attendances[("", "")] == 2
+    page = client.get("/reports?rows=age_band&columns=country&exact=1").get_data(as_text=True)
+    assert "Age at the date of the event × Country of origin" in page
+
+
+def test_crossing_a_breakdown_with_itself_is_refused(client, data):
+    sign_in_as(client, data.organiser)
+    response = client.get("/reports?rows=gender&columns=gender")
+    assert response.status_code == 422
+    assert "Choose two different breakdowns to cross." in response.get_data(as_text=True)
+    assert client.get("/reports?rows=names").status_code == 422

@@ -69,18 +69,22 @@ _consented = Participant.consent_at.is_not(None)
 _anonymous = Attendance.participant_id.is_(None)
 
 
-def _age_at(moment) -> sa.ColumnElement:
-    """Age in whole years at the date of the event, from the birth year (the only thing we keep)."""
-    return sa.cast(sa.extract("year", moment), sa.Integer) - Participant.birth_year
+def _year(moment) -> sa.ColumnElement:
+    return sa.cast(sa.extract("year", moment), sa.Integer)
+
+
+def _age(year) -> sa.ColumnElement:
+    """Age in whole years in `year` (the year of the event), from the birth year (all we keep)."""
+    return year - Participant.birth_year
 
 
 def _band_of(age) -> sa.ColumnElement:
     return sa.case(*[(age <= high, band.value) for band, _, high in BANDS[:-1]], else_=BANDS[-1][0].value)
 
 
-def _person_band(moment) -> sa.ColumnElement:
+def _person_band(year) -> sa.ColumnElement:
     return sa.case(
-        (sa.and_(_consented, Participant.birth_year.is_not(None)), _band_of(_age_at(moment))), else_=None
+        (sa.and_(_consented, Participant.birth_year.is_not(None)), _band_of(_age(year))), else_=None
     )
 
 
@@ -88,54 +92,89 @@ def _person(attribute) -> sa.ColumnElement:
     return sa.case((_consented, attribute), else_=None)
 
 
-def _attendee(attribute, anonymous_attribute) -> sa.ColumnElement:
-    """A registered person's consented value, or the walk-in's anonymous one."""
-    return sa.case((_anonymous, anonymous_attribute), (_consented, attribute), else_=None)
-
-
-def attendance_cube(filters: ReportFilters) -> list[sa.Row]:
-    """Attendances grouped by gender, origin, age band at the event, country and walk-in or not."""
-    gender = _attendee(Participant.gender, Attendance.anonymous_gender).label("gender")
-    origin = _attendee(Participant.origin, Attendance.anonymous_origin).label("origin")
-    band = sa.case((_anonymous, Attendance.anonymous_age_band), else_=_person_band(Event.starts_at))
-    band = band.label("age_band")
-    country = _person(Participant.country_code).label("country")
-    walk_in = sa.case((_anonymous, True), else_=False).label("walk_in")
+def _per_person_and_year(conditions: list, name: str | None = None):
+    """Registered attendances counted per person and year of the event: the one pass over the
+    attendance rows, on integer keys, before any person's details are joined (much cheaper than
+    joining a million attendances to people first). A CTE when `name` is given."""
+    year = _year(Event.starts_at).label("year")
     statement = (
-        sa.select(gender, origin, band, country, walk_in, sa.func.count().label("count"))
-        .select_from(Attendance)
+        sa.select(Attendance.participant_id.label("participant_id"), year, sa.func.count().label("n"))
         .join(Event, Event.id == Attendance.event_id)
-        .outerjoin(Participant, Participant.id == Attendance.participant_id)
-        .where(*_event_conditions(filters))
-        .group_by(gender, origin, band, country, walk_in)
+        .where(Attendance.participant_id.is_not(None), *conditions)
+        .group_by(Attendance.participant_id, year)
     )
-    return db.session.execute(statement).all()
+    return statement.cte(name) if name else statement.subquery()
 
 
-def people_cube(filters: ReportFilters) -> list[sa.Row]:
-    """Distinct people (walk-ins are not people we can count once) grouped the same way; a person's
-    age band is their age at the first event they attended in the selection."""
-    first = (
+def _dimensions(year) -> list:
+    return [
+        _person(Participant.gender).label("gender"),
+        _person(Participant.origin).label("origin"),
+        _person_band(year).label("age_band"),
+        _person(Participant.country_code).label("country"),
+    ]
+
+
+def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
+    """(people, attendances) in one statement and one pass over the attendances.
+
+    Attendances are grouped by gender, origin, age band at the event, country and walk-in or not
+    (registered people's attendances, then anonymous walk-ins with what they told at the door).
+    Distinct people are grouped the same way, walk-ins left out (they cannot be counted once); a
+    person's age band is their age at the first event they attended in the selection. Each row:
+    gender, origin, age_band, country, walk_in, count, kind ("a" or "p")."""
+    conditions = _event_conditions(filters)
+    per = _per_person_and_year(conditions, name="per_person_year")
+    attendance_dimensions = _dimensions(per.c.year)
+    registered = (
         sa.select(
-            Attendance.participant_id.label("participant_id"),
-            sa.func.min(Event.starts_at).label("first_at"),
+            *attendance_dimensions,
+            sa.literal(False).label("walk_in"),
+            sa.cast(sa.func.sum(per.c.n), sa.Integer).label("count"),
+            sa.literal("a").label("kind"),
+        )
+        .select_from(per)
+        .join(Participant, Participant.id == per.c.participant_id)
+        .group_by(*attendance_dimensions)
+    )
+    anonymous = [Attendance.anonymous_gender, Attendance.anonymous_origin, Attendance.anonymous_age_band]
+    walk_ins = (
+        sa.select(
+            *anonymous,
+            sa.cast(sa.null(), sa.String),
+            sa.literal(True),
+            sa.cast(sa.func.count(), sa.Integer),
+            sa.literal("a"),
         )
         .join(Event, Event.id == Attendance.event_id)
-        .where(Attendance.participant_id.is_not(None), *_event_conditions(filters))
-        .group_by(Attendance.participant_id)
+        .where(_anonymous, *conditions)
+        .group_by(*anonymous)
+    )
+    first = (
+        sa.select(per.c.participant_id, sa.func.min(per.c.year).label("first_year"))
+        .group_by(per.c.participant_id)
         .subquery()
     )
-    gender = _person(Participant.gender).label("gender")
-    origin = _person(Participant.origin).label("origin")
-    band = _person_band(first.c.first_at).label("age_band")
-    country = _person(Participant.country_code).label("country")
-    statement = (
-        sa.select(gender, origin, band, country, sa.func.count().label("count"))
+    people_dimensions = _dimensions(first.c.first_year)
+    people = (
+        sa.select(
+            *people_dimensions, sa.literal(False), sa.cast(sa.func.count(), sa.Integer), sa.literal("p")
+        )
         .select_from(first)
         .join(Participant, Participant.id == first.c.participant_id)
-        .group_by(gender, origin, band, country)
+        .group_by(*people_dimensions)
     )
-    return db.session.execute(statement).all()
+    rows = db.session.execute(sa.union_all(registered, walk_ins, people)).all()
+    return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
+
+
+def tune_for_aggregates() -> None:
+    """PostgreSQL: enough memory for the report's hash aggregates not to spill to disk, and no JIT
+    compilation (it costs more than it saves on these queries); for this transaction only."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        )
 
 
 # -- targets ----------------------------------------------------------------------------------------
@@ -147,15 +186,14 @@ class Progress:
     share_count: int | None  # how many of them are in the share ("women"), when the target has one
 
 
-def _age_conditions(target: Target, moment) -> list:
+def _age_conditions(target: Target, year) -> list:
     conditions = []
     if target.age_min is not None or target.age_max is not None:
-        age = _age_at(moment)
         conditions += [_consented, Participant.birth_year.is_not(None)]
         if target.age_min is not None:
-            conditions.append(age >= target.age_min)
+            conditions.append(_age(year) >= target.age_min)
         if target.age_max is not None:
-            conditions.append(age <= target.age_max)
+            conditions.append(_age(year) <= target.age_max)
     return conditions
 
 
@@ -166,15 +204,10 @@ def _walk_in_bands(target: Target) -> list[str]:
     return [band.value for band, band_low, band_high in BANDS if band_low >= low and band_high <= high]
 
 
-def _share_condition(target: Target, anonymous_columns: dict | None = None):
+def _share_condition(target: Target):
     if not (target.share_dimension and target.share_value):
         return None
-    attribute = getattr(Participant, target.share_dimension)
-    person = sa.and_(_consented, attribute == target.share_value)
-    if anonymous_columns is None:
-        return person
-    anonymous = anonymous_columns[target.share_dimension] == target.share_value
-    return sa.case((_anonymous, anonymous), else_=person)
+    return sa.and_(_consented, getattr(Participant, target.share_dimension) == target.share_value)
 
 
 def _target_events(target: Target, date_from, date_to) -> list:
@@ -186,67 +219,86 @@ def _target_events(target: Target, date_from, date_to) -> list:
     return conditions
 
 
+def _people(person, share, joined, conditions: list) -> sa.Select:
+    """How many distinct people, and how many of them are in the share: one group per person first
+    (a hash aggregate), which is much faster than COUNT(DISTINCT ...) (a sort) on large tables."""
+    in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
+    each = (
+        sa.select(person.label("person"), in_share.label("in_share"))
+        .select_from(joined)
+        .where(*conditions)
+        .group_by(person)
+        .subquery()
+    )
+    share_total = sa.cast(sa.null(), sa.Integer) if share is None else sa.func.sum(each.c.in_share)
+    return sa.select(sa.func.count(), sa.cast(share_total, sa.Integer)).select_from(each)
+
+
+def _sum_share(amount, condition):
+    if condition is None:
+        return sa.cast(sa.null(), sa.Integer)
+    return sa.cast(sa.func.sum(sa.case((condition, amount), else_=0)), sa.Integer)
+
+
 def target_progress(target: Target, date_from: date | None = None, date_to: date | None = None) -> Progress:
     """One query per target, whatever the amount of data."""
     measure = Measure(target.measure)
     share = _share_condition(target)
-    person_id = Attendance.participant_id
-
-    def distinct(column, condition):
-        if condition is None:
-            return sa.literal(None)
-        return sa.func.count(sa.distinct(sa.case((condition, column), else_=None)))
+    events = _target_events(target, date_from, date_to)
 
     if measure is Measure.PEOPLE:
-        statement = (
-            sa.select(sa.func.count(sa.distinct(person_id)), distinct(person_id, share))
-            .select_from(Attendance)
-            .join(Event, Event.id == Attendance.event_id)
-            .join(Participant, Participant.id == person_id)
-            .where(*_target_events(target, date_from, date_to), *_age_conditions(target, Event.starts_at))
+        per = _per_person_and_year(events)
+        statement = _people(
+            per.c.participant_id,
+            share,
+            sa.join(per, Participant, Participant.id == per.c.participant_id),
+            _age_conditions(target, per.c.year),
         )
     elif measure is Measure.ATTENDANCES:
-        share = _share_condition(
-            target, {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
+        per = _per_person_and_year(events)
+        registered = (
+            sa.select(sa.cast(sa.func.sum(per.c.n), sa.Integer), _sum_share(per.c.n, share))
+            .select_from(per)
+            .join(Participant, Participant.id == per.c.participant_id)
+            .where(*_age_conditions(target, per.c.year))
         )
-        age = _age_conditions(target, Event.starts_at)
-        if age:
-            age = [
-                sa.or_(
-                    sa.and_(_anonymous, Attendance.anonymous_age_band.in_(_walk_in_bands(target))),
-                    sa.and_(~_anonymous, *age),
-                )
-            ]
-        share_sum = sa.literal(None) if share is None else sa.func.sum(sa.case((share, 1), else_=0))
-        statement = (
-            sa.select(sa.func.count(), share_sum)
+        walk_in_share = None
+        if target.share_dimension and target.share_value:
+            column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
+            walk_in_share = column[target.share_dimension] == target.share_value
+        bands = []
+        if target.age_min is not None or target.age_max is not None:
+            bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
+        walk_ins = (
+            sa.select(sa.cast(sa.func.count(), sa.Integer), _sum_share(1, walk_in_share))
             .select_from(Attendance)
             .join(Event, Event.id == Attendance.event_id)
-            .outerjoin(Participant, Participant.id == person_id)
-            .where(*_target_events(target, date_from, date_to), *age)
+            .where(_anonymous, *events, *bands)
         )
+        rows = db.session.execute(sa.union_all(registered, walk_ins)).all()
+        reached = sum(row[0] or 0 for row in rows)
+        share_count = None if share is None else sum(row[1] or 0 for row in rows)
+        return Progress(int(reached), None if share_count is None else int(share_count))
     elif measure is Measure.PEOPLE_MIN_SESSIONS:
+        # One row per session and person (a unique constraint), so count() counts sessions.
+        year = _year(Event.starts_at).label("year")
         trained = (
-            sa.select(person_id.label("participant_id"))
+            sa.select(Attendance.participant_id.label("participant_id"), year)
             .join(Event, Event.id == Attendance.event_id)
-            .join(Participant, Participant.id == person_id)
-            .where(*_target_events(target, date_from, date_to), *_age_conditions(target, Event.starts_at))
-            .group_by(Attendance.event_id, person_id)
-            .having(sa.func.count(sa.distinct(Attendance.session_id)) >= (target.min_sessions or 1))
+            .where(Attendance.participant_id.is_not(None), *events)
+            .group_by(Attendance.event_id, Attendance.participant_id, year)
+            .having(sa.func.count() >= (target.min_sessions or 1))
             .subquery()
         )
-        statement = (
-            sa.select(
-                sa.func.count(sa.distinct(trained.c.participant_id)),
-                distinct(trained.c.participant_id, share),
-            )
-            .select_from(trained)
-            .join(Participant, Participant.id == trained.c.participant_id)
+        statement = _people(
+            trained.c.participant_id,
+            share,
+            sa.join(trained, Participant, Participant.id == trained.c.participant_id),
+            _age_conditions(target, trained.c.year),
         )
     elif measure is Measure.PROPOSALS:
-        share_sum = sa.literal(None) if share is None else sa.func.sum(sa.case((share, 1), else_=0))
         statement = (
-            sa.select(sa.func.count(Proposal.id), share_sum)
+            sa.select(sa.func.count(Proposal.id), _sum_share(1, share))
             .select_from(Proposal)
             .join(ProposalCall, ProposalCall.id == Proposal.call_id)
             .outerjoin(Participant, Participant.id == Proposal.participant_id)
@@ -255,21 +307,24 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 Proposal.status != ProposalStatus.WITHDRAWN,
                 Proposal.is_hidden.is_(False),
                 *_period(Proposal.created_at, date_from, date_to),
-                *_age_conditions(target, Proposal.created_at),
+                *_age_conditions(target, _year(Proposal.created_at)),
             )
         )
     else:  # Measure.SUPPORTERS
-        statement = (
-            sa.select(sa.func.count(sa.distinct(Support.user_id)), distinct(Support.user_id, share))
-            .select_from(Support)
-            .join(ProposalCall, ProposalCall.id == Support.call_id)
+        joined = (
+            sa.join(Support, ProposalCall, ProposalCall.id == Support.call_id)
             .join(User, User.id == Support.user_id)
             .join(Participant, Participant.id == User.participant_id)
-            .where(
+        )
+        statement = _people(
+            Support.user_id,
+            share,
+            joined,
+            [
                 ProposalCall.programme_id == target.programme_id,
                 *_period(Support.created_at, date_from, date_to),
-                *_age_conditions(target, Support.created_at),
-            )
+                *_age_conditions(target, _year(Support.created_at)),
+            ],
         )
     reached, share_count = db.session.execute(statement).one()
     return Progress(int(reached or 0), None if share_count is None else int(share_count))

@@ -174,6 +174,8 @@ def share_label(target: Target) -> str | None:
 def target_progress(programme: Programme, exact: bool, date_from=None, date_to=None) -> list[TargetProgress]:
     threshold = _threshold()
     result = []
+    if programme.targets:
+        queries.tune_for_aggregates()
     for target in programme.targets:
         progress = queries.target_progress(target, date_from, date_to)
         values = {"reached": progress.reached}
@@ -359,9 +361,11 @@ def _cross(form: ReportFilterForm | None) -> tuple[str, str]:
 
 
 def _report(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str] = DEFAULT_CROSS):
+    queries.tune_for_aggregates()
+    people, attendances = queries.report_cubes(filters)
     return build_report(
-        queries.people_cube(filters),
-        queries.attendance_cube(filters),
+        people,
+        attendances,
         _threshold(),
         exact,
         current_language(),

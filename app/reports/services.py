@@ -84,6 +84,22 @@ def update_programme(
     return programme
 
 
+def delete_programme(actor, programme: Programme) -> None:
+    """Only an empty programme goes: figures already reported to a funder must not vanish."""
+    attached = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Event).where(Event.programme_id == programme.id)
+    ) + db.session.scalar(
+        sa.select(sa.func.count()).select_from(ProposalCall).where(ProposalCall.programme_id == programme.id)
+    )
+    if attached:
+        raise ReportError(
+            _("Detach the programme's events and calls before deleting it."), code="programme_in_use"
+        )
+    record_audit("programme.deleted", actor, programme)
+    db.session.delete(programme)
+    db.session.commit()
+
+
 def _check_target(data: dict) -> None:
     if data["measure"] == Measure.PEOPLE_MIN_SESSIONS and not data.get("min_sessions"):
         raise ReportError(_("Say how many sessions a person must attend."), code="min_sessions")

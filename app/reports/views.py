@@ -147,6 +147,19 @@ def edit_programme(programme_id: int):
     return render_template("reports/programme_form.html", form=form, programme=programme), status
 
 
+@bp.post("/programmes/<int:programme_id>/delete")
+@login_required
+def delete_programme(programme_id: int):
+    programme = get_programme_or_404(programme_id, manage=True)
+    try:
+        services.delete_programme(current_user, programme)
+    except services.ReportError as error:
+        flash(error.message, "error")
+        return redirect(url_for("reports.edit_programme", programme_id=programme.id), code=303)
+    flash(_("Programme deleted."), "success")
+    return redirect(url_for("reports.list_programmes"), code=303)
+
+
 @dataclass
 class TargetProgress:
     """A target with its protected figures, ready for the page and the donor report."""

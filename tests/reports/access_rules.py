@@ -53,6 +53,7 @@ RULES = [
         ADMIN_REDIRECT,
         data=GOOD_PROGRAMME,
     ),
+    Route("POST", "reports.delete_programme", "/programmes/{private_programme.id}/delete", ADMIN_REDIRECT),
     Route("GET", "reports.new_target", "/programmes/{programme.id}/targets/new", ADMIN_ONLY),
     Route(
         "POST",

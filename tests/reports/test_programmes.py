@@ -275,3 +275,22 @@ def test_programme_page_in_arabic_is_right_to_left(client):
     page = client.get(f"/programmes/{programme.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
     assert "وجدة" in page
+
+
+def test_admin_deletes_an_empty_programme_but_not_one_with_events(client):
+    oujda = make_municipality("oujda")
+    empty = make_programme([oujda], name="Vide")
+    busy = make_programme([oujda], name="Occupé")
+    make_event(oujda, programme_id=busy.id)
+    make_target(empty)
+    sign_in_as(client, make_admin())
+    response = client.post(f"/programmes/{busy.id}/delete")
+    assert response.status_code == 303
+    response = client.get(response.headers["Location"])
+    assert "Detach the programme&#39;s events and calls before deleting it." in response.get_data(
+        as_text=True
+    )
+    response = client.post(f"/programmes/{empty.id}/delete")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/programmes")
+    assert count(Programme) == 1
+    assert count(Target) == 0

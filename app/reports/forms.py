@@ -69,11 +69,19 @@ class ProgrammeForm(FlaskForm):
             raise ValidationError(_l("Choose at least one municipality."))
 
 
+# The groups a share target can be about, named as a group ("women at least 50%").
+SHARE_GROUPS = {
+    f"gender:{Gender.WOMAN}": _l("Women"),
+    f"gender:{Gender.MAN}": _l("Men"),
+    f"origin:{Origin.HOST}": _l("Host community"),
+    f"origin:{Origin.MIGRANT}": _l("Migrants"),
+    f"origin:{Origin.REFUGEE}": _l("Refugees and asylum seekers"),
+    f"origin:{Origin.RETURNEE}": _l("Returning migrants"),
+}
+
+
 def share_pairs() -> list[tuple[str, str]]:
-    pairs = [("", _l("No share target"))]
-    pairs += [(f"gender:{value}", label) for value, label in Gender.choices() if value != Gender.UNDISCLOSED]
-    pairs += [(f"origin:{value}", label) for value, label in Origin.choices() if value != Origin.UNDISCLOSED]
-    return pairs
+    return [("", _l("No share target")), *SHARE_GROUPS.items()]
 
 
 def share_choices() -> list[SelectChoice]:

@@ -158,8 +158,8 @@ class ListedChoice:
             raise ValidationError(_l("Choose from the list."))
 
 
-def _filter_select(label):
-    return SelectField(label, coerce=str, validate_choice=False, validators=[ListedChoice()])
+def _filter_select(label, default=None):
+    return SelectField(label, coerce=str, default=default, validate_choice=False, validators=[ListedChoice()])
 
 
 class ReportFilterForm(FlaskForm):
@@ -174,8 +174,8 @@ class ReportFilterForm(FlaskForm):
     event = _filter_select(_l("Event"))
     date_from = DateInput(_l("From"), validators=[Optional()])
     date_to = DateInput(_l("To"), validators=[Optional()])
-    rows = _filter_select(_l("Cross: rows"))
-    columns = _filter_select(_l("Cross: columns"))
+    rows = _filter_select(_l("Cross: rows"), default="gender")
+    columns = _filter_select(_l("Cross: columns"), default="origin")
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

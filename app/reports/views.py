@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.htmx import render_page_or_fragment
+from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language, text_direction
 from app.core.pagination import parse_page
 from app.events.models import EventType
@@ -410,18 +410,20 @@ def show_report():
             services.record_exact_view(current_user, "report", **_filter_details(filters))
         report = _report(filters, exact, _cross(form))
     query = {key: value for key, value in request.args.items() if key != "exact" and value}
-    response = make_response(
-        render_template(
-            "reports/report.html",
-            form=form,
-            report=report,
-            exact=exact,
-            query=query,
-            hidden_text=hidden_text(_threshold()),
-            dimensions=DIMENSIONS,
-            can_see_exact=permissions.can_see_exact_figures(current_user),
-        ),
-        200 if report is not None else 422,
+    # htmx swaps only 2xx answers: the fragment with the filters' errors comes back as 200, the
+    # page without JavaScript as 422.
+    status = 200 if report is not None or is_htmx_fragment_request() else 422
+    response = render_page_or_fragment(
+        "reports/report.html",
+        "reports/_report.html",
+        status=status,
+        form=form,
+        report=report,
+        exact=exact,
+        query=query,
+        hidden_text=hidden_text(_threshold()),
+        dimensions=DIMENSIONS,
+        can_see_exact=permissions.can_see_exact_figures(current_user),
     )
     return _no_store(response)
 

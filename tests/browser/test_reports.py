@@ -102,3 +102,15 @@ def test_admin_sees_exact_figures_on_purpose(page, app, live_server, screenshot)
     page.get_by_role("link", name="Show exact figures (recorded)").click()
     assert page.locator(".exact-notice").is_visible()
     screenshot("reports-programme-exact-en")
+
+
+def test_changing_a_filter_updates_the_report_in_place(page, app, live_server):
+    data = grown_dataset()
+    signed_in(page, app, live_server, data.organiser)
+    page.set_extra_http_headers({"Accept-Language": "en"})
+    page.goto(f"{live_server}/reports?programme={data.programme.id}")
+    total = page.locator("#table-summary td[data-column=attendances]")
+    assert total.inner_text() == "37"
+    page.select_option("#event_type", "awareness")
+    page.wait_for_url("**event_type=awareness**")
+    assert total.inner_text() == "31"  # E1: 7 (3 of them walk-ins), and 24 at the other awareness event

@@ -421,3 +421,18 @@ def test_crossing_a_breakdown_with_itself_is_refused(client, data):
     assert response.status_code == 422
     assert "Choose two different breakdowns to cross." in response.get_data(as_text=True)
     assert client.get("/reports?rows=names").status_code == 422
+
+
+def test_report_fragment_for_htmx_shares_the_url(client, data):
+    sign_in_as(client, data.organiser)
+    url = f"/reports?programme={data.programme.id}&event_type=training"
+    page = client.get(url)
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert report_cells(fragment.get_data(as_text=True)) == report_cells(page.get_data(as_text=True))
+    invalid = client.get("/reports?date_from=2026-05-01&date_to=2026-04-01", headers={"HX-Request": "true"})
+    assert invalid.status_code == 200  # htmx swaps it in, errors and all
+    assert "The end date must be on or after the start date." in invalid.get_data(as_text=True)
+    assert client.get("/reports?date_from=2026-05-01&date_to=2026-04-01").status_code == 422

@@ -1,0 +1,434 @@
+"""Every read of the reports domain. All counting happens in SQL (GROUP BY); Python only receives
+aggregated rows, whose number depends on the categories, never on how many people took part."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app.accounts.models import Municipality, Participant, Role, User
+from app.core.pagination import Page, paginate
+from app.events.models import AgeBand, Attendance, Event
+from app.extensions import db
+from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
+from app.reports.models import Measure, Programme, Target, programme_municipality
+
+DIMENSIONS = ("gender", "origin", "age_band", "country")
+# Band bounds in years, the same bands walk-ins are recorded in (app.events.models.AgeBand).
+BANDS = ((AgeBand.CHILD, 0, 14), (AgeBand.YOUTH, 15, 24), (AgeBand.ADULT, 25, 59), (AgeBand.SENIOR, 60, 150))
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """What a report counts. `scope` is the set of municipalities the viewer may see (None: all)."""
+
+    scope: frozenset[int] | None = None
+    programme_id: int | None = None
+    municipality_id: int | None = None
+    event_type: str | None = None
+    event_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _period(column, date_from: date | None, date_to: date | None) -> list:
+    conditions = []
+    if date_from:
+        conditions.append(column >= _start_of(date_from))
+    if date_to:
+        conditions.append(column < _start_of(date_to + timedelta(days=1)))
+    return conditions
+
+
+def _event_conditions(filters: ReportFilters) -> list:
+    conditions = _period(Event.starts_at, filters.date_from, filters.date_to)
+    if filters.scope is not None:
+        conditions.append(Event.municipality_id.in_(sorted(filters.scope) or [-1]))
+    if filters.programme_id:
+        conditions.append(Event.programme_id == filters.programme_id)
+    if filters.municipality_id:
+        conditions.append(Event.municipality_id == filters.municipality_id)
+    if filters.event_type:
+        conditions.append(Event.event_type == filters.event_type)
+    if filters.event_id:
+        conditions.append(Event.id == filters.event_id)
+    return conditions
+
+
+# -- what a person is, as the reports see them ----------------------------------------------------
+# Participation data counts only while the person's consent is recorded; without it they are
+# "not recorded" in every breakdown (but still counted).
+
+_consented = Participant.consent_at.is_not(None)
+_anonymous = Attendance.participant_id.is_(None)
+
+
+def _year(moment) -> sa.ColumnElement:
+    return sa.cast(sa.extract("year", moment), sa.Integer)
+
+
+def _age(year) -> sa.ColumnElement:
+    """Age in whole years in `year` (the year of the event), from the birth year (all we keep)."""
+    return year - Participant.birth_year
+
+
+def _band_of(age) -> sa.ColumnElement:
+    return sa.case(*[(age <= high, band.value) for band, _, high in BANDS[:-1]], else_=BANDS[-1][0].value)
+
+
+def _person_band(year) -> sa.ColumnElement:
+    return sa.case(
+        (sa.and_(_consented, Participant.birth_year.is_not(None)), _band_of(_age(year))), else_=None
+    )
+
+
+def _person(attribute) -> sa.ColumnElement:
+    return sa.case((_consented, attribute), else_=None)
+
+
+def _per_person_and_year(conditions: list, name: str | None = None):
+    """Registered attendances counted per person and year of the event: the one pass over the
+    attendance rows, on integer keys, before any person's details are joined (much cheaper than
+    joining a million attendances to people first). A CTE when `name` is given."""
+    year = _year(Event.starts_at).label("year")
+    statement = (
+        sa.select(Attendance.participant_id.label("participant_id"), year, sa.func.count().label("n"))
+        .join(Event, Event.id == Attendance.event_id)
+        .where(Attendance.participant_id.is_not(None), *conditions)
+        .group_by(Attendance.participant_id, year)
+    )
+    return statement.cte(name) if name else statement.subquery()
+
+
+def _dimensions(year) -> list:
+    return [
+        _person(Participant.gender).label("gender"),
+        _person(Participant.origin).label("origin"),
+        _person_band(year).label("age_band"),
+        _person(Participant.country_code).label("country"),
+    ]
+
+
+def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
+    """(people, attendances) in one statement and one pass over the attendances.
+
+    Attendances are grouped by gender, origin, age band at the event, country and walk-in or not
+    (registered people's attendances, then anonymous walk-ins with what they told at the door).
+    Distinct people are grouped the same way, walk-ins left out (they cannot be counted once); a
+    person's age band is their age at the first event they attended in the selection. Each row:
+    gender, origin, age_band, country, walk_in, count, kind ("a" or "p")."""
+    conditions = _event_conditions(filters)
+    per = _per_person_and_year(conditions, name="per_person_year")
+    attendance_dimensions = _dimensions(per.c.year)
+    registered = (
+        sa.select(
+            *attendance_dimensions,
+            sa.literal(False).label("walk_in"),
+            sa.cast(sa.func.sum(per.c.n), sa.Integer).label("count"),
+            sa.literal("a").label("kind"),
+        )
+        .select_from(per)
+        .join(Participant, Participant.id == per.c.participant_id)
+        .group_by(*attendance_dimensions)
+    )
+    anonymous = [Attendance.anonymous_gender, Attendance.anonymous_origin, Attendance.anonymous_age_band]
+    walk_ins = (
+        sa.select(
+            *anonymous,
+            sa.cast(sa.null(), sa.String),
+            sa.literal(True),
+            sa.cast(sa.func.count(), sa.Integer),
+            sa.literal("a"),
+        )
+        .join(Event, Event.id == Attendance.event_id)
+        .where(_anonymous, *conditions)
+        .group_by(*anonymous)
+    )
+    first = (
+        sa.select(per.c.participant_id, sa.func.min(per.c.year).label("first_year"))
+        .group_by(per.c.participant_id)
+        .subquery()
+    )
+    people_dimensions = _dimensions(first.c.first_year)
+    people = (
+        sa.select(
+            *people_dimensions, sa.literal(False), sa.cast(sa.func.count(), sa.Integer), sa.literal("p")
+        )
+        .select_from(first)
+        .join(Participant, Participant.id == first.c.participant_id)
+        .group_by(*people_dimensions)
+    )
+    rows = db.session.execute(sa.union_all(registered, walk_ins, people)).all()
+    return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
+
+
+def tune_for_aggregates() -> None:
+    """PostgreSQL: enough memory for the report's hash aggregates not to spill to disk, and no JIT
+    compilation (it costs more than it saves on these queries); for this transaction only."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            sa.text("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
+        )
+
+
+# -- targets ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    reached: int
+    share_count: int | None  # how many of them are in the share ("women"), when the target has one
+
+
+def _age_conditions(target: Target, year) -> list:
+    conditions = []
+    if target.age_min is not None or target.age_max is not None:
+        conditions += [_consented, Participant.birth_year.is_not(None)]
+        if target.age_min is not None:
+            conditions.append(_age(year) >= target.age_min)
+        if target.age_max is not None:
+            conditions.append(_age(year) <= target.age_max)
+    return conditions
+
+
+def _walk_in_bands(target: Target) -> list[str]:
+    """Walk-ins carry only a band: they count for an age range when their whole band lies inside."""
+    low = target.age_min if target.age_min is not None else 0
+    high = target.age_max if target.age_max is not None else 150
+    return [band.value for band, band_low, band_high in BANDS if band_low >= low and band_high <= high]
+
+
+def _share_condition(target: Target):
+    if not (target.share_dimension and target.share_value):
+        return None
+    return sa.and_(_consented, getattr(Participant, target.share_dimension) == target.share_value)
+
+
+def _target_events(target: Target, date_from, date_to) -> list:
+    conditions = [Event.programme_id == target.programme_id]
+    conditions += _period(Event.starts_at, date_from, date_to)
+    types = [value for value in target.event_types.split(",") if value]
+    if types:
+        conditions.append(Event.event_type.in_(types))
+    return conditions
+
+
+def _people(person, share, joined, conditions: list) -> sa.Select:
+    """How many distinct people, and how many of them are in the share: one group per person first
+    (a hash aggregate), which is much faster than COUNT(DISTINCT ...) (a sort) on large tables."""
+    in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
+    each = (
+        sa.select(person.label("person"), in_share.label("in_share"))
+        .select_from(joined)
+        .where(*conditions)
+        .group_by(person)
+        .subquery()
+    )
+    share_total = sa.cast(sa.null(), sa.Integer) if share is None else sa.func.sum(each.c.in_share)
+    return sa.select(sa.func.count(), sa.cast(share_total, sa.Integer)).select_from(each)
+
+
+def _sum_share(amount, condition):
+    if condition is None:
+        return sa.cast(sa.null(), sa.Integer)
+    return sa.cast(sa.func.sum(sa.case((condition, amount), else_=0)), sa.Integer)
+
+
+def target_progress(target: Target, date_from: date | None = None, date_to: date | None = None) -> Progress:
+    """One query per target, whatever the amount of data."""
+    measure = Measure(target.measure)
+    share = _share_condition(target)
+    events = _target_events(target, date_from, date_to)
+
+    if measure is Measure.PEOPLE:
+        per = _per_person_and_year(events)
+        statement = _people(
+            per.c.participant_id,
+            share,
+            sa.join(per, Participant, Participant.id == per.c.participant_id),
+            _age_conditions(target, per.c.year),
+        )
+    elif measure is Measure.ATTENDANCES:
+        per = _per_person_and_year(events)
+        registered = (
+            sa.select(sa.cast(sa.func.sum(per.c.n), sa.Integer), _sum_share(per.c.n, share))
+            .select_from(per)
+            .join(Participant, Participant.id == per.c.participant_id)
+            .where(*_age_conditions(target, per.c.year))
+        )
+        walk_in_share = None
+        if target.share_dimension and target.share_value:
+            column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
+            walk_in_share = column[target.share_dimension] == target.share_value
+        bands = []
+        if target.age_min is not None or target.age_max is not None:
+            bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
+        walk_ins = (
+            sa.select(sa.cast(sa.func.count(), sa.Integer), _sum_share(1, walk_in_share))
+            .select_from(Attendance)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(_anonymous, *events, *bands)
+        )
+        rows = db.session.execute(sa.union_all(registered, walk_ins)).all()
+        reached = sum(row[0] or 0 for row in rows)
+        share_count = None if share is None else sum(row[1] or 0 for row in rows)
+        return Progress(int(reached), None if share_count is None else int(share_count))
+    elif measure is Measure.PEOPLE_MIN_SESSIONS:
+        # One row per session and person (a unique constraint), so count() counts sessions.
+        year = _year(Event.starts_at).label("year")
+        trained = (
+            sa.select(Attendance.participant_id.label("participant_id"), year)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(Attendance.participant_id.is_not(None), *events)
+            .group_by(Attendance.event_id, Attendance.participant_id, year)
+            .having(sa.func.count() >= (target.min_sessions or 1))
+            .subquery()
+        )
+        statement = _people(
+            trained.c.participant_id,
+            share,
+            sa.join(trained, Participant, Participant.id == trained.c.participant_id),
+            _age_conditions(target, trained.c.year),
+        )
+    elif measure is Measure.PROPOSALS:
+        statement = (
+            sa.select(sa.func.count(Proposal.id), _sum_share(1, share))
+            .select_from(Proposal)
+            .join(ProposalCall, ProposalCall.id == Proposal.call_id)
+            .outerjoin(Participant, Participant.id == Proposal.participant_id)
+            .where(
+                ProposalCall.programme_id == target.programme_id,
+                Proposal.status != ProposalStatus.WITHDRAWN,
+                Proposal.is_hidden.is_(False),
+                *_period(Proposal.created_at, date_from, date_to),
+                *_age_conditions(target, _year(Proposal.created_at)),
+            )
+        )
+    else:  # Measure.SUPPORTERS
+        joined = (
+            sa.join(Support, ProposalCall, ProposalCall.id == Support.call_id)
+            .join(User, User.id == Support.user_id)
+            .join(Participant, Participant.id == User.participant_id)
+        )
+        statement = _people(
+            Support.user_id,
+            share,
+            joined,
+            [
+                ProposalCall.programme_id == target.programme_id,
+                *_period(Support.created_at, date_from, date_to),
+                *_age_conditions(target, _year(Support.created_at)),
+            ],
+        )
+    reached, share_count = db.session.execute(statement).one()
+    return Progress(int(reached or 0), None if share_count is None else int(share_count))
+
+
+# -- programmes -------------------------------------------------------------------------------------
+
+
+def organiser_scope(user) -> frozenset[int] | None:
+    """The municipalities whose figures a person may see in reports: None means all (administrators)."""
+    if user.is_admin:
+        return None
+    return frozenset(user.municipality_ids(Role.ORGANISER))
+
+
+def visible_programmes(user, page: int) -> Page:
+    statement = sa.select(Programme).order_by(Programme.starts_on.desc(), Programme.id.desc())
+    if not (user.is_authenticated and user.is_admin):
+        scope = organiser_scope(user) if user.is_authenticated else frozenset()
+        mine = sa.select(programme_municipality.c.programme_id).where(
+            programme_municipality.c.municipality_id.in_(sorted(scope) or [-1])
+        )
+        statement = statement.where(sa.or_(Programme.is_public.is_(True), Programme.id.in_(mine)))
+    return paginate(statement, page)
+
+
+def get_programme(programme_id: int) -> Programme | None:
+    return db.session.get(Programme, programme_id)
+
+
+def get_target(programme: Programme, target_id: int) -> Target | None:
+    target = db.session.get(Target, target_id)
+    return target if target is not None and target.programme_id == programme.id else None
+
+
+def programme_choices(user) -> list[tuple[int, str]]:
+    statement = sa.select(Programme.id, Programme.name).order_by(Programme.name)
+    scope = organiser_scope(user)
+    if scope is not None:
+        mine = sa.select(programme_municipality.c.programme_id).where(
+            programme_municipality.c.municipality_id.in_(sorted(scope) or [-1])
+        )
+        statement = statement.where(Programme.id.in_(mine))
+    return [(row.id, row.name) for row in db.session.execute(statement)]
+
+
+def municipality_choices(user) -> list[Municipality]:
+    statement = sa.select(Municipality).order_by(Municipality.name_fr)
+    scope = organiser_scope(user)
+    if scope is not None:
+        statement = statement.where(Municipality.id.in_(sorted(scope) or [-1]))
+    return list(db.session.scalars(statement))
+
+
+EVENT_CHOICES_LIMIT = 300
+
+
+def event_choices(user) -> list[Event]:
+    """The most recent events a person may report on (a select, not a list of every event ever)."""
+    statement = sa.select(Event).order_by(Event.starts_at.desc()).limit(EVENT_CHOICES_LIMIT)
+    scope = organiser_scope(user)
+    if scope is not None:
+        statement = statement.where(Event.municipality_id.in_(sorted(scope) or [-1]))
+    return list(db.session.scalars(statement))
+
+
+def attached_events(programme: Programme, page: int) -> Page:
+    statement = (
+        sa.select(Event).where(Event.programme_id == programme.id).order_by(Event.starts_at.desc(), Event.id)
+    )
+    return paginate(statement, page)
+
+
+def attachable_events(programme: Programme) -> list[Event]:
+    """Events of the programme's municipalities not yet in a programme, most recent first."""
+    ids = [m.id for m in programme.municipalities] or [-1]
+    statement = (
+        sa.select(Event)
+        .where(Event.municipality_id.in_(ids), Event.programme_id.is_(None))
+        .order_by(Event.starts_at.desc())
+        .limit(EVENT_CHOICES_LIMIT)
+    )
+    return list(db.session.scalars(statement))
+
+
+def attached_calls(programme: Programme) -> list[ProposalCall]:
+    statement = (
+        sa.select(ProposalCall)
+        .where(ProposalCall.programme_id == programme.id)
+        .order_by(ProposalCall.submission_opens_at.desc())
+    )
+    return list(db.session.scalars(statement))
+
+
+def attachable_calls(programme: Programme) -> list[ProposalCall]:
+    ids = [m.id for m in programme.municipalities] or [-1]
+    statement = (
+        sa.select(ProposalCall)
+        .where(ProposalCall.municipality_id.in_(ids), ProposalCall.programme_id.is_(None))
+        .order_by(ProposalCall.submission_opens_at.desc())
+        .limit(EVENT_CHOICES_LIMIT)
+    )
+    return list(db.session.scalars(statement))
+
+
+def all_municipalities() -> list[Municipality]:
+    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name_fr)))

@@ -1,0 +1,180 @@
+"""Every write of the reports domain: programmes, targets, what is attached to a programme, and the
+record of each view of exact figures. Each function commits its own change."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.accounts.models import Municipality
+from app.core.audit import record_audit
+from app.events.models import Event
+from app.extensions import db
+from app.proposals.models import ProposalCall
+from app.reports.models import Measure, Programme, Target
+
+
+class ReportError(Exception):
+    """A refused change, with a translated message for the person and a stable code for code."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def _municipalities(ids: list[int]) -> list[Municipality]:
+    found = list(db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(ids or [-1]))))
+    if not found or len(found) != len(set(ids)):
+        raise ReportError(_("Choose at least one municipality."), code="no_municipality")
+    return found
+
+
+def _check_period(starts_on, ends_on) -> None:
+    if ends_on < starts_on:
+        raise ReportError(_("The end date must be on or after the start date."), code="period")
+
+
+def create_programme(
+    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public
+) -> Programme:
+    _check_period(starts_on, ends_on)
+    programme = Programme(
+        name=name.strip(),
+        description=description.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        is_public=is_public,
+        municipalities=_municipalities(municipality_ids),
+    )
+    db.session.add(programme)
+    db.session.flush()
+    record_audit("programme.created", actor, programme)
+    db.session.commit()
+    return programme
+
+
+def update_programme(
+    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public
+) -> Programme:
+    _check_period(starts_on, ends_on)
+    municipalities = _municipalities(municipality_ids)
+    kept = [m.id for m in municipalities]
+    in_use = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .where(Event.programme_id == programme.id, Event.municipality_id.not_in(kept))
+    ) + db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ProposalCall)
+        .where(ProposalCall.programme_id == programme.id, ProposalCall.municipality_id.not_in(kept))
+    )
+    if in_use:
+        raise ReportError(
+            _("Events or calls of a municipality you removed are still attached: detach them first."),
+            code="municipality_in_use",
+        )
+    programme.name = name.strip()
+    programme.description = description.strip()
+    programme.starts_on, programme.ends_on = starts_on, ends_on
+    programme.is_public = is_public
+    programme.municipalities = municipalities
+    record_audit("programme.updated", actor, programme)
+    db.session.commit()
+    return programme
+
+
+def delete_programme(actor, programme: Programme) -> None:
+    """Only an empty programme goes: figures already reported to a funder must not vanish."""
+    attached = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Event).where(Event.programme_id == programme.id)
+    ) + db.session.scalar(
+        sa.select(sa.func.count()).select_from(ProposalCall).where(ProposalCall.programme_id == programme.id)
+    )
+    if attached:
+        raise ReportError(
+            _("Detach the programme's events and calls before deleting it."), code="programme_in_use"
+        )
+    record_audit("programme.deleted", actor, programme)
+    db.session.delete(programme)
+    db.session.commit()
+
+
+def _check_target(data: dict) -> None:
+    if data["measure"] == Measure.PEOPLE_MIN_SESSIONS and not data.get("min_sessions"):
+        raise ReportError(_("Say how many sessions a person must attend."), code="min_sessions")
+    if (
+        data.get("age_min") is not None
+        and data.get("age_max") is not None
+        and data["age_min"] > data["age_max"]
+    ):
+        raise ReportError(_("The lowest age must not be above the highest age."), code="age_range")
+    if bool(data.get("share_dimension")) != bool(data.get("share_min_percent")):
+        raise ReportError(_("A share target needs both a group and a percentage."), code="share")
+
+
+def save_target(actor, programme: Programme, data: dict, target: Target | None = None) -> Target:
+    """Create a target (`target` None) or change one. `data` holds the Target's columns."""
+    _check_target(data)
+    if data["measure"] != Measure.PEOPLE_MIN_SESSIONS:
+        data = {**data, "min_sessions": None}
+    if target is None:
+        position = len(programme.targets)
+        target = Target(programme=programme, position=position, **data)
+        db.session.add(target)
+        db.session.flush()
+        record_audit("target.created", actor, target, programme_id=programme.id)
+    else:
+        for name, value in data.items():
+            setattr(target, name, value)
+        record_audit("target.updated", actor, target, programme_id=programme.id)
+    db.session.commit()
+    return target
+
+
+def delete_target(actor, target: Target) -> None:
+    record_audit("target.deleted", actor, target, programme_id=target.programme_id)
+    db.session.delete(target)
+    db.session.commit()
+
+
+def _linked_object(kind: str, object_id: int):
+    model = {"event": Event, "call": ProposalCall}.get(kind)
+    found = db.session.get(model, object_id) if model else None
+    if found is None:
+        raise ReportError(_("This event or call no longer exists."), code="not_found")
+    return found
+
+
+def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
+    """Count an event or a call for proposals towards the programme (it moves from another one)."""
+    found = _linked_object(kind, object_id)
+    if found.municipality_id not in {m.id for m in programme.municipalities}:
+        raise ReportError(
+            _("Only events and calls of the programme's municipalities can be attached."),
+            code="wrong_municipality",
+        )
+    found.programme_id = programme.id
+    record_audit(f"programme.{kind}_attached", actor, programme, object_id=object_id)
+    db.session.commit()
+
+
+def detach(actor, programme: Programme, kind: str, object_id: int) -> None:
+    found = _linked_object(kind, object_id)
+    if found.programme_id != programme.id:
+        raise ReportError(_("This event or call is not part of the programme."), code="not_attached")
+    found.programme_id = None
+    record_audit(f"programme.{kind}_detached", actor, programme, object_id=object_id)
+    db.session.commit()
+
+
+def record_exact_view(actor, what: str, target=None, **filters) -> None:
+    """Each view or download of exact, unprotected figures leaves a trace (filters only, no people)."""
+    record_audit(
+        "reports.exact_figures_viewed",
+        actor,
+        target,
+        view=what,
+        **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()},
+    )
+    db.session.commit()

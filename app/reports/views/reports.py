@@ -1,0 +1,196 @@
+"""Reports with their filters, the CSV and XLSX exports of each table, and the donor report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, make_response, request
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
+from app.core.i18n import current_language, text_direction
+from app.events.models import EventType
+from app.reports import exports, permissions, queries, services
+from app.reports.breakdowns import (
+    DEFAULT_CROSS,
+    DIMENSION_TITLES,
+    DIMENSIONS,
+    TABLES,
+    build_report,
+    hidden_text,
+    table_rows,
+)
+from app.reports.forms import PeriodForm, ReportFilterForm, options
+from app.reports.progress import target_progress, targets_sheet
+from app.reports.views import bp, disclosure_threshold, get_programme_or_404, no_store, wants_exact_figures
+
+# -- reports ----------------------------------------------------------------------------------------
+
+
+def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
+    form = ReportFilterForm(request.args)
+    language = current_language()
+    everything = [("", _("All"))]
+    form.programme.choices = options(
+        everything + [(str(i), name) for i, name in queries.programme_choices(current_user)]
+    )
+    form.municipality.choices = options(
+        everything + [(str(m.id), m.name(language)) for m in queries.municipality_choices(current_user)]
+    )
+    form.event_type.choices = options(
+        everything + [(value, str(label)) for value, label in EventType.choices()]
+    )
+    form.event.choices = options(
+        everything
+        + [
+            (str(e.id), f"{e.title(language)} · {e.starts_at.date().isoformat()}")
+            for e in queries.event_choices(current_user)
+        ]
+    )
+    dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
+    form.rows.choices = options(dimensions)
+    form.columns.choices = options(dimensions)
+    if not form.validate():
+        return form, None
+
+    def number(field):
+        return int(field.data) if field.data else None
+
+    filters = queries.ReportFilters(
+        scope=queries.organiser_scope(current_user),
+        programme_id=number(form.programme),
+        municipality_id=number(form.municipality),
+        event_type=form.event_type.data or None,
+        event_id=number(form.event),
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+    )
+    return form, filters
+
+
+def _cross(form: ReportFilterForm | None) -> tuple[str, str]:
+    if form is None:
+        return DEFAULT_CROSS
+    return (form.rows.data or DEFAULT_CROSS[0], form.columns.data or DEFAULT_CROSS[1])
+
+
+def _report(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str] = DEFAULT_CROSS):
+    queries.tune_for_aggregates()
+    people, attendances = queries.report_cubes(filters)
+    return build_report(
+        people,
+        attendances,
+        disclosure_threshold(),
+        exact,
+        current_language(),
+        cross,
+    )
+
+
+def _filter_details(filters: queries.ReportFilters) -> dict:
+    return {
+        "programme_id": filters.programme_id,
+        "municipality_id": filters.municipality_id,
+        "event_type": filters.event_type,
+        "event_id": filters.event_id,
+        "date_from": filters.date_from,
+        "date_to": filters.date_to,
+    }
+
+
+@bp.get("/reports")
+@login_required
+def show_report():
+    if not permissions.can_view_reports(current_user):
+        abort(403)
+    form, filters = _report_form()
+    exact = wants_exact_figures()
+    report = None
+    if filters is not None:
+        if exact:
+            services.record_exact_view(current_user, "report", **_filter_details(filters))
+        report = _report(filters, exact, _cross(form))
+    query = {key: value for key, value in request.args.items() if key != "exact" and value}
+    # htmx swaps only 2xx answers: the fragment with the filters' errors comes back as 200, the
+    # page without JavaScript as 422.
+    status = 200 if report is not None or is_htmx_fragment_request() else 422
+    response = render_page_or_fragment(
+        "reports/report.html",
+        "reports/_report.html",
+        status=status,
+        form=form,
+        report=report,
+        exact=exact,
+        query=query,
+        hidden_text=hidden_text(disclosure_threshold()),
+        dimensions=DIMENSIONS,
+        can_see_exact=permissions.can_see_exact_figures(current_user),
+    )
+    return no_store(response)
+
+
+def _download(content: bytes, filename: str, mimetype: str):
+    response = make_response(content)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return no_store(response)
+
+
+@bp.get("/reports/export/<table>.<fmt>")
+@login_required
+def export_report(table: str, fmt: str):
+    if not permissions.can_view_reports(current_user):
+        abort(403)
+    if table not in TABLES or fmt not in ("csv", "xlsx"):
+        abort(404)
+    form, filters = _report_form()
+    if filters is None:
+        abort(400)
+    exact = wants_exact_figures()
+    if exact:
+        services.record_exact_view(current_user, f"export:{table}.{fmt}", **_filter_details(filters))
+    title, rows = table_rows(_report(filters, exact, _cross(form)), table)
+    name = f"jiwar-{table}{'-exact' if exact else ''}-{date.today().isoformat()}.{fmt}"
+    if fmt == "csv":
+        return _download(exports.to_csv(rows), name, "text/csv; charset=utf-8")
+    rtl = text_direction(current_language()) == "rtl"
+    return _download(exports.to_xlsx([(title, rows)], rtl=rtl), name, exports.XLSX_TYPE)
+
+
+@bp.get("/programmes/<int:programme_id>/donor-report.xlsx")
+@login_required
+def donor_report(programme_id: int):
+    programme = get_programme_or_404(programme_id)
+    if not permissions.can_download_donor_report(current_user, programme):
+        abort(403)
+    period = PeriodForm(request.args)
+    if not period.validate():
+        abort(400)
+    date_from = period.date_from.data or programme.starts_on
+    date_to = period.date_to.data or programme.ends_on
+    exact = wants_exact_figures()
+    if exact:
+        services.record_exact_view(
+            current_user, "donor_report", programme, date_from=date_from, date_to=date_to
+        )
+    threshold = disclosure_threshold()
+    # The whole programme, as the funder reads it: a donor report is for a programme, not a town.
+    filters = queries.ReportFilters(programme_id=programme.id, date_from=date_from, date_to=date_to)
+    report = _report(filters, exact)
+    heading = [
+        [programme.name],
+        [_("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat())],
+        [],
+    ]
+    sheets = [
+        (
+            _("Targets"),
+            heading
+            + targets_sheet(target_progress(programme, exact, threshold, date_from, date_to), threshold),
+        )
+    ]
+    sheets += [table_rows(report, table) for table in TABLES]
+    name = f"jiwar-donor-report-{programme.id}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx"
+    rtl = text_direction(current_language()) == "rtl"
+    return _download(exports.to_xlsx(sheets, rtl=rtl), name, exports.XLSX_TYPE)

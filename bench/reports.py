@@ -1,0 +1,69 @@
+"""Timing of the report queries on a generated data set (`flask jiwar generate`, bench/generate.py).
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/jiwar_bench_large \
+        .venv/bin/python -m bench.reports
+
+Times, in-process and without HTTP, each query behind the programme dashboard (one per target) and the
+gender x origin report (the attendance and people cubes), then the whole report with disclosure
+control, as the median of several runs. The query count is the same whatever the data size (see
+tests/reports/test_query_counts.py); this measures how long each of those queries takes.
+"""
+
+import os
+import statistics
+import sys
+import time
+
+import sqlalchemy as sa
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def timed(function, runs: int = RUNS) -> tuple[float, object]:
+    durations, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function()
+        durations.append((time.perf_counter() - started) * 1000)
+    return statistics.median(durations), result
+
+
+def main(url: str) -> None:
+    from app import create_app
+    from config import TestConfig, database_url
+
+    config = type(
+        "BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url(url), "TESTING": False}
+    )
+    app = create_app(config)
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        from app.extensions import db
+        from app.reports import queries
+        from app.reports.breakdowns import build_report
+        from app.reports.models import Programme
+
+        queries.tune_for_aggregates()  # as the views do, once per request
+        programme = db.session.scalars(sa.select(Programme).order_by(Programme.id)).first()
+        attendances = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("attendance")))
+        print(f"database: {db.engine.dialect.name}, {attendances} attendances, programme {programme.id}")
+        print("| query | median ms |")
+        print("|---|---|")
+        for target in programme.targets:
+            ms, progress = timed(lambda target=target: queries.target_progress(target))
+            print(f"| dashboard target {target.measure} ({target.title}) -> {progress.reached} | {ms:.0f} |")
+        filters = queries.ReportFilters(programme_id=programme.id)
+        ms_a, (people_rows, attendance_rows) = timed(lambda: queries.report_cubes(filters))
+        groups = f"{len(attendance_rows)} + {len(people_rows)} groups"
+        print(
+            f"| report: attendances and distinct people, every breakdown and cross ({groups}) | {ms_a:.0f} |"
+        )
+        ms_b, _report = timed(lambda: build_report(people_rows, attendance_rows, 5, False, "fr"))
+        print(f"| report: tables and disclosure control in Python | {ms_b:.0f} |")
+        town = queries.ReportFilters(programme_id=programme.id, municipality_id=1)
+        ms_t, _rows = timed(lambda: queries.report_cubes(town))
+        print(f"| report for one municipality | {ms_t:.0f} |")
+        db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else os.environ["BENCH_DATABASE_URL"])

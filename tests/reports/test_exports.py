@@ -1,0 +1,188 @@
+"""CSV and XLSX exports: the same hidden cells as the page, no personal data, no formulas."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from app.core.models import AuditEntry
+from app.extensions import db
+from app.reports.breakdowns import TABLES
+from app.reports.exports import neutralise, to_csv
+from app.reports.models import Measure
+from tests.conftest import sign_in_as
+from tests.factories import make_admin, make_attendance, make_target, make_user
+from tests.reports.dataset import CONSENT, build_dataset
+from tests.reports.html import report_cells
+
+
+@pytest.fixture
+def data():
+    return build_dataset()
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.data.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    return load_workbook(io.BytesIO(response.data))
+
+
+def test_csv_hides_exactly_what_the_page_hides(client, data):
+    sign_in_as(client, data.organiser)
+    query = f"programme={data.programme.id}"
+    cells = report_cells(client.get("/reports?" + query).get_data(as_text=True))
+    rows = read_csv(client.get(f"/reports/export/gender.csv?{query}"))
+    assert rows[0] == [
+        "Gender",
+        "Distinct people",
+        "Attendances of registered people",
+        "Anonymous walk-ins",
+        "All attendances",
+    ]
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    columns = ("people", "registered", "walk_ins", "attendances")
+    for key, label in (("woman", "Woman"), ("man", "Man"), ("", "Not recorded"), ("total", "Total")):
+        assert by_label[label] == [cells[("table-gender", key, c)] for c in columns]
+    assert by_label["Total"][3] == "13"
+    assert by_label["Woman"][0] == "< 5"
+
+
+def test_exports_in_arabic_and_french_are_labelled_in_that_language(client, data):
+    sign_in_as(client, data.organiser)
+    rows = read_csv(
+        client.get(
+            f"/reports/export/country.csv?programme={data.programme.id}", headers={"Accept-Language": "fr"}
+        )
+    )
+    assert "Côte d’Ivoire" in [row[0] for row in rows]  # country names come from Babel, in French
+    response = client.get("/reports/export/gender.xlsx", headers={"Accept-Language": "ar"})
+    sheet = workbook(response).active
+    assert sheet.sheet_view.rightToLeft is True
+
+
+def test_every_table_exports_in_both_formats_without_personal_data(client, data):
+    sign_in_as(client, make_admin())
+    secrets = ["Personne", "@example.org", "+2126100000"]
+    for table in TABLES:
+        for exact in ("", "&exact=1"):
+            csv_body = client.get(f"/reports/export/{table}.csv?programme={data.programme.id}{exact}")
+            assert csv_body.status_code == 200
+            text = csv_body.data.decode("utf-8-sig")
+            xlsx = workbook(client.get(f"/reports/export/{table}.xlsx?programme={data.programme.id}{exact}"))
+            values = " ".join(str(c.value) for s in xlsx.worksheets for row in s.iter_rows() for c in row)
+            for secret in secrets:
+                assert secret not in text and secret not in values, (table, secret)
+
+
+def test_exact_exports_are_recorded_and_only_for_administrators(client, data):
+    sign_in_as(client, data.organiser)
+    rows = read_csv(client.get(f"/reports/export/summary.csv?programme={data.programme.id}&exact=1"))
+    assert ["Anonymous walk-ins", "< 5"] in rows
+    admin = make_admin()
+    sign_in_as(client, admin)
+    rows = read_csv(client.get(f"/reports/export/summary.csv?programme={data.programme.id}&exact=1"))
+    assert ["Anonymous walk-ins", "3"] in rows
+    db.session.rollback()
+    entries = db.session.scalars(sa.select(AuditEntry)).all()
+    assert [(e.actor_id, e.details["view"]) for e in entries] == [(admin.id, "export:summary.csv")]
+
+
+def test_formula_injection_is_neutralised_in_csv_and_xlsx(client, data):
+    odd = make_user("Odd", gender="woman", country_code="=1", consent_at=CONSENT)
+    make_attendance(data.e1.sessions[0], odd.participant)
+    make_target(data.programme, title='=HYPERLINK("http://evil.example","clic")', measure=Measure.PEOPLE)
+    admin = make_admin()
+    sign_in_as(client, admin)
+    rows = read_csv(client.get(f"/reports/export/country.csv?programme={data.programme.id}&exact=1"))
+    assert "'=1" in [row[0] for row in rows]
+    book = workbook(client.get(f"/programmes/{data.programme.id}/donor-report.xlsx?exact=1"))
+    titles = [c.value for row in book["Targets"].iter_rows() for c in row if c.value]
+    assert '\'=HYPERLINK("http://evil.example","clic")' in titles
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f"
+
+
+def test_neutralise_and_bom():
+    assert neutralise("=SUM(A1)") == "'=SUM(A1)"
+    assert neutralise("+33") == "'+33" and neutralise("-1") == "'-1" and neutralise("@x") == "'@x"
+    assert neutralise("< 5") == "< 5" and neutralise(12) == 12
+    assert to_csv([["وجدة", 3]]).startswith(b"\xef\xbb\xbf")
+
+
+def test_donor_report_has_a_targets_sheet_and_one_per_breakdown(client, data):
+    make_target(
+        data.programme,
+        title="Personnes sensibilisées",
+        measure=Measure.PEOPLE,
+        event_types="awareness",
+        goal=800,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
+    make_target(
+        data.programme,
+        title="Participations",
+        measure=Measure.ATTENDANCES,
+        goal=100,
+        share_dimension="gender",
+        share_value="woman",
+        share_min_percent=50,
+    )
+    sign_in_as(client, data.organiser)
+    book = workbook(client.get(f"/programmes/{data.programme.id}/donor-report.xlsx"))
+    assert book.sheetnames == [
+        "Targets",
+        "Summary",
+        "Gender",
+        "Origin",
+        "Age at the date of the event",
+        "Country of origin",
+        "Gender × Origin",
+    ]
+    rows = [[c.value for c in row] for row in book["Targets"].iter_rows()]
+    assert rows[0][0] == "Initiative 3H — Oujda"
+    assert rows[1][0].startswith("From 2026-01-01 to 2027-12-31")
+    header = rows[3]
+    assert header[:4] == ["Target", "What is counted", "Number to reach", "Reached"]
+    people, attendances = rows[4], rows[5]
+    assert people[:4] == ["Personnes sensibilisées", "Distinct people who attended", 800, "< 5"]
+    # The programme's period starts in 2026: E2 (June 2025) is outside, E1 has 7 attendances of
+    # which 3 by women (A, B, walk-in W1; P has not consented): 3 is hidden, and the share with it.
+    assert attendances[3] == 7 and attendances[7] == "< 5" and attendances[8] is None
+    assert attendances[9] == "No"
+    summary = {row[0].value: row[1].value for row in book["Summary"].iter_rows(min_row=2)}
+    assert summary["All attendances"] == 7
+
+
+def test_donor_report_for_a_chosen_period(client, data):
+    sign_in_as(client, make_admin())
+    book = workbook(
+        client.get(
+            f"/programmes/{data.programme.id}/donor-report.xlsx?date_from=2025-01-01&date_to=2026-12-31"
+        )
+    )
+    summary = {row[0].value: row[1].value for row in book["Summary"].iter_rows(min_row=2)}
+    assert summary["All attendances"] == 13
+    response = client.get(
+        f"/programmes/{data.programme.id}/donor-report.xlsx?date_from=2026-12-31&date_to=2026-01-01"
+    )
+    assert response.status_code == 400
+
+
+def test_unknown_table_or_format_is_not_found(client, data):
+    sign_in_as(client, data.organiser)
+    assert client.get("/reports/export/names.csv").status_code == 404
+    assert client.get("/reports/export/gender.pdf").status_code == 404
+    assert client.get("/reports/export/gender.csv?date_from=yesterday").status_code == 400

@@ -50,6 +50,8 @@ PAGES: list[Page] = [
     Page("proposals list by supports", "/calls/{call}?sort=supports"),
     Page("proposal page", "/proposals/{proposal}"),
     Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True),
+    Page("programme dashboard", "/programmes/1"),
+    Page("gender × origin report", "/reports?programme=1", signed_in=True),
 ]
 
 

@@ -19,7 +19,7 @@ def build_world(oujda, la_marsa, cast) -> dict:
         "target": target,
         "free_event": event,
         "attached_event": attached,
-        "call": call,
+        "attached_call": call,
     }
 
 

@@ -11,7 +11,7 @@ from tests.query_count import count_queries
 
 
 def _titles(page: str) -> list[str]:
-    return re.findall(r'<h3><a href="/proposals/\d+">([^<]+)</a></h3>', page)
+    return re.findall(r'<h3><a href="/proposals/\d+"><bdi>([^<]+)</bdi></a></h3>', page)
 
 
 @pytest.fixture

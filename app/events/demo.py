@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.accounts.models import Participant, ParticipantCard
 from app.core.time import utcnow
 from app.events.codes import new_card_code, new_ticket_code
+from app.events.demo_crowd import seed_awareness_crowd
 from app.events.models import (
     AgeBand,
     Attendance,
@@ -219,6 +220,25 @@ EVENTS = [
         10,
         6,
     ),
+    (
+        "oujda",
+        "past_awareness",
+        EventType.AWARENESS,
+        EventStatus.PUBLISHED,
+        "Sensibilisation : droits des personnes migrantes et accès aux services",
+        "توعية: حقوق المهاجرين والولوج إلى الخدمات",
+        "Awareness day: migrants' rights and access to services",
+        "Une matinée d'échanges avec l'Initiative 3H : droits, santé, école, démarches administratives.",
+        "Maison de quartier Lazaret",
+        None,
+        "fr,ar",
+        Audience.EVERYONE,
+        -21,
+        1,
+        0,
+        9,
+        4,
+    ),
 ]
 
 CARD_HOLDERS = ["Aminata", "Ousmane", "Mariam K.", "Jean-Baptiste", "Hafsa", "Koffi"]
@@ -402,5 +422,8 @@ def seed_events(accounts: dict, programmes: dict, lines: list[str]) -> None:
                 checked_in_by_id=marsa.id,
             )
         )
+    if "past_awareness" in created:
+        crowd = seed_awareness_crowd(events["past_awareness"], organiser)
+        lines.append(f"Past awareness day in Oujda: {crowd} people counted at the door.")
     db.session.flush()
     lines.append(f"Demo events: {len(events)} ({len(created)} new), {len(holders)} participant cards.")

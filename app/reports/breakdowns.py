@@ -178,7 +178,7 @@ def build_report(
     hidden = set() if exact else protect(dict(values), relations, threshold)
 
     def figure(key) -> Figure:
-        return Figure(values.get(key, 0), key in hidden)
+        return Figure.of(values.get(key, 0), key in hidden, threshold)
 
     def row_for(dimension, value, label) -> Row:
         if value == "__total__":
@@ -237,12 +237,22 @@ def hidden_text(threshold: int) -> str:
     return _("< %(threshold)s", threshold=threshold)
 
 
+PROTECTIVE_MARK = "×"  # a figure hidden only so that a small one cannot be worked out
+
+
+def shown(fig: Figure, hidden: str):
+    """What a table, chart or export shows for a figure: its value, "< k", or the protective mark."""
+    if not fig.hidden:
+        return fig.value
+    return PROTECTIVE_MARK if fig.protective else hidden
+
+
 def table_rows(report: Report, table: str) -> tuple[str, list[list]]:
     """(title, rows) of one table, the first row being the header; hidden cells as "< k" text."""
     hide = hidden_text(report.threshold)
 
     def show(fig: Figure):
-        return hide if fig.hidden else fig.value
+        return shown(fig, hide)
 
     titles = column_titles()
     if table == "summary":

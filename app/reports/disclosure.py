@@ -54,12 +54,43 @@ def protect(
         exposed = sorted(
             (key for key in determined(relations, unknown) if must_stay_unknown(key)), key=order.get
         )
-        if not exposed:
-            return hidden
-        complement = _complement(exposed[0], relations, unknown, values, totals, order)
+        if exposed:
+            complement = _complement(exposed[0], relations, unknown, values, totals, order)
+        else:
+            complement = _widening(relations, unknown, unpublished, values, threshold, order)
         if complement is None:
-            return hidden  # everything around it is already hidden: nothing more can help
+            return hidden  # nothing is exposed, or everything around it is already hidden
         hidden.add(complement)
+
+
+def _widening(relations, unknown, unpublished, values, threshold, order):
+    """A figure to hide so that the marks cannot narrow a small figure down to one value.
+
+    Small figures show "< k" and protective ones "×" (so a reader is never told that 70 is "< 5"),
+    so a reader knows each "< k" is 1 to k-1 and each "×" is k or more. Where a total is visible,
+    a small part's largest possible value is what the total leaves once every other hidden part
+    takes its least; below 2 it is pinned (6 = "< 5" + "×" gives 1). One more part is then hidden
+    there: the smallest visible non-zero one, else the total itself."""
+
+    def least(key) -> int:
+        if key in unpublished:
+            return 0
+        return 1 if is_small(values[key], threshold) else threshold
+
+    for total, parts in relations:
+        if total in unknown:
+            continue
+        hidden_parts = [part for part in parts if part in unknown]
+        left = sum(values[part] for part in hidden_parts)  # what the visible figures leave to share
+        for part in hidden_parts:
+            if part in unpublished or not is_small(values[part], threshold):
+                continue
+            others = sum(least(other) for other in hidden_parts if other != part)
+            if min(threshold - 1, left - others) >= 2:
+                continue
+            visible = [other for other in parts if other not in unknown and values[other]]
+            return min(visible, key=lambda other: (values[other], order[other])) if visible else total
+    return None
 
 
 def _complement(key, relations, unknown, values, totals, order):
@@ -145,10 +176,16 @@ def grid_relations(rows: Sequence[Key], columns: Sequence[Key], cell, row_total,
 
 @dataclass(frozen=True)
 class Figure:
-    """One published number: exact, or hidden and shown as "< k"."""
+    """One published number: exact, or hidden — as "< k" when it is small itself, as "×" when it is
+    hidden only to protect a small one (`protective`), so no hidden 70 ever reads "< 5"."""
 
     value: int
     hidden: bool = False
+    protective: bool = False
+
+    @classmethod
+    def of(cls, value: int, hidden: bool, threshold: int) -> Figure:
+        return cls(value, hidden, hidden and not is_small(value, threshold))
 
     @property
     def published(self) -> int | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from app.reports import queries
-from app.reports.breakdowns import hidden_text
+from app.reports.breakdowns import hidden_text, shown
 from app.reports.disclosure import Figure, protect
 from app.reports.forms import share_pairs
 from app.reports.models import Measure, Programme, Target
@@ -52,14 +52,15 @@ def target_progress(
             values["rest"] = progress.reached - progress.share_count
             relations.append(("reached", ["share", "rest"]))
         hidden = set() if exact else protect(values, relations, threshold, unpublished={"rest"})
-        reached = Figure(progress.reached, "reached" in hidden)
-        share = Figure(progress.share_count, "share" in hidden) if "share" in values else None
+        reached = Figure.of(progress.reached, "reached" in hidden, threshold)
+        share = Figure.of(progress.share_count, "share" in hidden, threshold) if "share" in values else None
         percent = None if reached.hidden else min(100, progress.reached * 100 // max(target.goal, 1))
         share_percent = holds = None
         if share is not None and not reached.hidden and progress.reached:
             if not share.hidden:
                 share_percent = round(progress.share_count * 100 / progress.reached)
-            if target.share_min_percent:
+            # Met / not met would bound a hidden share (4 of 14 against 25%), so it goes with it.
+            if target.share_min_percent and not share.hidden:
                 holds = progress.share_count * 100 >= target.share_min_percent * progress.reached
         result.append(TargetProgress(target, reached, share, percent, share_percent, holds))
     return result
@@ -69,7 +70,7 @@ def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
     hide = hidden_text(threshold)
 
     def show(figure):
-        return "" if figure is None else (hide if figure.hidden else figure.value)
+        return "" if figure is None else shown(figure, hide)
 
     rows = [
         [

@@ -158,3 +158,27 @@ def test_the_threshold_is_configurable():
     values, relations = table([[7, 8], [9, 30]])
     assert protect(values, relations, 5) == set()
     assert ("c", 0, 0) in protect(values, relations, 10)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables)
+def test_the_two_marks_never_narrow_a_small_figure_to_one_value(cells):
+    """A reader knows "< k" is 1..k-1 and "×" is k or more: along any line with a visible total, a
+    hidden small figure must still have at least two possible values once the others take their least."""
+    values, relations = table(cells)
+    hidden = protect(values, relations, K)
+    for total, parts in relations:
+        if total in hidden:
+            continue
+        left = sum(values[part] for part in parts if part in hidden)
+        for part in parts:
+            if part in hidden and is_small(values[part], K):
+                others = sum(1 if is_small(values[o], K) else K for o in parts if o in hidden and o != part)
+                assert min(K - 1, left - others) >= 2, (part, total)
+
+
+def test_a_figure_hidden_only_to_protect_another_is_marked_as_such():
+    from app.reports.disclosure import Figure
+
+    assert Figure.of(70, True, K).protective and not Figure.of(3, True, K).protective
+    assert not Figure.of(70, False, K).protective

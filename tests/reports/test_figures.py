@@ -258,8 +258,9 @@ def test_protected_report_hides_small_groups(client, data):
     assert cells[("table-gender", "woman", "people")] == "< 5"
     assert cells[("table-summary", "summary", "attendances")] == "13"
     assert cells[("table-summary", "summary", "walk_ins")] == "< 5"
-    # 3 walk-ins hidden, 13 shown: the 10 registered attendances must be hidden too.
-    assert cells[("table-summary", "summary", "registered")] == "< 5"
+    # 3 walk-ins hidden, 13 shown: the 10 registered attendances must be hidden too, and they are
+    # marked as protective ("×"), not as a small group: 10 is not "< 5".
+    assert cells[("table-summary", "summary", "registered")] == "×"
 
 
 # -- targets ----------------------------------------------------------------------------------------

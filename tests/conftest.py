@@ -89,6 +89,20 @@ def client(app):
 
 
 @pytest.fixture
+def oujda():
+    from tests.factories import make_municipality
+
+    return make_municipality("oujda")
+
+
+@pytest.fixture
+def la_marsa():
+    from tests.factories import make_municipality
+
+    return make_municipality("la-marsa")
+
+
+@pytest.fixture
 def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 

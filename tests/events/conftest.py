@@ -3,17 +3,7 @@
 
 import pytest
 
-from tests.factories import make_municipality, make_organiser, make_user
-
-
-@pytest.fixture
-def oujda():
-    return make_municipality("oujda")
-
-
-@pytest.fixture
-def la_marsa():
-    return make_municipality("la-marsa")
+from tests.factories import make_organiser, make_user
 
 
 @pytest.fixture

@@ -3,17 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.factories import make_municipality, make_reviewer, make_user
-
-
-@pytest.fixture
-def oujda():
-    return make_municipality("oujda")
-
-
-@pytest.fixture
-def la_marsa():
-    return make_municipality("la-marsa")
+from tests.factories import make_reviewer, make_user
 
 
 @pytest.fixture

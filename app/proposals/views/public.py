@@ -101,28 +101,7 @@ def _read_photo(form) -> bytes | None:
 @login_required
 def submit_proposal(call_id: int):
     call = get_call_or_404(call_id)
-    form = ProposalForm()
-    form.set_categories(call)
-    status = 200
-    if not permissions.can_submit_to(call):
-        flash(_("Proposals can only be submitted during the submission phase."), "error")
-        status = 409 if request.method == "POST" else 200
-    elif form.validate_on_submit():
-        photo = _read_photo(form)
-        if not form.photo.errors:
-            try:
-                proposal = services.submit_proposal(call, current_user, _proposal_data(form, photo))
-            except ProposalError as error:
-                flash_error(error)
-            else:
-                flash(_("Your proposal is published. Thank you!"), "success")
-                return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id), code=303)
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template(
-        "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=False
-    ), status
+    return _submission_page(call, ProposalForm(), assisted=False)
 
 
 @bp.route("/calls/<int:call_id>/assisted", methods=["GET", "POST"])
@@ -131,7 +110,12 @@ def submit_assisted(call_id: int):
     call = get_call_or_404(call_id)
     if not permissions.can_assist(current_user, call):
         abort(403)
-    form = AssistedProposalForm()
+    return _submission_page(call, AssistedProposalForm(), assisted=True)
+
+
+def _submission_page(call, form, assisted: bool):
+    """A resident's own proposal, or one an organiser enters for someone: the same phase rule,
+    validation and photo check, then one service call."""
     form.set_categories(call)
     status = 200
     if not permissions.can_submit_to(call):
@@ -140,26 +124,33 @@ def submit_assisted(call_id: int):
     elif form.validate_on_submit():
         photo = _read_photo(form)
         if not form.photo.errors:
-            assistance = services.Assistance(
-                channel=form.channel.data,
-                entered_by=current_user,
-                card_code=form.card_code.data or None,
-                consent=form.consent.data,
-                group_name=form.group_name.data or None,
-            )
+            author, assistance = (None, _assistance(form)) if assisted else (current_user, None)
             try:
-                proposal = services.submit_proposal(call, None, _proposal_data(form, photo), assistance)
+                proposal = services.submit_proposal(call, author, _proposal_data(form, photo), assistance)
             except ProposalError as error:
                 flash_error(error)
             else:
-                flash(_("The proposal is recorded."), "success")
+                if assisted:
+                    flash(_("The proposal is recorded."), "success")
+                else:
+                    flash(_("Your proposal is published. Thank you!"), "success")
                 return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id), code=303)
         status = 422
     elif request.method == "POST":
         status = 422
     return render_template(
-        "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=True
+        "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=assisted
     ), status
+
+
+def _assistance(form) -> services.Assistance:
+    return services.Assistance(
+        channel=form.channel.data,
+        entered_by=current_user,
+        card_code=form.card_code.data or None,
+        consent=form.consent.data,
+        group_name=form.group_name.data or None,
+    )
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -11,7 +11,13 @@ jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
 @jiwar_cli.command("seed-demo")
 def seed_demo_command():
     """Load the demo municipalities, accounts, events and proposals (running it twice changes nothing)."""
+    from flask import current_app
+
     from app.demo import seed_demo
+
+    if current_app.config.get("SESSION_COOKIE_SECURE"):  # the production settings
+        # The demo accounts' password is printed in the README: never in a real deployment.
+        raise click.ClickException("seed-demo is refused with the production settings (JIWAR_CONFIG).")
 
     for line in seed_demo():
         click.echo(line)

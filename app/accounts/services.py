@@ -25,6 +25,7 @@ from app.accounts.models import (
 from app.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
 from app.core.audit import record_audit
 from app.core.notifications import queue_notification
+from app.core.security_log import security_event
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -137,16 +138,19 @@ def sign_in(identifier: str, password: str) -> User:
     """The account to start a session for; one message for every wrong identifier or password."""
     user = authenticate(identifier, password)
     if user is None:
+        security_event("sign_in.failed")
         raise AccountError(
             _("This email address or phone number and this password do not match. Check them and try again."),
             code="credentials",
         )
     if user.is_disabled:
+        security_event("sign_in.refused_disabled", user=user.id)
         # Said only to someone who knows the password.
         raise AccountError(_("This account is disabled. Ask an administrator of your programme."),
                            code="disabled")
     user.last_sign_in_at = utcnow()
     db.session.commit()
+    security_event("sign_in.succeeded", user=user.id)
     return user
 
 

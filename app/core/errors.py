@@ -34,6 +34,10 @@ def render_error(status: int, reference: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code in (403, 429):
+            from app.core.security_log import security_event
+
+            security_event("access.denied" if error.code == 403 else "rate_limited")
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

@@ -81,3 +81,14 @@ def test_sign_ups_from_one_client_are_limited(limited_client):
     for n in range(3):
         limited_client.post("/sign-up", data={"display_name": f"P{n}"})
     assert limited_client.post("/sign-up", data={"display_name": "P9"}).status_code == 429
+
+
+def test_a_refusal_is_a_security_event_in_the_log(limited_client, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="jiwar.security"):
+        for n in range(7):
+            attempt(limited_client, f"guess{n}@example.org")
+    events = [record.getMessage() for record in caplog.records if record.name == "jiwar.security"]
+    assert sum("sign_in.failed" in line for line in events) == 6
+    assert any("rate_limited" in line and "endpoint=accounts.sign_in" in line for line in events)

@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import queries, services
-from app.accounts.forms import GrantRoleForm, chosen_municipality, no_control_characters
+from app.accounts.audit_actions import action_label
+from app.accounts.forms import AuditFilterForm, GrantRoleForm, chosen_municipality, no_control_characters
 from app.accounts.models import Role, RoleAssignment, User
 from app.accounts.permissions import can_issue_reset_link
 from app.accounts.services import AccountError
@@ -150,3 +151,24 @@ def desk_reset_link(user_id: int):
     person = get_desk_person_or_404(user_id)
     link = services.issue_reset_link(current_person(), person)
     return _reset_link_page(person, link, url_for("accounts.desk_people"))
+
+
+# -- Administrators: the audit log ----------------------------------------------------------------
+
+
+@bp.get("/admin/audit")
+@admin_required
+def audit_log():
+    form = AuditFilterForm(formdata=request.args)
+    form.validate()
+    # A filter that does not read is left out (and said so next to it); the others still apply.
+    action = form.action.data if not form.action.errors else None
+    since = form.since.data if not form.since.errors else None
+    until = form.until.data if not form.until.errors else None
+    person = current_person()
+    zone = person.municipality.timezone if person.municipality else "UTC"
+    entries = queries.audit_entries(action, since, until, zone, parse_page(request.args.get("page")),
+                                    current_app.config["JIWAR_PAGE_SIZE"])
+    args = {key: request.args[key][:20] for key in ("action", "since", "until") if request.args.get(key)}
+    return render_template("accounts/audit_log.html", form=form, entries=entries, zone=zone, args=args,
+                           action_label=action_label)

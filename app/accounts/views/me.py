@@ -154,8 +154,7 @@ def my_data():
 def download_my_data():
     body = privacy.export_personal_data(current_person(), current_language())
     response = make_response(body)
-    response.mimetype = "application/json"
-    response.charset = "utf-8"
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
     filename = f"jiwar-my-data-{utcnow():%Y-%m-%d}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response  # Cache-Control: no-store, like every page of this blueprint

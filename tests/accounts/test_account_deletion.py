@@ -45,8 +45,14 @@ def person():
     from app.accounts.models import ParticipantCard
 
     person = make_user(
-        "Aminata Koné", email="aminata@example.org", phone="+212612345678",
-        gender="woman", birth_year=1994, origin="migrant", country_code="CI", consent_at=CONSENT,
+        "Aminata Koné",
+        email="aminata@example.org",
+        phone="+212612345678",
+        gender="woman",
+        birth_year=1994,
+        origin="migrant",
+        country_code="CI",
+        consent_at=CONSENT,
     )
     person.participant.phone = "+212600000001"
     person.participant.cards = [ParticipantCard(code="LIVECARD")]
@@ -63,8 +69,12 @@ def test_the_confirmation_page_says_what_is_erased_and_what_stays(app, client, p
     for language in ("en", "fr", "ar"):
         page = client.get("/me/delete", headers={"Accept-Language": language})
         assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-        for msgid in ("What is erased", "What stays, without your name",
-                      "Your supports, so the proposals keep their counts.", "Delete my account for good"):
+        for msgid in (
+            "What is erased",
+            "What stays, without your name",
+            "Your supports, so the proposals keep their counts.",
+            "Delete my account for good",
+        ):
             assert translated(app, language, msgid) in page.data
     assert b'autocomplete="current-password"' in page.data
 
@@ -78,9 +88,15 @@ def test_deletion_erases_personal_data_and_keeps_the_rows(client, person):
     assert (user.email, user.phone, user.display_name, user.municipality_id) == (None, None, "", None)
     assert user.password_hash == "!deleted" and user.session_version == 2
     participant = db.session.get(Participant, person.participant_id)
-    assert (participant.display_name, participant.phone, participant.gender, participant.birth_year,
-            participant.origin, participant.country_code, participant.consent_at) == (
-        "", None, None, None, None, None, None)
+    assert (
+        participant.display_name,
+        participant.phone,
+        participant.gender,
+        participant.birth_year,
+        participant.origin,
+        participant.country_code,
+        participant.consent_at,
+    ) == ("", None, None, None, None, None, None)
     assert participant.erased_at is not None
     card = db.session.scalar(sa.select(ParticipantCard))
     assert not card.is_active and card.revoked_at is not None
@@ -110,10 +126,17 @@ def test_the_email_and_phone_can_sign_up_again(client, person):
     sign_in_as(client, person)
     _delete(client)
     client.post("/sign-out")
-    response = client.post("/sign-up", data={
-        "display_name": "Aminata", "email": "aminata@example.org", "phone": "0612345678",
-        "municipality": "", "password": "a brand new passphrase", "confirm": "a brand new passphrase",
-    })
+    response = client.post(
+        "/sign-up",
+        data={
+            "display_name": "Aminata",
+            "email": "aminata@example.org",
+            "phone": "0612345678",
+            "municipality": "",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert response.status_code == 303
     assert _count(User) == 2
     assert db.session.scalar(sa.select(User).where(User.email == "aminata@example.org")).id != person.id
@@ -145,7 +168,9 @@ def test_the_box_must_be_ticked(client, person):
 
 def test_the_error_comes_in_french(app, client, person):
     sign_in_as(client, person)
-    response = client.post("/me/delete", data={**CONFIRM, "password": "faux"}, headers={"Accept-Language": "fr"})
+    response = client.post(
+        "/me/delete", data={**CONFIRM, "password": "faux"}, headers={"Accept-Language": "fr"}
+    )
     assert translated(app, "fr", "Your password is not right.") in response.data
 
 
@@ -153,8 +178,12 @@ def test_a_future_registration_is_cancelled_and_the_first_waiting_person_promote
     oujda = make_municipality("oujda")
     event = make_event(oujda, capacity=1)
     mine = make_registration(event, person.participant)
-    first = make_registration(event, make_user("First waiting").participant, status=RegistrationStatus.WAITING)
-    second = make_registration(event, make_user("Second waiting").participant, status=RegistrationStatus.WAITING)
+    first = make_registration(
+        event, make_user("First waiting").participant, status=RegistrationStatus.WAITING
+    )
+    second = make_registration(
+        event, make_user("Second waiting").participant, status=RegistrationStatus.WAITING
+    )
     sign_in_as(client, person)
     _delete(client)
     statuses = dict(db.session.execute(sa.select(Registration.id, Registration.status)).all())
@@ -227,7 +256,9 @@ def test_deleted_people_show_as_deleted_account_to_organisers(client, person):
     # The desk no longer finds the erased participant, by name or by card code.
     assert client.get(f"/desk/people/{person.participant_id}").status_code == 404
     for search in ("LIVECARD", "Aminata"):
-        assert f"/desk/people/{person.participant_id}" not in client.get(f"/desk?q={search}").get_data(as_text=True)
+        assert f"/desk/people/{person.participant_id}" not in client.get(f"/desk?q={search}").get_data(
+            as_text=True
+        )
 
 
 def test_reset_links_and_messages_of_the_person_are_gone(client, person):
@@ -242,7 +273,9 @@ def test_the_last_administrator_cannot_delete_their_account(client):
     admin = make_admin(email="admin@example.org")
     sign_in_as(client, admin)
     page = client.get("/me/delete")
-    message = b"You are the last administrator: make someone else an administrator before deleting your account."
+    message = (
+        b"You are the last administrator: make someone else an administrator before deleting your account."
+    )
     assert message in page.data
     response = _delete(client)
     assert response.status_code == 200 and message in response.data

@@ -33,8 +33,14 @@ def _person_with_everything(oujda):
     from app.accounts.models import ParticipantCard, Role, RoleAssignment
 
     person = make_user(
-        "Aminata Koné", email="aminata@example.org", phone="+212612345678",
-        gender="woman", birth_year=1994, origin="migrant", country_code="CI", consent_at=CONSENT,
+        "Aminata Koné",
+        email="aminata@example.org",
+        phone="+212612345678",
+        gender="woman",
+        birth_year=1994,
+        origin="migrant",
+        country_code="CI",
+        consent_at=CONSENT,
     )
     person.participant.phone = "+212600000001"
     person.roles = [RoleAssignment(role=Role.ORGANISER, municipality=oujda)]
@@ -54,7 +60,9 @@ def _person_with_everything(oujda):
     make_comment(proposal, person, body="Mon commentaire")
     make_support(someone_elses, person)
     make_abuse_report(person, proposal=someone_elses, reason="Hors sujet")
-    queue_notification(person.participant_id, "password_reset", link="https://jiwar.example/reset/SECRET", hours=48)
+    queue_notification(
+        person.participant_id, "password_reset", link="https://jiwar.example/reset/SECRET", hours=48
+    )
     queue_notification(person.participant_id, "registration_promoted", event_id=future.id)
     db.session.commit()
     return person, someone_elses
@@ -81,13 +89,22 @@ def test_the_file_holds_everything_about_the_person(client):
     assert "password" not in json.dumps(account) and "argon2" not in response.get_data(as_text=True)
     participation = data["participation"]
     assert participation["consent_given_at"] == "2025-04-02T09:30:00+00:00"
-    assert (participation["gender"], participation["birth_year"], participation["origin"],
-            participation["country_of_origin"], participation["shared_phone"]) == (
-        "woman", 1994, "migrant", "CI", "+212600000001")
+    assert (
+        participation["gender"],
+        participation["birth_year"],
+        participation["origin"],
+        participation["country_of_origin"],
+        participation["shared_phone"],
+    ) == ("woman", 1994, "migrant", "CI", "+212600000001")
     assert [(r["role"], r["municipality"]) for r in data["roles"]] == [("organiser", "Oujda")]
-    assert [(c["code"], c["is_active"]) for c in data["participant_cards"]] == [(None, False), ("LIVECARD", True)]
+    assert [(c["code"], c["is_active"]) for c in data["participant_cards"]] == [
+        (None, False),
+        ("LIVECARD", True),
+    ]
     assert [(r["event_title"], r["status"]) for r in data["registrations"]] == [
-        ("Atelier passé", "confirmed"), ("Journée portes ouvertes", "waiting")]
+        ("Atelier passé", "confirmed"),
+        ("Journée portes ouvertes", "waiting"),
+    ]
     assert [a["event_title"] for a in data["attendances"]] == ["Atelier passé"]
     assert [p["title"] for p in data["proposals"]] == ["Un jardin partagé"]
     assert [c["body"] for c in data["comments"]] == ["Mon commentaire"]
@@ -124,7 +141,11 @@ def test_the_download_is_recorded_without_personal_values(client):
     _download(client)
     entry = db.session.scalar(sa.select(AuditEntry))
     assert (entry.action, entry.actor_id, entry.target_type, entry.target_id) == (
-        "account.data_exported", person.id, "User", person.id)
+        "account.data_exported",
+        person.id,
+        "User",
+        person.id,
+    )
     assert entry.details == {}
 
 
@@ -177,8 +198,12 @@ def test_the_download_runs_the_same_queries_for_1_and_30_rows(client):
         for i in range(rows):
             event = make_event(oujda, title=f"Atelier {i}", starts_in=timedelta(days=-3 - i))
             registration = make_registration(event, person.participant)
-            make_attendance(event.sessions[0], person.participant, registration_id=registration.id,
-                            checked_in_by_id=organiser.id)
+            make_attendance(
+                event.sessions[0],
+                person.participant,
+                registration_id=registration.id,
+                checked_in_by_id=organiser.id,
+            )
             proposal = make_proposal(call, person)
             make_comment(proposal, person)
             make_support(proposal, person)

@@ -284,15 +284,19 @@ def _account_history(user: User) -> list[dict]:
 
 
 def is_last_administrator(user: User, lock: bool = False) -> bool:
+    """True when `user` is the only active administrator left. With `lock` (PostgreSQL), every active
+    administrator's row is locked in id order, so two administrators deleting their accounts at once
+    are serialised and the second sees the first gone (no deadlock: same order for both)."""
     if not user.is_admin:
         return False
-    statement = sa.select(User.id).where(
-        User.is_admin.is_(True), User.is_disabled.is_(False), User.deleted_at.is_(None), User.id != user.id
+    statement = (
+        sa.select(User.id)
+        .where(User.is_admin.is_(True), User.is_disabled.is_(False), User.deleted_at.is_(None))
+        .order_by(User.id)
     )
     if lock and db.session.get_bind().dialect.name == "postgresql":
-        # Two administrators deleting their accounts at once: the second one sees the first gone.
         statement = statement.with_for_update()
-    return not db.session.scalars(statement).first()
+    return all(admin_id == user.id for admin_id in db.session.scalars(statement))
 
 
 def delete_account(user: User, password: str) -> int:

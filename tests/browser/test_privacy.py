@@ -11,6 +11,7 @@ from app.accounts.models import User
 from app.core.audit import record_audit
 from app.events.models import Registration
 from app.extensions import db
+from tests.accounts.helpers import translated
 from tests.factories import (
     PASSWORD,
     make_admin,
@@ -39,7 +40,12 @@ def _serious(results) -> list[str]:
     ]
 
 
-def test_deleting_an_account_in_arabic(page, live_server, screenshot):
+def _ar(app, msgid: str) -> str:
+    """The Arabic text the page shows for msgid (from the catalogs, so the test follows them)."""
+    return translated(app, "ar", msgid).decode()
+
+
+def test_deleting_an_account_in_arabic(app, page, live_server, screenshot):
     oujda = make_municipality("oujda")
     person = make_user("فاطمة الزهراء", email="fatima@example.org")
     event = make_event(oujda, title="ورشة الخياطة", capacity=1)
@@ -54,19 +60,20 @@ def test_deleting_an_account_in_arabic(page, live_server, screenshot):
     screenshot("my-data-ar")
     page.click("a[href='/me/delete']")
     page.wait_for_url(live_server + "/me/delete")
-    assert "ما يُمحى" in page.inner_text("main")
+    assert _ar(app, "What is erased") in page.inner_text("main")
     # A wrong password first: the page says so, in Arabic, and nothing happens.
     page.fill("#password", "ليست كلمة المرور")
     page.check("#confirm")
     page.click("main button[type=submit]")
-    assert page.locator("#password-error").inner_text() == "كلمة المرور غير صحيحة."
+    assert page.locator("#password-error").inner_text() == _ar(app, "Your password is not right.")
     screenshot("delete-account-error-ar")
     page.fill("#password", PASSWORD)
     page.check("#confirm")
     screenshot("delete-account-ar")
     page.click("main button[type=submit]")
     page.wait_for_url(live_server + "/")
-    assert "تم حذف حسابك" in page.inner_text(".flashes")
+    flash = _ar(app, "Your account is deleted and your personal data erased. Thank you for taking part.")
+    assert flash in page.inner_text(".flashes")
     assert page.locator(".site-nav a[href='/sign-in']").is_visible()
     screenshot("account-deleted-ar")
     user = db.session.get(User, person.id)

@@ -251,6 +251,8 @@ def test_deleted_people_show_as_deleted_account_to_organisers(client, person):
     sign_in_as(client, organiser)
     page = client.get(f"/manage/events/{event.id}").get_data(as_text=True)
     assert "Deleted account" in page and "Aminata" not in page
+    csv_text = client.get(f"/manage/events/{event.id}/attendance.csv").data.decode("utf-8")
+    assert "Deleted account" in csv_text and "Anonymous walk-in" not in csv_text
     door = client.get(f"/door/sessions/{event.sessions[0].id}").get_data(as_text=True)
     assert "Aminata" not in door
     # The desk no longer finds the erased participant, by name or by card code.

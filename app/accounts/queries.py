@@ -35,8 +35,10 @@ def _matching(query: str) -> sa.ColumnElement[bool] | None:
 
 
 def search_people(query: str, page: int, per_page: int) -> Page:
-    """Administrators: everyone, by name, email or phone, in name order."""
-    statement = sa.select(User).order_by(sa.func.lower(User.display_name), User.id)
+    """Administrators: everyone, by name, email or phone, in name order (deleted accounts last)."""
+    statement = sa.select(User).order_by(
+        User.deleted_at.is_not(None), sa.func.lower(User.display_name), User.id
+    )
     condition = _matching(query)
     if condition is not None:
         statement = statement.where(condition)

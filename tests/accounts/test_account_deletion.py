@@ -316,7 +316,9 @@ def test_roles_are_withdrawn_and_administrators_see_a_deleted_account(client, pe
     sign_in_as(client, admin)
     page = client.get(f"/admin/people/{person.id}").get_data(as_text=True)
     assert "Deleted account" in page and "Aminata" not in page and "Grant a role" not in page
-    assert "Deleted account" in client.get("/admin/people").get_data(as_text=True)
+    people = client.get("/admin/people").get_data(as_text=True)
+    assert "Deleted account" in people
+    assert people.index(f"/admin/people/{admin.id}") < people.index(f"/admin/people/{person.id}")  # last
     # Nothing can be done to it any more.
     client.post(f"/admin/people/{person.id}/roles", data={"role": "reviewer", "municipality": oujda.id})
     client.post(f"/admin/people/{person.id}/enable")

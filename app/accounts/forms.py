@@ -5,7 +5,15 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional, StopValidation
 
 from app.accounts.identifiers import DEFAULT_REGION, normalise_email, normalise_phone
@@ -60,6 +68,18 @@ class YearField(IntegerField):
             except ValueError:
                 self.data = None
                 raise ValueError(str(_l("Give a year with four digits, for example 1990."))) from None
+
+
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD (what <input type="date"> sends), with our translated message."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = date.fromisoformat(valuelist[0].strip()[:10])
+            except ValueError:
+                self.data = None
+                raise ValueError(str(_l("Give a date such as 2026-03-31."))) from None
 
 
 class NewPasswordMixin:
@@ -254,3 +274,39 @@ class GrantRoleForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.role.choices = Role.choices()
         self.municipality.choices = [c for c in municipality_choices(language) if c[0]]
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[_required(_l("Give your password to confirm."))]
+    )
+    confirm = BooleanField(
+        _l("I understand that my account and my personal data will be erased for good."),
+        validators=[_required(_l("Tick the box to confirm that you want to delete your account."))],
+    )
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional(), Choice(_l("Choose an action from the list."))],
+                         validate_choice=False)
+    since = DayField(_l("From"), validators=[Optional()])
+    until = DayField(_l("Until"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        from app.accounts.audit_actions import ACTION_LABELS
+
+        super().__init__(*args, **kwargs)
+        labels = sorted(ACTION_LABELS.items(), key=lambda item: str(item[1]).casefold())
+        self.action.choices = [("", _l("All actions"))] + labels
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if self.since.data and self.until.data and self.since.data > self.until.data:
+            self.until.errors = [*self.until.errors, str(_l("The end date comes before the start date."))]
+            return False
+        return valid

@@ -84,6 +84,9 @@ class Participant(db.Model):
         sa.ForeignKey("user.id", use_alter=True, ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the account holding this participant is deleted: name, phone and answers are erased,
+    # the row stays so past attendances still count (anonymously) in the reports.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User | None] = relationship(
         back_populates="participant", foreign_keys="User.participant_id"
@@ -111,6 +114,9 @@ class User(UserMixin, db.Model):
     participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person deletes their account: identifiers and name are erased, the row stays as the
+    # anonymous author of their proposals and comments, shown as "Deleted account".
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant: Mapped[Participant] = relationship(
         back_populates="user", foreign_keys=[participant_id], lazy="joined"
@@ -120,6 +126,10 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin",
         foreign_keys="RoleAssignment.user_id",
     )
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_staff(self) -> bool:

@@ -15,7 +15,7 @@ def can_use_people_desk(user: User) -> bool:
 def can_issue_reset_link(actor: User, person: User) -> bool:
     """An administrator may issue a link for anyone but themselves (they change their own password).
     An organiser only for a resident: a link for a staff account would hand over its powers."""
-    if not actor.is_authenticated or person.id == actor.id:
+    if not actor.is_authenticated or person.id == actor.id or person.is_deleted:
         return False
     if actor.is_admin:
         return True

@@ -35,8 +35,10 @@ def _matching(query: str) -> sa.ColumnElement[bool] | None:
 
 
 def search_people(query: str, page: int, per_page: int) -> Page:
-    """Administrators: everyone, by name, email or phone, in name order."""
-    statement = sa.select(User).order_by(sa.func.lower(User.display_name), User.id)
+    """Administrators: everyone, by name, email or phone, in name order (deleted accounts last)."""
+    statement = sa.select(User).order_by(
+        User.deleted_at.is_not(None), sa.func.lower(User.display_name), User.id
+    )
     condition = _matching(query)
     if condition is not None:
         statement = statement.where(condition)
@@ -85,3 +87,27 @@ def country_name(code: str | None, language: str) -> str:
     if not code:
         return ""
     return Locale.parse(language).territories.get(code, code)
+
+
+def audit_entries(action: str | None, since, until, zone: str, page: int, per_page: int) -> Page:
+    """Administrators: the audit log, newest first, with each actor (rows of (entry, actor or None)).
+    `since` and `until` are dates on the reader's clock (`zone`), both included."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from app.core.models import AuditEntry
+
+    statement = (
+        sa.select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    if action:
+        statement = statement.where(AuditEntry.action == action)
+    if since:
+        statement = statement.where(AuditEntry.at >= datetime.combine(since, time(), ZoneInfo(zone)))
+    if until:
+        statement = statement.where(
+            AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), ZoneInfo(zone))
+        )
+    return paginate(statement, page, per_page, scalars=False)

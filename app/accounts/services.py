@@ -346,6 +346,8 @@ def reset_password(token: str, new_password: str) -> User:
 
 def grant_role(actor: User, user: User, role: Role, municipality: Municipality) -> RoleAssignment | None:
     """Idempotent: granting a role the person already holds changes nothing."""
+    if user.is_deleted:
+        raise AccountError(_("This account has been deleted."), code="deleted")
     existing = next(
         (r for r in user.roles if r.role == role and r.municipality_id == municipality.id), None
     )
@@ -374,6 +376,8 @@ def withdraw_role(actor: User, assignment: RoleAssignment) -> None:
 def set_disabled(actor: User, user: User, disabled: bool) -> None:
     if user.id == actor.id and disabled:
         raise AccountError(_("You cannot disable your own account."), code="self")
+    if user.is_deleted:
+        raise AccountError(_("This account has been deleted."), code="deleted")
     if user.is_disabled == disabled:
         return
     user.is_disabled = disabled

@@ -504,7 +504,7 @@ def card_holders(search: str, page: int, per_page: int = 20) -> Page:
     """People known by a card; found by name, phone or card code."""
     statement = (
         sa.select(Participant)
-        .where(Participant.id.in_(sa.select(ParticipantCard.participant_id)))
+        .where(Participant.id.in_(sa.select(ParticipantCard.participant_id)), Participant.erased_at.is_(None))
         .options(selectinload(Participant.cards))
         .order_by(Participant.display_name, Participant.id)
     )
@@ -527,7 +527,7 @@ def card_holders(search: str, page: int, per_page: int = 20) -> Page:
 def card_holder(participant_id: int) -> Participant | None:
     return db.session.scalar(
         sa.select(Participant)
-        .where(Participant.id == participant_id)
+        .where(Participant.id == participant_id, Participant.erased_at.is_(None))  # deleted: gone
         .options(selectinload(Participant.cards), joinedload(Participant.user))
     )
 

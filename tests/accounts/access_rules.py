@@ -25,6 +25,9 @@ def anonymous_only(status: int = 200) -> dict[str, int]:
     return {**everyone(302), "anonymous": status}
 
 
+# The cast's administrator is the only one: deleting their account is refused (the page again, 200).
+DELETE_ACCOUNT = {"password": "correct horse battery", "confirm": "y"}
+
 NEW_PASSWORD = {"password": "a new long passphrase", "confirm": "a new long passphrase"}
 
 RULES = [
@@ -52,6 +55,12 @@ RULES = [
     Route("POST", "accounts.give_consent", "/me/participation/consent", signed_in(303),
           data={"consent": "y"}),
     Route("POST", "accounts.withdraw_consent", "/me/participation/withdraw", signed_in(303)),
+    Route("GET", "accounts.my_data", "/me/data", signed_in(200)),
+    Route("POST", "accounts.download_my_data", "/me/data/download", signed_in(200)),
+    Route("GET", "accounts.delete_account", "/me/delete", signed_in(200)),
+    Route("POST", "accounts.delete_account", "/me/delete", {**signed_in(303), "admin": 200},
+          data=DELETE_ACCOUNT),
+    Route("GET", "accounts.audit_log", "/admin/audit", only(200, "admin")),
     Route("GET", "accounts.admin_people", "/admin/people", only(200, "admin")),
     Route("GET", "accounts.admin_person", "/admin/people/{person.id}", only(200, "admin")),
     Route("POST", "accounts.grant_role", "/admin/people/{person.id}/roles", only(303, "admin"),

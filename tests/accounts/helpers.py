@@ -8,7 +8,10 @@ from markupsafe import escape
 
 def translated(app, language: str, msgid: str, **params) -> bytes:
     """The message as the page in `language` must show it (HTML-escaped), from the catalogs."""
+    from app.core.i18n import forget_translations
+
     with app.test_request_context(), force_locale(language):
+        forget_translations()  # the catalogue a previous call kept for its own language
         return str(escape(gettext(msgid, **params))).encode()
 
 

@@ -71,6 +71,14 @@ def register_for_event(event_id: int, participant_id: int) -> Registration:
 @rolls_back_on_refusal
 def cancel_registration(registration_id: int) -> Registration:
     """One step; a confirmed seat given back goes at once to the first person waiting."""
+    registration = release_registration(registration_id)
+    db.session.commit()
+    return registration
+
+
+def release_registration(registration_id: int) -> Registration:
+    """Cancel under the event's lock and promote the waiting list, without committing: the caller's
+    transaction (cancelling one registration, or deleting an account) commits it with the rest."""
     event_id = db.session.scalar(sa.select(Registration.event_id).filter_by(id=registration_id))
     event = lock_event(event_id) if event_id else None
     registration = db.session.scalar(
@@ -93,7 +101,6 @@ def cancel_registration(registration_id: int) -> Registration:
         event.waiting_count -= 1
     db.session.flush()
     promote_waiting(event)
-    db.session.commit()
     return registration
 
 

@@ -202,7 +202,7 @@ def attendance_csv(event_id: int):
     ]
     rows = [
         [
-            line.name or _("Anonymous walk-in"),
+            line.name or (_("Deleted account") if line.participant_id else _("Anonymous walk-in")),
             line.code,
             statuses.get(line.status, line.status),
             f"{len(line.sessions)}/{len(event.sessions)}",

@@ -1,0 +1,56 @@
+"""The audit log's actions as administrators read them: one translated label per action recorded
+anywhere in the app (tests/accounts/test_audit_log.py checks every record_audit call has one)."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    # Accounts and roles
+    "account.password_changed": _l("Password changed"),
+    "account.password_reset": _l("Password reset with a link"),
+    "account.reset_link_issued": _l("Password link issued"),
+    "account.disabled": _l("Account disabled"),
+    "account.enabled": _l("Account enabled"),
+    "account.made_admin": _l("Made an administrator (command line)"),
+    "account.data_exported": _l("Personal data downloaded"),
+    "account.deleted": _l("Account deleted"),
+    "role.granted": _l("Role granted"),
+    "role.withdrawn": _l("Role withdrawn"),
+    # Events, the desk and the door
+    "event.created": _l("Event created"),
+    "event.updated": _l("Event changed"),
+    "event.published": _l("Event published"),
+    "event.cancelled": _l("Event cancelled"),
+    "event.duplicated": _l("Event duplicated"),
+    "event.attendance_exported": _l("Attendance list exported"),
+    "attendance.undone": _l("Check-in undone"),
+    "participant_card.issued": _l("Participant card issued"),
+    "participant_card.reissued": _l("Participant card reissued"),
+    "participant_card.linked": _l("Participant card linked to an account"),
+    # Proposals, moderation and review
+    "proposal_call.created": _l("Call for proposals created"),
+    "proposal_call.updated": _l("Call for proposals changed"),
+    "proposal.entered_for_someone": _l("Proposal entered for someone"),
+    "proposal.hidden": _l("Proposal hidden by moderation"),
+    "proposal.restored": _l("Proposal restored by moderation"),
+    "comment.hidden": _l("Comment hidden by moderation"),
+    "comment.restored": _l("Comment restored by moderation"),
+    "abuse_report.dismissed": _l("Abuse report dismissed"),
+    "proposal.answered": _l("Proposal answered"),
+    # Programmes and reports
+    "programme.created": _l("Programme created"),
+    "programme.updated": _l("Programme changed"),
+    "programme.deleted": _l("Programme deleted"),
+    "programme.event_attached": _l("Event attached to a programme"),
+    "programme.event_detached": _l("Event detached from a programme"),
+    "programme.call_attached": _l("Call attached to a programme"),
+    "programme.call_detached": _l("Call detached from a programme"),
+    "target.created": _l("Target created"),
+    "target.updated": _l("Target changed"),
+    "target.deleted": _l("Target deleted"),
+    "reports.exact_figures_viewed": _l("Exact figures viewed"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

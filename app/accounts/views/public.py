@@ -1,0 +1,124 @@
+"""Signing up, in and out, and the one-time password links."""
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts import services
+from app.accounts.forms import (
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+    chosen_municipality,
+)
+from app.accounts.services import AccountError
+from app.accounts.session import end_session, start_session
+from app.accounts.views import _account_key, _config, _failed, _form_error, _refused_link, bp, current_person
+from app.core.i18n import current_language
+from app.core.urls import safe_next_path
+from app.extensions import limiter
+
+# -- Signing up, in and out ----------------------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_CLIENT"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
+               key_func=_account_key)
+def sign_in():
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(safe_next_path(request.args.get("next")))
+    form = SignInForm(next=request.args.get("next", ""))
+    error = _form_error()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_in(form.identifier.data, form.password.data)
+        except AccountError as failure:
+            error = failure.message
+        else:
+            start_session(user)
+            return redirect(safe_next_path(form.next.data), code=303)
+    return render_template("accounts/sign_in.html", form=form, error=error)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_config("JIWAR_SIGN_UP_LIMIT_PER_CLIENT"), methods=["POST"])
+def sign_up():
+    if request.method == "GET" and current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignUpForm(language=current_language())
+    error = _form_error()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_up(
+                email=form.normalised_email,
+                phone=form.normalised_phone,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                municipality=chosen_municipality(form.municipality),
+                locale=current_language(),
+            )
+        except AccountError as failure:
+            error = failure.message
+        else:
+            start_session(user)
+            flash(_("Welcome to Jiwar! Your account is ready."), "success")
+            return redirect(url_for("accounts.profile"), code=303)
+    return render_template("accounts/sign_up.html", form=form, error=error)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    if current_user.is_authenticated:
+        # A copy of the cookie taken before sign-out stops working too: every session ends.
+        services.end_all_sessions(current_person())
+    end_session()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.home"), code=303)
+
+
+# -- Password links ------------------------------------------------------------------------------
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.identifier.data)
+        # The same answer whether or not an account uses this identifier.
+        flash(_("If an account uses this email address or phone number, a link to choose a new password "
+                "is on its way. No message? Ask at the information desk of your programme."), "info")
+        return redirect(url_for("accounts.sign_in"), code=303)
+    return render_template("accounts/forgot_password.html", form=form, error=_form_error())
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), deduct_when=_refused_link)
+def reset_password(token: str):
+    state, _row = services.reset_token_state(token[:100])
+    if state != "valid":
+        return _reset_link_refused(state)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except AccountError as failure:
+            if failure.code.startswith("link_"):
+                return _reset_link_refused(failure.code.removeprefix("link_"))
+            form.password.errors = [*form.password.errors, failure.message]
+        else:
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("accounts.sign_in"), code=303)
+    response = make_response(render_template("accounts/reset_password.html", form=form, error=_form_error()))
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
+    return response
+
+
+def _reset_link_refused(state: str):
+    status = 404 if state == "unknown" else 410
+    response = make_response(
+        render_template("accounts/reset_refused.html", message=services.RESET_LINK_MESSAGES[state]()), status
+    )
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

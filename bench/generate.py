@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from app.accounts.models import Municipality, Participant, ParticipantCard, Role, RoleAssignment, User
 from app.accounts.passwords import hash_password
 from app.events.models import Attendance, Event, EventSession, Registration
+from app.events import tally
 from app.extensions import db
 from app.proposals.models import Comment, Proposal, ProposalCall, ProposalCategory, Support
 from app.reports.models import Programme, Target, programme_municipality
@@ -198,6 +199,7 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
     _insert(Comment, comment_rows)
     echo(f"  {proposals} proposals, {len(support_rows)} supports, {len(comment_rows)} comments")
 
+    echo(f"  attendance tally: {tally.rebuild()} rows (person x event)")
     _reset_sequences()
     db.session.commit()
     return {"people": people, "events": events, "attendances": len(attendance_rows),

@@ -259,3 +259,23 @@ class Attendance(db.Model):
 
     session: Mapped[EventSession] = relationship()
     participant: Mapped[Participant | None] = relationship()
+
+
+class AttendanceTally(db.Model):
+    """How many sessions of an event each registered person attended: one narrow row per person and
+    event, kept equal to the attendance rows in the same transaction (app/events/tally.py). Reports
+    count from it instead of every attendance; `flask jiwar rebuild-rollups` recomputes it."""
+
+    __tablename__ = "attendance_tally"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    sessions: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # One event's report (or a cascade delete) reads by event, covering what the reports need.
+    __table_args__ = (sa.Index("ix_attendance_tally_event", "event_id", "participant_id", "sessions"),)
+
+
+from app.events import tally  # noqa: E402, F401 - keeps the tally in step with every flush

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, Role, RoleAssignment, User
 from app.accounts.passwords import hash_password
-from app.events.models import Attendance, Event, EventSession, Registration
 from app.events import tally
+from app.events.models import Attendance, Event, EventSession, Registration
 from app.extensions import db
 from app.proposals.models import Comment, Proposal, ProposalCall, ProposalCategory, Support
 from app.reports.models import Programme, Target, programme_municipality

@@ -183,14 +183,14 @@ def main() -> None:
         generated = prepare(url, scale)
         counts = query_counts(url)
         server = Server(url)
-        cookie = session_cookie(url)
+        cookies = {user: session_cookie(url, user) for user in {page.user for page in PAGES}}
         rows = []
         try:
             for page in PAGES:
                 path = page.path(url)
                 headers = {"Accept-Language": page.language, "Accept-Encoding": "br, gzip"}
                 if page.signed_in:
-                    headers["Cookie"] = cookie
+                    headers["Cookie"] = cookies[page.user]
                 result = wrk(server.base + path, seconds, headers)
                 html, first_visit = page_weights(server.base, path, headers)
                 rows.append((page, path, result, html, first_visit))

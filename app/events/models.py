@@ -99,6 +99,8 @@ class Event(db.Model):
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         sa.CheckConstraint("confirmed_count >= 0", name="confirmed_not_negative"),
         sa.Index("ix_event_listing", "status", "starts_at"),
+        # The public list keeps events not yet over (ends_at >= now) or over (ends_at < now).
+        sa.Index("ix_event_ends_at", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -157,8 +157,39 @@ def page_weights(base: str, path: str, headers: dict[str, str]) -> tuple[int, in
     return len(html), total
 
 
+def fragment_weight(base: str, path: str, language: str) -> int:
+    """Bytes an htmx filter change transfers (the results fragment, compressed; assets are cached)."""
+    headers = {"Accept-Language": language, "Accept-Encoding": "br, gzip", "HX-Request": "true"}
+    return len(urlopen(Request(base + path, headers=headers)).read())  # noqa: S310 - loopback
+
+
+def other_scale_counts(kind: str, scale: str) -> dict[str, int] | None:
+    """The query counts on the other data set, when it has been generated (same code, other size)."""
+    from bench.pages import query_counts
+
+    other = "small" if scale == "large" else "large"
+    if kind == "sqlite" and not (DATA / f"bench-{other}.sqlite3").exists():
+        return None
+    url = database_url(kind, other)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as connection:
+            people = connection.scalar(sa.text("SELECT COUNT(*) FROM participant"))
+    except sa.exc.DBAPIError:
+        people = 0
+    engine.dispose()
+    if not people:
+        return None
+    add_what_migrations_lack(url)
+    return query_counts(url)
+
+
+FILTER_CHANGE = "/events?type=workshop&municipality=oujda"
+
+
 def main() -> None:
     from bench.pages import PAGES, query_counts, session_cookie
+    from bench.reports import measure as report_times
 
     scale = os.environ.get("BENCH_SCALE", "large")
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
@@ -182,6 +213,8 @@ def main() -> None:
         url = database_url(kind, scale)
         generated = prepare(url, scale)
         counts = query_counts(url)
+        other_counts = other_scale_counts(kind, scale) or {}
+        other = "small" if scale == "large" else "large"
         server = Server(url)
         cookies = {user: session_cookie(url, user) for user in {page.user for page in PAGES}}
         rows = []
@@ -195,18 +228,23 @@ def main() -> None:
                 html, first_visit = page_weights(server.base, path, headers)
                 rows.append((page, path, result, html, first_visit))
             rss = server.worker_rss_mb()
+            fragment = fragment_weight(server.base, FILTER_CHANGE, "fr")
         finally:
             server.stop()
         lines += [f"## {kind}" + (f" (data generated in {generated:.0f} s)" if generated else ""), "",
-                  "| page | requests/s | share of ceiling | p50 ms | p99 ms | errors | SQL queries | HTML KB "
-                  "| first visit KB (compressed) |", "|---|---|---|---|---|---|---|---|---|"]
+                  "| page | requests/s | share of ceiling | p50 ms | p99 ms | errors | SQL queries "
+                  f"({scale}) | SQL queries ({other}) | HTML KB | first visit KB (compressed) |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for page, path, result, html, first_visit in rows:
             share = result["rps"] / ceiling_result["rps"] * 100
             lines.append(f"| {page.name} `{path}` | {result['rps']:.0f} | {share:.0f}% | "
                          f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} | "
-                         f"{counts.get(page.name, '?')} | "
+                         f"{counts.get(page.name, '?')} | {other_counts.get(page.name, 'not generated')} | "
                          f"{html / 1024:.1f} | {first_visit / 1024:.1f} |")
-        lines += ["", f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)} RSS.", ""]
+        lines += ["", f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)} RSS.", "",
+                  f"An htmx filter change (`{FILTER_CHANGE}` with HX-Request) transfers "
+                  f"{fragment / 1024:.1f} KB compressed.", "", "### Report queries", ""]
+        lines += report_times(url) + [""]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

@@ -86,6 +86,24 @@ def add_what_migrations_lack(url: str) -> None:
     engine.dispose()
     if any(t.name == "attendance_tally" for t in missing):
         flask(url, "jiwar", "rebuild-rollups")
+    register_bench_person_in(url)
+
+
+def register_bench_person_in(url: str) -> None:
+    """Data sets generated before bench/generate.py registered the benchmark's person: the same rows."""
+    from app import create_app
+    from bench.generate import register_bench_person
+    from config import TestConfig
+
+    settings = {"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+                "TESTING": False}
+    app = create_app(type("BenchConfig", (TestConfig,), settings))
+    with app.app_context():
+        from app.extensions import db
+
+        if register_bench_person():
+            db.session.commit()
+        db.engine.dispose()
 
 
 def free_port() -> int:

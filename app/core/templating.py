@@ -39,6 +39,11 @@ def _time_text(moment: datetime, zone: str, language: str) -> str:
     return format_time(to_zone(moment, zone), format="short", locale=babel_locale(language))
 
 
+@lru_cache(maxsize=8192)
+def _number_text(value, language: str) -> str:
+    return format_decimal(value, locale=babel_locale(language))
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,
@@ -68,4 +73,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("number")
     def number(value):
-        return "" if value is None else format_decimal(value, locale=babel_locale(current_language()))
+        return "" if value is None else _number_text(value, current_language())

@@ -2,7 +2,7 @@
 
 BENCH_SCALE=small|large (default large), BENCH_SECONDS (default 10 per page), BENCH_DATABASES
 (default sqlite,postgresql; PostgreSQL at BENCH_POSTGRES_URL, default postgres@127.0.0.1:5432).
-Writes bench/RESULTS.md. Never part of `make test`.
+Writes bench/RESULTS.md (large) or bench/RESULTS-small.md. Never part of `make test`.
 """
 
 import os
@@ -263,7 +263,9 @@ def main() -> None:
                   f"An htmx filter change (`{FILTER_CHANGE}` with HX-Request) transfers "
                   f"{fragment / 1024:.1f} KB compressed.", "", "### Report queries", ""]
         lines += report_times(url) + [""]
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The bar is measured at the large size (bench/RESULTS.md); the small run keeps its own file.
+    out = RESULTS if scale == "large" else RESULTS.with_name(f"RESULTS-{scale}.md")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 
 

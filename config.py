@@ -80,6 +80,14 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # gunicorn's sync workers serve one request at a time: each holds one connection, plus a spare
+    # for the rare nested use; recycled every half hour so a restarted database is not a surprise.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {
+        "pool_pre_ping": True,
+        "pool_size": int(os.environ.get("JIWAR_DB_POOL_SIZE", "2")),
+        "max_overflow": 2,
+        "pool_recycle": 1800,
+    }
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

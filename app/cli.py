@@ -57,3 +57,14 @@ def generate_command(people, events, attendances, proposals, supports, seed):
 
     counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo)
     click.echo("Generated: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
+
+
+@jiwar_cli.command("rebuild-rollups")
+def rebuild_rollups_command():
+    """Recompute the attendance tally the reports count from (after a migration adds it, or a bulk load)."""
+    from app.events import tally
+    from app.extensions import db
+
+    rows = tally.rebuild()
+    db.session.commit()
+    click.echo(f"Attendance tally rebuilt: {rows} rows (person x event).")

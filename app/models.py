@@ -9,7 +9,7 @@ from app.accounts.models import (  # noqa: F401
     User,
 )
 from app.core.models import AuditEntry, OutboxMessage  # noqa: F401
-from app.events.models import Attendance, Event, EventSession, Registration  # noqa: F401
+from app.events.models import Attendance, AttendanceTally, Event, EventSession, Registration  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     AbuseReport,
     Comment,

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, Role, RoleAssignment, User
 from app.accounts.passwords import hash_password
+from app.events import tally
 from app.events.models import Attendance, Event, EventSession, Registration
 from app.extensions import db
 from app.proposals.models import Comment, Proposal, ProposalCall, ProposalCategory, Support
@@ -198,7 +199,9 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
     _insert(Comment, comment_rows)
     echo(f"  {proposals} proposals, {len(support_rows)} supports, {len(comment_rows)} comments")
 
+    echo(f"  attendance tally: {tally.rebuild()} rows (person x event)")
     _reset_sequences()
+    register_bench_person()
     db.session.commit()
     return {"people": people, "events": events, "attendances": len(attendance_rows),
             "proposals": proposals, "supports": len(support_rows)}
@@ -214,3 +217,33 @@ def _reset_sequences() -> None:
                 f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608 - our names
                 f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"
             ))
+
+
+BENCH_PERSON = 2  # the organiser whose cookie make bench uses (bench/pages.py BENCH_USER)
+BENCH_UPCOMING = 3
+
+
+def register_bench_person(now: datetime | None = None) -> int:
+    """The benchmark's signed-in person holds tickets for a few upcoming events at every data size,
+    so "my events" runs the same statements at both sizes (an empty page skips loading sessions).
+    Idempotent; counters kept equal to the rows. Returns how many registrations it added."""
+    now = now or datetime.now(UTC)
+    upcoming = db.session.scalars(
+        sa.select(Event).where(Event.status == "published", Event.ends_at >= now)
+        .order_by(Event.id).limit(BENCH_UPCOMING)
+    ).all()
+    mine = set(db.session.scalars(
+        sa.select(Registration.event_id).where(Registration.participant_id == BENCH_PERSON)
+    ))
+    added = 0
+    for event in upcoming:
+        if event.id in mine:
+            continue
+        db.session.add(Registration(event_id=event.id, participant_id=BENCH_PERSON, status="confirmed",
+                                    ticket_code=f"B{event.id:09d}", queued_at=NOW, confirmed_at=NOW,
+                                    created_at=NOW))
+        event.confirmed_count += 1
+        if event.capacity is not None and event.capacity < event.confirmed_count:
+            event.capacity = event.confirmed_count
+        added += 1
+    return added

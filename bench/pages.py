@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from config import TestConfig
 
-BENCH_USER = 2  # organiser and reviewer in every town (bench/generate.py), registered to events
+BENCH_USER = 2  # organiser in every town (bench/generate.py), registered to events
+BENCH_REVIEWER = 3  # reviewer in every town
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Page:
     template: str  # path, with {placeholders} filled by `lookups`
     language: str = "fr"
     signed_in: bool = False
+    user: int = BENCH_USER
 
     def path(self, url: str) -> str:
         return self.template.format(**lookups(url)) if "{" in self.template else self.template
@@ -23,7 +25,7 @@ class Page:
 
 BUSIEST_EVENT = "SELECT id FROM event WHERE status = 'published' ORDER BY confirmed_count DESC, id LIMIT 1"
 LOOKUPS: dict[str, str] = {
-    "event": f"SELECT id FROM ({BUSIEST_EVENT})",
+    "event": f"SELECT id FROM ({BUSIEST_EVENT}) AS busiest",
     "session": f"SELECT id FROM event_session WHERE event_id = ({BUSIEST_EVENT}) ORDER BY starts_at LIMIT 1",
     "call": "SELECT call_id FROM proposal GROUP BY call_id ORDER BY COUNT(*) DESC, call_id LIMIT 1",
     "proposal": "SELECT id FROM proposal ORDER BY support_count DESC, id LIMIT 1",
@@ -49,7 +51,8 @@ PAGES: list[Page] = [
     Page("door page", "/door/sessions/{session}", signed_in=True),
     Page("proposals list by supports", "/calls/{call}?sort=supports"),
     Page("proposal page", "/proposals/{proposal}"),
-    Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True),
+    Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True,
+         user=BENCH_REVIEWER),
     Page("programme dashboard", "/programmes/1"),
     Page("gender × origin report", "/reports?programme=1", signed_in=True),
 ]
@@ -68,14 +71,14 @@ def _app(url: str):
     return create_app(config)
 
 
-def session_cookie(url: str) -> str:
-    """A signed session cookie for BENCH_USER, as the app would set it after sign-in."""
+def session_cookie(url: str, user_id: int = BENCH_USER) -> str:
+    """A signed session cookie for `user_id`, as the app would set it after sign-in."""
     app = _app(url)
     with app.app_context():
         from app.accounts.models import User
         from app.extensions import db
 
-        user = db.session.get(User, BENCH_USER)
+        user = db.session.get(User, user_id)
         serializer = app.session_interface.get_signing_serializer(app)
         now = int(time.time())  # the session clocks of app/accounts/session.py
         session = {"_user_id": user.get_id(), "_fresh": True, "signed_in_at": now, "seen_at": now}
@@ -85,30 +88,33 @@ def session_cookie(url: str) -> str:
 
 
 def query_counts(url: str) -> dict[str, int]:
-    """SQL statements each page runs, counted in-process on the same database."""
+    """SQL statements each page runs, counted in-process on the same database. Requests run outside
+    any app context of ours: each gets its own, as under gunicorn (a shared one would keep `g`, the
+    signed-in user and the language, from one request to the next)."""
     app = _app(url)
     counted: list[str] = []
     results = {}
     with app.app_context():
         from app.extensions import db
 
-        def count(*_args):
-            counted.append("q")
+        engine = db.engine
 
-        sa.event.listen(db.engine, "before_cursor_execute", count)
+    def count(*_args):
+        counted.append("q")
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    cookies = {user: session_cookie(url, user).split("=", 1)[1] for user in {p.user for p in PAGES}}
+    for page in PAGES:
         client = app.test_client()
-        cookie = session_cookie(url).split("=", 1)[1]
-        for page in PAGES:
-            if page.signed_in:
-                client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
-            else:
-                client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
-            path = page.path(url)
-            client.get(path, headers={"Accept-Language": page.language})  # warm caches
-            counted.clear()
-            client.get(path, headers={"Accept-Language": page.language})
-            results[page.name] = len(counted)
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-        db.engine.dispose()
+        if page.signed_in:
+            client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[page.user])
+        path = page.path(url)
+        client.get(path, headers={"Accept-Language": page.language})  # warm caches
+        counted.clear()
+        response = client.get(path, headers={"Accept-Language": page.language})
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.name} {path}: {response.status_code}")
+        results[page.name] = len(counted)
+    sa.event.remove(engine, "before_cursor_execute", count)
+    engine.dispose()
     return results
-

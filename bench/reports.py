@@ -28,7 +28,8 @@ def timed(function, runs: int = RUNS) -> tuple[float, object]:
     return statistics.median(durations), result
 
 
-def main(url: str) -> None:
+def measure(url: str) -> list[str]:
+    """The report queries' median times on the database at `url`, as Markdown lines."""
     from app import create_app
     from config import TestConfig, database_url
 
@@ -36,6 +37,7 @@ def main(url: str) -> None:
         "BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url(url), "TESTING": False}
     )
     app = create_app(config)
+    lines = []
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         from app.extensions import db
         from app.reports import queries
@@ -45,24 +47,30 @@ def main(url: str) -> None:
         queries.tune_for_aggregates()  # as the views do, once per request
         programme = db.session.scalars(sa.select(Programme).order_by(Programme.id)).first()
         attendances = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table("attendance")))
-        print(f"database: {db.engine.dialect.name}, {attendances} attendances, programme {programme.id}")
-        print("| query | median ms |")
-        print("|---|---|")
+        lines.append(f"{db.engine.dialect.name}: {attendances} attendances, programme {programme.id}, "
+                     f"median of {RUNS} runs")
+        lines += ["", "| query | median ms |", "|---|---|"]
         for target in programme.targets:
             ms, progress = timed(lambda target=target: queries.target_progress(target))
-            print(f"| dashboard target {target.measure} ({target.title}) -> {progress.reached} | {ms:.0f} |")
+            name = f"dashboard target {target.measure} ({target.title}) -> {progress.reached}"
+            lines.append(f"| {name} | {ms:.0f} |")
         filters = queries.ReportFilters(programme_id=programme.id)
         ms_a, (people_rows, attendance_rows) = timed(lambda: queries.report_cubes(filters))
         groups = f"{len(attendance_rows)} + {len(people_rows)} groups"
-        print(
+        lines.append(
             f"| report: attendances and distinct people, every breakdown and cross ({groups}) | {ms_a:.0f} |"
         )
         ms_b, _report = timed(lambda: build_report(people_rows, attendance_rows, 5, False, "fr"))
-        print(f"| report: tables and disclosure control in Python | {ms_b:.0f} |")
+        lines.append(f"| report: tables and disclosure control in Python | {ms_b:.0f} |")
         town = queries.ReportFilters(programme_id=programme.id, municipality_id=1)
         ms_t, _rows = timed(lambda: queries.report_cubes(town))
-        print(f"| report for one municipality | {ms_t:.0f} |")
+        lines.append(f"| report for one municipality | {ms_t:.0f} |")
         db.engine.dispose()
+    return lines
+
+
+def main(url: str) -> None:
+    print("\n".join(measure(url)))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Base for the enumerations stored as short strings; each one carries its translated labels."""
 
 from enum import StrEnum
+from functools import lru_cache
 
 
 class LabelledEnum(StrEnum):
@@ -12,9 +13,22 @@ class LabelledEnum(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self._labels()[self])
+        from flask import has_request_context
+
+        from app.core.i18n import current_language
+
+        if not has_request_context():  # no request language to key the kept texts by
+            return str(self._labels()[self])
+        return _label(type(self), self.value, current_language())
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         labels = cls._labels()
         return [(member.value, labels[member]) for member in cls]  # lazy: translated at render
+
+
+@lru_cache(maxsize=1024)
+def _label(enum: type[LabelledEnum], value: str, language: str) -> str:
+    """A member's label in a language: fixed once the catalogues are loaded, so translated once per
+    process (a list shows a type label per row; each lazy translation walks Flask-Babel's context)."""
+    return str(enum._labels()[enum(value)])

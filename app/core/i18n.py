@@ -22,8 +22,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+_request_language: ContextVar = ContextVar("jiwar_language", default=None)
+
+
 def current_language() -> str:
-    return str(get_locale().language) if get_locale() else "fr"
+    """The request's language code, found once per request (pages ask for it dozens of times, and
+    Flask-Babel's get_locale walks the context each time); forgotten with the translations below."""
+    language = _request_language.get()
+    if language is None:
+        locale = get_locale()
+        language = str(locale.language) if locale else "fr"
+        _request_language.set(language)
+    return language
 
 
 _DIRECTIONS = {code: Locale.parse(code).text_direction for code in LANGUAGE_NAMES}
@@ -53,6 +63,7 @@ class RequestCachedDomain(Domain):
 
 def forget_translations(*_args) -> None:
     _request_translations.set(None)
+    _request_language.set(None)
 
 
 def refresh_language() -> None:

@@ -1,7 +1,9 @@
 """What every template can use: language, direction, dates in the municipality's time zone."""
 
 from datetime import datetime
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
@@ -9,6 +11,37 @@ from flask_wtf.csrf import generate_csrf
 
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
+from app.core.urls import UrlPattern
+
+
+@lru_cache(maxsize=16)
+def babel_locale(language: str) -> Locale:
+    """Babel parses a locale string again on every format_* call (a few µs, many times a page)."""
+    return Locale.parse(language)
+
+
+# Formatting a moment is a pure function of (moment, zone, format, language): pages show the same
+# events' dates on every visit, so the texts are kept (a bounded cache, shared by the requests).
+@lru_cache(maxsize=8192)
+def _datetime_text(moment: datetime, zone: str, fmt: str, language: str) -> str:
+    return format_datetime(to_zone(moment, zone), format=fmt, locale=babel_locale(language))
+
+
+@lru_cache(maxsize=8192)
+def _date_text(moment, zone: str | None, fmt: str, language: str) -> str:
+    if isinstance(moment, datetime):
+        moment = to_zone(moment, zone or "UTC").date()
+    return format_date(moment, format=fmt, locale=babel_locale(language))
+
+
+@lru_cache(maxsize=8192)
+def _time_text(moment: datetime, zone: str, language: str) -> str:
+    return format_time(to_zone(moment, zone), format="short", locale=babel_locale(language))
+
+
+@lru_cache(maxsize=8192)
+def _number_text(value, language: str) -> str:
+    return format_decimal(value, locale=babel_locale(language))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -17,28 +50,27 @@ def register_template_helpers(app: Flask) -> None:
         text_direction=text_direction,
         language_names=LANGUAGE_NAMES,
         csrf_token=generate_csrf,
+        url_pattern=UrlPattern,
     )
 
     @app.template_filter("local_datetime")
     def local_datetime(moment: datetime | None, zone: str = "Africa/Casablanca", fmt: str = "medium"):
         if moment is None:
             return ""
-        return format_datetime(to_zone(moment, zone), format=fmt, locale=current_language())
+        return _datetime_text(moment, zone, fmt, current_language())
 
     @app.template_filter("local_date")
     def local_date(moment, zone: str | None = None, fmt: str = "medium"):
         if moment is None:
             return ""
-        if isinstance(moment, datetime):
-            moment = to_zone(moment, zone or "UTC").date()
-        return format_date(moment, format=fmt, locale=current_language())
+        return _date_text(moment, zone, fmt, current_language())
 
     @app.template_filter("local_time")
     def local_time(moment: datetime | None, zone: str = "Africa/Casablanca"):
         if moment is None:
             return ""
-        return format_time(to_zone(moment, zone), format="short", locale=current_language())
+        return _time_text(moment, zone, current_language())
 
     @app.template_filter("number")
     def number(value):
-        return "" if value is None else format_decimal(value, locale=current_language())
+        return "" if value is None else _number_text(value, current_language())

@@ -99,6 +99,8 @@ class Event(db.Model):
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         sa.CheckConstraint("confirmed_count >= 0", name="confirmed_not_negative"),
         sa.Index("ix_event_listing", "status", "starts_at"),
+        # The public list keeps events not yet over (ends_at >= now) or over (ends_at < now).
+        sa.Index("ix_event_ends_at", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -259,3 +261,23 @@ class Attendance(db.Model):
 
     session: Mapped[EventSession] = relationship()
     participant: Mapped[Participant | None] = relationship()
+
+
+class AttendanceTally(db.Model):
+    """How many sessions of an event each registered person attended: one narrow row per person and
+    event, kept equal to the attendance rows in the same transaction (app/events/tally.py). Reports
+    count from it instead of every attendance; `flask jiwar rebuild-rollups` recomputes it."""
+
+    __tablename__ = "attendance_tally"
+
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True)
+    sessions: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    # One event's report (or a cascade delete) reads by event, covering what the reports need.
+    __table_args__ = (sa.Index("ix_attendance_tally_event", "event_id", "participant_id", "sessions"),)
+
+
+from app.events import tally  # noqa: E402, F401 - keeps the tally in step with every flush

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, ParticipantCard, User
 from app.core.audit import record_audit
 from app.core.time import utcnow
+from app.events import tally
 from app.events.codes import new_card_code
 from app.events.errors import DeskError
 from app.events.models import Attendance, Event, Registration
@@ -164,6 +165,7 @@ def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> Use
         .where(Attendance.participant_id == card_holder.id)
         .values(participant_id=target_id)
     )
+    tally.recount([card_holder.id, target_id])  # the bulk update bypasses the ORM's tally upkeep
     target = user.participant
     for card in list(card_holder.cards):
         card.participant = target

@@ -1,0 +1,110 @@
+"""The attendance tally (AttendanceTally): sessions attended per person and event, maintained in the
+same transaction as the attendances themselves.
+
+Every ORM flush that adds, removes or re-assigns an Attendance adjusts the tally with an atomic
+upsert (`sessions = sessions + 1`), so two door phones checking the same person into two sessions at
+once both count, and a refused insert (the unique constraint) changes nothing because the flush fails
+before the tally is touched. Bulk UPDATE/INSERT statements bypass the ORM: the code that runs them
+calls `recount(participant_ids)` (a card merged into an account) or `rebuild()` (generated data).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, attributes
+
+from app.extensions import db
+
+
+def _table():
+    from app.events.models import AttendanceTally
+
+    return AttendanceTally.__table__
+
+
+def _attendance_class():
+    from app.events.models import Attendance
+
+    return Attendance
+
+
+def _apply(connection, changes: Counter) -> None:
+    table = _table()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    for (participant_id, event_id), delta in sorted(changes.items()):
+        if delta > 0:
+            statement = insert(table).values(participant_id=participant_id, event_id=event_id, sessions=delta)
+            statement = statement.on_conflict_do_update(
+                index_elements=[table.c.participant_id, table.c.event_id],
+                set_={"sessions": table.c.sessions + delta},
+            )
+            connection.execute(statement)
+        elif delta < 0:
+            key = sa.and_(table.c.participant_id == participant_id, table.c.event_id == event_id)
+            connection.execute(sa.update(table).where(key).values(sessions=table.c.sessions + delta))
+            connection.execute(sa.delete(table).where(key, table.c.sessions <= 0))
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_attendances(session: Session, _context) -> None:
+    attendance = _attendance_class()
+    changes: Counter = Counter()
+    for instance in session.new:
+        if isinstance(instance, attendance) and instance.participant_id is not None:
+            changes[(instance.participant_id, instance.event_id)] += 1
+    for instance in session.deleted:
+        if isinstance(instance, attendance):
+            participant = attributes.get_history(instance, "participant_id").non_added()
+            events = attributes.get_history(instance, "event_id").non_added()
+            if participant and participant[0] is not None and events:
+                changes[(participant[0], events[0])] -= 1
+    for instance in session.dirty:
+        if not isinstance(instance, attendance):
+            continue
+        participant = attributes.get_history(instance, "participant_id")
+        events = attributes.get_history(instance, "event_id")
+        if not (participant.has_changes() or events.has_changes()):
+            continue
+        old_participant = (participant.deleted or participant.unchanged or [None])[0]
+        old_event = (events.deleted or events.unchanged or [None])[0]
+        if old_participant is not None and old_event is not None:
+            changes[(old_participant, old_event)] -= 1
+        if instance.participant_id is not None:
+            changes[(instance.participant_id, instance.event_id)] += 1
+    changes = Counter({key: delta for key, delta in changes.items() if delta})
+    if changes:
+        _apply(session.connection(), changes)
+
+
+def _counted(where) -> sa.Select:
+    attendance = _attendance_class()
+    return (
+        sa.select(attendance.participant_id, attendance.event_id, sa.func.count())
+        .where(attendance.participant_id.is_not(None), *where)
+        .group_by(attendance.participant_id, attendance.event_id)
+    )
+
+
+def recount(participant_ids: list[int]) -> None:
+    """Recompute these people's tally rows from their attendances (after a bulk re-assignment)."""
+    table, attendance = _table(), _attendance_class()
+    ids = sorted(set(participant_ids))
+    db.session.execute(sa.delete(table).where(table.c.participant_id.in_(ids)))
+    db.session.execute(
+        sa.insert(table).from_select(
+            ["participant_id", "event_id", "sessions"], _counted([attendance.participant_id.in_(ids)])
+        )
+    )
+
+
+def rebuild() -> int:
+    """Recompute the whole tally from the attendances (new deployment, generated data, or a check);
+    one statement each way, inside the caller's transaction. Returns the number of rows."""
+    table = _table()
+    db.session.execute(sa.delete(table))
+    db.session.execute(sa.insert(table).from_select(["participant_id", "event_id", "sessions"], _counted([])))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(table))

@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from flask import url_for
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key
 
 
 def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> str:
@@ -18,3 +21,13 @@ def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> s
         ):
             return target
     return url_for(default_endpoint)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in Jiwar's URLs is always a row id: ids past a 32-bit integer column cannot exist,
+    so they do not match (404) instead of reaching the database, where SQLite raises OverflowError
+    for values beyond 64 bits."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

@@ -23,6 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
 from app.core.i18n import LANGUAGE_NAMES
+from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
 from app.events.services import EventData, SessionData
 
@@ -36,9 +37,14 @@ def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 
 
 def _optional_int(value):
+    """An id from a select: past any row's id it is not a choice (the database would refuse to
+    compare it: integer out of range on PostgreSQL, OverflowError on SQLite)."""
     if value in (None, ""):
         return None
-    return int(value)
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise ValueError("not an id")
+    return number
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -115,7 +121,7 @@ class EventForm(FlaskForm):
                     day=entry.form.day.data,
                     starts=entry.form.starts.data,
                     ends=entry.form.ends.data,
-                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    id=parse_id(entry.form.id.data),
                 )
                 for entry in self.sessions
                 if not entry.form.is_blank

@@ -31,3 +31,12 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value: str | None) -> int | None:
+    """A row id sent in a form or a query string, or None when it cannot be one. str.isdigit()
+    lets "²" through (int() refuses it) and any length (the database refuses past its integer)."""
+    if not value or not value.isdecimal():
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None

@@ -18,7 +18,7 @@ from app.extensions import db
 from tests.access.test_every_route import RULES, _build_world
 from tests.conftest import sign_in_as
 from tests.fuzz import checks
-from tests.fuzz.values import encode, field_strategies, form_classes, form_data
+from tests.fuzz.values import encode, field_strategies, form_classes, form_data, good_values
 
 EXAMPLES = int(os.environ.get("JIWAR_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(
@@ -63,12 +63,23 @@ def test_fuzzed_form_is_never_a_500(app, route):
     url = route.url.format(**world)
     given_data = {key: value.format(**world) if isinstance(value, str) else value
                   for key, value in route.data.items()}
-    fields = {}
+    fields, good = {}, {}
     for form_class in form_classes(app.view_functions[route.endpoint]):
         fields.update(field_strategies(form_class))
+        good.update(good_values(form_class))
+    # Selects whose choices come from the database: the world's own rows.
+    for name in ("municipality_id", "municipality", "municipality_ids"):
+        if name in fields:
+            good[name] = str(world["oujda"].id)
+    hints = {"event_id": world["event"].id, "programme_id": "0" if route.endpoint.endswith("_call") else "",
+             "category_id": world["sub_call"].categories[0].id}
+    for name, value in hints.items():
+        if name in fields:
+            good[name] = str(value)
+    good.update({key: value for key, value in given_data.items() if key.endswith("_id")})
 
     @FUZZ
-    @given(data=form_data(fields, given_data), htmx=st.booleans())
+    @given(data=form_data(fields, given_data, good), htmx=st.booleans())
     def post(data, htmx):
         before = checks.row_counts()
         headers = {"HX-Request": "true"} if htmx else {}

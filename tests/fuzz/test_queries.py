@@ -32,7 +32,8 @@ def _query(route, app):
     known = st.dictionaries(st.sampled_from(sorted(named)), st.just(None), max_size=6).flatmap(
         lambda picked: st.fixed_dictionaries({name: named[name] for name in picked})
     )
-    return st.tuples(known, st.dictionaries(extra_names, text, max_size=2)).map(lambda pair: {**pair[1], **pair[0]})
+    extra = st.dictionaries(extra_names, text, max_size=2)
+    return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
 
 
 def _query_string(values: dict) -> bytes:

@@ -160,6 +160,43 @@ def _choices(field: UnboundField) -> list[str]:
     return values
 
 
+def good_values(form_class, prefix: str = "") -> dict[str, str | list[str]]:
+    """A plausible value per field, so that most of a form is valid and the fuzzed fields get as far
+    as the service and the database (a wholly random form stops at validation)."""
+    values: dict[str, str | list[str]] = {}
+    for name, field in _unbound_fields(form_class):
+        kind, full = field.field_class, prefix + name
+        if issubclass(kind, FieldList):
+            inner = field.args[0] if field.args else field.kwargs["unbound_field"]
+            if issubclass(inner.field_class, FormField):
+                values.update(good_values(inner.args[0], f"{full}-0-"))
+        elif issubclass(kind, FormField):
+            values.update(good_values(field.args[0], f"{full}-"))
+        elif issubclass(kind, FileField) or name in ("id", "version", "csrf_token"):
+            continue
+        elif issubclass(kind, SelectMultipleField):
+            values[full] = _choices(field)[:1] or []
+        elif issubclass(kind, SelectField):
+            choices = [value for value in _choices(field) if value]
+            if choices:
+                values[full] = choices[0]
+        elif issubclass(kind, BooleanField):
+            values[full] = "y"
+        elif issubclass(kind, IntegerField | DecimalField | FloatField):
+            values[full] = "1990" if "year" in name else "12"
+        elif issubclass(kind, TimeField):
+            values[full] = "12:00" if "end" in name else "10:00"
+        elif issubclass(kind, DateField):
+            values[full] = "2027-06-30" if "end" in name else "2027-05-01"
+        elif issubclass(kind, DateTimeLocalField | DateTimeField):
+            values[full] = "2027-05-01T10:00"
+        elif "code" in name:
+            values[full] = "SN"
+        else:
+            values[full] = "Un atelier de cuisine partagée entre voisins — ورشة طبخ"
+    return values
+
+
 def field_strategies(form_class, prefix: str = "") -> dict[str, st.SearchStrategy]:
     """One strategy per input name the form reads, shaped by the field's type."""
     strategies: dict[str, st.SearchStrategy] = {}
@@ -178,7 +215,8 @@ def field_strategies(form_class, prefix: str = "") -> dict[str, st.SearchStrateg
         elif issubclass(kind, FileField):
             continue  # files go multipart; the domains' own tests cover photos
         elif issubclass(kind, SelectMultipleField):
-            strategies[full] = st.lists(st.one_of(st.sampled_from(_choices(field) or ["fr"]), text), max_size=4)
+            good = st.sampled_from(_choices(field) or ["fr"])
+            strategies[full] = st.lists(st.one_of(good, text), max_size=4)
         elif issubclass(kind, SelectField):
             good = _choices(field)
             strategies[full] = st.one_of(st.sampled_from(good), ids, text) if good else st.one_of(ids, text)
@@ -195,18 +233,30 @@ def field_strategies(form_class, prefix: str = "") -> dict[str, st.SearchStrateg
     return strategies
 
 
-def form_data(named: dict[str, st.SearchStrategy], given: dict) -> st.SearchStrategy:
-    """Each known field: its fuzzed value, the value of the access table, or absent; plus extra fields."""
+def form_data(named: dict[str, st.SearchStrategy], given: dict, good: dict) -> st.SearchStrategy:
+    """Half the examples: every field fuzzed, the access table's value, or absent. The other half: a
+    plausible form (`good`, then the access table's values) with one to three fields fuzzed. Both
+    with extra fields."""
     def one(name, strategy):
         choices = [strategy, st.none()]
         if name in given:
             choices.insert(0, st.just(given[name]))
         return st.one_of(*choices)
 
-    fields = st.fixed_dictionaries({name: one(name, strategy) for name, strategy in named.items()})
+    chaos = st.fixed_dictionaries({name: one(name, strategy) for name, strategy in named.items()})
+    baseline = {**given, **good}  # the access table's forms are often invalid on purpose
+    if named:
+        picked = st.lists(st.sampled_from(sorted(named)), min_size=1, max_size=3, unique=True)
+        mostly_good = picked.flatmap(
+            lambda names: st.fixed_dictionaries({name: named[name] for name in names})
+        ).map(lambda fuzzed: {**baseline, **fuzzed})
+    else:
+        mostly_good = st.just(dict(baseline))
     extras = st.dictionaries(extra_names, st.one_of(ids, text), max_size=3)
     return st.builds(
-        lambda known, extra: {**extra, **{k: v for k, v in known.items() if v is not None}}, fields, extras
+        lambda known, extra: {**extra, **{k: v for k, v in known.items() if v is not None}},
+        st.one_of(mostly_good, chaos),
+        extras,
     )
 
 

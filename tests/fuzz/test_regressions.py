@@ -3,6 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
+from app.accounts.models import Participant
 from app.events.models import Attendance, EventSession
 from app.extensions import db
 from app.proposals.models import Comment
@@ -110,3 +111,15 @@ def test_an_event_session_row_with_an_id_that_is_not_a_number_is_a_new_session(c
 def test_proposal_filters_that_cannot_match_fall_back(client, query):
     call = make_call(make_municipality("oujda"), phase="support")
     assert client.get(f"/calls/{call.id}?{query}").status_code == 200
+
+
+def test_nul_characters_are_dropped_from_every_form_and_query_string(client):
+    # PostgreSQL refuses NUL in text: an event title, a walk-in's name or a search with one was a 500.
+    oujda = make_municipality("oujda")
+    event = make_event(oujda)
+    sign_in_as(client, make_organiser(oujda))
+    response = client.post(f"/door/sessions/{event.sessions[0].id}/walk-in", data={"display_name": "A\x00wa"})
+    assert response.status_code == 303
+    assert db.session.scalars(sa.select(Participant.display_name)).all()[-1] == "Awa"
+    assert client.get("/events?q=a%00b").status_code == 200
+    assert client.get("/desk?q=%00").status_code == 200

@@ -36,7 +36,7 @@ class IdConverter(IntegerConverter):
 def parse_id(value: str | None) -> int | None:
     """A row id sent in a form or a query string, or None when it cannot be one. str.isdigit()
     lets "²" through (int() refuses it) and any length (the database refuses past its integer)."""
-    if not value or not value.isdecimal():
-        return None
+    if not value or not value.isdecimal() or len(value) > len(str(MAX_ID)):
+        return None  # int() refuses more than 4,300 digits, and ten cover every id
     number = int(value)
     return number if number <= MAX_ID else None

@@ -83,14 +83,19 @@ def test_the_door_refuses_ids_that_cannot_exist(client, field, value):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
 
 
-def test_editing_an_event_with_a_version_that_is_not_a_number_is_refused_as_stale(client):
+@pytest.mark.parametrize("version", ["²", "9" * 5000])
+def test_editing_an_event_with_a_version_that_is_not_a_number_is_refused_as_stale(client, version):
     oujda = make_municipality("oujda")
     event = make_event(oujda, title="Atelier")
     sign_in_as(client, make_organiser(oujda))
     form = client.get(f"/manage/events/{event.id}/edit").get_data(as_text=True)
     assert "Atelier" in form
-    response = client.post(f"/manage/events/{event.id}/edit", data={"version": "²", "venue": "Salle"})
-    assert response.status_code == 422
+    data = {"version": version, "venue": "Salle", "title_fr": "Atelier", "event_type": "workshop",
+            "municipality_id": str(oujda.id), "audience": "everyone", "sessions-0-day": "2027-05-01",
+            "sessions-0-starts": "10:00", "sessions-0-ends": "12:00"}
+    response = client.post(f"/manage/events/{event.id}/edit", data=data)
+    assert response.status_code == 409
+    assert "Someone else saved this event" in response.get_data(as_text=True)
 
 
 def test_an_event_session_row_with_an_id_that_is_not_a_number_is_a_new_session(client):

@@ -128,3 +128,30 @@ def test_nul_characters_are_dropped_from_every_form_and_query_string(client):
     assert db.session.scalars(sa.select(Participant.display_name)).all()[-1] == "Awa"
     assert client.get("/events?q=a%00b").status_code == 200
     assert client.get("/desk?q=%00").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "size"),
+    [("desk", "display_name", 81), ("desk", "phone", 21), ("desk", "country_code", 3),
+     ("door", "display_name", 81), ("event", "title_fr", 201), ("event", "venue", 201)],
+)
+def test_text_longer_than_its_column_is_refused_by_the_form(client, path, field, size):
+    # PostgreSQL refuses a value longer than its varchar ("value too long"): a 500 there, while
+    # SQLite stored it whole. The forms now say how long it may be, and nothing is written.
+    oujda = make_municipality("oujda")
+    event = make_event(oujda, title="Atelier")
+    sign_in_as(client, make_organiser(oujda))
+    url, data = {
+        "desk": ("/desk/people", {"display_name": "Awa", "consent": "y"}),
+        "door": (f"/door/sessions/{event.sessions[0].id}/walk-in", {}),
+        "event": ("/manage/events/new", {"title_fr": "Atelier", "event_type": "workshop", "venue": "Salle",
+                                         "municipality_id": str(oujda.id), "audience": "everyone",
+                                         "sessions-0-day": "2027-05-01", "sessions-0-starts": "10:00",
+                                         "sessions-0-ends": "12:00"}),
+    }[path]
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(Participant))
+    response = client.post(url, data={**data, field: "x" * size}, follow_redirects=True)
+    assert response.status_code == 422
+    assert f"Field cannot be longer than {size - 1} characters" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Participant)) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EventSession)) == 1

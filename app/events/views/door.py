@@ -130,11 +130,25 @@ def undo_check_in(session_id: int):
     return _after_change(session, participant, None)
 
 
+def _walk_in_refused(session, form: WalkInForm):
+    context = _door_context(session, "")
+    return personal(
+        make_response(
+            render_template(
+                "events/door/door.html", walk_in_form=form, walk_ins=queries.door_walk_ins(session), **context
+            ),
+            422,
+        )
+    )
+
+
 @bp.post("/door/sessions/<int:session_id>/walk-in")
 @login_required
 def walk_in(session_id: int):
     session = get_door_session_or_404(session_id)
     form = WalkInForm()
+    if not form.validate():
+        return _walk_in_refused(session, form)
     try:
         services.record_walk_in(
             current_user,
@@ -146,17 +160,6 @@ def walk_in(session_id: int):
         )
     except EventError as error:
         form.gender.errors = [error.message]
-        context = _door_context(session, "")
-        return personal(
-            make_response(
-                render_template(
-                    "events/door/door.html",
-                    walk_in_form=form,
-                    walk_ins=queries.door_walk_ins(session),
-                    **context,
-                ),
-                422,
-            )
-        )
+        return _walk_in_refused(session, form)
     flash(_("The walk-in is counted."), "success")
     return redirect(url_for("events.door", session_id=session.id), code=303)

@@ -54,6 +54,7 @@ test: install translations-compile browser
 bench: install translations-compile
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) instance

@@ -29,6 +29,9 @@ def create_app(config_class=None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     Path(app.instance_path).mkdir(exist_ok=True)
+    from app.core.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are built
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -113,16 +113,17 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn with the production config, `WORKERS` sync workers, as README's production section."""
+    """gunicorn with the production config, `WORKERS` sync workers, as README's production section.
+    `stderr`: a file for the server's log (a long run would fill the pipe otherwise)."""
 
-    def __init__(self, url: str | None, app: str = "wsgi:app"):
+    def __init__(self, url: str | None, app: str = "wsgi:app", workers: int = WORKERS, stderr=None):
         self.port = free_port()
         env = {**os.environ, "JIWAR_CONFIG": "production", "SECRET_KEY": SECRET_KEY}
         if url:
             env["DATABASE_URL"] = url
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}", app],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", app],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr or subprocess.PIPE,
         )
         self.base = f"http://127.0.0.1:{self.port}"
         for _ in range(100):
@@ -131,7 +132,8 @@ class Server:
                 return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("gunicorn did not start: " + self.process.stderr.read().decode()[-2000:])
+        log = self.process.stderr.read().decode()[-2000:] if self.process.stderr else "see its log"
+        raise RuntimeError("gunicorn did not start: " + log)
 
     def worker_rss_mb(self) -> list[float]:
         out = subprocess.run(["ps", "--ppid", str(self.process.pid), "-o", "rss="],

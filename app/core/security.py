@@ -1,8 +1,9 @@
 """Headers every response carries: a CSP htmx works under, no framing, no sniffing, no caching of
 personal pages."""
 
-from flask import Flask, request
+from flask import Flask, Request, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -28,8 +29,27 @@ HEADERS = {
 FORM_BODY_LIMIT = 1024 * 1024  # a form without files: no field of ours needs more than a megabyte
 
 
+def _without_nul(text):
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
+class WithoutNul(ImmutableMultiDict):
+    """Query strings and form fields without NUL: no keyboard types it, and PostgreSQL refuses it
+    in text, so a NUL anywhere in a form or a search was a 500 there (files are left as sent)."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None and not isinstance(mapping, dict):
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in mapping]
+        super().__init__(mapping)
+
+
+class JiwarRequest(Request):
+    parameter_storage_class = WithoutNul
+
+
 def register_security_headers(app: Flask) -> None:
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
+    app.request_class = JiwarRequest  # input hardening lives here with the form body limit
 
     def limit_form_bodies():
         # MAX_CONTENT_LENGTH leaves room for photos; Werkzeug caps multipart text fields

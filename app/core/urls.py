@@ -1,8 +1,11 @@
-"""Redirect targets taken from a request stay on this site."""
+"""URLs: redirect targets stay on this site, ids in URLs and forms stay in range, row links cheap."""
 
 from urllib.parse import urlsplit
 
 from flask import url_for
+from werkzeug.routing import IntegerConverter
+
+MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key
 
 
 def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> str:
@@ -20,7 +23,7 @@ def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> s
     return url_for(default_endpoint)
 
 
-_SENTINEL = 2_147_483_647
+_SENTINEL = MAX_ID  # an id no url_for would otherwise produce
 
 
 class UrlPattern:
@@ -33,3 +36,22 @@ class UrlPattern:
 
     def __call__(self, value: int) -> str:
         return f"{self._head}{int(value)}{self._tail}"
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in Jiwar's URLs is always a row id: ids past a 32-bit integer column cannot exist,
+    so they do not match (404) instead of reaching the database, where SQLite raises OverflowError
+    for values beyond 64 bits."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def parse_id(value: str | None) -> int | None:
+    """A row id sent in a form or a query string, or None when it cannot be one. str.isdigit()
+    lets "²" through (int() refuses it) and any length (the database refuses past its integer)."""
+    if not value or not value.isdecimal() or len(value) > len(str(MAX_ID)):
+        return None  # int() refuses more than 4,300 digits, and ten cover every id
+    number = int(value)
+    return number if number <= MAX_ID else None

@@ -18,11 +18,12 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
 from app.core.i18n import LANGUAGE_NAMES
+from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
 from app.events.services import EventData, SessionData
 
@@ -36,9 +37,14 @@ def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 
 
 def _optional_int(value):
+    """An id from a select: past any row's id it is not a choice (the database would refuse to
+    compare it: integer out of range on PostgreSQL, OverflowError on SQLite)."""
     if value in (None, ""):
         return None
-    return int(value)
+    number = int(value)
+    if abs(number) > MAX_ID:
+        raise ValueError("not an id")
+    return number
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -65,15 +71,15 @@ class SessionRowForm(Form):
 
 class EventForm(FlaskForm):
     version = HiddenField()
-    title_fr = StringField(_l("Title in French"), validators=[Optional()])
-    title_ar = StringField(_l("Title in Arabic"), validators=[Optional()])
-    title_en = StringField(_l("Title in English"), validators=[Optional()])
+    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=200)])
+    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
     description_fr = TextAreaField(_l("Description in French"), validators=[Optional()])
     description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional()])
     description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
     event_type = SelectField(_l("Type"), choices=select_choices(EventType.choices()))
     municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
-    venue = StringField(_l("Venue"), render_kw={"maxlength": 200})
+    venue = StringField(_l("Venue"), validators=[Length(max=200)], render_kw={"maxlength": 200})
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional()],
@@ -115,7 +121,7 @@ class EventForm(FlaskForm):
                     day=entry.form.day.data,
                     starts=entry.form.starts.data,
                     ends=entry.form.ends.data,
-                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    id=parse_id(entry.form.id.data),
                 )
                 for entry in self.sessions
                 if not entry.form.is_blank
@@ -130,10 +136,12 @@ class EventForm(FlaskForm):
 
 
 class CardHolderForm(FlaskForm):
-    display_name = StringField(_l("Name or nickname"), render_kw={"maxlength": 80})
+    display_name = StringField(
+        _l("Name or nickname"), validators=[Length(max=80)], render_kw={"maxlength": 80}
+    )
     phone = StringField(
         _l("Phone (optional, may be shared)"),
-        validators=[Optional()],
+        validators=[Optional(), Length(max=20)],
         render_kw={"maxlength": 20, "type": "tel"},
     )
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
@@ -141,7 +149,7 @@ class CardHolderForm(FlaskForm):
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
     country_code = StringField(
         _l("Country of origin (two-letter code, e.g. SN)"),
-        validators=[Optional()],
+        validators=[Optional(), Length(max=2)],
         render_kw={"maxlength": 2},
     )
     consent = BooleanField(_l("The person agreed that this participation data is recorded"))
@@ -156,7 +164,9 @@ class RegisterCardHolderForm(FlaskForm):
 
 
 class WalkInForm(FlaskForm):
-    display_name = StringField(_l("Name (optional)"), validators=[Optional()], render_kw={"maxlength": 80})
+    display_name = StringField(
+        _l("Name (optional)"), validators=[Optional(), Length(max=80)], render_kw={"maxlength": 80}
+    )
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
     age_band = SelectField(
         _l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()]

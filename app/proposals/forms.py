@@ -25,7 +25,8 @@ DESCRIPTION_MAX = 5000
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # PostgreSQL refuses NUL in text (a 500 on save); no keyboard types it, so it is dropped.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 class ProposalForm(FlaskForm):
@@ -159,6 +160,7 @@ class CallForm(FlaskForm):
     )
     categories = TextAreaField(
         _l("Categories"),
+        filters=[_strip],
         description=_l("One per line, for example: Culture, Education, Public space."),
         validators=[DataRequired(_l("Give at least one category."))],
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload, selectinload
 
 from app.accounts.models import Role, User
 from app.core.pagination import Page, paginate
+from app.core.urls import parse_id
 from app.extensions import db
 from app.proposals.models import (
     ACCEPTED_STATUSES,
@@ -89,9 +90,9 @@ def parse_filters(args, sorts=PUBLIC_SORTS, statuses=None) -> ListFilters:
     return ListFilters(
         sort=sort if sort in sorts else sorts[0],
         status=status if status in statuses else None,
-        category_id=int(category) if category.isdigit() else None,
+        category_id=parse_id(category),
         text=(args.get("q") or "").strip()[:100],
-        min_supports=int(min_supports) if min_supports.isdigit() else None,
+        min_supports=parse_id(min_supports),
     )
 
 

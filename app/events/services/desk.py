@@ -95,8 +95,8 @@ def reissue_card(actor, participant_id: int) -> ParticipantCard:
 
 
 @rolls_back_on_refusal
-def register_card_holder(actor, participant_id: int, event_id: int) -> Registration:
-    event = db.session.get(Event, event_id)
+def register_card_holder(actor, participant_id: int, event_id: int | None) -> Registration:
+    event = db.session.get(Event, event_id) if event_id is not None else None
     if event is None or not can_manage_event(actor, event):
         raise DeskError(_("Choose one of the events you organise."), "event_forbidden", field="event_id")
     if db.session.get(Participant, participant_id) is None:

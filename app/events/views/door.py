@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.codes import normalise_code
 from app.events.errors import EventError
@@ -100,12 +101,12 @@ def _back_to_door(session):
 @login_required
 def check_in(session_id: int):
     session = get_door_session_or_404(session_id)
-    participant_id = request.form.get("participant_id", "")
-    if not participant_id.isdigit():
+    participant_id = parse_id(request.form.get("participant_id"))
+    if participant_id is None:
         flash(_("Choose the person to mark present."), "error")
         return _back_to_door(session)
     try:
-        attendance = services.check_in(current_user, session, int(participant_id))
+        attendance = services.check_in(current_user, session, participant_id)
     except EventError as error:
         flash(error.message, "error")
         return _back_to_door(session)
@@ -118,15 +119,27 @@ def check_in(session_id: int):
 @login_required
 def undo_check_in(session_id: int):
     session = get_door_session_or_404(session_id)
-    attendance_id = request.form.get("attendance_id", "")
+    attendance_id = parse_id(request.form.get("attendance_id"))
     participant = None
-    if attendance_id.isdigit():
-        attendance = queries.attendance_at(session.id, int(attendance_id))
+    if attendance_id is not None:
+        attendance = queries.attendance_at(session.id, attendance_id)
         participant = attendance.participant if attendance else None
-        services.undo_check_in(current_user, session, int(attendance_id))
+        services.undo_check_in(current_user, session, attendance_id)
     if not is_htmx_fragment_request():
         flash(_("Presence undone."), "success")
     return _after_change(session, participant, None)
+
+
+def _walk_in_refused(session, form: WalkInForm):
+    context = _door_context(session, "")
+    return personal(
+        make_response(
+            render_template(
+                "events/door/door.html", walk_in_form=form, walk_ins=queries.door_walk_ins(session), **context
+            ),
+            422,
+        )
+    )
 
 
 @bp.post("/door/sessions/<int:session_id>/walk-in")
@@ -134,6 +147,8 @@ def undo_check_in(session_id: int):
 def walk_in(session_id: int):
     session = get_door_session_or_404(session_id)
     form = WalkInForm()
+    if not form.validate():
+        return _walk_in_refused(session, form)
     try:
         services.record_walk_in(
             current_user,
@@ -145,17 +160,6 @@ def walk_in(session_id: int):
         )
     except EventError as error:
         form.gender.errors = [error.message]
-        context = _door_context(session, "")
-        return personal(
-            make_response(
-                render_template(
-                    "events/door/door.html",
-                    walk_in_form=form,
-                    walk_ins=queries.door_walk_ins(session),
-                    **context,
-                ),
-                422,
-            )
-        )
+        return _walk_in_refused(session, form)
     flash(_("The walk-in is counted."), "success")
     return redirect(url_for("events.door", session_id=session.id), code=303)

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import to_zone
+from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
 from app.events.forms import EventForm, select_choices
@@ -97,7 +98,7 @@ def _event_form(event=None):
     try:
         if event is None:
             return form, services.create_event(current_user, form.to_data())
-        version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+        version = parse_id(form.version.data) or 0
         return form, services.update_event(current_user, event.id, form.to_data(), version)
     except StaleEventError as error:
         form.form_errors.append(error.message)

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.pagination import parse_page
-from app.core.urls import safe_next_path
+from app.core.urls import parse_id, safe_next_path
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
 from app.proposals.forms import AssistedProposalForm, CommentForm, ProposalForm, ReportForm, SupportForm
@@ -283,7 +283,7 @@ def add_comment(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id)
     form = CommentForm()
     if form.validate_on_submit():
-        parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+        parent_id = parse_id(form.parent_id.data)
         try:
             comment = services.add_comment(proposal, current_user, form.body.data, parent_id)
         except ProposalError as error:

@@ -1,0 +1,70 @@
+"""Two rules every route keeps (issue: hardening): no state change without a CSRF token, and no
+state change on GET. Both walk the access tables, so a new route is covered the day it is added."""
+
+import pytest
+
+from app.extensions import db
+from tests.access.test_every_route import RULES, _build_world
+from tests.conftest import sign_in_as
+from tests.fuzz.checks import row_counts
+
+POSTS = [route for _, route in RULES if route.method == "POST"]
+GETS = [route for _, route in RULES if route.method == "GET"]
+# Roles in the order tried: the first one the rule lets through is the one that could change state.
+ORDER = ("admin", "organiser", "reviewer", "resident", "anonymous", "organiser_other", "reviewer_other")
+
+
+def _allowed_role(route) -> str:
+    return next((role for role in ORDER if route.expect[role] not in (302, 403, 404)), "admin")
+
+
+def _client(app, world, role):
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    if world["cast"][role] is not None:
+        sign_in_as(client, world["cast"][role])
+    return client
+
+
+def _fill(route, world) -> tuple[str, dict]:
+    data = {key: value.format(**world) if isinstance(value, str) else value
+            for key, value in route.data.items()}
+    return route.url.format(**world), data
+
+
+def _state() -> dict[str, int]:
+    """Every table's rows but the audit log's: reading personal data or exact figures is recorded,
+    by design, and recording a read is not a change of what the read shows."""
+    names = [table.name for table in db.metadata.sorted_tables]
+    return {name: count for name, count in zip(names, row_counts(), strict=True) if name != "audit_entry"}
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("route", POSTS, ids=[route.id for route in POSTS])
+def test_no_post_changes_anything_without_its_csrf_token(app, csrf_on, route):
+    world = _build_world()
+    url, data = _fill(route, world)
+    before = row_counts()
+    for htmx in (False, True):
+        headers = {"HX-Request": "true"} if htmx else {}
+        response = _client(app, world, _allowed_role(route)).post(url, data=data, headers=headers)
+        assert response.status_code == 400, (route.id, response.status_code)
+    db.session.rollback()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("route", GETS, ids=[route.id for route in GETS])
+def test_no_get_changes_anything(app, route):
+    world = _build_world()
+    url, _data = _fill(route, world)
+    before = _state()
+    for role in ORDER:
+        _client(app, world, role).get(url)
+    db.session.rollback()
+    assert _state() == before

@@ -40,3 +40,21 @@ def only(status: int, *roles: str, denied: int = 403) -> dict[str, int]:
     expect = {role: (status if role in roles else denied) for role in ROLES}
     expect["anonymous"] = status if "anonymous" in roles else SIGN_IN_REDIRECT
     return expect
+
+
+def client_as(app, world, role):
+    """A test client signed in as `role` of the world's cast (anonymous: not signed in)."""
+    from tests.conftest import sign_in_as
+
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    if world["cast"][role] is not None:
+        sign_in_as(client, world["cast"][role])
+    return client
+
+
+def filled(route: Route, world: dict) -> tuple[str, dict]:
+    """The route's URL and form with the world's objects put in."""
+    data = {key: value.format(**world) if isinstance(value, str) else value
+            for key, value in route.data.items()}
+    return route.url.format(**world), data

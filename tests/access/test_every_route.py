@@ -8,8 +8,9 @@ so one role's action never changes what the next one sees.
 import pytest
 
 from app.extensions import db
+from tests.access.rules import client_as, filled
 from tests.accounts import access_rules as accounts_rules
-from tests.conftest import empty_all_tables, sign_in_as
+from tests.conftest import empty_all_tables
 from tests.events import access_rules as events_rules
 from tests.factories import ROLES, make_role_cast
 from tests.proposals import access_rules as proposals_rules
@@ -30,15 +31,8 @@ def _build_world():
 
 
 def _status(app, route, world, role) -> int:
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    if world["cast"][role] is not None:
-        sign_in_as(client, world["cast"][role])
-    url = route.url.format(**world)
-    data = {
-        key: value.format(**world) if isinstance(value, str) else value for key, value in route.data.items()
-    }
-    return client.open(url, method=route.method, data=data).status_code
+    url, data = filled(route, world)
+    return client_as(app, world, role).open(url, method=route.method, data=data).status_code
 
 
 def test_every_route_has_a_rule(app):

@@ -4,8 +4,8 @@ state change on GET. Both walk the access tables, so a new route is covered the 
 import pytest
 
 from app.extensions import db
+from tests.access.rules import client_as, filled
 from tests.access.test_every_route import RULES, _build_world
-from tests.conftest import sign_in_as
 from tests.fuzz.checks import row_counts
 
 POSTS = [route for _, route in RULES if route.method == "POST"]
@@ -16,20 +16,6 @@ ORDER = ("admin", "organiser", "reviewer", "resident", "anonymous", "organiser_o
 
 def _allowed_role(route) -> str:
     return next((role for role in ORDER if route.expect[role] not in (302, 403, 404)), "admin")
-
-
-def _client(app, world, role):
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    if world["cast"][role] is not None:
-        sign_in_as(client, world["cast"][role])
-    return client
-
-
-def _fill(route, world) -> tuple[str, dict]:
-    data = {key: value.format(**world) if isinstance(value, str) else value
-            for key, value in route.data.items()}
-    return route.url.format(**world), data
 
 
 def _state() -> dict[str, int]:
@@ -49,11 +35,11 @@ def csrf_on(app):
 @pytest.mark.parametrize("route", POSTS, ids=[route.id for route in POSTS])
 def test_no_post_changes_anything_without_its_csrf_token(app, csrf_on, route):
     world = _build_world()
-    url, data = _fill(route, world)
+    url, data = filled(route, world)
     before = row_counts()
     for htmx in (False, True):
         headers = {"HX-Request": "true"} if htmx else {}
-        response = _client(app, world, _allowed_role(route)).post(url, data=data, headers=headers)
+        response = client_as(app, world, _allowed_role(route)).post(url, data=data, headers=headers)
         assert response.status_code == 400, (route.id, response.status_code)
     db.session.rollback()
     assert row_counts() == before
@@ -62,9 +48,9 @@ def test_no_post_changes_anything_without_its_csrf_token(app, csrf_on, route):
 @pytest.mark.parametrize("route", GETS, ids=[route.id for route in GETS])
 def test_no_get_changes_anything(app, route):
     world = _build_world()
-    url, _data = _fill(route, world)
+    url, _data = filled(route, world)
     before = _state()
     for role in ORDER:
-        _client(app, world, role).get(url)
+        client_as(app, world, role).get(url)
     db.session.rollback()
     assert _state() == before

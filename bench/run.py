@@ -57,7 +57,7 @@ def flask(url: str, *args: str, check: bool = True) -> subprocess.CompletedProce
 def prepare(url: str, scale: str) -> float:
     """Migrate and generate once; a database that already holds the data set is reused."""
     flask(url, "db", "upgrade")
-    add_what_migrations_lack(url)
+    register_bench_person_in(url)
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
         people = connection.scalar(sa.text("SELECT COUNT(*) FROM participant"))
@@ -68,25 +68,6 @@ def prepare(url: str, scale: str) -> float:
     sizes = SCALES[scale]
     flask(url, "jiwar", "generate", *[f"--{name}={value}" for name, value in sizes.items()])
     return time.perf_counter() - started
-
-
-def add_what_migrations_lack(url: str) -> None:
-    """Tables and indexes the models have but no migration creates yet (until one is generated):
-    created here, and the attendance tally filled, so the benchmark measures the code as it is."""
-    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    from app import models  # noqa: F401 - every domain's tables
-    from app.extensions import db
-
-    with engine.begin() as connection:
-        missing = [t for t in db.metadata.sorted_tables if not sa.inspect(connection).has_table(t.name)]
-        db.metadata.create_all(connection, tables=missing)
-        for table in db.metadata.sorted_tables:
-            for index in table.indexes:
-                index.create(connection, checkfirst=True)
-    engine.dispose()
-    if any(t.name == "attendance_tally" for t in missing):
-        flask(url, "jiwar", "rebuild-rollups")
-    register_bench_person_in(url)
 
 
 def register_bench_person_in(url: str) -> None:
@@ -103,6 +84,7 @@ def register_bench_person_in(url: str) -> None:
 
         if register_bench_person():
             db.session.commit()
+        db.session.remove()  # its connection back to the pool, so dispose() closes it
         db.engine.dispose()
 
 
@@ -200,7 +182,8 @@ def other_scale_counts(kind: str, scale: str) -> dict[str, int] | None:
     engine.dispose()
     if not people:
         return None
-    add_what_migrations_lack(url)
+    flask(url, "db", "upgrade")
+    register_bench_person_in(url)
     return query_counts(url)
 
 

@@ -61,10 +61,10 @@ def generate_command(people, events, attendances, proposals, supports, seed):
 
 @jiwar_cli.command("rebuild-rollups")
 def rebuild_rollups_command():
-    """Recompute the attendance tally the reports count from (after a migration adds it, or a bulk load)."""
+    """Recompute the attendance tally and the programme roll-ups reports count from (after a bulk load)."""
     from app.events import tally
     from app.extensions import db
 
     rows = tally.rebuild()
     db.session.commit()
-    click.echo(f"Attendance tally rebuilt: {rows} rows (person x event).")
+    click.echo(f"Attendance tally rebuilt: {rows} rows (person x event), and the programme roll-ups from it.")

@@ -1,5 +1,6 @@
 """The attendance tally (AttendanceTally): sessions attended per person and event, maintained in the
-same transaction as the attendances themselves.
+same transaction as the attendances themselves; the programme roll-ups of the reports
+(app/reports/rollups.py) follow each change of it.
 
 Every ORM flush that adds, removes or re-assigns an Attendance adjusts the tally with an atomic
 upsert (`sessions = sessions + 1`), so two door phones checking the same person into two sessions at
@@ -32,21 +33,26 @@ def _attendance_class():
     return Attendance
 
 
-def _apply(connection, changes: Counter) -> None:
-    table = _table()
+def add_sessions(connection, table: sa.Table, keys: list[str], changes: Counter) -> None:
+    """Add each delta to the `sessions` of the row of `table` whose `keys` columns are the change's
+    key: an atomic upsert, and a row brought to zero removed."""
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    for (participant_id, event_id), delta in sorted(changes.items()):
+    for key, delta in sorted(changes.items()):
+        values = dict(zip(keys, key, strict=True))
         if delta > 0:
-            statement = insert(table).values(participant_id=participant_id, event_id=event_id, sessions=delta)
+            statement = insert(table).values(**values, sessions=delta)
             statement = statement.on_conflict_do_update(
-                index_elements=[table.c.participant_id, table.c.event_id],
-                set_={"sessions": table.c.sessions + delta},
+                index_elements=[table.c[name] for name in keys], set_={"sessions": table.c.sessions + delta}
             )
             connection.execute(statement)
         elif delta < 0:
-            key = sa.and_(table.c.participant_id == participant_id, table.c.event_id == event_id)
-            connection.execute(sa.update(table).where(key).values(sessions=table.c.sessions + delta))
-            connection.execute(sa.delete(table).where(key, table.c.sessions <= 0))
+            where = sa.and_(*[table.c[name] == value for name, value in values.items()])
+            connection.execute(sa.update(table).where(where).values(sessions=table.c.sessions + delta))
+            connection.execute(sa.delete(table).where(where, table.c.sessions <= 0))
+
+
+def _apply(connection, changes: Counter) -> None:
+    add_sessions(connection, _table(), ["participant_id", "event_id"], changes)
 
 
 @event.listens_for(Session, "after_flush")
@@ -78,6 +84,13 @@ def _follow_attendances(session: Session, _context) -> None:
     changes = Counter({key: delta for key, delta in changes.items() if delta})
     if changes:
         _apply(session.connection(), changes)
+        _rollups().follow_tally(session.connection(), changes)
+
+
+def _rollups():
+    from app.reports import rollups  # the reports domain rolls the tally up per programme
+
+    return rollups
 
 
 def _counted(where) -> sa.Select:
@@ -99,12 +112,15 @@ def recount(participant_ids: list[int]) -> None:
             ["participant_id", "event_id", "sessions"], _counted([attendance.participant_id.in_(ids)])
         )
     )
+    _rollups().recount_people(db.session.connection(), ids)
 
 
 def rebuild() -> int:
     """Recompute the whole tally from the attendances (new deployment, generated data, or a check);
-    one statement each way, inside the caller's transaction. Returns the number of rows."""
+    one statement each way, inside the caller's transaction, then the programme roll-ups from it.
+    Returns the number of rows."""
     table = _table()
     db.session.execute(sa.delete(table))
     db.session.execute(sa.insert(table).from_select(["participant_id", "event_id", "sessions"], _counted([])))
+    _rollups().rebuild(db.session.connection())
     return db.session.scalar(sa.select(sa.func.count()).select_from(table))

@@ -73,3 +73,80 @@ class Target(db.Model):
     share_min_percent: Mapped[int | None] = mapped_column(sa.SmallInteger)
 
     programme: Mapped[Programme] = relationship(back_populates="targets")
+
+
+class ProgrammeTally(db.Model):
+    """Sessions attended per person, programme, municipality, event type and year of the event: the
+    attendance tally (app/events/tally.py) rolled up per programme, kept in step in the same
+    transaction (app/reports/rollups.py). Targets and filtered reports of a programme count from it."""
+
+    __tablename__ = "programme_tally"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), primary_key=True)
+    event_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    sessions: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    __table_args__ = (
+        # A target restricted to event types reads just those rows.
+        sa.Index("ix_programme_tally_type", "programme_id", "event_type", "participant_id"),
+        # Recounting one person reads their rows.
+        sa.Index("ix_programme_tally_participant", "participant_id"),
+    )
+
+
+class _PersonFigures:
+    """What reports may say of one person (gender, origin, country and birth year only while their
+    consent is recorded, else empty), the first and last year they attended and their sessions per
+    age band at the event. Rebuilt from the programme tally and the person each time either changes
+    (app/reports/rollups.py)."""
+
+    gender: Mapped[str | None] = mapped_column(sa.String(12))
+    origin: Mapped[str | None] = mapped_column(sa.String(12))
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    birth_year: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    first_year: Mapped[int]
+    last_year: Mapped[int]
+    sessions_child: Mapped[int] = mapped_column(default=0)
+    sessions_youth: Mapped[int] = mapped_column(default=0)
+    sessions_adult: Mapped[int] = mapped_column(default=0)
+    sessions_senior: Mapped[int] = mapped_column(default=0)
+    sessions_unknown: Mapped[int] = mapped_column(default=0)  # no consent or no birth year
+
+
+class ProgrammePerson(_PersonFigures, db.Model):
+    """One row per person who attended a programme: its distinct people and breakdowns are one pass
+    over one row per person."""
+
+    __tablename__ = "programme_person"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class MunicipalityPerson(_PersonFigures, db.Model):
+    """One row per person who attended a programme's events in a municipality: the same for one
+    municipality's part of a programme (its organisers' report)."""
+
+    __tablename__ = "municipality_person"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+from app.reports import rollups  # noqa: E402, F401 - keeps the roll-ups in step with every flush

@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, Role, User
 from app.core.pagination import Page, paginate
-from app.events.models import AgeBand, Attendance, AttendanceTally, Event
+from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
-from app.reports.models import Measure, Programme, Target, programme_municipality
+from app.reports import whole_programme
+from app.reports.bands import BANDS, band_of, year_of
+from app.reports.models import Measure, Programme, ProgrammeTally, Target, programme_municipality
 
 DIMENSIONS = ("gender", "origin", "age_band", "country")
-# Band bounds in years, the same bands walk-ins are recorded in (app.events.models.AgeBand).
-BANDS = ((AgeBand.CHILD, 0, 14), (AgeBand.YOUTH, 15, 24), (AgeBand.ADULT, 25, 59), (AgeBand.SENIOR, 60, 150))
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ _consented = Participant.consent_at.is_not(None)
 _anonymous = Attendance.participant_id.is_(None)
 
 
-def _year(moment) -> sa.ColumnElement:
-    return sa.cast(sa.extract("year", moment), sa.Integer)
+_year = year_of
 
 
 def _age(year) -> sa.ColumnElement:
@@ -78,13 +77,9 @@ def _age(year) -> sa.ColumnElement:
     return year - Participant.birth_year
 
 
-def _band_of(age) -> sa.ColumnElement:
-    return sa.case(*[(age <= high, band.value) for band, _, high in BANDS[:-1]], else_=BANDS[-1][0].value)
-
-
 def _person_band(year) -> sa.ColumnElement:
     return sa.case(
-        (sa.and_(_consented, Participant.birth_year.is_not(None)), _band_of(_age(year))), else_=None
+        (sa.and_(_consented, Participant.birth_year.is_not(None)), band_of(_age(year))), else_=None
     )
 
 
@@ -118,6 +113,58 @@ def _per_person_and_year(conditions: list, name: str | None = None):
     return statement.cte(name) if name else statement.subquery()
 
 
+def _rolled_up_per_person_and_year(
+    programme_id: int,
+    scope: frozenset[int] | None = None,
+    municipality_id: int | None = None,
+    event_types: list[str] | None = None,
+    name: str | None = None,
+):
+    """The same rows as `_per_person_and_year` for a whole programme (no event or period chosen),
+    from the programme roll-up: a few rows per person instead of one per event they attended."""
+    rolled = ProgrammeTally
+    where = [rolled.programme_id == programme_id]
+    if scope is not None:
+        where.append(rolled.municipality_id.in_(sorted(scope) or [-1]))
+    if municipality_id:
+        where.append(rolled.municipality_id == municipality_id)
+    if event_types:
+        where.append(rolled.event_type.in_(event_types))
+    statement = (
+        sa.select(
+            rolled.participant_id.label("participant_id"),
+            rolled.year.label("year"),
+            sa.func.sum(rolled.sessions).label("n"),
+        )
+        .where(*where)
+        .group_by(rolled.participant_id, rolled.year)
+    )
+    return statement.cte(name) if name else statement.subquery()
+
+
+def _report_per_person_and_year(filters: ReportFilters, conditions: list, name: str):
+    if filters.programme_id and not (filters.event_id or filters.date_from or filters.date_to):
+        types = [filters.event_type] if filters.event_type else None
+        return _rolled_up_per_person_and_year(
+            filters.programme_id, filters.scope, filters.municipality_id, types, name=name
+        )
+    return _per_person_and_year(conditions, name=name)
+
+
+def _whole_programme(filters: ReportFilters) -> tuple[bool, int | None]:
+    """Whether the report is a whole programme, or one municipality's part of it (its second
+    value), with no event, type or period chosen: then it is read from one row per person."""
+    narrowed = (filters.event_type, filters.event_id, filters.date_from, filters.date_to)
+    if not filters.programme_id or any(narrowed):
+        return False, None
+    municipality = filters.municipality_id
+    if filters.scope is None:
+        return True, municipality
+    if municipality is None and len(filters.scope) == 1:
+        municipality = next(iter(filters.scope))
+    return municipality is not None and municipality in filters.scope, municipality
+
+
 def _dimensions(year) -> list:
     return [
         _person(Participant.gender).label("gender"),
@@ -136,7 +183,17 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
     person's age band is their age at the first event they attended in the selection. Each row:
     gender, origin, age_band, country, walk_in, count, kind ("a" or "p")."""
     conditions = _event_conditions(filters)
-    per = _per_person_and_year(conditions, name="per_person_year")
+    whole, municipality = _whole_programme(filters)
+    if whole:
+        *registered, people = whole_programme.cubes(filters.programme_id, municipality)
+    else:
+        registered, people = _registered_and_people(filters, conditions)
+    rows = db.session.execute(sa.union_all(*registered, _walk_ins(conditions), people)).all()
+    return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
+
+
+def _registered_and_people(filters: ReportFilters, conditions: list) -> tuple[list[sa.Select], sa.Select]:
+    per = _report_per_person_and_year(filters, conditions, name="per_person_year")
     attendance_dimensions = _dimensions(per.c.year)
     registered = (
         sa.select(
@@ -148,19 +205,6 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
         .select_from(per)
         .join(Participant, Participant.id == per.c.participant_id)
         .group_by(*attendance_dimensions)
-    )
-    anonymous = [Attendance.anonymous_gender, Attendance.anonymous_origin, Attendance.anonymous_age_band]
-    walk_ins = (
-        sa.select(
-            *anonymous,
-            sa.cast(sa.null(), sa.String),
-            sa.literal(True),
-            sa.cast(sa.func.count(), sa.Integer),
-            sa.literal("a"),
-        )
-        .join(Event, Event.id == Attendance.event_id)
-        .where(_anonymous, *conditions)
-        .group_by(*anonymous)
     )
     first = (
         sa.select(per.c.participant_id, sa.func.min(per.c.year).label("first_year"))
@@ -176,8 +220,24 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
         .join(Participant, Participant.id == first.c.participant_id)
         .group_by(*people_dimensions)
     )
-    rows = db.session.execute(sa.union_all(registered, walk_ins, people)).all()
-    return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
+    return [registered], people
+
+
+def _walk_ins(conditions: list) -> sa.Select:
+    """Anonymous walk-ins' attendances, with what they told at the door."""
+    anonymous = [Attendance.anonymous_gender, Attendance.anonymous_origin, Attendance.anonymous_age_band]
+    return (
+        sa.select(
+            *anonymous,
+            sa.cast(sa.null(), sa.String),
+            sa.literal(True),
+            sa.cast(sa.func.count(), sa.Integer),
+            sa.literal("a"),
+        )
+        .join(Event, Event.id == Attendance.event_id)
+        .where(_anonymous, *conditions)
+        .group_by(*anonymous)
+    )
 
 
 def tune_for_aggregates() -> None:
@@ -222,13 +282,23 @@ def _share_condition(target: Target):
     return sa.and_(_consented, getattr(Participant, target.share_dimension) == target.share_value)
 
 
+def _target_types(target: Target) -> list[str]:
+    return [value for value in target.event_types.split(",") if value]
+
+
 def _target_events(target: Target, date_from, date_to) -> list:
     conditions = [Event.programme_id == target.programme_id]
     conditions += _period(Event.starts_at, date_from, date_to)
-    types = [value for value in target.event_types.split(",") if value]
+    types = _target_types(target)
     if types:
         conditions.append(Event.event_type.in_(types))
     return conditions
+
+
+def _target_per_person_and_year(target: Target, events: list, date_from, date_to):
+    if date_from or date_to:
+        return _per_person_and_year(events)
+    return _rolled_up_per_person_and_year(target.programme_id, event_types=_target_types(target))
 
 
 def _people(person, share, joined, conditions: list) -> sa.Select:
@@ -258,8 +328,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
     share = _share_condition(target)
     events = _target_events(target, date_from, date_to)
 
-    if measure is Measure.PEOPLE:
-        per = _per_person_and_year(events)
+    types = _target_types(target)
+    whole = not (date_from or date_to)
+    if measure is Measure.PEOPLE and whole and whole_programme.answers_people(target, types):
+        statement = whole_programme.people(target, types)
+    elif measure is Measure.PEOPLE:
+        per = _target_per_person_and_year(target, events, date_from, date_to)
         statement = _people(
             per.c.participant_id,
             share,
@@ -267,13 +341,17 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             _age_conditions(target, per.c.year),
         )
     elif measure is Measure.ATTENDANCES:
-        per = _per_person_and_year(events)
-        registered = (
-            sa.select(sa.cast(sa.func.sum(per.c.n), sa.Integer), _sum_share(per.c.n, share))
-            .select_from(per)
-            .join(Participant, Participant.id == per.c.participant_id)
-            .where(*_age_conditions(target, per.c.year))
-        )
+        with_age = target.age_min is not None or target.age_max is not None
+        if whole and not types and not with_age:
+            registered = whole_programme.attendances(target)
+        else:
+            per = _target_per_person_and_year(target, events, date_from, date_to)
+            registered = (
+                sa.select(sa.cast(sa.func.sum(per.c.n), sa.Integer), _sum_share(per.c.n, share))
+                .select_from(per)
+                .join(Participant, Participant.id == per.c.participant_id)
+                .where(*_age_conditions(target, per.c.year))
+            )
         walk_in_share = None
         if target.share_dimension and target.share_value:
             column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}

@@ -1,0 +1,200 @@
+"""The programme roll-ups the reports count from, kept in step with the attendance tally
+(app/events/tally.py) in the same transaction.
+
+- ProgrammeTally: each tally delta moved onto its (programme, person, municipality, event type,
+  year) row by an atomic upsert, like the tally itself, so two door phones at once both count.
+- ProgrammePerson and MunicipalityPerson (one row per person and programme, and per person,
+  programme and municipality): rebuilt, for each person whose tally or reported details changed in
+  the flush, from their programme tally rows and their participant row. On PostgreSQL the participant row is
+  locked first, so two transactions touching one person rebuild one after the other, the second
+  seeing the first's committed rows.
+An event moved to another programme, municipality, type or year has its people recounted.
+Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, attributes
+
+from app.accounts.models import Participant
+from app.events import tally
+from app.events.models import AgeBand, AttendanceTally, Event
+from app.reports.bands import band_of, year_of
+from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally
+
+TALLY_KEYS = ["programme_id", "participant_id", "municipality_id", "event_type", "year"]
+SESSIONS_BY_BAND = {
+    AgeBand.CHILD.value: "sessions_child",
+    AgeBand.YOUTH.value: "sessions_youth",
+    AgeBand.ADULT.value: "sessions_adult",
+    AgeBand.SENIOR.value: "sessions_senior",
+}
+# What moves an event's sessions to other programme tally rows, and what the reports say of a person.
+_ROLLED_UP_BY = ("programme_id", "municipality_id", "event_type", "starts_at")
+_REPORTED = ("gender", "origin", "country_code", "birth_year", "consent_at")
+
+
+# -- the programme tally ----------------------------------------------------------------------------
+
+
+def _rolled_up(connection, changes: Counter) -> Counter:
+    """The tally's (person, event) deltas on the programme tally's keys; events outside a programme
+    drop out."""
+    event_ids = sorted({event_id for _person, event_id in changes})
+    rows = connection.execute(
+        sa.select(
+            Event.id, Event.programme_id, Event.municipality_id, Event.event_type, year_of(Event.starts_at)
+        ).where(Event.id.in_(event_ids), Event.programme_id.is_not(None))
+    )
+    where = {row[0]: tuple(row[1:]) for row in rows}
+    rolled: Counter = Counter()
+    for (participant_id, event_id), delta in changes.items():
+        if event_id in where:
+            programme_id, municipality_id, event_type, year = where[event_id]
+            rolled[(programme_id, participant_id, municipality_id, event_type, year)] += delta
+    return Counter({key: delta for key, delta in rolled.items() if delta})
+
+
+def _tally_rows(where: list) -> sa.Select:
+    """The programme tally computed from the attendance tally."""
+    keys = (Event.programme_id, AttendanceTally.participant_id, Event.municipality_id, Event.event_type,
+            year_of(Event.starts_at))
+    return (
+        sa.select(*keys, sa.func.sum(AttendanceTally.sessions))
+        .join(Event, Event.id == AttendanceTally.event_id)
+        .where(Event.programme_id.is_not(None), *where)
+        .group_by(*keys)
+    )
+
+
+# -- one row per person and programme ---------------------------------------------------------------
+
+
+def _people_rows(model, where: list) -> sa.Select:
+    """`model`'s rows (ProgrammePerson or MunicipalityPerson) computed from the programme tally and
+    the participants."""
+    rolled, person = ProgrammeTally, Participant
+    consented = person.consent_at.is_not(None)
+    known_age = sa.and_(consented, person.birth_year.is_not(None))
+    band = band_of(rolled.year - person.birth_year)
+    keys = [getattr(rolled, name) for name in _PEOPLE_KEYS[model]]
+
+    def shown(column):
+        return sa.case((consented, column), else_=None)
+
+    def in_band(value):
+        return sa.func.sum(sa.case((sa.and_(known_age, band == value), rolled.sessions), else_=0))
+
+    return (
+        sa.select(
+            *keys,
+            shown(person.gender),
+            shown(person.origin),
+            shown(person.country_code),
+            shown(person.birth_year),
+            sa.func.min(rolled.year),
+            sa.func.max(rolled.year),
+            *[in_band(value) for value in SESSIONS_BY_BAND],
+            sa.func.sum(sa.case((known_age, 0), else_=rolled.sessions)),
+        )
+        .join(person, person.id == rolled.participant_id)
+        .where(*where)
+        .group_by(*keys, person.id)
+    )
+
+
+PEOPLE_MODELS = (ProgrammePerson, MunicipalityPerson)
+_PEOPLE_KEYS = {
+    ProgrammePerson: ["programme_id", "participant_id"],
+    MunicipalityPerson: ["programme_id", "municipality_id", "participant_id"],
+}
+_FIGURES = ["gender", "origin", "country", "birth_year", "first_year", "last_year",
+            *SESSIONS_BY_BAND.values(), "sessions_unknown"]
+
+
+def _fill_people(connection, where: list) -> None:
+    for model in PEOPLE_MODELS:
+        columns = [*_PEOPLE_KEYS[model], *_FIGURES]
+        connection.execute(sa.insert(model.__table__).from_select(columns, _people_rows(model, where)))
+
+
+def _rebuild_people(connection, people: list[int]) -> None:
+    if not people:
+        return
+    if connection.dialect.name == "postgresql":
+        locked = sa.select(Participant.id).where(Participant.id.in_(people)).order_by(Participant.id)
+        # FOR NO KEY UPDATE: it waits for another transaction rebuilding the same person, but not
+        # for the key-share locks that inserting their attendances takes (that would deadlock).
+        connection.execute(locked.with_for_update(key_share=True))
+    for model in PEOPLE_MODELS:
+        connection.execute(sa.delete(model.__table__).where(model.__table__.c.participant_id.in_(people)))
+    _fill_people(connection, [ProgrammeTally.participant_id.in_(people)])
+
+
+# -- entry points -----------------------------------------------------------------------------------
+
+
+def follow_tally(connection, changes: Counter) -> None:
+    """The attendance tally changed by these (person, event) deltas in the current flush."""
+    tally.add_sessions(connection, ProgrammeTally.__table__, TALLY_KEYS, _rolled_up(connection, changes))
+    _rebuild_people(connection, sorted({person for person, _event in changes}))
+
+
+def recount_people(connection, participant_ids: list[int]) -> None:
+    """Recompute these people's roll-ups from their attendance tally."""
+    ids = sorted(set(participant_ids))
+    table = ProgrammeTally.__table__
+    connection.execute(sa.delete(table).where(table.c.participant_id.in_(ids)))
+    rows = _tally_rows([AttendanceTally.participant_id.in_(ids)])
+    connection.execute(sa.insert(table).from_select([*TALLY_KEYS, "sessions"], rows))
+    _rebuild_people(connection, ids)
+
+
+def rebuild(connection) -> None:
+    """Recompute both roll-ups from the attendance tally, one statement each way."""
+    for model in (*PEOPLE_MODELS, ProgrammeTally):
+        connection.execute(sa.delete(model.__table__))
+    rows = _tally_rows([])
+    connection.execute(sa.insert(ProgrammeTally.__table__).from_select([*TALLY_KEYS, "sessions"], rows))
+    _fill_people(connection, [])
+
+
+def _changed(session: Session, cls, names: tuple[str, ...]) -> list[int]:
+    return sorted(
+        instance.id
+        for instance in session.dirty
+        if isinstance(instance, cls)
+        and any(attributes.get_history(instance, name).has_changes() for name in names)
+    )
+
+
+def _people_of(session: Session, event_ids: list[int]) -> list[int]:
+    rows = session.connection().execute(
+        sa.select(AttendanceTally.participant_id).where(AttendanceTally.event_id.in_(event_ids)).distinct()
+    )
+    return list(rows.scalars())
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_people_of_deleted_events(session: Session, _context, _instances) -> None:
+    # A deleted event's tally rows go by ON DELETE CASCADE: who attended must be read before.
+    deleted = [instance.id for instance in session.deleted if isinstance(instance, Event)]
+    if deleted:
+        session.info.setdefault("rollups_recount", set()).update(_people_of(session, deleted))
+
+
+@event.listens_for(Session, "after_flush")
+def _follow_events_and_people(session: Session, _context) -> None:
+    moved = _changed(session, Event, _ROLLED_UP_BY)
+    people = set(session.info.pop("rollups_recount", ()))
+    if moved:
+        people.update(_people_of(session, moved))
+    if people:
+        recount_people(session.connection(), sorted(people))
+    edited = _changed(session, Participant, _REPORTED)
+    if edited:
+        _rebuild_people(session.connection(), edited)

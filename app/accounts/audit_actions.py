@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "account.deleted": _l("Account deleted"),
     "role.granted": _l("Role granted"),
     "role.withdrawn": _l("Role withdrawn"),
+    "municipality.created": _l("Municipality added"),
+    "municipality.updated": _l("Municipality changed"),
     # Events, the desk and the door
     "event.created": _l("Event created"),
     "event.updated": _l("Event changed"),

@@ -310,3 +310,28 @@ class AuditFilterForm(FlaskForm):
             self.until.errors = [*self.until.errors, str(_l("The end date comes before the start date."))]
             return False
         return valid
+
+
+class MunicipalityForm(FlaskForm):
+    name_fr = StringField(
+        _l("Name in French"), validators=[DataRequired(_l("Give the name.")), Length(max=120)], filters=CLEAN
+    )
+    name_ar = StringField(
+        _l("Name in Arabic"), validators=[Optional(), Length(max=120)], filters=CLEAN,
+        description=_l("Left empty, the French name is shown."),
+    )
+    name_en = StringField(
+        _l("Name in English"), validators=[Optional(), Length(max=120)], filters=CLEAN,
+        description=_l("Left empty, the French name is shown."),
+    )
+    slug = StringField(
+        _l("Short name in web addresses"),
+        validators=[DataRequired(_l("Give a short name.")), Length(max=60)],
+        filters=CLEAN,
+        description=_l(
+            "Lowercase letters, digits and hyphens, such as la-marsa. Links with the old one stop working."
+        ),
+    )
+    country_code = SelectField(
+        _l("Country"), validators=[Choice(_l("Choose a country from the list."))], validate_choice=False
+    )

@@ -162,4 +162,4 @@ def get_desk_person_or_404(user_id: int) -> User:
 
 
 
-from app.accounts.views import admin, me, public  # noqa: E402, F401
+from app.accounts.views import admin, me, municipalities, public  # noqa: E402, F401

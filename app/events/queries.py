@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
 from app.core.pagination import Page, paginate
@@ -148,21 +148,29 @@ def registration_of(event_id: int, participant_id: int) -> Registration | None:
     )
 
 
+def _waiting_ahead(counted, event_id, queued_at, registration_id) -> sa.Select:
+    """How many people wait before this place in the event's queue (queued earlier, then lower id);
+    `counted` is Registration or an alias of it (to correlate with an outer Registration row)."""
+    return (
+        sa.select(sa.func.count())
+        .select_from(counted)
+        .where(
+            counted.event_id == event_id,
+            counted.status == RegistrationStatus.WAITING,
+            sa.or_(
+                counted.queued_at < queued_at,
+                sa.and_(counted.queued_at == queued_at, counted.id < registration_id),
+            ),
+        )
+    )
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first person waiting."""
     if registration.status != RegistrationStatus.WAITING:
         return None
     ahead = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            sa.or_(
-                Registration.queued_at < registration.queued_at,
-                sa.and_(Registration.queued_at == registration.queued_at, Registration.id < registration.id),
-            ),
-        )
+        _waiting_ahead(Registration, registration.event_id, registration.queued_at, registration.id)
     )
     return (ahead or 0) + 1
 
@@ -223,6 +231,7 @@ def upcoming_managed_events(user, limit: int = 100) -> list[Event]:
 class MyRegistration:
     registration: Registration
     attended_sessions: int
+    waiting_position: int | None = None  # 1 for the first person waiting
 
     @property
     def display_status(self) -> str:
@@ -240,8 +249,14 @@ def my_registrations(participant_id: int, when: str, page: int, per_page: int = 
         .correlate(Registration)
         .scalar_subquery()
     )
+    ahead = (
+        _waiting_ahead(aliased(Registration), Registration.event_id, Registration.queued_at, Registration.id)
+        .correlate(Registration)
+        .scalar_subquery()
+    )
+    position = sa.case((Registration.status == RegistrationStatus.WAITING, ahead + 1), else_=None)
     statement = (
-        sa.select(Registration, attended)
+        sa.select(Registration, attended, position)
         .join(Registration.event)
         .where(Registration.participant_id == participant_id)
         .options(contains_eager(Registration.event).selectinload(Event.sessions))
@@ -251,7 +266,9 @@ def my_registrations(participant_id: int, when: str, page: int, per_page: int = 
     else:
         statement = statement.where(Event.ends_at >= now).order_by(Event.starts_at, Registration.id)
     result = paginate(statement, page, per_page, scalars=False)
-    result.items = [MyRegistration(registration, count or 0) for registration, count in result.items]
+    result.items = [
+        MyRegistration(registration, count or 0, position) for registration, count, position in result.items
+    ]
     return result
 
 

@@ -165,6 +165,22 @@ def test_my_events_shows_each_status(client, oujda, resident):
     assert "Formation passée" in past and "Attended" in past and "6 of 8 sessions attended" in past
 
 
+def test_my_events_says_where_one_stands_on_each_waiting_list(client, oujda):
+    full, other = make_event(oujda, title="Complet", capacity=1), make_event(oujda, title="Autre", capacity=1)
+    first, second, third = make_user("A"), make_user("B"), make_user("C")
+    for event in (full, other):
+        for person in (first, second, third):
+            sign_in_as(client, person)
+            client.post(f"/events/{event.id}/register")
+    sign_in_as(client, first)
+    client.post(f"/events/{other.id}/cancel-registration")  # second moves up in "Autre" only
+    sign_in_as(client, third)
+    page = client.get("/me/events").text
+    assert page.count("On the waiting list") == 2
+    assert "number 2" in page.split("Autre")[0] and "number 1" in page.split("Autre")[1]
+    assert "You are on the waiting list, number 2." in client.get(f"/events/{full.id}").text
+
+
 def test_someone_elses_ticket_is_forbidden(client, oujda, resident):
     registration = make_registration(make_event(oujda), make_user().participant)
     sign_in_as(client, resident)

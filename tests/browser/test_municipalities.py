@@ -1,0 +1,32 @@
+"""An administrator adds a municipality in Chromium, in each language; axe on the two pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.test_accounts import LANGUAGES, _serious, sign_in
+from tests.factories import make_admin, make_municipality
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_an_administrator_adds_a_municipality(page, live_server, screenshot, language):
+    make_municipality("oujda")
+    make_admin(display_name="Amina Admin", email="admin@example.org")
+    page.set_extra_http_headers({"Accept-Language": language})
+    sign_in(page, live_server, "admin@example.org")
+    page.wait_for_url(live_server + "/")
+    axe = Axe()
+    page.goto(live_server + "/admin/municipalities/new")
+    page.click("main button[type=submit]")  # nothing typed: each field says what is missing
+    assert page.locator(".field-error").count() >= 2
+    found = {"form with errors": _serious(axe.run(page))}
+    page.fill("#name_fr", "Raoued")
+    page.fill("#name_ar", "رواد")
+    page.fill("#slug", "raoued")
+    page.select_option("#country_code", "TN")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#municipality-2")
+    assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+    assert ("رواد" if language == "ar" else "Raoued") in page.inner_text("#municipality-2")
+    found["list"] = _serious(axe.run(page))
+    screenshot(f"municipalities-{language}")
+    assert found == dict.fromkeys(found, [])

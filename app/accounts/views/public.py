@@ -22,6 +22,14 @@ from app.extensions import limiter
 # -- Signing up, in and out ----------------------------------------------------------------------
 
 
+def sign_up_answer() -> str:
+    return _(
+        "If this email address or phone number was free, your account is ready: sign in with it and "
+        "your password. If you cannot sign in, it may already be in use: sign in with your own "
+        "password, or ask at the information desk for a new password link."
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_CLIENT"), methods=["POST"], deduct_when=_failed)
 @limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
@@ -51,7 +59,7 @@ def sign_up():
     error = _form_error()
     if form.validate_on_submit():
         try:
-            user = services.sign_up(
+            services.sign_up(
                 email=form.normalised_email,
                 phone=form.normalised_phone,
                 display_name=form.display_name.data,
@@ -62,9 +70,10 @@ def sign_up():
         except AccountError as failure:
             error = failure.message
         else:
-            start_session(user)
-            flash(_("Welcome to Jiwar! Your account is ready."), "success")
-            return redirect(url_for("accounts.profile"), code=303)
+            # One answer whether the account was created or its email or phone was already taken
+            # (the owner is told by email): no one learns from this form who has an account.
+            flash(sign_up_answer(), "info")
+            return redirect(url_for("accounts.sign_in"), code=303)
     return render_template("accounts/sign_up.html", form=form, error=error)
 
 

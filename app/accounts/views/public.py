@@ -16,6 +16,7 @@ from app.accounts.services import AccountError
 from app.accounts.session import end_session, start_session
 from app.accounts.views import _account_key, _config, _failed, _form_error, _refused_link, bp, current_person
 from app.core.i18n import current_language
+from app.core.security_log import security_event
 from app.core.urls import safe_next_path
 from app.extensions import limiter
 
@@ -68,6 +69,7 @@ def sign_up():
                 locale=current_language(),
             )
         except AccountError as failure:
+            security_event("form.refused", form="SignUpForm", code=failure.code)
             error = failure.message
         else:
             # One answer whether the account was created or its email or phone was already taken

@@ -253,7 +253,7 @@ def _invalidate_reset_links(user: User) -> None:
 
 def reset_link_for(token: str) -> str:
     """The link handed over or sent: built on the canonical address, never the request's Host."""
-    return _canonical_link("accounts.reset_password", token=token)
+    return _canonical_link("accounts.open_reset_link", token=token)
 
 
 def _canonical_link(endpoint: str, **values) -> str:
@@ -306,10 +306,15 @@ def request_password_reset(identifier: str) -> None:
 
 
 def reset_token_state(token: str) -> tuple[str, PasswordResetToken | None]:
-    """("valid" | "unknown" | "used" | "expired", the token row)."""
+    """("valid" | "unknown" | "used" | "expired", the token row) of a link as opened."""
     query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
     row = db.session.scalar(query)
     return _token_row_state(row), row
+
+
+def reset_link_state(token_id: int | None) -> str:
+    """The state of a link opened earlier, by the id its session keeps."""
+    return _token_row_state(db.session.get(PasswordResetToken, token_id) if token_id else None)
 
 
 def _token_row_state(row: PasswordResetToken | None) -> str:
@@ -329,9 +334,10 @@ RESET_LINK_MESSAGES = {
 }
 
 
-def reset_password(token: str, new_password: str) -> User:
-    """Use a one-time link: set the new password, spend the link, end every session."""
-    query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+def reset_password(token_id: int, new_password: str) -> User:
+    """Use a one-time link (opened earlier, `token_id` from the session): set the new password,
+    spend the link, end every session."""
+    query = sa.select(PasswordResetToken).where(PasswordResetToken.id == token_id)
     if db.session.get_bind().dialect.name == "postgresql":
         # Two tabs sending the same link: one wins. populate_existing, because the page already
         # loaded this row before the lock, and its used_at must be read again once we hold it.

@@ -143,6 +143,7 @@ def test_desk_link_handed_over_and_used(page, live_server, screenshot, browser):
     # The resident opens it on their own phone (the canonical host is this test server's address).
     resident = browser.new_page()
     resident.goto(live_server + link.removeprefix("http://127.0.0.1:5000"))
+    assert resident.url == live_server + "/reset"  # the token left the address bar
     resident.fill("#password", "my own new phrase")
     resident.fill("#confirm", "my own new phrase")
     resident.click("main button[type=submit]")

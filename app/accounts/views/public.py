@@ -1,6 +1,6 @@
 """Signing up, in and out, and the one-time password links."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -104,29 +104,49 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form, error=_form_error())
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+# The link's token is in its path, which access logs and browser history keep: the first GET
+# checks it, keeps its row id in the (signed) session and moves on to /reset, so the form, its POST
+# and every later request carry no token. GET changes nothing in the database: a link preview
+# fetched by a messaging app does not spend the link.
+RESET_SESSION_KEY = "reset_token_id"
+
+
+@bp.get("/reset/<token>")
 @limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), deduct_when=_refused_link)
-def reset_password(token: str):
-    state, _row = services.reset_token_state(token[:100])
+def open_reset_link(token: str):
+    state, row = services.reset_token_state(token[:100])
+    if state != "valid":
+        session.pop(RESET_SESSION_KEY, None)
+        return _reset_link_refused(state)
+    session[RESET_SESSION_KEY] = row.id
+    response = redirect(url_for("accounts.reset_password"), code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    token_id = session.get(RESET_SESSION_KEY)
+    state = services.reset_link_state(token_id)
     if state != "valid":
         return _reset_link_refused(state)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            services.reset_password(token_id, form.password.data)
         except AccountError as failure:
             if failure.code.startswith("link_"):
                 return _reset_link_refused(failure.code.removeprefix("link_"))
             form.password.errors = [*form.password.errors, failure.message]
         else:
+            session.pop(RESET_SESSION_KEY, None)
             flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for("accounts.sign_in"), code=303)
-    response = make_response(render_template("accounts/reset_password.html", form=form, error=_form_error()))
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
-    return response
+    return render_template("accounts/reset_password.html", form=form, error=_form_error())
 
 
 def _reset_link_refused(state: str):
+    session.pop(RESET_SESSION_KEY, None)
     status = 404 if state == "unknown" else 410
     response = make_response(
         render_template("accounts/reset_refused.html", message=services.RESET_LINK_MESSAGES[state]()), status

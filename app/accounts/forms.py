@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,11 +18,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from app.accounts.identifiers import DEFAULT_REGION, normalise_email, normalise_phone
 from app.accounts.models import Gender, Municipality, Origin, Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.core.forms import JiwarForm
 from app.core.security_log import security_event
 from app.extensions import db
 
 
-class AccountForm(FlaskForm):
+class AccountForm(JiwarForm):
     """A form sent about an account: a refusal reaches the security log (ASVS 16.3.3), with the form
     and the names of the fields refused, never what was typed in them."""
 
@@ -298,7 +298,7 @@ class DeleteAccountForm(AccountForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(JiwarForm):
     """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:

@@ -61,6 +61,21 @@ class Config:
     JIWAR_SIGN_UP_LIMIT_PER_CLIENT = os.environ.get("JIWAR_SIGN_UP_LIMIT_PER_CLIENT", "30 per hour")
     # Guessing reset links, and asking for reset messages.
     JIWAR_RESET_LIMIT_PER_CLIENT = os.environ.get("JIWAR_RESET_LIMIT_PER_CLIENT", "10 per minute;50 per hour")
+    # What one account may create (app/core/rate_limits.py): generous for real use, a wall for a
+    # script. Only what was created counts, not forms sent back with an error.
+    JIWAR_COMMENT_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_COMMENT_LIMIT_PER_ACCOUNT", "20 per hour;100 per day"
+    )
+    JIWAR_REPORT_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_REPORT_LIMIT_PER_ACCOUNT", "20 per hour;100 per day"
+    )
+    JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT", "10 per hour;30 per day"
+    )
+    # Organisers at the desk: participant cards and proposals entered for someone, together.
+    JIWAR_DESK_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_DESK_LIMIT_PER_ACCOUNT", "200 per hour;1000 per day"
+    )
 
 
 class DevelopmentConfig(Config):

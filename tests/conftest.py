@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 import app.models  # noqa: F401 - the whole metadata
 from app import create_app
-from app.extensions import db
+from app.extensions import db, limiter
 from config import TestConfig
 
 
@@ -77,6 +77,36 @@ def empty_all_tables() -> None:
         else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+
+
+class RateLimitedConfig(TestConfig):
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT = "3 per minute;5 per hour"
+    JIWAR_SIGN_IN_LIMIT_PER_CLIENT = "6 per minute"
+    JIWAR_SIGN_UP_LIMIT_PER_CLIENT = "3 per hour"
+    JIWAR_RESET_LIMIT_PER_CLIENT = "3 per minute"
+    JIWAR_COMMENT_LIMIT_PER_ACCOUNT = "2 per hour"
+    JIWAR_REPORT_LIMIT_PER_ACCOUNT = "2 per hour"
+    JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT = "2 per hour"
+    JIWAR_DESK_LIMIT_PER_ACCOUNT = "2 per hour"
+
+
+@pytest.fixture
+def limited_client(app):
+    """A client of a second app, on the same database, whose rate limits are on (fresh counters)."""
+    limited_app = create_app(RateLimitedConfig)
+    limited_app.test_client_class = IsolatedClient
+    client = limited_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with limited_app.app_context():
+        pass
+    yield client
+    with limited_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    # The limiter object is shared: switch it off again for every other test's app.
+    limiter.enabled = False
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,20 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from app.accounts.identifiers import DEFAULT_REGION, normalise_email, normalise_phone
 from app.accounts.models import Gender, Municipality, Origin, Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.core.forms import JiwarForm
+from app.core.security_log import security_event
 from app.extensions import db
+
+
+class AccountForm(JiwarForm):
+    """A form sent about an account: a refusal reaches the security log (ASVS 16.3.3), with the form
+    and the names of the fields refused, never what was typed in them."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not valid and self.is_submitted():
+            security_event("form.refused", form=type(self).__name__, fields=",".join(sorted(self.errors)))
+        return valid
 
 
 class Choice:
@@ -107,7 +119,7 @@ class NewPasswordMixin:
             raise StopValidation(problem)
 
 
-class SignUpForm(NewPasswordMixin, FlaskForm):
+class SignUpForm(NewPasswordMixin, AccountForm):
     display_name = StringField(
         _l("Your name"),
         filters=CLEAN,
@@ -161,7 +173,7 @@ class SignUpForm(NewPasswordMixin, FlaskForm):
             ) from None
 
 
-class SignInForm(FlaskForm):
+class SignInForm(AccountForm):
     identifier = StringField(
         _l("Email address or phone number"),
         filters=CLEAN,
@@ -172,7 +184,7 @@ class SignInForm(FlaskForm):
     next = HiddenField(filters=CLEAN)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AccountForm):
     identifier = StringField(
         _l("Email address or phone number"),
         filters=CLEAN,
@@ -180,11 +192,11 @@ class ForgotPasswordForm(FlaskForm):
     )
 
 
-class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(NewPasswordMixin, AccountForm):
     pass
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, AccountForm):
     current_password = PasswordField(_l("Current password"),
                                      validators=[_required(_l("Give your current password."))])
 
@@ -204,7 +216,7 @@ def language_choices():
     return [(code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AccountForm):
     display_name = StringField(
         _l("Your name"),
         filters=CLEAN,
@@ -226,14 +238,14 @@ class ProfileForm(FlaskForm):
         self.municipality.choices = municipality_choices(language)
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(AccountForm):
     consent = BooleanField(
         _l("I have read why these details are asked and who sees them, and I agree to give them."),
         validators=[_required(_l("Tick the box to agree, or leave this page: these details are optional."))],
     )
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(AccountForm):
     gender = SelectField(_l("Gender"), validators=[Optional(), Choice(_l("Choose an answer from the list."))],
                          validate_choice=False)
     birth_year = YearField(
@@ -260,7 +272,7 @@ class ParticipationForm(FlaskForm):
         self.country_code.choices = blank + country_choices(language)
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(AccountForm):
     role = SelectField(_l("Role"), validators=[_required(_l("Choose a role.")), Choice(_l("Choose a role."))],
                        validate_choice=False)
     municipality = SelectField(
@@ -276,7 +288,7 @@ class GrantRoleForm(FlaskForm):
         self.municipality.choices = [c for c in municipality_choices(language) if c[0]]
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(AccountForm):
     password = PasswordField(
         _l("Your password"), validators=[_required(_l("Give your password to confirm."))]
     )
@@ -286,7 +298,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(JiwarForm):
     """The audit log's filters, read from the query string (a GET form: no CSRF token)."""
 
     class Meta:
@@ -312,7 +324,7 @@ class AuditFilterForm(FlaskForm):
         return valid
 
 
-class MunicipalityForm(FlaskForm):
+class MunicipalityForm(JiwarForm):
     name_fr = StringField(
         _l("Name in French"), validators=[DataRequired(_l("Give the name.")), Length(max=120)], filters=CLEAN
     )

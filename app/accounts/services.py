@@ -47,14 +47,6 @@ def _check_new_password(password: str, *context: str | None) -> None:
         raise AccountError(problem, code="weak_password", field="password")
 
 
-def identifier_taken_message() -> str:
-    # One message for a taken email and a taken phone, which does not say which one, nor whose.
-    return _(
-        "An account cannot be created with this email address or phone number. If you already "
-        "have an account, sign in, or ask at the information desk for a new password link."
-    )
-
-
 def sign_up(
     *,
     email: str | None,
@@ -63,15 +55,19 @@ def sign_up(
     password: str,
     municipality: Municipality | None = None,
     locale: str | None = None,
-) -> User:
-    """Create an account. `email` and `phone` are already normalised (at least one is given)."""
+) -> User | None:
+    """Create an account, or None when its email or phone is taken: then nothing is created and the
+    owner of that account is told (by email, when it has one). The caller answers the same way in
+    both cases, so the form cannot tell anyone which identifiers have an account.
+
+    `email` and `phone` are already normalised (at least one is given)."""
     if not email and not phone:
         raise AccountError(_("Give an email address or a phone number."), code="no_identifier")
     _check_new_password(password, email, phone, display_name)
     # Hash first, whatever happens next: a taken identifier takes as long to answer as a free one.
     password_hash = hash_password(password)
-    if _identifier_taken(email, phone):
-        raise AccountError(identifier_taken_message(), code="taken")
+    if _tell_owners_of_a_sign_up_attempt(email, phone):
+        return None
     display_name = display_name.strip()
     user = User(
         email=email,
@@ -85,19 +81,29 @@ def sign_up(
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError as error:  # the same identifier signed up a moment ago
+    except IntegrityError:  # the same identifier signed up a moment ago
         db.session.rollback()
-        raise AccountError(identifier_taken_message(), code="taken") from error
+        _tell_owners_of_a_sign_up_attempt(email, phone)
+        return None
     return user
 
 
-def _identifier_taken(email: str | None, phone: str | None) -> bool:
+def _tell_owners_of_a_sign_up_attempt(email: str | None, phone: str | None) -> bool:
+    """Whether an account uses this email or phone; if so, a message for its owner goes to the
+    outbox (sent by email only: the platform sends no SMS) saying nothing about who tried."""
     conditions = []
     if email:
         conditions.append(User.email == email)
     if phone:
         conditions.append(User.phone == phone)
-    return db.session.scalar(sa.select(sa.func.count(User.id)).where(sa.or_(*conditions))) > 0
+    owners = list(db.session.scalars(sa.select(User).where(sa.or_(*conditions)).order_by(User.id)))
+    for owner in owners:
+        security_event("sign_up.identifier_taken", user=owner.id)
+        if owner.email and not owner.is_disabled:
+            queue_notification(owner.participant_id, "sign_up_attempt",
+                               forgot_password_link=_canonical_link("accounts.forgot_password"))
+    db.session.commit()
+    return bool(owners)
 
 
 def service_regions() -> tuple[str, ...]:
@@ -247,10 +253,14 @@ def _invalidate_reset_links(user: User) -> None:
 
 def reset_link_for(token: str) -> str:
     """The link handed over or sent: built on the canonical address, never the request's Host."""
+    return _canonical_link("accounts.open_reset_link", token=token)
+
+
+def _canonical_link(endpoint: str, **values) -> str:
+    """A link for a message: on the canonical address, never the request's Host header."""
     from flask import url_for
 
-    path = url_for("accounts.reset_password", token=token)
-    return current_app.config["JIWAR_CANONICAL_URL"].rstrip("/") + path
+    return current_app.config["JIWAR_CANONICAL_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _new_reset_token(user: User, actor: User | None) -> str:
@@ -296,10 +306,15 @@ def request_password_reset(identifier: str) -> None:
 
 
 def reset_token_state(token: str) -> tuple[str, PasswordResetToken | None]:
-    """("valid" | "unknown" | "used" | "expired", the token row)."""
+    """("valid" | "unknown" | "used" | "expired", the token row) of a link as opened."""
     query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
     row = db.session.scalar(query)
     return _token_row_state(row), row
+
+
+def reset_link_state(token_id: int | None) -> str:
+    """The state of a link opened earlier, by the id its session keeps."""
+    return _token_row_state(db.session.get(PasswordResetToken, token_id) if token_id else None)
 
 
 def _token_row_state(row: PasswordResetToken | None) -> str:
@@ -319,9 +334,10 @@ RESET_LINK_MESSAGES = {
 }
 
 
-def reset_password(token: str, new_password: str) -> User:
-    """Use a one-time link: set the new password, spend the link, end every session."""
-    query = sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+def reset_password(token_id: int, new_password: str) -> User:
+    """Use a one-time link (opened earlier, `token_id` from the session): set the new password,
+    spend the link, end every session."""
+    query = sa.select(PasswordResetToken).where(PasswordResetToken.id == token_id)
     if db.session.get_bind().dialect.name == "postgresql":
         # Two tabs sending the same link: one wins. populate_existing, because the page already
         # loaded this row before the lock, and its used_at must be read again once we hold it.

@@ -5,6 +5,7 @@ import secrets
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("jiwar.errors")
@@ -34,10 +35,12 @@ def render_error(status: int, reference: str | None = None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if error.code in (403, 429):
-            from app.core.security_log import security_event
+        from app.core.security_log import csrf_refused, security_event
 
+        if error.code in (403, 429):
             security_event("access.denied" if error.code == 403 else "rate_limited")
+        elif isinstance(error, CSRFError):
+            csrf_refused(error)
         if error.code in MESSAGES:
             return render_error(error.code)
         return error

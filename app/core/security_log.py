@@ -22,6 +22,13 @@ def client_digest() -> str:
     return hmac.new(key, (request.remote_addr or "").encode(), hashlib.sha256).hexdigest()[:12]
 
 
+def csrf_refused(error) -> None:
+    """A state change without a valid CSRF token; the reason is Flask-WTF's own fixed sentence
+    ("The CSRF token is missing."), never the token."""
+    reason = error.description.removeprefix("The ").rstrip(".").lower().replace(" ", "_")
+    security_event("csrf.refused", reason=reason)
+
+
 def security_event(event: str, **fields) -> None:
     """event="sign_in.failed", fields of ids and codes only (no values a person typed)."""
     if "user" not in fields and has_request_context() and current_user and current_user.is_authenticated:

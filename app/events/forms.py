@@ -1,7 +1,6 @@
 """Forms of the events domain; labels are lazy so they are translated when the page renders."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,6 +21,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
+from app.core.forms import JiwarForm
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
@@ -69,7 +69,7 @@ class SessionRowForm(Form):
             raise ValidationError(_l("Give the date, the start and the end of each session."))
 
 
-class EventForm(FlaskForm):
+class EventForm(JiwarForm):
     version = HiddenField()
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=200)])
     title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=200)])
@@ -135,7 +135,7 @@ class EventForm(FlaskForm):
         )
 
 
-class CardHolderForm(FlaskForm):
+class CardHolderForm(JiwarForm):
     display_name = StringField(
         _l("Name or nickname"), validators=[Length(max=80)], render_kw={"maxlength": 80}
     )
@@ -155,15 +155,15 @@ class CardHolderForm(FlaskForm):
     consent = BooleanField(_l("The person agreed that this participation data is recorded"))
 
 
-class LinkAccountForm(FlaskForm):
+class LinkAccountForm(JiwarForm):
     account = StringField(_l("Email address or phone number of the account"))
 
 
-class RegisterCardHolderForm(FlaskForm):
+class RegisterCardHolderForm(JiwarForm):
     event_id = SelectField(_l("Event"), coerce=_optional_int, validate_choice=False)
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(JiwarForm):
     display_name = StringField(
         _l("Name (optional)"), validators=[Optional(), Length(max=80)], render_kw={"maxlength": 80}
     )

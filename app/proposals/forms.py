@@ -1,7 +1,6 @@
 """Forms of the proposals domain; labels and messages are lazily translated."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.forms import JiwarForm
 from app.proposals.models import ANSWER_STATUSES, Channel, ProposalStatus
 
 TITLE_MAX = 150
@@ -29,7 +29,7 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(JiwarForm):
     title = StringField(
         _l("Title"),
         filters=[_strip],
@@ -96,11 +96,11 @@ class AssistedProposalForm(ProposalForm):
     consent = BooleanField(_l("The person agrees that this proposal is linked to their card."))
 
 
-class SupportForm(FlaskForm):
+class SupportForm(JiwarForm):
     pass
 
 
-class CommentForm(FlaskForm):
+class CommentForm(JiwarForm):
     body = TextAreaField(
         _l("Your comment"),
         filters=[_strip],
@@ -112,7 +112,7 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
-class ReportForm(FlaskForm):
+class ReportForm(JiwarForm):
     reason = TextAreaField(
         _l("Why is this abusive?"),
         filters=[_strip],
@@ -123,7 +123,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class ModerationForm(FlaskForm):
+class ModerationForm(JiwarForm):
     reason = TextAreaField(
         _l("Reason (kept with the decision)"),
         filters=[_strip],
@@ -131,7 +131,7 @@ class ModerationForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(JiwarForm):
     status = RadioField(
         _l("Answer"),
         choices=[SelectChoice(s.value, s.label) for s in ProposalStatus if s in ANSWER_STATUSES],
@@ -145,7 +145,7 @@ class AnswerForm(FlaskForm):
     )
 
 
-class CallForm(FlaskForm):
+class CallForm(JiwarForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int)
     programme_id = SelectField(_l("Programme (optional)"), coerce=int, default=0)
     title = StringField(

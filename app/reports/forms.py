@@ -1,7 +1,6 @@
 """Forms of the reports domain: programmes, targets, attaching events and calls, report filters."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
+from app.core.forms import JiwarForm
 from app.events.models import EventType
 from app.reports.models import Measure
 
@@ -55,7 +55,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(JiwarForm):
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     starts_on = DateInput(_l("Starts on"), validators=[InputRequired(NOT_A_DATE)])
@@ -88,7 +88,7 @@ def share_choices() -> list[SelectChoice]:
     return options(share_pairs())
 
 
-class TargetForm(FlaskForm):
+class TargetForm(JiwarForm):
     title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])
     measure = SelectField(
         _l("What is counted"),
@@ -144,7 +144,7 @@ class TargetForm(FlaskForm):
         }
 
 
-class LinkForm(FlaskForm):
+class LinkForm(JiwarForm):
     kind = HiddenField(validators=[AnyOf(["event", "call"])])
     object_id = WholeNumberField(validators=[InputRequired(_l("Choose an event or a call."))])
     action = HiddenField(validators=[AnyOf(["attach", "detach"])])
@@ -162,7 +162,7 @@ def _filter_select(label, default=None):
     return SelectField(label, coerce=str, default=default, validate_choice=False, validators=[ListedChoice()])
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(JiwarForm):
     """Read from the query string; a GET form needs no CSRF token."""
 
     class Meta:
@@ -186,7 +186,7 @@ class ReportFilterForm(FlaskForm):
             raise ValidationError(_l("Choose two different breakdowns to cross."))
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(JiwarForm):
     class Meta:
         csrf = False
 

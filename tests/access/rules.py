@@ -18,6 +18,7 @@ class Route:
     url: str  # e.g. "/manage/events/{event.id}/edit", formatted with the world's objects
     expect: dict[str, int]
     data: dict = field(default_factory=dict)  # form sent with a POST
+    opened_first: str = ""  # a URL the same client opens first (a password link before its form)
 
     def __post_init__(self):
         assert set(self.expect) == set(ROLES), f"{self.endpoint}: give a status for every role"
@@ -42,14 +43,17 @@ def only(status: int, *roles: str, denied: int = 403) -> dict[str, int]:
     return expect
 
 
-def client_as(app, world, role):
-    """A test client signed in as `role` of the world's cast (anonymous: not signed in)."""
+def client_as(app, world, role, route: Route | None = None):
+    """A test client signed in as `role` of the world's cast (anonymous: not signed in), having
+    opened the route's `opened_first` URL."""
     from tests.conftest import sign_in_as
 
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     if world["cast"][role] is not None:
         sign_in_as(client, world["cast"][role])
+    if route is not None and route.opened_first:
+        client.get(route.opened_first.format(**world))
     return client
 
 

@@ -32,7 +32,7 @@ def _build_world():
 
 def _status(app, route, world, role) -> int:
     url, data = filled(route, world)
-    return client_as(app, world, role).open(url, method=route.method, data=data).status_code
+    return client_as(app, world, role, route).open(url, method=route.method, data=data).status_code
 
 
 def test_every_route_has_a_rule(app):

@@ -39,7 +39,7 @@ def test_no_post_changes_anything_without_its_csrf_token(app, csrf_on, route):
     before = row_counts()
     for htmx in (False, True):
         headers = {"HX-Request": "true"} if htmx else {}
-        response = client_as(app, world, _allowed_role(route)).post(url, data=data, headers=headers)
+        response = client_as(app, world, _allowed_role(route), route).post(url, data=data, headers=headers)
         assert response.status_code == 400, (route.id, response.status_code)
     db.session.rollback()
     assert row_counts() == before
@@ -51,6 +51,6 @@ def test_no_get_changes_anything(app, route):
     url, _data = filled(route, world)
     before = _state()
     for role in ORDER:
-        client_as(app, world, role).get(url)
+        client_as(app, world, role, route).get(url)
     db.session.rollback()
     assert _state() == before

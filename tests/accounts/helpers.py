@@ -21,3 +21,13 @@ _TOKENS = re.compile(rb'(name="csrf_token" value="|"X-CSRFToken": ")[^"]*"')
 def without_tokens(body: bytes) -> bytes:
     """A page without its CSRF tokens (they carry a timestamp), to compare two answers."""
     return _TOKENS.sub(b"", body)
+
+
+def use_reset_link(client, token: str, data: dict):
+    """Open a password link as a person does (its token goes into the session, the page moves to
+    /reset), then send the form there; the refusal page when the link does not open."""
+    opened = client.get(f"/reset/{token}")
+    if opened.status_code != 303:
+        return opened
+    assert opened.headers["Location"] == "/reset"
+    return client.post("/reset", data=data)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.accounts.helpers import use_reset_link
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_municipality, make_reset_token, make_user
 
@@ -82,4 +83,4 @@ def test_staff_searches_and_role_form(client, query, page, role):
 def test_reset_links(client, token, data):
     ok(client.get(f"/reset/{token}"))
     real = make_reset_token(make_user())
-    ok(client.post(f"/reset/{real}", data=data))
+    ok(use_reset_link(client, real, data))

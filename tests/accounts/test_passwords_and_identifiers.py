@@ -14,9 +14,16 @@ def request_context(app):
 
 def test_the_common_password_list_is_loaded():
     words = common_passwords()
-    assert len(words) > 150
+    assert len(words) > 19_000  # ASVS 6.2.4: at least the 3,000 most common
     assert {"123456", "password", "azerty", "motdepasse"} <= words
     assert not any(word.startswith("#") for word in words)
+    assert common_passwords() is words  # read once
+
+
+# From the second half and the very end of Django's list, far beyond any top-200 list.
+@pytest.mark.parametrize("password", ["jordan24", "earnhardt3", "coolboy1", "LuckyStar", "ethanryan01"])
+def test_passwords_deep_in_the_list_are_refused(password):
+    assert password_problem(password) == "This password is too common and easy to guess. Choose another one."
 
 
 @pytest.mark.parametrize("password", ["1234567", "", "abc"])

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from app.accounts.models import PasswordResetToken, User
 from app.core.models import AuditEntry, OutboxMessage
 from app.extensions import db
-from tests.accounts.helpers import without_tokens
+from tests.accounts.helpers import use_reset_link, without_tokens
 from tests.conftest import sign_in_as
 from tests.factories import (
     PASSWORD,
@@ -66,10 +66,14 @@ def test_the_link_ignores_the_host_header(client, app):
 def test_the_person_sets_a_new_password_once(client):
     person = make_user("Fatou", phone="+212612345678")
     token = make_reset_token(person)
-    page = client.get(f"/reset/{token}")
+    opened = client.get(f"/reset/{token}")
+    # The token leaves the address at once: the form and its POST are at /reset.
+    assert (opened.status_code, opened.headers["Location"]) == (303, "/reset")
+    assert opened.headers["Referrer-Policy"] == "no-referrer"
+    page = client.get("/reset")
     assert page.status_code == 200
-    assert page.headers["Referrer-Policy"] == "no-referrer"
-    response = client.post(f"/reset/{token}", data=NEW)
+    assert b'action="/reset"' in page.data and token.encode() not in page.data
+    response = client.post("/reset", data=NEW)
     assert response.status_code == 303
     assert response.headers["Location"] == "/sign-in"
     login = client.post("/sign-in", data={"identifier": "0612345678", "password": NEW["password"]})
@@ -81,10 +85,9 @@ def test_the_person_sets_a_new_password_once(client):
 def test_a_link_used_twice_is_refused_and_changes_nothing(client):
     person = make_user()
     token = make_reset_token(person)
-    client.post(f"/reset/{token}", data=NEW)
+    use_reset_link(client, token, NEW)
     hash_after_first = db.session.get(User, person.id).password_hash
-    again = client.post(
-        f"/reset/{token}", data={"password": "yet another phrase", "confirm": "yet another phrase"}
+    again = use_reset_link(client, token, {"password": "yet another phrase", "confirm": "yet another phrase"}
     )
     assert again.status_code == 410
     assert b"This link has already been used." in again.data
@@ -96,7 +99,7 @@ def test_an_expired_link_is_refused(client):
     person = make_user()
     before = person.password_hash
     token = make_reset_token(person, hours=-1)
-    response = client.post(f"/reset/{token}", data=NEW)
+    response = use_reset_link(client, token, NEW)
     assert response.status_code == 410
     assert b"This link has expired." in response.data
     assert db.session.get(User, person.id).password_hash == before
@@ -109,14 +112,56 @@ def test_an_unknown_link_is_refused(client, token):
     assert b"This link is not valid." in response.data
 
 
+def test_the_form_without_an_opened_link_is_refused(client):
+    person = make_user()
+    before = person.password_hash
+    assert client.get("/reset").status_code == 404
+    response = client.post("/reset", data=NEW)
+    assert response.status_code == 404 and b"This link is not valid." in response.data
+    assert db.session.get(User, person.id).password_hash == before
+
+
+def test_the_opened_link_belongs_to_this_browser_only(client, app):
+    person = make_user()
+    before = person.password_hash
+    client.get(f"/reset/{make_reset_token(person)}")
+    other = app.test_client()
+    assert other.post("/reset", data=NEW).status_code == 404
+    assert db.session.get(User, person.id).password_hash == before
+
+
+def test_a_link_spent_elsewhere_after_opening_is_refused(client):
+    """Opened here, then a newer link (or a password change) spends it: the form says so."""
+    person = make_user()
+    token = make_reset_token(person)
+    client.get(f"/reset/{token}")
+    use_reset_link(client.application.test_client(), make_reset_token(person), NEW)
+    response = client.post("/reset", data={"password": "yet another phrase", "confirm": "yet another phrase"})
+    assert response.status_code == 410 and b"This link has already been used." in response.data
+    assert client.get("/reset").status_code == 404  # the session forgot it
+
+
+def test_the_token_never_reaches_the_pages_after_the_first(client, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    token = make_reset_token(make_user())
+    client.get(f"/reset/{token}")
+    page = client.get("/reset")
+    assert token.encode() not in page.data
+    with client.session_transaction() as session:
+        assert token not in str(dict(session))  # the session keeps the row id, not the token
+    assert token not in caplog.text
+
+
 def test_a_weak_or_mismatched_new_password_keeps_the_link_usable(client):
     person = make_user()
     token = make_reset_token(person)
-    weak = client.post(f"/reset/{token}", data={"password": "password1", "confirm": "password1"})
+    weak = use_reset_link(client, token, {"password": "password1", "confirm": "password1"})
     assert weak.status_code == 200 and b"This password is too common" in weak.data
-    mismatch = client.post(f"/reset/{token}", data={"password": "long enough one", "confirm": "other"})
+    mismatch = use_reset_link(client, token, {"password": "long enough one", "confirm": "other"})
     assert b"The two passwords are not the same." in mismatch.data
-    assert client.post(f"/reset/{token}", data=NEW).status_code == 303
+    assert use_reset_link(client, token, NEW).status_code == 303
 
 
 def test_resetting_ends_every_session_of_the_person(client, app):
@@ -124,7 +169,7 @@ def test_resetting_ends_every_session_of_the_person(client, app):
     device = app.test_client()
     device.post("/sign-in", data={"identifier": "a@example.org", "password": PASSWORD})
     assert device.get("/me").status_code == 200
-    client.post(f"/reset/{make_reset_token(person)}", data=NEW)
+    use_reset_link(client, make_reset_token(person), NEW)
     assert device.get("/me").status_code == 302
 
 
@@ -151,7 +196,7 @@ def test_an_organiser_finds_a_resident_by_phone_and_issues_a_link(client):
     response = client.post(f"/accounts/desk/{person.id}/reset-link")
     assert response.status_code == 200
     _, token = issued_link(response)
-    assert client.post(f"/reset/{token}", data=NEW).status_code == 303
+    assert use_reset_link(client, token, NEW).status_code == 303
 
 
 def test_the_desk_finds_by_name_and_email_but_not_by_two_letters(client):
@@ -233,7 +278,7 @@ def test_the_log_holds_no_token_phone_or_password(client, caplog):
     client.post("/forgot-password", data={"identifier": "0612345678"})
     sign_in_as(client, make_admin())
     _, token = issued_link(client.post(f"/admin/people/{person.id}/reset-link"))
-    client.post(f"/reset/{token}", data=NEW)
+    use_reset_link(client, token, NEW)
     queued = db.session.scalar(sa.select(OutboxMessage)).payload["link"].rsplit("/", 1)[1]
     assert "password_reset" in caplog.text  # the outbox did log, without its content
     for secret in (token, queued, "612345678", NEW["password"], "Fatou"):

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.extensions import db
+from tests.access.rules import client_as
 from tests.access.test_every_route import RULES, _build_world
-from tests.conftest import sign_in_as
 from tests.fuzz import checks
 from tests.fuzz.values import encode, field_strategies, form_classes, form_data, good_values
 
@@ -46,12 +46,8 @@ def test_every_post_route_is_fuzzed(app):
     assert served == {route.endpoint for route in POSTS}
 
 
-def _client(app, world, role):
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    if world["cast"][role] is not None:
-        sign_in_as(client, world["cast"][role])
-    return client
+def _client(app, world, role, route=None):
+    return client_as(app, world, role, route)
 
 
 @pytest.mark.parametrize("route", POSTS, ids=[route.id for route in POSTS])
@@ -59,7 +55,7 @@ def test_fuzzed_form_is_never_a_500(app, route):
     world = _build_world()
     db.session.commit()
     role = allowed_role(route)
-    client = _client(app, world, role)
+    client = _client(app, world, role, route)
     url = route.url.format(**world)
     given_data = {key: value.format(**world) if isinstance(value, str) else value
                   for key, value in route.data.items()}

@@ -42,7 +42,7 @@ def test_fuzzed_query_string_is_never_a_500(app, route):
     world = _build_world()
     db.session.commit()
     role = allowed_role(route)
-    client = _client(app, world, role)
+    client = _client(app, world, role, route)
     url = route.url.format(**world)
     path, _, fixed = url.partition("?")
     filtered = bool(form_classes(app.view_functions[route.endpoint]))

@@ -99,7 +99,9 @@ def csrf_failed(error):
     """Re-run the page's own view: its form fails validation on the token (nothing is written), and
     the page comes back with what was typed and a message to send it again."""
     from app.core.errors import render_error
+    from app.core.security_log import csrf_refused
 
+    csrf_refused(error)
     if request.endpoint not in FORM_PAGES:
         return render_error(400)
     g.csrf_failed = True

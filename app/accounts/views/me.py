@@ -18,6 +18,7 @@ from app.accounts.services import AccountError
 from app.accounts.session import end_session, start_session
 from app.accounts.views import _config, _failed, _form_error, bp, current_person
 from app.core.i18n import current_language
+from app.core.security_log import security_event
 from app.core.time import utcnow
 from app.extensions import limiter
 
@@ -70,6 +71,7 @@ def change_password():
                 user, current_password=form.current_password.data, new_password=form.password.data
             )
         except AccountError as failure:
+            security_event("form.refused", form="ChangePasswordForm", code=failure.code)
             field = getattr(form, failure.field or "", None) or form.password
             field.errors = [*field.errors, failure.message]
         else:
@@ -173,6 +175,7 @@ def delete_account():
         try:
             privacy.delete_account(user, form.password.data)
         except AccountError as failure:
+            security_event("form.refused", form="DeleteAccountForm", code=failure.code)
             if failure.field == "password":
                 form.password.errors = [*form.password.errors, failure.message]
             else:

@@ -1,6 +1,6 @@
 """Signing up, in and out, and the one-time password links."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,10 +16,19 @@ from app.accounts.services import AccountError
 from app.accounts.session import end_session, start_session
 from app.accounts.views import _account_key, _config, _failed, _form_error, _refused_link, bp, current_person
 from app.core.i18n import current_language
+from app.core.security_log import security_event
 from app.core.urls import safe_next_path
 from app.extensions import limiter
 
 # -- Signing up, in and out ----------------------------------------------------------------------
+
+
+def sign_up_answer() -> str:
+    return _(
+        "If this email address or phone number was free, your account is ready: sign in with it and "
+        "your password. If you cannot sign in, it may already be in use: sign in with your own "
+        "password, or ask at the information desk for a new password link."
+    )
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -51,7 +60,7 @@ def sign_up():
     error = _form_error()
     if form.validate_on_submit():
         try:
-            user = services.sign_up(
+            services.sign_up(
                 email=form.normalised_email,
                 phone=form.normalised_phone,
                 display_name=form.display_name.data,
@@ -60,11 +69,13 @@ def sign_up():
                 locale=current_language(),
             )
         except AccountError as failure:
+            security_event("form.refused", form="SignUpForm", code=failure.code)
             error = failure.message
         else:
-            start_session(user)
-            flash(_("Welcome to Jiwar! Your account is ready."), "success")
-            return redirect(url_for("accounts.profile"), code=303)
+            # One answer whether the account was created or its email or phone was already taken
+            # (the owner is told by email): no one learns from this form who has an account.
+            flash(sign_up_answer(), "info")
+            return redirect(url_for("accounts.sign_in"), code=303)
     return render_template("accounts/sign_up.html", form=form, error=error)
 
 
@@ -93,29 +104,49 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form, error=_form_error())
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+# The link's token is in its path, which access logs and browser history keep: the first GET
+# checks it, keeps its row id in the (signed) session and moves on to /reset, so the form, its POST
+# and every later request carry no token. GET changes nothing in the database: a link preview
+# fetched by a messaging app does not spend the link.
+RESET_SESSION_KEY = "reset_token_id"
+
+
+@bp.get("/reset/<token>")
 @limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), deduct_when=_refused_link)
-def reset_password(token: str):
-    state, _row = services.reset_token_state(token[:100])
+def open_reset_link(token: str):
+    state, row = services.reset_token_state(token[:100])
+    if state != "valid":
+        session.pop(RESET_SESSION_KEY, None)
+        return _reset_link_refused(state)
+    session[RESET_SESSION_KEY] = row.id
+    response = redirect(url_for("accounts.reset_password"), code=303)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset_password():
+    token_id = session.get(RESET_SESSION_KEY)
+    state = services.reset_link_state(token_id)
     if state != "valid":
         return _reset_link_refused(state)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            services.reset_password(token_id, form.password.data)
         except AccountError as failure:
             if failure.code.startswith("link_"):
                 return _reset_link_refused(failure.code.removeprefix("link_"))
             form.password.errors = [*form.password.errors, failure.message]
         else:
+            session.pop(RESET_SESSION_KEY, None)
             flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for("accounts.sign_in"), code=303)
-    response = make_response(render_template("accounts/reset_password.html", form=form, error=_form_error()))
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in this page's address
-    return response
+    return render_template("accounts/reset_password.html", form=form, error=_form_error())
 
 
 def _reset_link_refused(state: str):
+    session.pop(RESET_SESSION_KEY, None)
     status = 404 if state == "unknown" else 410
     response = make_response(
         render_template("accounts/reset_refused.html", message=services.RESET_LINK_MESSAGES[state]()), status

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.rate_limits import limit_creations
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm, select_choices
@@ -31,6 +32,7 @@ def desk():
 
 @bp.post("/desk/people")
 @login_required
+@limit_creations("JIWAR_DESK_LIMIT_PER_ACCOUNT", scope="desk")
 def create_card_holder():
     require_organiser()
     form = CardHolderForm()

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.pagination import parse_page
+from app.core.rate_limits import limit_creations
 from app.core.urls import parse_id, safe_next_path
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
@@ -99,6 +100,7 @@ def _read_photo(form) -> bytes | None:
 
 @bp.route("/calls/<int:call_id>/propose", methods=["GET", "POST"])
 @login_required
+@limit_creations("JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT", scope="proposal")
 def submit_proposal(call_id: int):
     call = get_call_or_404(call_id)
     return _submission_page(call, ProposalForm(), assisted=False)
@@ -106,6 +108,7 @@ def submit_proposal(call_id: int):
 
 @bp.route("/calls/<int:call_id>/assisted", methods=["GET", "POST"])
 @login_required
+@limit_creations("JIWAR_DESK_LIMIT_PER_ACCOUNT", scope="desk")
 def submit_assisted(call_id: int):
     call = get_call_or_404(call_id)
     if not permissions.can_assist(current_user, call):
@@ -279,6 +282,7 @@ def withdraw_support(proposal_id: int):
 
 @bp.post("/proposals/<int:proposal_id>/comments")
 @login_required
+@limit_creations("JIWAR_COMMENT_LIMIT_PER_ACCOUNT", scope="comment")
 def add_comment(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id)
     form = CommentForm()
@@ -332,12 +336,14 @@ def _report(target_kind: str, proposal, comment=None):
 
 @bp.route("/proposals/<int:proposal_id>/report", methods=["GET", "POST"])
 @login_required
+@limit_creations("JIWAR_REPORT_LIMIT_PER_ACCOUNT", scope="abuse-report")
 def report_proposal(proposal_id: int):
     return _report("proposal", get_proposal_or_404(proposal_id))
 
 
 @bp.route("/comments/<int:comment_id>/report", methods=["GET", "POST"])
 @login_required
+@limit_creations("JIWAR_REPORT_LIMIT_PER_ACCOUNT", scope="abuse-report")
 def report_comment(comment_id: int):
     comment = get_comment_or_404(comment_id)
     return _report("comment", get_proposal_or_404(comment.proposal_id), comment)

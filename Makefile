@@ -31,7 +31,7 @@ run: install translations-compile
 	$(BIN)/flask db upgrade
 	$(BIN)/flask jiwar seed-demo
 	@echo "Jiwar is on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --logger-class app.core.access_log.AccessLog wsgi:app
 
 # Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
 browser:

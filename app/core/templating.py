@@ -7,8 +7,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_wtf.csrf import generate_csrf
 
+from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
 from app.core.urls import UrlPattern
@@ -49,7 +49,7 @@ def register_template_helpers(app: Flask) -> None:
         current_language=current_language,
         text_direction=text_direction,
         language_names=LANGUAGE_NAMES,
-        csrf_token=generate_csrf,
+        csrf_token=csrf_token,
         url_pattern=UrlPattern,
     )
 

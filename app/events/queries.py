@@ -87,8 +87,8 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
-    now = utcnow()
+def public_events(filters: EventFilters, page: int, per_page: int = 20, now: datetime | None = None) -> Page:
+    now = now or utcnow()
     statement = (
         sa.select(Event).where(Event.status.in_(PUBLIC_STATUSES)).options(selectinload(Event.sessions))
     )
@@ -130,6 +130,12 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20) -> Page:
             )
         )
     return paginate(statement, page, per_page)
+
+
+def next_event_end(now: datetime) -> datetime | None:
+    """When the next event (of any status) ends: the moment it leaves the upcoming list for the
+    past one, so the public lists may change by themselves then."""
+    return db.session.scalar(sa.select(sa.func.min(Event.ends_at)).where(Event.ends_at >= now))
 
 
 def municipalities() -> list[Municipality]:

@@ -4,7 +4,8 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.htmx import render_page_or_fragment
+from app.core.fragments import shared_fragment
+from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import utcnow
@@ -25,15 +26,26 @@ from app.events.views.loaders import (
 @bp.get("/events")
 def list_events():
     filters = queries.EventFilters.from_args(request.args)
-    page = queries.public_events(filters, parse_page(request.args.get("page")))
-    return render_page_or_fragment(
-        "events/list.html",
-        "events/_results.html",
-        results=page,
-        filters=filters,
-        municipalities=queries.municipalities(),
-        event_types=EventType,
-    )
+    page_number = parse_page(request.args.get("page"))
+    fragment = is_htmx_fragment_request()
+    template = "events/_results.html" if fragment else "events/_list_main.html"
+
+    def render():
+        now = utcnow()  # before the list's own clock: the end found below is never one it skipped
+        html = render_template(
+            template,
+            results=queries.public_events(filters, page_number, now=now),
+            filters=filters,
+            municipalities=queries.municipalities(),
+            event_types=EventType,
+        )
+        return html, queries.next_event_end(now)
+
+    main = shared_fragment(template, render)
+    page = main if fragment else render_template("events/list.html", filters=filters, main=main)
+    response = make_response(page)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/events/<int:event_id>")

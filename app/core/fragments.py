@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import request
+from flask import g, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -75,17 +75,20 @@ def install_data_version(engine: sa.Engine) -> None:
 
 
 def data_token() -> int | None:
-    """The current data version; None while no write has set it (nothing is kept then)."""
+    """The current data version, read once per request; None while no write has set it (nothing
+    is kept then)."""
     from app.core.models import DataVersion
 
-    return db.session.scalar(sa.select(DataVersion.token).where(DataVersion.id == 1))
+    if "jiwar_data_token" not in g:
+        g.jiwar_data_token = db.session.scalar(sa.select(DataVersion.token).where(DataVersion.id == 1))
+    return g.jiwar_data_token
 
 
 @dataclass(frozen=True)
 class Fragment:
     token: int
     until: datetime | None  # first moment the content may differ by itself; None: never
-    html: Markup
+    html: Markup | tuple[Markup, ...]
 
 
 class FragmentCache:
@@ -96,7 +99,7 @@ class FragmentCache:
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, token: int, now: datetime) -> Markup | None:
+    def get(self, key: tuple, token: int, now: datetime) -> Markup | tuple[Markup, ...] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -130,12 +133,22 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
-def shared_fragment(name: str, render: Callable[[], tuple[str, datetime | None]]) -> Markup:
+Rendered = str | tuple[str, ...]
+
+
+def personal_fragment(render: Callable[[], tuple[Rendered, datetime | None]]):
+    """The same fragment rendered for this visitor alone (a personal order, say): never kept."""
+    return _markup(render()[0])
+
+
+def shared_fragment(name: str, render: Callable[[], tuple[Rendered, datetime | None]]):
     """The fragment `name` of this URL in this language: kept for anonymous visitors, rendered for
-    everyone else. `render()` loads what it shows and returns (html, until)."""
+    everyone else. `render()` loads what it shows and returns (html, until); html may be a tuple
+    of parts (a page's title and body), each already escaped (rendered templates, or escape()).
+    A kept fragment skips `render()` altogether: it may also load and authorise (404) what it shows,
+    as a change of visibility is a write."""
     if current_user.is_authenticated:
-        html, _until = render()
-        return Markup(html)  # noqa: S704 - our own rendered template
+        return personal_fragment(render)
     token = data_token()
     key = (name, current_language(), request.full_path)
     now = utcnow()
@@ -148,9 +161,31 @@ def shared_fragment(name: str, render: Callable[[], tuple[str, datetime | None]]
         html, until = render()
     finally:
         _sharing.reset(reset)
-    html = Markup(html)  # noqa: S704 - our own rendered template
+    html = _markup(html)
     if token is not None:
         cache.put(key, Fragment(token, until, html))
+    return html
+
+
+def _markup(html: Rendered):
+    # noqa reasons: our own rendered templates, or text the caller escaped
+    return tuple(Markup(part) for part in html) if isinstance(html, tuple) else Markup(html)  # noqa: S704
+
+
+_by_language: dict[tuple[str, str], Markup] = {}
+
+
+def language_fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A fragment that is a pure function of the code and the language (a blank form's fields):
+    rendered once per language and process, for everyone."""
+    key = (name, current_language())
+    html = _by_language.get(key)
+    if html is None:
+        reset = _sharing.set(True)
+        try:
+            html = _by_language[key] = Markup(render())  # noqa: S704 - our own rendered template
+        finally:
+            _sharing.reset(reset)
     return html
 
 

@@ -12,7 +12,7 @@ from app.core.time import utcnow
 from app.events import services
 from app.extensions import db
 from tests.conftest import sign_in_as
-from tests.factories import make_event, make_user
+from tests.factories import make_call, make_event, make_proposal, make_support, make_user
 from tests.query_count import count_queries
 
 
@@ -100,3 +100,71 @@ def test_a_fragment_is_not_reused_past_its_moment_or_under_another_token():
     for name in "bcd":
         kept.put((name,), fragments.Fragment(1, None, name))
     assert kept.get(("b",), 1, now) is None and kept.get(("d",), 1, now) == "d"  # the oldest went
+
+
+def test_the_event_page_shows_seats_and_visibility_changes_at_once(client, oujda):
+    event = make_event(oujda, title="Atelier cuisine", capacity=10)
+    url = f"/events/{event.id}"
+    assert "10 left of 10" in client.get(url).text
+    services.register_for_event(event.id, make_user().participant_id)
+    page = client.get(url)
+    assert "9 left of 10" in page.text and "<title>Atelier cuisine · Jiwar</title>" in page.text
+    db.session.get(type(event), event.id).status = "draft"
+    db.session.commit()
+    assert client.get(url).status_code == 404
+
+
+def test_the_event_page_closes_registration_when_the_time_comes(client, oujda, monkeypatch):
+    event = make_event(oujda, title="Atelier cuisine", starts_in=timedelta(days=2))
+    url = f"/events/{event.id}"
+    assert "Sign in to register" in client.get(url).text
+    moment = event.starts_at + timedelta(minutes=5)
+    for module in ("app.core.fragments", "app.events.views.public"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: moment)
+    page = client.get(url).text
+    assert "already started" in page and "Sign in to register" not in page
+
+
+def test_an_event_title_is_escaped_in_the_kept_page_title(client, oujda):
+    event = make_event(oujda, title="<script>alert(1)</script>")
+    for _ in range(2):
+        assert "<title>&lt;script&gt;" in client.get(f"/events/{event.id}").text
+
+
+def test_a_support_a_comment_and_moderation_show_at_once_on_the_proposals_pages(client, oujda):
+    call = make_call(oujda, phase="support", title="Budget 2027")
+    proposal = make_proposal(call, make_user(), title="Fresque")
+    call_url, proposal_url = f"/calls/{call.id}", f"/proposals/{proposal.id}"
+    assert "<strong>0</strong>" in client.get(call_url).text
+    assert "Sign in to support" in client.get(proposal_url).text
+    make_support(proposal, make_user())
+    assert "<strong>1</strong>" in client.get(call_url).text
+    assert "<strong>1</strong>" in client.get(proposal_url).text
+    db.session.get(type(proposal), proposal.id).is_hidden = True
+    db.session.commit()
+    assert client.get(proposal_url).status_code == 404
+    assert "Fresque" not in client.get(call_url).text
+
+
+def test_the_proposals_pages_follow_the_calls_phases_and_waiting_days(client, oujda, monkeypatch):
+    call = make_call(oujda, phase="review")
+    proposal = make_proposal(call, make_user(), title="Fresque")
+    url = f"/proposals/{proposal.id}"
+    assert "Waiting for an answer for 1 day<" in client.get(url).text
+    tomorrow = call.review_opens_at + timedelta(days=2, minutes=1)
+    for module in ("app.core.fragments", "app.proposals.views.public", "app.proposals.models"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: tomorrow)
+    assert "Waiting for an answer for 2 days" in client.get(url).text
+    results = call.results_at + timedelta(minutes=1)
+    for module in ("app.core.fragments", "app.proposals.views.public", "app.proposals.models"):
+        monkeypatch.setattr(f"{module}.utcnow", lambda: results)
+    assert "phase-results" in client.get(url).text
+    assert "phase-results" in client.get(f"/calls/{call.id}").text
+
+
+def test_a_random_order_is_never_kept(client, oujda):
+    call = make_call(oujda, phase="support")
+    make_proposal(call, make_user(), title="Fresque")
+    fragments.cache.clear()
+    assert "Fresque" in client.get(f"/calls/{call.id}?sort=random").text
+    assert not fragments.cache._entries

@@ -3,8 +3,9 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import escape
 
-from app.core.fragments import shared_fragment
+from app.core.fragments import earliest_after, shared_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -50,22 +51,31 @@ def list_events():
 
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id: int):
-    event = get_event_or_404(event_id)
-    registration = position = None
-    if current_user.is_authenticated:
-        registration = queries.registration_of(event.id, current_user.participant_id)
-        if registration is not None:
-            position = queries.waiting_position(registration)
-    response = make_response(
-        render_template(
-            "events/detail.html",
+    def render():
+        now = utcnow()
+        event = get_event_or_404(event_id)
+        registration = position = None
+        if current_user.is_authenticated:
+            registration = queries.registration_of(event.id, current_user.participant_id)
+            if registration is not None:
+                position = queries.waiting_position(registration)
+        main = render_template(
+            "events/_detail_main.html",
             event=event,
             registration=registration,
             position=position,
-            state=event.registration_state(utcnow()),
+            state=event.registration_state(now),
             can_manage=can_manage_event(current_user, event),
         )
-    )
+        # The registration box changes by itself when registration opens or closes, and when the
+        # event starts and ends.
+        until = earliest_after(
+            now, event.registration_opens_at, event.effective_closes_at, event.starts_at, event.ends_at
+        )
+        return (escape(event.title(current_language())), main), until
+
+    title, main = shared_fragment("events/detail", render)
+    response = make_response(render_template("events/detail.html", title=title, main=main))
     return personal(response) if current_user.is_authenticated else response
 
 

@@ -13,9 +13,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import escape
 
+from app.core.fragments import personal_fragment, shared_fragment
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.pagination import parse_page
+from app.core.time import utcnow
 from app.core.urls import parse_id, safe_next_path
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
@@ -43,23 +46,37 @@ def list_calls():
 
 @bp.get("/calls/<int:call_id>")
 def show_call(call_id: int):
-    call = get_call_or_404(call_id)
     filters = queries.parse_filters(request.args)
-    page = queries.public_proposals(call, filters, parse_page(request.args.get("page")), random_seed())
-    supported = queries.supported_ids(current_user, [p.id for p in page.items])
-    return render_page_or_fragment(
-        "proposals/call.html",
-        "proposals/_proposal_list.html",
-        call=call,
-        results=page,
-        filters=filters,
-        supported=supported,
-        statuses=list(ProposalStatus),
-        used=queries.supports_used(current_user, call),
-        can_assist=permissions.can_assist(current_user, call),
-        can_manage=permissions.can_manage_call(current_user, call),
-        next_url=request.full_path,
-    )
+    page_number = parse_page(request.args.get("page"))
+    seed = random_seed()  # every visitor gets their shuffle on first sight of a call
+    fragment = is_htmx_fragment_request()
+
+    def render():
+        now = utcnow()
+        call = get_call_or_404(call_id)
+        page = queries.public_proposals(call, filters, page_number, seed)
+        main = render_template(
+            "proposals/_proposal_list.html" if fragment else "proposals/_call_main.html",
+            call=call,
+            results=page,
+            filters=filters,
+            supported=queries.supported_ids(current_user, [p.id for p in page.items]),
+            statuses=list(ProposalStatus),
+            used=queries.supports_used(current_user, call),
+            can_assist=permissions.can_assist(current_user, call),
+            can_manage=permissions.can_manage_call(current_user, call),
+            next_url=request.full_path,
+        )
+        return (escape(call.title), main), call.next_change_at(now)
+
+    if filters.sort == "random":  # the visitor's own order: never shared
+        title, main = personal_fragment(render)
+    else:
+        title, main = shared_fragment("proposals/_proposal_list" if fragment else "proposals/call", render)
+    page = main if fragment else render_template("proposals/call.html", title=title, main=main)
+    response = make_response(page)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/calls/<int:call_id>/results")
@@ -155,20 +172,31 @@ def _assistance(form) -> services.Assistance:
 
 @bp.get("/proposals/<int:proposal_id>")
 def show_proposal(proposal_id: int):
-    proposal = get_proposal_or_404(proposal_id)
-    return render_template(
-        "proposals/proposal.html",
+    def render():
+        now = utcnow()
+        proposal = get_proposal_or_404(proposal_id)
+        return _proposal_page(proposal, CommentForm(formdata=None)), proposal.call.next_change_at(now)
+
+    title, main = shared_fragment("proposals/proposal", render)
+    return render_template("proposals/proposal.html", title=title, main=main)
+
+
+def _proposal_page(proposal, comment_form) -> tuple[str, str]:
+    """The page's title and body, for this visitor."""
+    main = render_template(
+        "proposals/_proposal_main.html",
         proposal=proposal,
         call=proposal.call,
         threads=queries.visible_threads(proposal),
         supported=queries.supported_ids(current_user, [proposal.id]),
         used=queries.supports_used(current_user, proposal.call),
-        comment_form=CommentForm(formdata=None),
+        comment_form=comment_form,
         can_edit=permissions.can_edit_proposal(current_user, proposal),
         can_withdraw=permissions.can_withdraw_proposal(current_user, proposal),
         can_moderate=permissions.can_moderate(current_user, proposal),
         next_url=request.path,
     )
+    return escape(proposal.title), main
 
 
 @bp.get("/proposals/<int:proposal_id>/photo")
@@ -294,20 +322,8 @@ def add_comment(proposal_id: int):
                 url_for("proposals.show_proposal", proposal_id=proposal.id, _anchor=f"comment-{comment.id}"),
                 code=303,
             )
-    status = 422
-    return render_template(
-        "proposals/proposal.html",
-        proposal=proposal,
-        call=proposal.call,
-        threads=queries.visible_threads(proposal),
-        supported=queries.supported_ids(current_user, [proposal.id]),
-        used=queries.supports_used(current_user, proposal.call),
-        comment_form=form,
-        can_edit=permissions.can_edit_proposal(current_user, proposal),
-        can_withdraw=permissions.can_withdraw_proposal(current_user, proposal),
-        can_moderate=permissions.can_moderate(current_user, proposal),
-        next_url=request.path,
-    ), status
+    title, main = _proposal_page(proposal, form)
+    return render_template("proposals/proposal.html", title=title, main=main), 422
 
 
 def _report(target_kind: str, proposal, comment=None):

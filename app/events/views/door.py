@@ -1,9 +1,10 @@
 """The door page of one session, made for a phone: find, mark present, undo, add walk-ins."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.fragments import language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -57,14 +58,25 @@ def door(session_id: int):
     session = get_door_session_or_404(session_id)
     search = (request.args.get("q") or "").strip()[:80]
     context = _door_context(session, search)
-    template = "events/door/_results.html" if is_htmx_fragment_request() else "events/door/door.html"
-    response = make_response(
-        render_template(
-            template, walk_in_form=WalkInForm(), walk_ins=queries.door_walk_ins(session), **context
+    if is_htmx_fragment_request():
+        response = make_response(render_template("events/door/_results.html", **context))
+    else:
+        response = make_response(
+            render_template(
+                "events/door/door.html",
+                walk_in_fields=language_fragment("events/door/walk_in", _blank_walk_in_fields),
+                walk_ins=queries.door_walk_ins(session),
+                **context,
+            )
         )
-    )
     response.vary.add("HX-Request")
     return personal(response)
+
+
+def _blank_walk_in_fields() -> str:
+    # Its CSRF field is not rendered here (door.html writes the token itself).
+    fields = get_template_attribute("events/door/_walk_in_fields.html", "walk_in_form_fields")
+    return fields(WalkInForm(formdata=None, meta={"csrf": False}))
 
 
 def _after_change(session, participant, attendance_id):

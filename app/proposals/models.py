@@ -222,6 +222,10 @@ class Proposal(db.Model):
     __table_args__ = (
         sa.Index("ix_proposal_by_supports", "call_id", "is_hidden", "support_count"),
         sa.Index("ix_proposal_by_date", "call_id", "is_hidden", "created_at"),
+        # Counting a call's proposals by status reads only this index; the review queue (hidden ones
+        # included) walks a call's proposals by supports without sorting them all.
+        sa.Index("ix_proposal_call_status", "call_id", "is_hidden", "status"),
+        sa.Index("ix_proposal_review", "call_id", "support_count", "status"),
         sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
     )
 

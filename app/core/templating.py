@@ -11,7 +11,7 @@ from flask import Flask
 from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
-from app.core.urls import UrlPattern
+from app.core.urls import UrlPattern, fixed_url
 
 
 @lru_cache(maxsize=16)
@@ -51,6 +51,7 @@ def register_template_helpers(app: Flask) -> None:
         language_names=LANGUAGE_NAMES,
         csrf_token=csrf_token,
         url_pattern=UrlPattern,
+        fixed_url=fixed_url,
     )
 
     @app.template_filter("local_datetime")

@@ -1,9 +1,11 @@
-"""Public page fragments kept for anonymous visitors, and the data version that makes that safe.
+"""Public pages kept for anonymous visitors, and the data version that makes that safe.
 
-A fragment (an events list, an event's page body) is rendered once and reused while three things
-hold: the visitor is anonymous (nothing personal is ever kept), the database's data version is the
-one the fragment was rendered under, and the clock has not reached the fragment's `until` (the next
-moment its content changes by itself: an event ends, a call enters its next phase).
+A page (the events list, an event's page, an htmx answer) is rendered once and its HTML reused while
+three things hold: the visitor is anonymous with no message waiting (nothing personal is ever kept),
+the database's data version is the one the page was rendered under, and the clock has not reached
+the page's `until` (the next moment it changes by itself: an event ends, a call's next phase). The
+key is the language and the whole URL. The CSRF token is the one thing of the visitor's own a page
+holds: it is rendered as a placeholder and each answer gets the visitor's token put in its place.
 
 The data version is one row (`data_version`) whose token changes in every transaction that writes,
 in that transaction, just before it commits: a page that reads the new data reads the new token with
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -90,18 +92,18 @@ def data_token() -> int | None:
 class Fragment:
     token: int
     until: datetime | None  # first moment the content may differ by itself; None: never
-    html: Markup | tuple[Markup, ...]
+    html: str
 
 
 class FragmentCache:
-    """A bounded, least-recently-used store of rendered fragments, one per process."""
+    """A bounded, least-recently-used store of rendered pages, one per process."""
 
     def __init__(self, size: int = MAX_ENTRIES):
         self._entries: OrderedDict[tuple, Fragment] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, token: int, now: datetime) -> Markup | tuple[Markup, ...] | None:
+    def get(self, key: tuple, token: int, now: datetime) -> str | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None:
@@ -125,53 +127,41 @@ class FragmentCache:
 
 
 cache = FragmentCache()
-_sharing: ContextVar[bool] = ContextVar("jiwar_rendering_shared_fragment", default=False)
+# While a shared page renders: its CSRF token is a placeholder; in a fixed fragment none may appear.
+_sharing: ContextVar[str | None] = ContextVar("jiwar_rendering_shared", default=None)
+CSRF_PLACEHOLDER = "jiwarcsrf" + secrets.token_hex(16)  # letters and digits: escaping keeps it
 
 
 def csrf_token() -> str:
-    """Templates' csrf_token(): refused inside a shared fragment, which must never hold one."""
-    if _sharing.get():
-        raise RuntimeError("A shared fragment cannot hold a CSRF token: render that part per visitor.")
+    """Templates' csrf_token(): the visitor's token, or its placeholder inside a shared page."""
+    sharing = _sharing.get()
+    if sharing == "page":
+        return CSRF_PLACEHOLDER
+    if sharing == "fixed":
+        raise RuntimeError("A fragment shared by every visitor cannot hold a CSRF token.")
     return generate_csrf()
 
 
-Rendered = str | tuple[str, ...]
-
-
-def personal_fragment(render: Callable[[], tuple[Rendered, datetime | None]]):
-    """The same fragment rendered for this visitor alone (a personal order, say): never kept."""
-    return _markup(render()[0])
-
-
-def shared_fragment(name: str, render: Callable[[], tuple[Rendered, datetime | None]]):
-    """The fragment `name` of this URL in this language: kept for anonymous visitors, rendered for
-    everyone else. `render()` loads what it shows and returns (html, until); html may be a tuple
-    of parts (a page's title and body), each already escaped (rendered templates, or escape()).
-    A kept fragment skips `render()` altogether: it may also load and authorise (404) what it shows,
-    as a change of visibility is a write."""
-    if current_user.is_authenticated:
-        return personal_fragment(render)
-    token = data_token()
+def shared_page(
+    name: str, render: Callable[[], tuple[str, datetime | None]], reads_data: bool = True
+) -> str:
+    """The answer `name` for this URL in this language: kept for anonymous visitors, rendered for
+    everyone else. `render()` loads what it shows (it may abort with a 404: a change of visibility
+    is a write) and returns (html, until). `reads_data=False`: a page that shows no data at all."""
+    if current_user.is_authenticated or "_flashes" in session:
+        return render()[0]
+    token = data_token() if reads_data else 0
     key = (name, current_language(), request.full_path)
-    now = utcnow()
-    if token is not None:
-        kept = cache.get(key, token, now)
-        if kept is not None:
-            return kept
-    reset = _sharing.set(True)
-    try:
-        html, until = render()
-    finally:
-        _sharing.reset(reset)
-    html = _markup(html)
-    if token is not None:
-        cache.put(key, Fragment(token, until, html))
-    return html
-
-
-def _markup(html: Rendered):
-    # noqa reasons: our own rendered templates, or text the caller escaped
-    return tuple(Markup(part) for part in html) if isinstance(html, tuple) else Markup(html)  # noqa: S704
+    html = cache.get(key, token, utcnow()) if token is not None else None
+    if html is None:
+        reset = _sharing.set("page")
+        try:
+            html, until = render()
+        finally:
+            _sharing.reset(reset)
+        if token is not None:
+            cache.put(key, Fragment(token, until, html))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html
 
 
 _by_language: dict[tuple[str, str], Markup] = {}
@@ -183,7 +173,7 @@ def language_fragment(name: str, render: Callable[[], str]) -> Markup:
     key = (name, current_language())
     html = _by_language.get(key)
     if html is None:
-        reset = _sharing.set(True)
+        reset = _sharing.set("fixed")
         try:
             html = _by_language[key] = Markup(render())  # noqa: S704 - our own rendered template
         finally:

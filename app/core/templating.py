@@ -54,6 +54,10 @@ def register_template_helpers(app: Flask) -> None:
         fixed_url=fixed_url,
     )
 
+    # Flask-WTF puts its own csrf_token in every template's context: ours (a placeholder inside a
+    # page kept for anonymous visitors, app/core/fragments.py) must win, so it comes after.
+    app.context_processor(lambda: {"csrf_token": csrf_token})
+
     @app.template_filter("local_datetime")
     def local_datetime(moment: datetime | None, zone: str = "Africa/Casablanca", fmt: str = "medium"):
         if moment is None:

@@ -1,6 +1,7 @@
 """Public fragments kept for anonymous visitors: a change shows at once, whoever or whatever made it,
 and nothing personal is ever kept."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,9 +85,31 @@ def test_signed_in_visitors_never_use_or_fill_the_kept_fragments(client, oujda):
     assert not fragments.cache._entries
 
 
-def test_a_shared_fragment_refuses_a_csrf_token(app):
-    with app.test_request_context("/events"), pytest.raises(RuntimeError, match="CSRF"):
-        fragments.shared_fragment("test", lambda: (fragments.csrf_token(), None))
+def csrf_of(page: str) -> str:
+    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+
+def test_each_visitor_of_a_kept_page_gets_their_own_csrf_token(app, oujda):
+    make_event(oujda, title="Atelier cuisine")
+    first, second = app.test_client(), app.test_client()
+    tokens = [csrf_of(first.get("/events").text), csrf_of(second.get("/events").text)]
+    assert tokens[0] != tokens[1] and fragments.CSRF_PLACEHOLDER not in "".join(tokens)
+    assert csrf_of(first.get("/events").text) == tokens[0]  # kept page, the visitor's own token
+    assert f'name="csrf_token" value="{tokens[1]}"' in second.get("/").text
+
+
+def test_a_page_with_a_message_waiting_is_never_taken_from_the_kept_ones(client, oujda):
+    make_event(oujda, title="Atelier cuisine")
+    client.get("/events")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Bienvenue")]
+    assert "Bienvenue" in client.get("/events").text
+    assert "Bienvenue" not in client.get("/events").text
+
+
+def test_a_fragment_shared_by_everyone_refuses_a_csrf_token(app):
+    with app.test_request_context("/"), pytest.raises(RuntimeError, match="CSRF"):
+        fragments.language_fragment("test", fragments.csrf_token)
 
 
 def test_a_fragment_is_not_reused_past_its_moment_or_under_another_token():

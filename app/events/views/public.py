@@ -3,9 +3,8 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import escape
 
-from app.core.fragments import earliest_after, shared_fragment
+from app.core.fragments import earliest_after, shared_page
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -28,8 +27,7 @@ from app.events.views.loaders import (
 def list_events():
     filters = queries.EventFilters.from_args(request.args)
     page_number = parse_page(request.args.get("page"))
-    fragment = is_htmx_fragment_request()
-    template = "events/_results.html" if fragment else "events/_list_main.html"
+    template = "events/_results.html" if is_htmx_fragment_request() else "events/list.html"
 
     def render():
         now = utcnow()  # before the list's own clock: the end found below is never one it skipped
@@ -42,9 +40,7 @@ def list_events():
         )
         return html, queries.next_event_end(now)
 
-    main = shared_fragment(template, render)
-    page = main if fragment else render_template("events/list.html", filters=filters, main=main)
-    response = make_response(page)
+    response = make_response(shared_page(template, render))
     response.vary.add("HX-Request")
     return response
 
@@ -59,8 +55,8 @@ def event_detail(event_id: int):
             registration = queries.registration_of(event.id, current_user.participant_id)
             if registration is not None:
                 position = queries.waiting_position(registration)
-        main = render_template(
-            "events/_detail_main.html",
+        html = render_template(
+            "events/detail.html",
             event=event,
             registration=registration,
             position=position,
@@ -72,10 +68,9 @@ def event_detail(event_id: int):
         until = earliest_after(
             now, event.registration_opens_at, event.effective_closes_at, event.starts_at, event.ends_at
         )
-        return (escape(event.title(current_language())), main), until
+        return html, until
 
-    title, main = shared_fragment("events/detail", render)
-    response = make_response(render_template("events/detail.html", title=title, main=main))
+    response = make_response(shared_page("events/detail.html", render))
     return personal(response) if current_user.is_authenticated else response
 
 

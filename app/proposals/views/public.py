@@ -13,9 +13,8 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import escape
 
-from app.core.fragments import personal_fragment, shared_fragment
+from app.core.fragments import shared_page
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.pagination import parse_page
 from app.core.time import utcnow
@@ -49,14 +48,14 @@ def show_call(call_id: int):
     filters = queries.parse_filters(request.args)
     page_number = parse_page(request.args.get("page"))
     seed = random_seed()  # every visitor gets their shuffle on first sight of a call
-    fragment = is_htmx_fragment_request()
+    template = "proposals/_proposal_list.html" if is_htmx_fragment_request() else "proposals/call.html"
 
     def render():
         now = utcnow()
         call = get_call_or_404(call_id)
         page = queries.public_proposals(call, filters, page_number, seed)
-        main = render_template(
-            "proposals/_proposal_list.html" if fragment else "proposals/_call_main.html",
+        html = render_template(
+            template,
             call=call,
             results=page,
             filters=filters,
@@ -67,14 +66,11 @@ def show_call(call_id: int):
             can_manage=permissions.can_manage_call(current_user, call),
             next_url=request.full_path,
         )
-        return (escape(call.title), main), call.next_change_at(now)
+        return html, call.next_change_at(now)
 
-    if filters.sort == "random":  # the visitor's own order: never shared
-        title, main = personal_fragment(render)
-    else:
-        title, main = shared_fragment("proposals/_proposal_list" if fragment else "proposals/call", render)
-    page = main if fragment else render_template("proposals/call.html", title=title, main=main)
-    response = make_response(page)
+    # The random order is the visitor's own: never shared.
+    html = render()[0] if filters.sort == "random" else shared_page(template, render)
+    response = make_response(html)
     response.vary.add("HX-Request")
     return response
 
@@ -177,14 +173,12 @@ def show_proposal(proposal_id: int):
         proposal = get_proposal_or_404(proposal_id)
         return _proposal_page(proposal, CommentForm(formdata=None)), proposal.call.next_change_at(now)
 
-    title, main = shared_fragment("proposals/proposal", render)
-    return render_template("proposals/proposal.html", title=title, main=main)
+    return shared_page("proposals/proposal.html", render)
 
 
-def _proposal_page(proposal, comment_form) -> tuple[str, str]:
-    """The page's title and body, for this visitor."""
-    main = render_template(
-        "proposals/_proposal_main.html",
+def _proposal_page(proposal, comment_form) -> str:
+    return render_template(
+        "proposals/proposal.html",
         proposal=proposal,
         call=proposal.call,
         threads=queries.visible_threads(proposal),
@@ -196,7 +190,6 @@ def _proposal_page(proposal, comment_form) -> tuple[str, str]:
         can_moderate=permissions.can_moderate(current_user, proposal),
         next_url=request.path,
     )
-    return escape(proposal.title), main
 
 
 @bp.get("/proposals/<int:proposal_id>/photo")
@@ -322,8 +315,7 @@ def add_comment(proposal_id: int):
                 url_for("proposals.show_proposal", proposal_id=proposal.id, _anchor=f"comment-{comment.id}"),
                 code=303,
             )
-    title, main = _proposal_page(proposal, form)
-    return render_template("proposals/proposal.html", title=title, main=main), 422
+    return _proposal_page(proposal, form), 422
 
 
 def _report(target_kind: str, proposal, comment=None):

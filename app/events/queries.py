@@ -143,9 +143,10 @@ def municipalities() -> list[Municipality]:
 
 
 def event_with_sessions(event_id: int) -> Event | None:
-    return db.session.scalar(
-        sa.select(Event).where(Event.id == event_id).options(selectinload(Event.sessions))
-    )
+    # One event: its sessions in the same query (a row each) rather than a second SELECT.
+    return db.session.scalars(
+        sa.select(Event).where(Event.id == event_id).options(joinedload(Event.sessions))
+    ).unique().one_or_none()
 
 
 def registration_of(event_id: int, participant_id: int) -> Registration | None:
@@ -273,11 +274,11 @@ def ticket(registration_id: int) -> Registration | None:
 
 
 def door_session(session_id: int) -> EventSession | None:
-    return db.session.scalar(
+    return db.session.scalars(
         sa.select(EventSession)
         .where(EventSession.id == session_id)
-        .options(joinedload(EventSession.event).selectinload(Event.sessions))
-    )
+        .options(joinedload(EventSession.event).joinedload(Event.sessions))
+    ).unique().one_or_none()
 
 
 @dataclass

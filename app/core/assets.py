@@ -26,8 +26,15 @@ def register_assets(app: Flask) -> None:
         if Path(name).suffix in COMPRESSIBLE
     }
 
+    built: dict[tuple[str, str], str] = {}
+
     def asset_url(filename: str) -> str:
-        return url_for("static", filename=filename, v=fingerprints[filename])
+        # The same for every request under the same root path: built once (two per page).
+        key = (request.script_root, filename)
+        url = built.get(key)
+        if url is None:
+            url = built[key] = url_for("static", filename=filename, v=fingerprints[filename])
+        return url
 
     app.jinja_env.globals["asset_url"] = asset_url
 

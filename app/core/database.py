@@ -1,4 +1,5 @@
-"""Per-connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate writes."""
+"""Per-connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate writes; every
+writing transaction bumps the data version (app/core/fragments.py)."""
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
@@ -9,8 +10,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def configure_database(app: Flask) -> None:
+    from app.core.fragments import install_data_version
+
     with app.app_context():
         engine = db.engine
+    install_data_version(engine)
     if engine.dialect.name != "sqlite":
         return
 

@@ -7,11 +7,11 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_wtf.csrf import generate_csrf
 
+from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
-from app.core.urls import UrlPattern
+from app.core.urls import UrlPattern, fixed_url
 
 
 @lru_cache(maxsize=16)
@@ -49,9 +49,14 @@ def register_template_helpers(app: Flask) -> None:
         current_language=current_language,
         text_direction=text_direction,
         language_names=LANGUAGE_NAMES,
-        csrf_token=generate_csrf,
+        csrf_token=csrf_token,
         url_pattern=UrlPattern,
+        fixed_url=fixed_url,
     )
+
+    # Flask-WTF puts its own csrf_token in every template's context: ours (a placeholder inside a
+    # page kept for anonymous visitors, app/core/fragments.py) must win, so it comes after.
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.template_filter("local_datetime")
     def local_datetime(moment: datetime | None, zone: str = "Africa/Casablanca", fmt: str = "medium"):

@@ -101,6 +101,8 @@ class Event(db.Model):
         sa.Index("ix_event_listing", "status", "starts_at"),
         # The public list keeps events not yet over (ends_at >= now) or over (ends_at < now).
         sa.Index("ix_event_ends_at", "ends_at"),
+        # The public list's count (published or cancelled, not yet over) from the index alone.
+        sa.Index("ix_event_public_ends_at", "status", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

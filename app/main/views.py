@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from app.accounts.models import Role
 from app.accounts.services import set_preferred_locale
+from app.core.fragments import shared_page
 from app.core.urls import safe_next_path
 
 bp = Blueprint("main", __name__)
@@ -12,7 +13,7 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("main/home.html")
+    return shared_page("main/home.html", lambda: (render_template("main/home.html"), None), reads_data=False)
 
 
 @bp.post("/language")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -111,6 +111,9 @@ DECISION_STATUSES = (
 )
 ACCEPTED_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.IN_PROGRESS, ProposalStatus.DONE)
 WAITING_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_STUDY)
+STATUS_TONES = {
+    "accepted": "ok", "in_progress": "ok", "done": "ok", "rejected": "danger", "under_study": "warn",
+}
 
 
 class ProposalCall(db.Model):
@@ -173,6 +176,30 @@ class ProposalCall(db.Model):
                 return moment
         return None
 
+    def next_change_at(self, now: datetime) -> datetime | None:
+        """When its pages change by themselves: the next phase, and once review has opened, the
+        next whole day of "waiting for an answer for N days"."""
+        moments = [
+            moment
+            for moment in (
+                self.submission_opens_at,
+                self.submission_closes_at,
+                self.support_opens_at,
+                self.support_closes_at,
+                self.review_opens_at,
+                self.results_at,
+            )
+            if now < moment
+        ]
+        if now >= self.review_opens_at:
+            moments.append(self.review_opens_at + timedelta(days=(now - self.review_opens_at).days + 1))
+        return min(moments) if moments else None
+
+    def days_in_review(self, now: datetime | None = None) -> int | None:
+        """Whole days since the review phase opened (None before)."""
+        now = now or utcnow()
+        return None if now < self.review_opens_at else (now - self.review_opens_at).days
+
     @property
     def review_started(self) -> bool:
         return utcnow() >= self.review_opens_at
@@ -195,6 +222,10 @@ class Proposal(db.Model):
     __table_args__ = (
         sa.Index("ix_proposal_by_supports", "call_id", "is_hidden", "support_count"),
         sa.Index("ix_proposal_by_date", "call_id", "is_hidden", "created_at"),
+        # Counting a call's proposals by status reads only this index; the review queue (hidden ones
+        # included) walks a call's proposals by supports without sorting them all.
+        sa.Index("ix_proposal_call_status", "call_id", "is_hidden", "status"),
+        sa.Index("ix_proposal_review", "call_id", "support_count", "status"),
         sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
     )
 
@@ -242,10 +273,12 @@ class Proposal(db.Model):
 
     def days_waiting(self, now: datetime | None = None) -> int | None:
         """Whole days since the review phase opened, while the proposal still awaits an answer."""
-        now = now or utcnow()
-        if not self.is_waiting or now < self.call.review_opens_at:
-            return None
-        return (now - self.call.review_opens_at).days
+        return self.call.days_in_review(now) if self.is_waiting else None
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour of its status."""
+        return STATUS_TONES.get(self.status, "")
 
 
 class ProposalStatusChange(db.Model):

@@ -6,7 +6,7 @@ person, programme and municipality), rolled up from attendance_tally and kept in
 (app/reports/rollups.py).
 
 Revision ID: 3ecbec5115e6
-Revises: d037d274dc19
+Revises: b0110bc2bc5b
 Create Date: 2026-12-01 22:08:03.066148
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3ecbec5115e6'
-down_revision = 'd037d274dc19'
+down_revision = 'b0110bc2bc5b'
 branch_labels = None
 depends_on = None
 

@@ -1,9 +1,11 @@
 """The door page of one session, made for a phone: find, mark present, undo, add walk-ins."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, get_template_attribute, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
+from app.core.fragments import language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -48,6 +50,23 @@ def _door_context(session, search: str):
         "page": page,
         "code_problem": CODE_PROBLEMS[match.problem](match) if match and match.problem else None,
         "counters": queries.door_counters(session),
+        "row_shared": door_row_shared(session),
+    }
+
+
+def door_row_shared(session) -> dict:
+    """What every row of a door list shares (events/door/_row.html): built once per answer, as
+    url_for, the token and each translation cost a few microseconds a call and a list has 30 rows."""
+    return {
+        "undo": url_for("events.undo_check_in", session_id=session.id),
+        "check_in": url_for("events.check_in", session_id=session.id),
+        "csrf": generate_csrf(),
+        "registered": _("Registered"),
+        "waiting": _("On the waiting list"),
+        "not_registered": _("Not registered"),
+        "present": _("Present"),
+        "undo_label": _("Undo"),
+        "mark_present": _("Mark present"),
     }
 
 
@@ -57,14 +76,25 @@ def door(session_id: int):
     session = get_door_session_or_404(session_id)
     search = (request.args.get("q") or "").strip()[:80]
     context = _door_context(session, search)
-    template = "events/door/_results.html" if is_htmx_fragment_request() else "events/door/door.html"
-    response = make_response(
-        render_template(
-            template, walk_in_form=WalkInForm(), walk_ins=queries.door_walk_ins(session), **context
+    if is_htmx_fragment_request():
+        response = make_response(render_template("events/door/_results.html", **context))
+    else:
+        response = make_response(
+            render_template(
+                "events/door/door.html",
+                walk_in_fields=language_fragment("events/door/walk_in", _blank_walk_in_fields),
+                walk_ins=queries.door_walk_ins(session),
+                **context,
+            )
         )
-    )
     response.vary.add("HX-Request")
     return personal(response)
+
+
+def _blank_walk_in_fields() -> str:
+    # Its CSRF field is not rendered here (door.html writes the token itself).
+    fields = get_template_attribute("events/door/_walk_in_fields.html", "walk_in_form_fields")
+    return fields(WalkInForm(formdata=None, meta={"csrf": False}))
 
 
 def _after_change(session, participant, attendance_id):
@@ -78,6 +108,7 @@ def _after_change(session, participant, attendance_id):
                     "events/door/_row_update.html",
                     session=session,
                     row=row,
+                    row_shared=door_row_shared(session),
                     counters=queries.door_counters(session),
                     search=request.form.get("q", ""),
                 )

@@ -4,7 +4,8 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.htmx import render_page_or_fragment
+from app.core.fragments import earliest_after, shared_page
+from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import utcnow
@@ -25,35 +26,51 @@ from app.events.views.loaders import (
 @bp.get("/events")
 def list_events():
     filters = queries.EventFilters.from_args(request.args)
-    page = queries.public_events(filters, parse_page(request.args.get("page")))
-    return render_page_or_fragment(
-        "events/list.html",
-        "events/_results.html",
-        results=page,
-        filters=filters,
-        municipalities=queries.municipalities(),
-        event_types=EventType,
-    )
+    page_number = parse_page(request.args.get("page"))
+    template = "events/_results.html" if is_htmx_fragment_request() else "events/list.html"
+
+    def render():
+        now = utcnow()  # before the list's own clock: the end found below is never one it skipped
+        html = render_template(
+            template,
+            results=queries.public_events(filters, page_number, now=now),
+            filters=filters,
+            municipalities=queries.municipalities(),
+            event_types=EventType,
+        )
+        return html, queries.next_event_end(now)
+
+    response = make_response(shared_page(template, render))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id: int):
-    event = get_event_or_404(event_id)
-    registration = position = None
-    if current_user.is_authenticated:
-        registration = queries.registration_of(event.id, current_user.participant_id)
-        if registration is not None:
-            position = queries.waiting_position(registration)
-    response = make_response(
-        render_template(
+    def render():
+        now = utcnow()
+        event = get_event_or_404(event_id)
+        registration = position = None
+        if current_user.is_authenticated:
+            registration = queries.registration_of(event.id, current_user.participant_id)
+            if registration is not None:
+                position = queries.waiting_position(registration)
+        html = render_template(
             "events/detail.html",
             event=event,
             registration=registration,
             position=position,
-            state=event.registration_state(utcnow()),
+            state=event.registration_state(now),
             can_manage=can_manage_event(current_user, event),
         )
-    )
+        # The registration box changes by itself when registration opens or closes, and when the
+        # event starts and ends.
+        until = earliest_after(
+            now, event.registration_opens_at, event.effective_closes_at, event.starts_at, event.ends_at
+        )
+        return html, until
+
+    response = make_response(shared_page("events/detail.html", render))
     return personal(response) if current_user.is_authenticated else response
 
 

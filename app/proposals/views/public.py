@@ -14,9 +14,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.fragments import shared_page
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.pagination import parse_page
 from app.core.rate_limits import limit_creations
+from app.core.time import utcnow
 from app.core.urls import parse_id, safe_next_path
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
@@ -44,23 +46,34 @@ def list_calls():
 
 @bp.get("/calls/<int:call_id>")
 def show_call(call_id: int):
-    call = get_call_or_404(call_id)
     filters = queries.parse_filters(request.args)
-    page = queries.public_proposals(call, filters, parse_page(request.args.get("page")), random_seed())
-    supported = queries.supported_ids(current_user, [p.id for p in page.items])
-    return render_page_or_fragment(
-        "proposals/call.html",
-        "proposals/_proposal_list.html",
-        call=call,
-        results=page,
-        filters=filters,
-        supported=supported,
-        statuses=list(ProposalStatus),
-        used=queries.supports_used(current_user, call),
-        can_assist=permissions.can_assist(current_user, call),
-        can_manage=permissions.can_manage_call(current_user, call),
-        next_url=request.full_path,
-    )
+    page_number = parse_page(request.args.get("page"))
+    seed = random_seed()  # every visitor gets their shuffle on first sight of a call
+    template = "proposals/_proposal_list.html" if is_htmx_fragment_request() else "proposals/call.html"
+
+    def render():
+        now = utcnow()
+        call = get_call_or_404(call_id)
+        page = queries.public_proposals(call, filters, page_number, seed)
+        html = render_template(
+            template,
+            call=call,
+            results=page,
+            filters=filters,
+            supported=queries.supported_ids(current_user, [p.id for p in page.items]),
+            statuses=list(ProposalStatus),
+            used=queries.supports_used(current_user, call),
+            can_assist=permissions.can_assist(current_user, call),
+            can_manage=permissions.can_manage_call(current_user, call),
+            next_url=request.full_path,
+        )
+        return html, call.next_change_at(now)
+
+    # The random order is the visitor's own: never shared.
+    html = render()[0] if filters.sort == "random" else shared_page(template, render)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/calls/<int:call_id>/results")
@@ -158,7 +171,15 @@ def _assistance(form) -> services.Assistance:
 
 @bp.get("/proposals/<int:proposal_id>")
 def show_proposal(proposal_id: int):
-    proposal = get_proposal_or_404(proposal_id)
+    def render():
+        now = utcnow()
+        proposal = get_proposal_or_404(proposal_id)
+        return _proposal_page(proposal, CommentForm(formdata=None)), proposal.call.next_change_at(now)
+
+    return shared_page("proposals/proposal.html", render)
+
+
+def _proposal_page(proposal, comment_form) -> str:
     return render_template(
         "proposals/proposal.html",
         proposal=proposal,
@@ -166,7 +187,7 @@ def show_proposal(proposal_id: int):
         threads=queries.visible_threads(proposal),
         supported=queries.supported_ids(current_user, [proposal.id]),
         used=queries.supports_used(current_user, proposal.call),
-        comment_form=CommentForm(formdata=None),
+        comment_form=comment_form,
         can_edit=permissions.can_edit_proposal(current_user, proposal),
         can_withdraw=permissions.can_withdraw_proposal(current_user, proposal),
         can_moderate=permissions.can_moderate(current_user, proposal),
@@ -298,20 +319,7 @@ def add_comment(proposal_id: int):
                 url_for("proposals.show_proposal", proposal_id=proposal.id, _anchor=f"comment-{comment.id}"),
                 code=303,
             )
-    status = 422
-    return render_template(
-        "proposals/proposal.html",
-        proposal=proposal,
-        call=proposal.call,
-        threads=queries.visible_threads(proposal),
-        supported=queries.supported_ids(current_user, [proposal.id]),
-        used=queries.supports_used(current_user, proposal.call),
-        comment_form=form,
-        can_edit=permissions.can_edit_proposal(current_user, proposal),
-        can_withdraw=permissions.can_withdraw_proposal(current_user, proposal),
-        can_moderate=permissions.can_moderate(current_user, proposal),
-        next_url=request.path,
-    ), status
+    return _proposal_page(proposal, form), 422
 
 
 def _report(target_kind: str, proposal, comment=None):

@@ -1,0 +1,188 @@
+"""Public pages kept for anonymous visitors, and the data version that makes that safe.
+
+A page (the events list, an event's page, an htmx answer) is rendered once and its HTML reused while
+three things hold: the visitor is anonymous with no message waiting (nothing personal is ever kept),
+the database's data version is the one the page was rendered under, and the clock has not reached
+the page's `until` (the next moment it changes by itself: an event ends, a call's next phase). The
+key is the language and the whole URL. The CSRF token is the one thing of the visitor's own a page
+holds: it is rendered as a placeholder and each answer gets the visitor's token put in its place.
+
+The data version is one row (`data_version`) whose token changes in every transaction that writes,
+in that transaction, just before it commits: a page that reads the new data reads the new token with
+it (or later), so nothing rendered from old data is ever reused after a write. Every process (both
+gunicorn workers, `flask` commands) writes through the same engine hook; the token is random, so a
+table emptied and filled again never meets a token it had before.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import g, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from app.core.i18n import current_language
+from app.core.time import utcnow
+from app.extensions import db
+
+# Statements that never change data; anything else (INSERT, UPDATE, DELETE, DDL, WITH ...) does.
+_READS = ("SELECT", "PRAGMA", "SHOW", "EXPLAIN", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT",
+          "SET ")
+_WROTE = "jiwar_wrote"
+MAX_ENTRIES = 512  # per process: ~15 KB each at most, a few MB
+
+
+def install_data_version(engine: sa.Engine) -> None:
+    """Bump the data version in every transaction that wrote, on this engine."""
+    placeholder = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    upsert = (
+        f"INSERT INTO data_version (id, token) VALUES (1, {placeholder}) "  # noqa: S608 - no input
+        "ON CONFLICT (id) DO UPDATE SET token = excluded.token"
+    )
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection, _cursor, statement, _parameters, _context, _executemany):
+        if not statement.lstrip()[:9].upper().startswith(_READS):
+            connection.info[_WROTE] = True
+
+    @sa.event.listens_for(engine, "commit")
+    def _bump(connection):
+        if not connection.info.pop(_WROTE, False):
+            return
+        # On the DBAPI connection itself, inside the transaction being committed. A savepoint keeps
+        # the transaction usable when the table is not there yet (migrating from an older schema).
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute("SAVEPOINT jiwar_data_version")
+            try:
+                cursor.execute(upsert, (secrets.randbits(62),))
+            except engine.dialect.loaded_dbapi.Error:
+                cursor.execute("ROLLBACK TO SAVEPOINT jiwar_data_version")
+            cursor.execute("RELEASE SAVEPOINT jiwar_data_version")
+        finally:
+            cursor.close()
+
+    @sa.event.listens_for(engine, "rollback")
+    def _forget(connection):
+        connection.info.pop(_WROTE, None)
+
+
+def data_token() -> int | None:
+    """The current data version, read once per request; None while no write has set it (nothing
+    is kept then)."""
+    from app.core.models import DataVersion
+
+    if "jiwar_data_token" not in g:
+        # Core on the session's connection (same transaction): a third cheaper than session.scalar.
+        statement = sa.select(DataVersion.token).where(DataVersion.id == 1)
+        g.jiwar_data_token = db.session.connection().scalar(statement)
+    return g.jiwar_data_token
+
+
+@dataclass(frozen=True)
+class Fragment:
+    token: int
+    until: datetime | None  # first moment the content may differ by itself; None: never
+    html: str
+
+
+class FragmentCache:
+    """A bounded, least-recently-used store of rendered pages, one per process."""
+
+    def __init__(self, size: int = MAX_ENTRIES):
+        self._entries: OrderedDict[tuple, Fragment] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, token: int, now: datetime) -> str | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.token != token or (entry.until is not None and now >= entry.until):
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+            return entry.html
+
+    def put(self, key: tuple, fragment: Fragment) -> None:
+        with self._lock:
+            self._entries[key] = fragment
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+cache = FragmentCache()
+# While a shared page renders: its CSRF token is a placeholder; in a fixed fragment none may appear.
+_sharing: ContextVar[str | None] = ContextVar("jiwar_rendering_shared", default=None)
+CSRF_PLACEHOLDER = "jiwarcsrf" + secrets.token_hex(16)  # letters and digits: escaping keeps it
+
+
+def csrf_token() -> str:
+    """Templates' csrf_token(): the visitor's token, or its placeholder inside a shared page."""
+    sharing = _sharing.get()
+    if sharing == "page":
+        return CSRF_PLACEHOLDER
+    if sharing == "fixed":
+        raise RuntimeError("A fragment shared by every visitor cannot hold a CSRF token.")
+    return generate_csrf()
+
+
+def shared_page(
+    name: str, render: Callable[[], tuple[str, datetime | None]], reads_data: bool = True
+) -> str:
+    """The answer `name` for this URL in this language: kept for anonymous visitors, rendered for
+    everyone else. `render()` loads what it shows (it may abort with a 404: a change of visibility
+    is a write) and returns (html, until). `reads_data=False`: a page that shows no data at all."""
+    if current_user.is_authenticated or "_flashes" in session:
+        return render()[0]
+    token = data_token() if reads_data else 0
+    key = (name, current_language(), request.full_path)
+    html = cache.get(key, token, utcnow()) if token is not None else None
+    if html is None:
+        reset = _sharing.set("page")
+        try:
+            html, until = render()
+        finally:
+            _sharing.reset(reset)
+        if token is not None:
+            cache.put(key, Fragment(token, until, html))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html
+
+
+_by_language: dict[tuple[str, str], Markup] = {}
+
+
+def language_fragment(name: str, render: Callable[[], str]) -> Markup:
+    """A fragment that is a pure function of the code and the language (a blank form's fields):
+    rendered once per language and process, for everyone."""
+    key = (name, current_language())
+    html = _by_language.get(key)
+    if html is None:
+        reset = _sharing.set("fixed")
+        try:
+            html = _by_language[key] = Markup(render())  # noqa: S704 - our own rendered template
+        finally:
+            _sharing.reset(reset)
+    return html
+
+
+def earliest_after(now: datetime, *moments: datetime | None) -> datetime | None:
+    """The first of `moments` not yet passed: the next time a page's content may change by itself.
+    A moment equal to `now` counts (the fragment is then not reused at all)."""
+    ahead = [moment for moment in moments if moment is not None and moment >= now]
+    return min(ahead) if ahead else None

@@ -161,36 +161,26 @@ class ProposalCall(db.Model):
         return self.phase()
 
     @property
-    def phase_changes_at(self) -> datetime | None:
-        """When the current phase ends (or, before or between phases, when the next one opens)."""
-        now = utcnow()
-        for moment in (
+    def _phase_moments(self) -> tuple[datetime, ...]:
+        return (
             self.submission_opens_at,
             self.submission_closes_at,
             self.support_opens_at,
             self.support_closes_at,
             self.review_opens_at,
             self.results_at,
-        ):
-            if now < moment:
-                return moment
-        return None
+        )
+
+    @property
+    def phase_changes_at(self) -> datetime | None:
+        """When the current phase ends (or, before or between phases, when the next one opens)."""
+        now = utcnow()
+        return next((moment for moment in self._phase_moments if now < moment), None)
 
     def next_change_at(self, now: datetime) -> datetime | None:
         """When its pages change by themselves: the next phase, and once review has opened, the
         next whole day of "waiting for an answer for N days"."""
-        moments = [
-            moment
-            for moment in (
-                self.submission_opens_at,
-                self.submission_closes_at,
-                self.support_opens_at,
-                self.support_closes_at,
-                self.review_opens_at,
-                self.results_at,
-            )
-            if now < moment
-        ]
+        moments = [moment for moment in self._phase_moments if now < moment]
         if now >= self.review_opens_at:
             moments.append(self.review_opens_at + timedelta(days=(now - self.review_opens_at).days + 1))
         return min(moments) if moments else None

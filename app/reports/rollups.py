@@ -5,9 +5,9 @@
   year) row by an atomic upsert, like the tally itself, so two door phones at once both count.
 - ProgrammePerson and MunicipalityPerson (one row per person and programme, and per person,
   programme and municipality): rebuilt, for each person whose tally or reported details changed in
-  the flush, from their programme tally rows and their participant row. On PostgreSQL the participant row is
-  locked first, so two transactions touching one person rebuild one after the other, the second
-  seeing the first's committed rows.
+  the flush, from their programme tally rows and their participant row. On PostgreSQL the
+  participant row is locked first, so two transactions touching one person rebuild one after the
+  other, the second seeing the first's committed rows.
 An event moved to another programme, municipality, type or year has its people recounted.
 Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`.
 """

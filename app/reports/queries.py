@@ -162,7 +162,13 @@ def _whole_programme(filters: ReportFilters) -> tuple[bool, int | None]:
         return True, municipality
     if municipality is None and len(filters.scope) == 1:
         municipality = next(iter(filters.scope))
-    return municipality is not None and municipality in filters.scope, municipality
+    if municipality is not None:
+        return municipality in filters.scope, municipality
+    # Several municipalities seen: the whole programme's figures when none of its events is elsewhere.
+    elsewhere = sa.select(Event.id).where(
+        Event.programme_id == filters.programme_id, Event.municipality_id.not_in(sorted(filters.scope))
+    )
+    return db.session.scalar(elsewhere.limit(1)) is None, None
 
 
 def _dimensions(year) -> list:

@@ -53,7 +53,9 @@ def over_ever(filters: queries.ReportFilters) -> queries.ReportFilters:
 
 
 def assert_same_figures(programme, municipalities) -> None:
-    selections = [queries.ReportFilters(programme_id=programme.id)]
+    everywhere = frozenset(municipality.id for municipality in municipalities)
+    selections = [queries.ReportFilters(programme_id=programme.id),
+                  queries.ReportFilters(scope=everywhere, programme_id=programme.id)]
     for municipality in municipalities:
         selections += [
             queries.ReportFilters(programme_id=programme.id, municipality_id=municipality.id),
@@ -234,3 +236,17 @@ def test_door_phones_checking_people_in_at_once_keep_the_roll_ups_right(app, dat
     assert_in_step()
     row = db.session.get(ProgrammePerson, (data.programme.id, people[0]))
     assert row.sessions_adult == 3 + 3 + 1  # E2's three sessions, the new event's three, E1
+
+
+def test_an_organiser_of_several_towns_sees_only_their_towns_part_of_a_programme(data):
+    nador = make_municipality("nador")
+    data.e3.programme_id = data.programme.id  # La Marsa's workshop joins the programme
+    db.session.commit()
+
+    def seen_by(*towns):
+        scope = frozenset(town.id for town in towns)
+        return cubes(queries.ReportFilters(scope=scope, programme_id=data.programme.id))
+
+    whole = cubes(queries.ReportFilters(programme_id=data.programme.id))
+    assert seen_by(data.oujda, nador) == seen_by(data.oujda) != seen_by(data.oujda, data.la_marsa)
+    assert seen_by(data.oujda, data.la_marsa, nador) == whole

@@ -13,10 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.core.urls import MAX_ID
-from app.extensions import db
-from tests.access.test_every_route import RULES, _build_world
+from tests.access.test_every_route import RULES
 from tests.fuzz import checks
-from tests.fuzz.test_forms import FUZZ, _client, allowed_role
+from tests.fuzz.test_forms import FUZZ, allowed_role, prepared
 from tests.fuzz.values import encode, extra_names, field_strategies, form_classes, numbers, text
 
 GETS = [route for _, route in RULES if route.method == "GET"]
@@ -39,10 +38,8 @@ def _query(route, app):
 
 @pytest.mark.parametrize("route", GETS, ids=[f"{route.id} {route.url}" for route in GETS])
 def test_fuzzed_query_string_is_never_a_500(app, route):
-    world = _build_world()
-    db.session.commit()
+    world, client = prepared(app, route)
     role = allowed_role(route)
-    client = _client(app, world, role, route)
     url = route.url.format(**world)
     path, _, fixed = url.partition("?")
     filtered = bool(form_classes(app.view_functions[route.endpoint]))
@@ -67,9 +64,7 @@ ID_ROUTES = [route for _, route in RULES if re.search(r"\{\w+\.\w*id\}", route.u
 
 @pytest.mark.parametrize("route", ID_ROUTES, ids=[route.id for route in ID_ROUTES])
 def test_absurd_ids_in_the_path_are_not_found(app, route):
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     path = route.url.format(**world).split("?")[0]
     count = len(ID_SEGMENT.findall(path))
 

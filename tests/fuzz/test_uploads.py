@@ -19,10 +19,9 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from app.extensions import db
-from tests.access.test_every_route import _build_world
+from tests.access.rules import filled
 from tests.fuzz import checks
-from tests.fuzz.test_forms import FUZZ, POSTS, _client, allowed_role
+from tests.fuzz.test_forms import FUZZ, POSTS, prepared
 from tests.fuzz.values import _unbound_fields, form_classes
 
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.jpg")
@@ -150,9 +149,7 @@ def _route(endpoint):
 @pytest.mark.parametrize("endpoint", UPLOADS)
 def test_fuzzed_photos_are_never_a_500_and_never_a_stray_file(app, endpoint):
     route = _route(endpoint)
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     url, form = route.url.format(**world), _plausible_form(world)
 
     @FUZZ
@@ -167,9 +164,7 @@ def test_fuzzed_photos_are_never_a_500_and_never_a_stray_file(app, endpoint):
 @pytest.mark.parametrize("case", sorted(EDGE_CASES))
 def test_each_hostile_photo_is_refused_with_a_message(app, case):
     route = _route("proposals.submit_proposal")
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     response = _check_upload(app, client, route.url.format(**world), _plausible_form(world),
                              EDGE_CASES[case], "photo.jpg", "image/jpeg", "photo")
     assert response.status_code == 422, case
@@ -179,26 +174,22 @@ def test_each_hostile_photo_is_refused_with_a_message(app, case):
 
 def test_several_files_in_one_field_are_never_a_500(app):
     route = _route("proposals.submit_proposal")
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     data = {**_plausible_form(world),
             "photo": [(io.BytesIO(IMAGES[0]), "a.jpg"), (io.BytesIO(b"junk"), "b.jpg")]}
     response = client.post(route.url.format(**world), data=data, content_type="multipart/form-data")
     checks.assert_proper(response)
 
 
-@pytest.mark.parametrize("route", POSTS, ids=[route.id for route in POSTS])
+WITHOUT_FILES = [route for route in POSTS if route.endpoint not in UPLOADS]
+
+
+@pytest.mark.parametrize("route", WITHOUT_FILES, ids=[route.id for route in WITHOUT_FILES])
 def test_files_sent_to_any_form_are_never_a_500_nor_stored(app, route):
     """Routes without a file field ignore files: no 500, no file kept."""
-    if route.endpoint in UPLOADS:
-        return
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     files_before = _stored_files(app)
-    given_data = {key: value.format(**world) if isinstance(value, str) else value
-                  for key, value in route.data.items()}
+    _url, given_data = filled(route, world)
     names = {*given_data, "photo", "file", "upload"}
     data = {**given_data, **{name: (io.BytesIO(IMAGES[0]), "../x.jpg", "image/jpeg") for name in names}}
     response = client.post(route.url.format(**world), data=data, content_type="multipart/form-data")
@@ -209,9 +200,7 @@ def test_files_sent_to_any_form_are_never_a_500_nor_stored(app, route):
 @pytest.mark.parametrize("case", sorted(TRAILING))
 def test_data_after_the_image_is_not_kept(app, case):
     route = _route("proposals.submit_proposal")
-    world = _build_world()
-    db.session.commit()
-    client = _client(app, world, allowed_role(route))
+    world, client = prepared(app, route)
     before = _stored_files(app)
     response = _check_upload(app, client, route.url.format(**world), _plausible_form(world),
                              TRAILING[case], "photo.jpg", "image/jpeg", "photo")

@@ -203,8 +203,21 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
     _reset_sequences()
     register_bench_person()
     db.session.commit()
+    _analyse()
     return {"people": people, "events": events, "attendances": len(attendance_rows),
             "proposals": proposals, "supports": len(support_rows)}
+
+
+def _analyse() -> None:
+    """Planner statistics and PostgreSQL's visibility map, as a bulk load in production would be
+    followed: without them the first reports read every row (500 ms instead of 60 ms) until
+    autovacuum comes by."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")
 
 
 def _reset_sequences() -> None:

@@ -92,7 +92,7 @@ def data_token() -> int | None:
 class Fragment:
     token: int
     until: datetime | None  # first moment the content may differ by itself; None: never
-    html: str
+    html: str  # or, in `figures`, the computed value
 
 
 class FragmentCache:
@@ -162,6 +162,38 @@ def shared_page(
         if token is not None:
             cache.put(key, Fragment(token, until, html))
     return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html
+
+
+# Computed figures (a whole report's tables) are large: a few per process are enough for the people
+# who read reports, switching back and forth between filters.
+figures = FragmentCache(size=16)
+
+
+def kept_figures(key: tuple, compute: Callable[[], object]) -> object:
+    """What `compute()` returns for `key`, kept per process until the next write. Only for results
+    that depend on nothing but the data and `key`: the key holds whatever else decides them (the
+    viewer's towns, exact or protected, the language)."""
+    token = data_token()
+    if token is None:
+        return compute()
+    value = figures.get(key, token, utcnow())
+    if value is None:
+        value = compute()
+        figures.put(key, Fragment(token, None, value))
+    return value
+
+
+def kept_html(key: tuple, render: Callable[[], str]) -> Markup:
+    """kept_figures for a rendered fragment, which may hold no CSRF token (it is shared)."""
+
+    def fixed() -> Markup:
+        reset = _sharing.set("fixed")
+        try:
+            return Markup(render())  # noqa: S704 - our own rendered template
+        finally:
+            _sharing.reset(reset)
+
+    return kept_figures(key, fixed)
 
 
 _by_language: dict[tuple[str, str], Markup] = {}

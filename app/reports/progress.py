@@ -11,6 +11,7 @@ from app.reports.breakdowns import hidden_text, shown
 from app.reports.disclosure import Figure, protect
 from app.reports.forms import share_pairs
 from app.reports.models import Measure, Programme, Target
+from app.reports.protected import linked_cells, protected_report, report_figure
 
 
 @dataclass
@@ -39,7 +40,8 @@ def target_progress(
     programme: Programme, exact: bool, threshold: int, date_from=None, date_to=None
 ) -> list[TargetProgress]:
     """Each target's number reached and share, protected together: the share's complement (the
-    people not in it) is never shown, and is not let out by subtraction either."""
+    people not in it) is never shown, and is not let out by subtraction either. A target that
+    repeats a report's cells (protected.linked_cells) hides whatever that report hides too."""
     result = []
     if programme.targets:
         queries.tune_for_aggregates()
@@ -52,6 +54,8 @@ def target_progress(
             values["rest"] = progress.reached - progress.share_count
             relations.append(("reached", ["share", "rest"]))
         hidden = set() if exact else protect(values, relations, threshold, unpublished={"rest"})
+        if not exact:
+            hidden |= _hidden_in_linked_report(programme, target, date_from, date_to)
         reached = Figure.of(progress.reached, "reached" in hidden, threshold)
         share = Figure.of(progress.share_count, "share" in hidden, threshold) if "share" in values else None
         percent = None if reached.hidden else min(100, progress.reached * 100 // max(target.goal, 1))
@@ -64,6 +68,25 @@ def target_progress(
                 holds = progress.share_count * 100 >= target.share_min_percent * progress.reached
         result.append(TargetProgress(target, reached, share, percent, share_percent, holds))
     return result
+
+
+def _hidden_in_linked_report(programme: Programme, target: Target, date_from, date_to) -> set[str]:
+    linked = linked_cells(target)
+    if linked is None:
+        return set()
+    event_type, column, share_cell = linked
+    filters = queries.ReportFilters(
+        programme_id=programme.id, event_type=event_type, date_from=date_from, date_to=date_to
+    )
+    report = protected_report(filters, exact=False)
+    hidden = set()
+    if report_figure(report, column).hidden:
+        hidden.add("reached")
+    if share_cell is not None:
+        figure = report_figure(report, column, share_cell)
+        if figure is None or figure.hidden:
+            hidden.add("share")
+    return hidden
 
 
 def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:

@@ -476,13 +476,23 @@ def municipality_choices(user) -> list[Municipality]:
 EVENT_CHOICES_LIMIT = 300
 
 
-def event_choices(user) -> list[Event]:
-    """The most recent events a person may report on (a select, not a list of every event ever)."""
-    statement = sa.select(Event).order_by(Event.starts_at.desc()).limit(EVENT_CHOICES_LIMIT)
+def event_choices(user, language: str) -> list[tuple[int, str]]:
+    """The most recent events a person may report on (a select, not a list of every event ever),
+    as (id, "title · date") read as plain columns."""
+    statement = (
+        sa.select(Event.id, Event.title_fr, Event.title_ar, Event.title_en, Event.starts_at)
+        .order_by(Event.starts_at.desc())
+        .limit(EVENT_CHOICES_LIMIT)
+    )
     scope = organiser_scope(user)
     if scope is not None:
         statement = statement.where(Event.municipality_id.in_(sorted(scope) or [-1]))
-    return list(db.session.scalars(statement))
+    titles = {"fr": 1, "ar": 2, "en": 3}
+    first = titles.get(language, 1)
+    return [
+        (row[0], f"{row[first] or row[1] or row[2] or row[3] or ''} · {row[4].date().isoformat()}")
+        for row in db.session.execute(statement)
+    ]
 
 
 def attached_events(programme: Programme, page: int) -> Page:

@@ -197,3 +197,18 @@ def test_a_random_order_is_never_kept(client, oujda):
     fragments.cache.clear()
     assert "Fresque" in client.get(f"/calls/{call.id}?sort=random").text
     assert not fragments.cache._entries
+
+
+def test_the_public_programme_page_is_kept_and_a_check_in_shows_at_once(client, oujda):
+    from app.reports.models import Measure
+    from tests.factories import make_attendance, make_programme, make_target
+
+    programme = make_programme([oujda], is_public=True)
+    event = make_event(oujda, programme_id=programme.id, starts_in=timedelta(days=-1))
+    make_target(programme, measure=Measure.ATTENDANCES, goal=10, title="Présences")
+    for _ in range(5):
+        make_attendance(event.sessions[0])
+    assert "5 of 10" in " ".join(client.get(f"/programmes/{programme.id}").text.split())
+    assert any(key[0] == "reports/programme.html" for key in fragments.cache._entries)
+    make_attendance(event.sessions[0])
+    assert "6 of 10" in " ".join(client.get(f"/programmes/{programme.id}").text.split())

@@ -186,3 +186,29 @@ def test_unknown_table_or_format_is_not_found(client, data):
     assert client.get("/reports/export/names.csv").status_code == 404
     assert client.get("/reports/export/gender.pdf").status_code == 404
     assert client.get("/reports/export/gender.csv?date_from=yesterday").status_code == 400
+
+
+def test_a_target_hides_what_the_report_beside_it_hides(client):
+    """One woman among six people: the report hides its total (×) so that her "< 5" cannot be
+    worked out from the men's; the target's "6 reached" beside it would give that total back."""
+    from tests.factories import make_event, make_municipality, make_organiser, make_programme
+
+    town = make_municipality("raoued")
+    programme = make_programme([town], name="I-MIGR — Raoued", is_public=True)
+    event = make_event(town, programme_id=programme.id)
+    for gender in ("woman", *["man"] * 5):
+        person = make_user(gender=gender, origin="host", birth_year=1990, consent_at=CONSENT)
+        make_attendance(event.sessions[0], person.participant)
+    make_target(programme, title="Personnes", measure=Measure.PEOPLE, goal=10,
+                share_dimension="gender", share_value="woman", share_min_percent=50)
+    sign_in_as(client, make_organiser(town))
+    book = workbook(client.get(f"/programmes/{programme.id}/donor-report.xlsx"))
+    sheet = {row[0]: row[1:] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    gender = {row[0]: row[1:] for row in book["Gender"].iter_rows(values_only=True) if row[0]}
+    assert gender["Woman"][0] == "< 5"
+    total = sheet["Distinct people"][0]
+    assert not isinstance(total, int), "the report must hide its total, or the woman is 6 - 5"
+    target = [row for row in book["Targets"].iter_rows(values_only=True) if row[0] == "Personnes"][0]
+    assert target[3] == total and target[7] in ("< 5", "×")  # reached, in the share: hidden as there
+    page = " ".join(client.get(f"/programmes/{programme.id}").text.split())
+    assert "6 of 10" not in page

@@ -11,7 +11,7 @@ from app.core.models import AuditEntry
 from app.extensions import db
 from app.reports.models import Measure
 from tests.conftest import sign_in_as
-from tests.factories import make_admin, make_target
+from tests.factories import make_admin, make_attendance, make_target
 from tests.reports.dataset import build_dataset
 from tests.reports.html import report_cells
 
@@ -217,6 +217,24 @@ def test_organisers_see_only_their_municipalities(client, data, no_threshold):
     sign_in_as(client, data.organiser)
     cells = cells_of(client, "")
     assert column(cells, "table-summary", "attendances") == {"summary": 13}
+
+
+def test_a_report_read_again_shows_what_was_written_since_and_only_what_its_reader_may_see(
+    app, client, data, no_threshold
+):
+    """Reports are kept per process between writes: a check-in shows at once, and a report counted
+    for one reader's towns is never given to another (both signed in before any report is read, so
+    no write comes between their reads), in the same language."""
+    data.organiser.preferred_locale = data.organiser_marsa.preferred_locale = "fr"
+    db.session.commit()
+    marsa = app.test_client()
+    sign_in_as(client, data.organiser)
+    sign_in_as(marsa, data.organiser_marsa)
+    assert column(cells_of(client, ""), "table-summary", "attendances") == {"summary": 13}
+    assert column(cells_of(marsa, ""), "table-summary", "attendances") == {"summary": 1}
+    make_attendance(data.e1.sessions[0])
+    assert column(cells_of(client, ""), "table-summary", "attendances") == {"summary": 14}
+    assert column(cells_of(marsa, ""), "table-summary", "attendances") == {"summary": 1}
 
 
 def test_organisers_cannot_reach_another_municipality_by_its_filter(client, data):

@@ -6,6 +6,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.fragments import shared_page
 from app.core.htmx import render_page_or_fragment
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -103,16 +104,16 @@ def delete_programme(programme_id: int):
 
 @bp.get("/programmes/<int:programme_id>")
 def show_programme(programme_id: int):
-    programme = get_programme_or_404(programme_id)
     exact = wants_exact_figures()
-    if exact:
-        services.record_exact_view(current_user, "programme", programme)
-    progress = target_progress(programme, exact, disclosure_threshold())
-    response = make_response(
-        render_template(
+
+    def render():
+        programme = get_programme_or_404(programme_id)
+        if exact:
+            services.record_exact_view(current_user, "programme", programme)
+        html = render_template(
             "reports/programme.html",
             programme=programme,
-            progress=progress,
+            progress=target_progress(programme, exact, disclosure_threshold()),
             exact=exact,
             threshold=disclosure_threshold(),
             hidden_text=hidden_text(disclosure_threshold()),
@@ -121,7 +122,10 @@ def show_programme(programme_id: int):
             can_see_exact=permissions.can_see_exact_figures(current_user),
             period_form=PeriodForm(request.args),
         )
-    )
+        return html, None  # the figures change only with a write (a check-in, a new link)
+
+    # The public page counts over a whole programme: kept for anonymous visitors like the events list.
+    response = make_response(shared_page("reports/programme.html", render))
     return no_store(response) if exact else response
 
 

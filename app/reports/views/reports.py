@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, make_response, request
+from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.fragments import kept_html
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language, text_direction
 from app.events.models import EventType
@@ -17,12 +18,12 @@ from app.reports.breakdowns import (
     DIMENSION_TITLES,
     DIMENSIONS,
     TABLES,
-    build_report,
     hidden_text,
     table_rows,
 )
 from app.reports.forms import PeriodForm, ReportFilterForm, options
 from app.reports.progress import target_progress, targets_sheet
+from app.reports.protected import protected_report, report_key
 from app.reports.views import bp, disclosure_threshold, get_programme_or_404, no_store, wants_exact_figures
 
 # -- reports ----------------------------------------------------------------------------------------
@@ -42,11 +43,7 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
         everything + [(value, str(label)) for value, label in EventType.choices()]
     )
     form.event.choices = options(
-        everything
-        + [
-            (str(e.id), f"{e.title(language)} · {e.starts_at.date().isoformat()}")
-            for e in queries.event_choices(current_user)
-        ]
+        everything + [(str(i), label) for i, label in queries.event_choices(current_user, language)]
     )
     dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
     form.rows.choices = options(dimensions)
@@ -75,19 +72,6 @@ def _cross(form: ReportFilterForm | None) -> tuple[str, str]:
     return (form.rows.data or DEFAULT_CROSS[0], form.columns.data or DEFAULT_CROSS[1])
 
 
-def _report(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str] = DEFAULT_CROSS):
-    queries.tune_for_aggregates()
-    people, attendances = queries.report_cubes(filters)
-    return build_report(
-        people,
-        attendances,
-        disclosure_threshold(),
-        exact,
-        current_language(),
-        cross,
-    )
-
-
 def _filter_details(filters: queries.ReportFilters) -> dict:
     return {
         "programme_id": filters.programme_id,
@@ -106,26 +90,32 @@ def show_report():
         abort(403)
     form, filters = _report_form()
     exact = wants_exact_figures()
-    report = None
+    can_see_exact = permissions.can_see_exact_figures(current_user)
+    query = {key: value for key, value in request.args.items() if key != "exact" and value}
+    report = figures_html = None
     if filters is not None:
         if exact:
             services.record_exact_view(current_user, "report", **_filter_details(filters))
-        report = _report(filters, exact, _cross(form))
-    query = {key: value for key, value in request.args.items() if key != "exact" and value}
+        cross = _cross(form)
+        report = protected_report(filters, exact, cross)
+        # The tables and charts are most of the page's time: kept with the figures they show.
+        figures_html = kept_html(
+            (*report_key(filters, exact, cross), can_see_exact, tuple(sorted(query.items()))),
+            lambda: render_template(
+                "reports/_figures.html",
+                report=report,
+                exact=exact,
+                query=query,
+                hidden_text=hidden_text(disclosure_threshold()),
+                can_see_exact=can_see_exact,
+            ),
+        )
     # htmx swaps only 2xx answers: the fragment with the filters' errors comes back as 200, the
     # page without JavaScript as 422.
     status = 200 if report is not None or is_htmx_fragment_request() else 422
     response = render_page_or_fragment(
-        "reports/report.html",
-        "reports/_report.html",
-        status=status,
-        form=form,
-        report=report,
-        exact=exact,
-        query=query,
-        hidden_text=hidden_text(disclosure_threshold()),
-        dimensions=DIMENSIONS,
-        can_see_exact=permissions.can_see_exact_figures(current_user),
+        "reports/report.html", "reports/_report.html", status=status, form=form, report=report,
+        figures_html=figures_html, exact=exact,
     )
     return no_store(response)
 
@@ -150,7 +140,7 @@ def export_report(table: str, fmt: str):
     exact = wants_exact_figures()
     if exact:
         services.record_exact_view(current_user, f"export:{table}.{fmt}", **_filter_details(filters))
-    title, rows = table_rows(_report(filters, exact, _cross(form)), table)
+    title, rows = table_rows(protected_report(filters, exact, _cross(form)), table)
     name = f"jiwar-{table}{'-exact' if exact else ''}-{date.today().isoformat()}.{fmt}"
     if fmt == "csv":
         return _download(exports.to_csv(rows), name, "text/csv; charset=utf-8")
@@ -177,7 +167,7 @@ def donor_report(programme_id: int):
     threshold = disclosure_threshold()
     # The whole programme, as the funder reads it: a donor report is for a programme, not a town.
     filters = queries.ReportFilters(programme_id=programme.id, date_from=date_from, date_to=date_to)
-    report = _report(filters, exact)
+    report = protected_report(filters, exact)
     heading = [
         [programme.name],
         [_("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat())],

@@ -28,6 +28,9 @@ class Config:
     # Room for a photo far over its 5 MB limit, so the form can say so and keep what was typed.
     # Files are spooled to disk; text fields stay capped (MAX_FORM_MEMORY_SIZE, app/core/security.py).
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+    # Strict-Transport-Security (production) covers subdomains too (ASVS 3.4.1); a deployment with a
+    # subdomain still on plain HTTP sets JIWAR_HSTS_SUBDOMAINS=0.
+    JIWAR_HSTS_SUBDOMAINS = os.environ.get("JIWAR_HSTS_SUBDOMAINS", "1") != "0"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
@@ -105,6 +108,10 @@ class ProductionConfig(Config):
     }
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # __Host-: browsers take the cookie only over HTTPS, for this host alone and every path, so a
+    # neighbouring subdomain cannot set or overwrite it (ASVS 3.3.1).
+    SESSION_COOKIE_NAME = "__Host-session"
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     PREFERRED_URL_SCHEME = "https"
 
     @classmethod

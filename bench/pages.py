@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from config import TestConfig
+from config import ProductionConfig, TestConfig
 
 BENCH_USER = 2  # organiser in every town (bench/generate.py), registered to events
 BENCH_REVIEWER = 3  # reviewer in every town
@@ -66,7 +66,9 @@ def _app(url: str):
     from app import create_app
     from bench.run import SECRET_KEY
 
-    settings = {"SQLALCHEMY_DATABASE_URI": _driver(url), "TESTING": False, "SECRET_KEY": SECRET_KEY}
+    # The cookies it signs are sent to gunicorn running the production settings: same name.
+    settings = {"SQLALCHEMY_DATABASE_URI": _driver(url), "TESTING": False, "SECRET_KEY": SECRET_KEY,
+                "SESSION_COOKIE_NAME": ProductionConfig.SESSION_COOKIE_NAME}
     config = type("BenchConfig", (TestConfig,), settings)
     return create_app(config)
 

@@ -49,6 +49,7 @@ class JiwarRequest(Request):
 
 def register_security_headers(app: Flask) -> None:
     https = app.config.get("PREFERRED_URL_SCHEME") == "https"
+    hsts = "max-age=31536000" + ("; includeSubDomains" if app.config["JIWAR_HSTS_SUBDOMAINS"] else "")
     app.request_class = JiwarRequest  # input hardening lives here with the form body limit
 
     def limit_form_bodies():
@@ -65,7 +66,7 @@ def register_security_headers(app: Flask) -> None:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
         if https:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         if request.endpoint != "static" and "Cache-Control" not in response.headers:
             # Pages carry the session's CSRF token and, when signed in, personal data.
             signed_in = current_user.is_authenticated

@@ -32,3 +32,21 @@ def test_static_files_are_not_marked_personal(client):
     response = client.get("/static/css/jiwar.css")
     assert "no-store" not in response.headers.get("Cache-Control", "")
     response.close()
+
+
+def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app):
+    """__Host-: Secure, Path=/ and no Domain, or browsers refuse the cookie (ASVS 3.3.1, 3.4.1)."""
+    from app import create_app
+    from config import ProductionConfig
+
+    settings = {"SECRET_KEY": "a-long-enough-secret-for-tests", "TESTING": True,
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                "JIWAR_CHECK_MIGRATIONS": False}  # the test schema comes from the models
+    production = create_app(type("Production", (ProductionConfig,), settings))
+    client = production.test_client()
+    response = client.get("/", base_url="https://jiwar.example")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    client.get("/?lang=ar", base_url="https://jiwar.example")  # a choice kept in the session
+    cookie = client.get_cookie("__Host-session", domain="jiwar.example")
+    assert cookie is not None and cookie.secure and cookie.path == "/" and not cookie.domain.startswith(".")

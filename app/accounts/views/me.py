@@ -61,6 +61,8 @@ def profile():
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
+               key_func=lambda: f"change-password:{current_user.id}")  # a stolen session guessing
 def change_password():
     user = current_person()
     form = ChangePasswordForm(user=user)

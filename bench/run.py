@@ -143,6 +143,12 @@ def wrk(url: str, seconds: int, headers: dict[str, str]) -> dict:
     }
 
 
+def _errors(result: dict) -> str:
+    """Non-2xx answers, and wrk's socket errors (timeouts: requests past its 2 s) when there are any."""
+    socket = result["socket_errors"]
+    return f"{result['errors']} (socket: {socket})" if socket else str(result["errors"])
+
+
 def _ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
@@ -203,7 +209,9 @@ def main() -> None:
              f"- versions: Python {platform.python_version()}, Flask {version('flask')}, SQLAlchemy "
              f"{version('sqlalchemy')}, gunicorn {version('gunicorn')}, Jinja {version('jinja2')}",
              f"- server: gunicorn --workers {WORKERS} (sync), JIWAR_CONFIG=production; load: wrk -t2 "
-             f"-c{CONNECTIONS} -d{seconds}s from a second process", f"- data set: {SCALES[scale]}", ""]
+             f"-c{CONNECTIONS} -d{seconds}s from a second process, after 1 s of the same load to warm the "
+             "workers (the first request after a start or a write counts a report afresh)",
+             f"- data set: {SCALES[scale]}", ""]
     ceiling = Server(None, "bench.ceiling:app")
     try:
         ceiling_result = wrk(ceiling.base + "/", seconds, {})
@@ -227,6 +235,7 @@ def main() -> None:
                 headers = {"Accept-Language": page.language, "Accept-Encoding": "br, gzip"}
                 if page.signed_in:
                     headers["Cookie"] = cookies[page.user]
+                wrk(server.base + path, 1, headers)  # warm: both workers' kept pages and reports
                 result = wrk(server.base + path, seconds, headers)
                 html, first_visit = page_weights(server.base, path, headers)
                 rows.append((page, path, result, html, first_visit))
@@ -241,7 +250,7 @@ def main() -> None:
         for page, path, result, html, first_visit in rows:
             share = result["rps"] / ceiling_result["rps"] * 100
             lines.append(f"| {page.name} `{path}` | {result['rps']:.0f} | {share:.0f}% | "
-                         f"{result['p50']:.1f} | {result['p99']:.1f} | {result['errors']} | "
+                         f"{result['p50']:.1f} | {result['p99']:.1f} | {_errors(result)} | "
                          f"{counts.get(page.name, '?')} | {other_counts.get(page.name, 'not generated')} | "
                          f"{html / 1024:.1f} | {first_visit / 1024:.1f} |")
         lines += ["", f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)} RSS.", "",

@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 
 from bench.run import SECRET_KEY, Server, _cpu_model, _memory, database_url, prepare
+from config import ProductionConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "bench" / "SOAK.md"
@@ -199,7 +200,7 @@ class Client:
     def flashes(self, response) -> list[tuple[str, str]]:
         """The flash messages the response put in the session cookie: success or refusal."""
         for header in response.headers.get_all("Set-Cookie") or []:
-            morsel = SimpleCookie(header).get("session")
+            morsel = SimpleCookie(header).get(ProductionConfig.SESSION_COOKIE_NAME)
             if morsel is not None and morsel.value:
                 return [tuple(item) for item in self.reader.loads(morsel.value).get("_flashes", [])]
         return []
@@ -408,7 +409,8 @@ def main() -> None:
     command = f"BENCH_SOAK_SECONDS={seconds:g} .venv/bin/python -m bench.soak"
     lines = [f"## Soak, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC", "",
              f"- command: `{command}`; machine: {platform.machine()}, {os.cpu_count()} cores, "
-             f"{_cpu_model()}, {_memory()} (shared with other work: figures are noisy)",
+             f"{_cpu_model()}, {_memory()}; load average when it started: "
+             f"{Path('/proc/loadavg').read_text().split()[0]} (clients and server share the 2 cores)",
              f"- server: gunicorn --workers {WORKERS} (sync), JIWAR_CONFIG=production, on 127.0.0.1; "
              "load: Python threads with keep-alive http.client connections from a second process",
              f"- data: the small bench data set cloned per run; {REGISTRATION_EVENTS} events open with "

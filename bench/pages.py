@@ -89,14 +89,16 @@ def session_cookie(url: str, user_id: int = BENCH_USER) -> str:
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
-def query_counts(url: str) -> dict[str, int]:
-    """SQL statements each page runs, counted in-process on the same database. Requests run outside
+def query_counts(url: str) -> dict[str, str]:
+    """SQL statements each page runs, counted in-process on the same database: rendered afresh, and
+    (when it differs) served from the pages and reports a worker keeps. Requests run outside
     any app context of ours: each gets its own, as under gunicorn (a shared one would keep `g`, the
     signed-in user and the language, from one request to the next)."""
     app = _app(url)
     counted: list[str] = []
     results = {}
     with app.app_context():
+        from app.core import fragments
         from app.extensions import db
 
         engine = db.engine
@@ -111,12 +113,19 @@ def query_counts(url: str) -> dict[str, int]:
         if page.signed_in:
             client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[page.user])
         path = page.path(url)
-        client.get(path, headers={"Accept-Language": page.language})  # warm caches
-        counted.clear()
-        response = client.get(path, headers={"Accept-Language": page.language})
-        if response.status_code != 200:
-            raise RuntimeError(f"{page.name} {path}: {response.status_code}")
-        results[page.name] = len(counted)
+        client.get(path, headers={"Accept-Language": page.language})  # warm SQLAlchemy's caches
+        found = []
+        for kept in (False, True):  # rendered afresh, then served from what the worker keeps
+            if not kept:
+                fragments.cache.clear()
+                fragments.figures.clear()
+            counted.clear()
+            response = client.get(path, headers={"Accept-Language": page.language})
+            if response.status_code != 200:
+                raise RuntimeError(f"{page.name} {path}: {response.status_code}")
+            found.append(len(counted))
+        rendered, kept = found
+        results[page.name] = str(rendered) if rendered == kept else f"{rendered} (kept: {kept})"
     sa.event.remove(engine, "before_cursor_execute", count)
     engine.dispose()
     return results

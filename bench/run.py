@@ -171,7 +171,7 @@ def fragment_weight(base: str, path: str, language: str) -> int:
     return len(urlopen(Request(base + path, headers=headers)).read())  # noqa: S310 - loopback
 
 
-def other_scale_counts(kind: str, scale: str) -> dict[str, int] | None:
+def other_scale_counts(kind: str, scale: str) -> dict[str, str] | None:
     """The query counts on the other data set, when it has been generated (same code, other size)."""
     from bench.pages import query_counts
 

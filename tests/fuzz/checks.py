@@ -30,6 +30,15 @@ def assert_proper(response, htmx: bool = False) -> None:
             assert "<html" in body, "an error is a whole translated page"
 
 
+def refused(response) -> bool:
+    """A form sent back: an error status, or (htmx swaps only 2xx answers) a 200 fragment that
+    shows the form's errors."""
+    if response.status_code >= 400:
+        return True
+    body = response.get_data(as_text=True)
+    return response.status_code == 200 and ('class="field-error"' in body or 'class="errors"' in body)
+
+
 def row_counts() -> tuple[int, ...]:
     """Every table's row count in one statement: cheap enough to take around each request."""
     tables = db.metadata.sorted_tables

@@ -2,13 +2,18 @@
 proposals entered at the desk. Beyond the limit: the translated 429 page, and nothing written.
 (The limits of the tests: 2 per hour, see RateLimitedConfig in tests/conftest.py.)"""
 
+import os
+import uuid
+
+import pytest
+import redis
 import sqlalchemy as sa
 
 from app.accounts.models import Participant
 from app.extensions import db
 from app.proposals.models import AbuseReport, Comment, Proposal
 from tests.accounts.helpers import translated
-from tests.conftest import sign_in_as
+from tests.conftest import RateLimitedConfig, sign_in_as
 from tests.factories import make_call, make_comment, make_organiser, make_proposal, make_user
 
 
@@ -102,3 +107,25 @@ def test_a_limit_reached_is_a_security_event(limited_client, oujda, caplog):
             limited_client.post(f"/proposals/{proposal.id}/comments", data={"body": f"Comment {n}"})
     assert any("rate_limited" in r.getMessage() and "endpoint=proposals.add_comment" in r.getMessage()
                for r in caplog.records)
+
+
+class RedisLimitedConfig(RateLimitedConfig):
+    """Production with several workers: the counters live in Redis, where every worker reads them."""
+
+    RATELIMIT_STORAGE_URI = os.environ.get("TEST_REDIS_URL", "")
+    RATELIMIT_KEY_PREFIX = f"jiwar-test-{uuid.uuid4().hex}"
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("limited_client", [RedisLimitedConfig], indirect=True)
+def test_with_redis_storage_the_counters_are_in_redis_for_every_worker(limited_client, oujda):
+    proposal = make_proposal(make_call(oujda, phase="support"), make_user())
+    sign_in_as(limited_client, make_user())
+    url = f"/proposals/{proposal.id}/comments"
+    for n in range(2):
+        assert limited_client.post(url, data={"body": f"Comment {n}"}).status_code == 303
+    refused(limited_client.post(url, data={"body": "One too many"}), limited_client)
+    server = redis.Redis.from_url(RedisLimitedConfig.RATELIMIT_STORAGE_URI)
+    keys = server.keys(f"*{RedisLimitedConfig.RATELIMIT_KEY_PREFIX}*")
+    assert keys, "no counter in Redis: another worker would not see these comments"
+    server.delete(*keys)

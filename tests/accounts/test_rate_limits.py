@@ -1,7 +1,10 @@
 """Guessing is slowed then refused: failed sign-ins per account and per client, sign-ups and
 password links per client; a forged X-Forwarded-For changes nothing."""
 
+import pytest
+
 from tests.accounts.helpers import translated
+from tests.conftest import RateLimitedConfig
 from tests.factories import PASSWORD, make_reset_token, make_user
 
 
@@ -92,3 +95,24 @@ def test_a_refusal_is_a_security_event_in_the_log(limited_client, caplog):
     events = [record.getMessage() for record in caplog.records if record.name == "jiwar.security"]
     assert sum("sign_in.failed" in line for line in events) == 6
     assert any("rate_limited" in line and "endpoint=accounts.sign_in" in line for line in events)
+
+
+class BehindOneProxy(RateLimitedConfig):
+    JIWAR_TRUSTED_PROXIES = 1
+
+
+@pytest.mark.parametrize("limited_client", [BehindOneProxy], indirect=True)
+def test_behind_one_proxy_the_client_is_the_address_it_saw_whatever_hops_were_forged_before(
+    limited_client,
+):
+    """nginx appends the address it saw to whatever X-Forwarded-For the client sent: only that last
+    hop counts. Forged hops in front of it change nothing; clients the proxy saw apart are apart."""
+    for n in range(6):
+        forged = f"192.0.2.{n}, 198.51.100.50"  # a new forged hop each time, the same real client
+        response = attempt(limited_client, f"p{n}@example.org", address="10.0.0.2", X_Forwarded_For=forged)
+        assert response.status_code == 200
+    assert attempt(limited_client, "p9@example.org", address="10.0.0.2",
+                   X_Forwarded_For="192.0.2.77, 198.51.100.50").status_code == 429
+    # Another client behind the same proxy is not refused.
+    assert attempt(limited_client, "p10@example.org", address="10.0.0.2",
+                   X_Forwarded_For="198.51.100.51").status_code == 200

@@ -141,3 +141,29 @@ def test_html_in_call_report_group_and_reason_fields_is_shown_as_text(client, ou
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in page, url
         assert "&lt;script&gt;" in page or "&#39;" in page, url
+
+
+def test_a_long_discussion_is_paged_and_a_new_comment_lands_on_the_page_that_shows_it(
+    client, oujda, resident, monkeypatch
+):
+    """Oldest first, a few threads a page, each with its replies; nothing is ever left off."""
+    from app.proposals import queries
+
+    monkeypatch.setattr(queries, "COMMENT_THREADS_PER_PAGE", 3)
+    proposal = make_proposal(make_call(oujda, phase="support"), make_user())
+    tops = [make_comment(proposal, make_user(), body=f"Avis {n}") for n in range(4)]
+    make_comment(proposal, make_user(), body="Réponse au premier", parent=tops[0])
+    first = client.get(f"/proposals/{proposal.id}").text
+    assert all(f"Avis {n}" in first for n in range(3)) and "Avis 3" not in first
+    assert "Réponse au premier" in first and "Page 1 of 2" in first
+    second = client.get(f"/proposals/{proposal.id}?page=2").text
+    assert "Avis 3" in second and "Avis 0" not in second
+    sign_in_as(client, resident)
+    response = client.post(f"/proposals/{proposal.id}/comments", data={"body": "Le dernier mot"})
+    new = db.session.scalar(sa.select(Comment).where(Comment.body == "Le dernier mot"))
+    assert response.headers["Location"].endswith(f"/proposals/{proposal.id}?page=2#comment-{new.id}")
+    assert "Le dernier mot" in client.get(response.headers["Location"]).text
+    url = f"/proposals/{proposal.id}/comments"
+    response = client.post(url, data={"body": "Oui", "parent_id": tops[1].id})
+    reply = db.session.scalar(sa.select(Comment).where(Comment.body == "Oui"))
+    assert response.headers["Location"].endswith(f"/proposals/{proposal.id}#comment-{reply.id}")  # page 1

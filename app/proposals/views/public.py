@@ -184,7 +184,7 @@ def _proposal_page(proposal, comment_form) -> str:
         "proposals/proposal.html",
         proposal=proposal,
         call=proposal.call,
-        threads=queries.visible_threads(proposal),
+        threads=queries.visible_threads(proposal, parse_page(request.args.get("page"))),
         supported=queries.supported_ids(current_user, [proposal.id]),
         used=queries.supports_used(current_user, proposal.call),
         comment_form=comment_form,
@@ -315,8 +315,10 @@ def add_comment(proposal_id: int):
             flash_error(error)
         else:
             flash(_("Your comment is published."), "success")
+            page = queries.comment_page(comment)
             return redirect(
-                url_for("proposals.show_proposal", proposal_id=proposal.id, _anchor=f"comment-{comment.id}"),
+                url_for("proposals.show_proposal", proposal_id=proposal.id, page=page if page > 1 else None,
+                        _anchor=f"comment-{comment.id}"),
                 code=303,
             )
     return _proposal_page(proposal, form), 422

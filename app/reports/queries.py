@@ -249,10 +249,14 @@ def _walk_ins(conditions: list) -> sa.Select:
 def tune_for_aggregates() -> None:
     """PostgreSQL: enough memory for the report's hash aggregates not to spill to disk, and no JIT
     compilation (it costs more than it saves on these queries); for this transaction only."""
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(
-            sa.text("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)")
-        )
+    if db.engine.dialect.name != "postgresql":
+        return
+    session = db.session()  # the request's Session itself (the scoped proxy has no get_transaction)
+    transaction = session.get_transaction() or session.begin()
+    if session.info.get("jiwar_tuned_for") is transaction:  # once per transaction is enough
+        return
+    session.execute(sa.text("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)"))
+    session.info["jiwar_tuned_for"] = transaction
 
 
 # -- targets ----------------------------------------------------------------------------------------

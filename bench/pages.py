@@ -91,14 +91,14 @@ def session_cookie(url: str, user_id: int = BENCH_USER) -> str:
 
 def query_counts(url: str) -> dict[str, str]:
     """SQL statements each page runs, counted in-process on the same database: rendered afresh, and
-    (when it differs) served from the pages and reports a worker keeps. Requests run outside
+    (when it differs) served from the pages, reports and personal pages a worker keeps. Requests run outside
     any app context of ours: each gets its own, as under gunicorn (a shared one would keep `g`, the
     signed-in user and the language, from one request to the next)."""
     app = _app(url)
     counted: list[str] = []
     results = {}
     with app.app_context():
-        from app.core import fragments
+        from app.core import fragments, kept_pages
         from app.extensions import db
 
         engine = db.engine
@@ -119,6 +119,7 @@ def query_counts(url: str) -> dict[str, str]:
             if not kept:
                 fragments.cache.clear()
                 fragments.figures.clear()
+                kept_pages.cache.clear()
             counted.clear()
             response = client.get(path, headers={"Accept-Language": page.language})
             if response.status_code != 200:

@@ -9,6 +9,16 @@ from app.extensions import db
 _NOT_QUERIES = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")  # transaction bookkeeping, not reads
 
 
+def forget_kept_pages() -> None:
+    """The next request renders afresh: the pages, reports and personal pages workers keep are
+    emptied (a kept answer runs one query whatever the page, which would prove nothing)."""
+    from app.core import fragments, kept_pages
+
+    fragments.cache.clear()
+    fragments.figures.clear()
+    kept_pages.cache.clear()
+
+
 @contextlib.contextmanager
 def count_queries():
     """with count_queries() as queries: ... ; len(queries) is the number of SQL statements run."""

@@ -9,7 +9,7 @@ import time
 
 from flask import current_app, flash, request, session
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
@@ -58,7 +58,9 @@ def end_session() -> None:
 
 def enforce_session_timeouts() -> None:
     """before_request: end a signed-in session that has been idle or alive for too long."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    # The session's own word, not current_user: a page kept for this person (app/core/kept_pages.py)
+    # is answered without loading them.
+    if request.endpoint == "static" or "_user_id" not in session:
         return
     now = int(time.time())
     config = current_app.config

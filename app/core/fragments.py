@@ -20,6 +20,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -142,6 +143,16 @@ def csrf_token() -> str:
     return generate_csrf()
 
 
+@contextmanager
+def sharing_page():
+    """Inside: templates' csrf_token() writes the placeholder, to be replaced in each answer."""
+    reset = _sharing.set("page")
+    try:
+        yield
+    finally:
+        _sharing.reset(reset)
+
+
 def shared_page(
     name: str, render: Callable[[], tuple[str, datetime | None]], reads_data: bool = True
 ) -> str:
@@ -154,11 +165,8 @@ def shared_page(
     key = (name, current_language(), request.full_path)
     html = cache.get(key, token, utcnow()) if token is not None else None
     if html is None:
-        reset = _sharing.set("page")
-        try:
+        with sharing_page():
             html, until = render()
-        finally:
-            _sharing.reset(reset)
         if token is not None:
             cache.put(key, Fragment(token, until, html))
     return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html

@@ -7,7 +7,7 @@ import pytest
 from app.proposals.models import ProposalStatus
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_comment, make_proposal, make_reviewer, make_support, make_user
-from tests.query_count import count_queries
+from tests.query_count import count_queries, forget_kept_pages
 
 
 def _titles(page: str) -> list[str]:
@@ -103,6 +103,7 @@ def test_query_counts_do_not_grow_with_the_data(app, client, oujda, signed_in):
             page = client.get(f"/proposals/{proposal_id}")
             assert page.status_code == 200
         reviewer_client = sign_in_as(app.test_client(), make_reviewer(oujda))
+        forget_kept_pages()
         with count_queries() as queue_queries:
             assert reviewer_client.get(f"/manage/calls/{call_id}/review").status_code == 200
         counts.append((len(list_queries), len(page_queries), len(queue_queries)))

@@ -3,11 +3,11 @@
 from flask import flash, get_template_attribute, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 
-from app.core.fragments import language_fragment
+from app.core.fragments import csrf_token, language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
+from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.urls import parse_id
 from app.events import queries, services
@@ -60,7 +60,7 @@ def door_row_shared(session) -> dict:
     return {
         "undo": url_for("events.undo_check_in", session_id=session.id),
         "check_in": url_for("events.check_in", session_id=session.id),
-        "csrf": generate_csrf(),
+        "csrf": csrf_token(),
         "registered": _("Registered"),
         "waiting": _("On the waiting list"),
         "not_registered": _("Not registered"),
@@ -71,6 +71,7 @@ def door_row_shared(session) -> dict:
 
 
 @bp.get("/door/sessions/<int:session_id>")
+@kept_for_person()
 @login_required
 def door(session_id: int):
     session = get_door_session_or_404(session_id)

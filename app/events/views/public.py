@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.core.fragments import earliest_after, shared_page
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
+from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.time import utcnow
 from app.events import queries, services
@@ -46,6 +47,7 @@ def list_events():
 
 
 @bp.get("/events/<int:event_id>")
+@kept_for_person()
 def event_detail(event_id: int):
     def render():
         now = utcnow()
@@ -123,6 +125,7 @@ def event_ics(event_id: int):
 
 
 @bp.get("/me/events")
+@kept_for_person()
 @login_required
 def my_events():
     when = "past" if request.args.get("when") == "past" else "upcoming"

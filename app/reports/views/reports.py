@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app.core.fragments import kept_html
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language, text_direction
+from app.core.kept_pages import kept_for_person
 from app.events.models import EventType
 from app.reports import exports, permissions, queries, services
 from app.reports.breakdowns import (
@@ -84,6 +85,7 @@ def _filter_details(filters: queries.ReportFilters) -> dict:
 
 
 @bp.get("/reports")
+@kept_for_person(unless=wants_exact_figures)  # each view of exact figures is recorded
 @login_required
 def show_report():
     if not permissions.can_view_reports(current_user):

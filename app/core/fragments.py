@@ -93,7 +93,7 @@ def data_token() -> int | None:
 class Fragment:
     token: int
     until: datetime | None  # first moment the content may differ by itself; None: never
-    html: str  # or, in `figures`, the computed value
+    content: object  # a page's HTML, a report's figures, a personal page's body and headers
 
 
 class FragmentCache:
@@ -113,7 +113,7 @@ class FragmentCache:
                 del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return entry.html
+            return entry.content
 
     def put(self, key: tuple, fragment: Fragment) -> None:
         with self._lock:
@@ -144,13 +144,22 @@ def csrf_token() -> str:
 
 
 @contextmanager
-def sharing_page():
-    """Inside: templates' csrf_token() writes the placeholder, to be replaced in each answer."""
-    reset = _sharing.set("page")
+def _rendering_shared(kind: str):
+    reset = _sharing.set(kind)
     try:
         yield
     finally:
         _sharing.reset(reset)
+
+
+def sharing_page():
+    """Inside: templates' csrf_token() writes the placeholder, to be replaced in each answer."""
+    return _rendering_shared("page")
+
+
+def sharing_fixed():
+    """Inside: a fragment every visitor gets as it is; a CSRF token in it is an error."""
+    return _rendering_shared("fixed")
 
 
 def shared_page(
@@ -195,11 +204,8 @@ def kept_html(key: tuple, render: Callable[[], str]) -> Markup:
     """kept_figures for a rendered fragment, which may hold no CSRF token (it is shared)."""
 
     def fixed() -> Markup:
-        reset = _sharing.set("fixed")
-        try:
+        with sharing_fixed():
             return Markup(render())  # noqa: S704 - our own rendered template
-        finally:
-            _sharing.reset(reset)
 
     return kept_figures(key, fixed)
 
@@ -213,11 +219,8 @@ def language_fragment(name: str, render: Callable[[], str]) -> Markup:
     key = (name, current_language())
     html = _by_language.get(key)
     if html is None:
-        reset = _sharing.set("fixed")
-        try:
+        with sharing_fixed():
             html = _by_language[key] = Markup(render())  # noqa: S704 - our own rendered template
-        finally:
-            _sharing.reset(reset)
     return html
 
 

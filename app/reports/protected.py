@@ -20,11 +20,15 @@ from app.reports.disclosure import Figure
 from app.reports.models import Measure, Target
 
 
+def disclosure_threshold() -> int:
+    """The smallest group a figure may show (JIWAR_DISCLOSURE_THRESHOLD)."""
+    return current_app.config["JIWAR_DISCLOSURE_THRESHOLD"]
+
+
 def report_key(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str]) -> tuple:
     """Everything a report's figures depend on besides the data: the reader's towns are in
     `filters`, so a report counted for one organiser is never given to another."""
-    return ("report", filters, exact, current_app.config["JIWAR_DISCLOSURE_THRESHOLD"],
-            current_language(), cross)
+    return ("report", filters, exact, disclosure_threshold(), current_language(), cross)
 
 
 def protected_report(filters: queries.ReportFilters, exact: bool, cross: tuple[str, str] = DEFAULT_CROSS
@@ -35,8 +39,7 @@ def protected_report(filters: queries.ReportFilters, exact: bool, cross: tuple[s
     def compute():
         queries.tune_for_aggregates()
         people, attendances = queries.report_cubes(filters)
-        threshold = current_app.config["JIWAR_DISCLOSURE_THRESHOLD"]
-        return build_report(people, attendances, threshold, exact, current_language(), cross)
+        return build_report(people, attendances, disclosure_threshold(), exact, current_language(), cross)
 
     return kept_figures(report_key(filters, exact, cross), compute)
 

@@ -14,10 +14,6 @@ from app.reports.models import Measure, Programme, Target
 bp = Blueprint("reports", __name__)
 
 
-def disclosure_threshold() -> int:
-    return current_app.config["JIWAR_DISCLOSURE_THRESHOLD"]
-
-
 def _deny():
     """Anonymous visitors are sent to sign in; signed-in people without the right get 403."""
     if not current_user.is_authenticated:

@@ -15,9 +15,9 @@ from app.reports.breakdowns import hidden_text
 from app.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm, options
 from app.reports.models import Programme, Target
 from app.reports.progress import target_progress
+from app.reports.protected import disclosure_threshold
 from app.reports.views import (
     bp,
-    disclosure_threshold,
     get_programme_or_404,
     get_target_or_404,
     no_store,

@@ -24,8 +24,8 @@ from app.reports.breakdowns import (
 )
 from app.reports.forms import PeriodForm, ReportFilterForm, options
 from app.reports.progress import target_progress, targets_sheet
-from app.reports.protected import protected_report, report_key
-from app.reports.views import bp, disclosure_threshold, get_programme_or_404, no_store, wants_exact_figures
+from app.reports.protected import disclosure_threshold, protected_report, report_key
+from app.reports.views import bp, get_programme_or_404, no_store, wants_exact_figures
 
 # -- reports ----------------------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'jiwar.sqlite3'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # idle connections are pinged (app/core/database.py)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -101,7 +101,6 @@ class ProductionConfig(Config):
     # gunicorn's sync workers serve one request at a time: each holds one connection, plus a spare
     # for the rare nested use; recycled every half hour so a restarted database is not a surprise.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {
-        "pool_pre_ping": True,
         "pool_size": int(os.environ.get("JIWAR_DB_POOL_SIZE", "2")),
         "max_overflow": 2,
         "pool_recycle": 1800,

@@ -1,12 +1,17 @@
 """Per-connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate writes; every
 writing transaction bumps the data version (app/core/fragments.py)."""
 
+import time
+
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 
 from app.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A pooled connection unused for this long is asked whether it is still alive before it is lent.
+PING_AFTER_IDLE_SECONDS = 10
+_RETURNED_AT = "jiwar_returned_at"
 
 
 def configure_database(app: Flask) -> None:
@@ -15,6 +20,7 @@ def configure_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     install_data_version(engine)
+    ping_after_idle(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -33,8 +39,32 @@ def configure_database(app: Flask) -> None:
         # A request that may write takes the write lock when its transaction starts, so it waits
         # its turn (busy_timeout) instead of failing with "database is locked" when another worker
         # wrote since it first read. Pages that only read stay concurrent; so do commands and tests,
-        # which run in one process.
+        # which run in one process. A connection in autocommit (the data version's read) has none.
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return
         if has_request_context() and request.method not in SAFE_METHODS:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+def ping_after_idle(engine: sa.Engine) -> None:
+    """What pool_pre_ping does, but only for a connection that has been idle: pinging at every
+    checkout is a round trip more for every request, the cost of a whole kept page. A database
+    restarted while a connection was busy fails one request, and SQLAlchemy then replaces every
+    connection of the pool (it invalidates the pool on a disconnect)."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record):
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is not None and time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool throws this connection away and lends a new one.
+            raise sa.exc.DisconnectionError from error

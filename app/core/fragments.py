@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import g, request, session
+from flask import Response, g, make_response, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from app.core.i18n import current_language
+from app.core.kept_body import KeptBody
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -175,21 +176,22 @@ def sharing_fixed():
 
 def shared_page(
     name: str, render: Callable[[], tuple[str, datetime | None]], reads_data: bool = True
-) -> str:
+) -> Response:
     """The answer `name` for this URL in this language: kept for anonymous visitors, rendered for
     everyone else. `render()` loads what it shows (it may abort with a 404: a change of visibility
     is a write) and returns (html, until). `reads_data=False`: a page that shows no data at all."""
     if current_user.is_authenticated or "_flashes" in session:
-        return render()[0]
+        return make_response(render()[0])
     token = data_token() if reads_data else 0
     key = (name, current_language(), request.full_path)
-    html = cache.get(key, token, utcnow()) if token is not None else None
-    if html is None:
+    body = cache.get(key, token, utcnow()) if token is not None else None
+    if body is None:
         with sharing_page():
             html, until = render()
+        body = KeptBody(html, CSRF_PLACEHOLDER)
         if token is not None:
-            cache.put(key, Fragment(token, until, html))
-    return html.replace(CSRF_PLACEHOLDER, generate_csrf()) if CSRF_PLACEHOLDER in html else html
+            cache.put(key, Fragment(token, until, body))
+    return body.response(generate_csrf)
 
 
 # Computed figures (a whole report's tables) are large: a few per process are enough for the people

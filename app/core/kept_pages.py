@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.core import fragments
+from app.core.kept_body import KeptBody
 from app.core.time import utcnow
 
 KEPT_SECONDS = 60
@@ -64,14 +65,14 @@ def kept_for_person(unless: Callable[[], bool] | None = None):
                     return response
                 cache.put(key, fragments.Fragment(token, now + timedelta(seconds=KEPT_SECONDS), kept))
             body, headers = kept
-            return make_response(body.replace(fragments.CSRF_PLACEHOLDER, generate_csrf()), 200, headers)
+            return body.response(generate_csrf, 200, headers)
 
         return kept_view
 
     return decorate
 
 
-def _render(view, args, kwargs) -> tuple[Response, tuple[str, list] | None]:
+def _render(view, args, kwargs) -> tuple[Response, tuple[KeptBody, list] | None]:
     """Run the view with the CSRF placeholder: its answer, and (body, headers) if it may be kept."""
     # Loading the person may mark the session as not fresh (Flask-Login's session protection):
     # that is not the view's doing, so it happens before the session is compared.
@@ -96,5 +97,5 @@ def _render(view, args, kwargs) -> tuple[Response, tuple[str, list] | None]:
     # A signed-in page is never stored by a browser or proxy (app/core/security.py would say the
     # same, but asking it means loading the person).
     response.headers["Cache-Control"] = "no-store"
-    return response, (body, [(name, value) for name, value in response.headers.items()
-                             if name not in _UNKEPT_HEADERS])
+    headers = [(name, value) for name, value in response.headers.items() if name not in _UNKEPT_HEADERS]
+    return response, (KeptBody(body, fragments.CSRF_PLACEHOLDER), headers)

@@ -1,0 +1,82 @@
+"""Kept pages travel gzip-compressed from bytes compressed once, each visitor's CSRF token in them."""
+
+import gzip
+import re
+
+import brotli
+
+from app.core import fragments
+from app.core.kept_body import KeptBody
+from tests.conftest import sign_in_as
+from tests.factories import make_event, make_organiser, make_registration, make_user
+
+GZIP = {"Accept-Encoding": "br, gzip"}
+
+
+def tokens_in(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', page))
+
+
+def test_the_compressed_body_is_the_page_with_the_token_wherever_the_placeholder_was():
+    html = "<p>é ‎جوار</p>" + "".join(f"<form>{i} MARK</form>" for i in range(40)) + "<i>MARK</i>"
+    body = KeptBody(html, "MARK")
+    for token in ("first.token", "second-token-longer-than-the-first", ""):
+        expected = html.replace("MARK", token).encode()
+        assert gzip.decompress(body.gzip(token)) == expected
+        assert body.plain(token) == expected
+    assert gzip.decompress(KeptBody("no form here", "MARK").gzip("t")) == b"no form here"
+    assert gzip.decompress(KeptBody("MARK", "MARK").gzip("only")) == b"only"
+
+
+def test_an_anonymous_kept_page_is_gzip_with_the_visitors_own_token(app, oujda):
+    make_event(oujda, title="Atelier cuisine")
+    first, second = app.test_client(), app.test_client()
+    plain = first.get("/events").text
+    answers = [first.get("/events", headers=GZIP), second.get("/events", headers=GZIP)]
+    pages = []
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in answer.headers["Vary"] and "HX-Request" in answer.headers["Vary"]
+        assert int(answer.headers["Content-Length"]) == len(answer.data) < len(plain) / 2
+        pages.append(gzip.decompress(answer.data).decode())
+    assert all("Atelier cuisine" in page and fragments.CSRF_PLACEHOLDER not in page for page in pages)
+    first_tokens, second_tokens = tokens_in(pages[0]), tokens_in(pages[1])
+    assert first_tokens and second_tokens
+    secrets = {token.split(".")[0] for token in first_tokens}  # the session's, signed at some second
+    assert secrets == {token.split(".")[0] for token in tokens_in(plain)}
+    assert first_tokens.isdisjoint(second_tokens)
+
+
+def test_a_client_that_refuses_gzip_gets_the_plain_page(client, oujda):
+    make_event(oujda, title="Atelier cuisine")
+    client.get("/events")
+    for accepted in ("identity", ""):
+        answer = client.get("/events", headers={"Accept-Encoding": accepted})
+        assert "Content-Encoding" not in answer.headers and "Atelier cuisine" in answer.text
+    answer = client.get("/events", headers={"Accept-Encoding": "gzip;q=0, br"})
+    assert answer.headers["Content-Encoding"] == "br"  # the plain page, compressed as any other
+    assert "Atelier cuisine" in brotli.decompress(answer.data).decode()
+
+
+def test_a_kept_door_list_is_gzip_and_its_token_checks_a_resident_in(app, oujda):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        organiser = make_organiser(oujda)
+        event = make_event(oujda, capacity=20)
+        resident = make_user("Fatou")
+        make_registration(event, resident.participant)
+        url = f"/door/sessions/{event.sessions[0].id}"
+        door = sign_in_as(app.test_client(), organiser)
+        door.get(url)
+        answer = door.get(url, headers=GZIP)  # kept
+        assert answer.headers["Content-Encoding"] == "gzip"
+        assert answer.headers["Cache-Control"] == "no-store"
+        page = gzip.decompress(answer.data).decode()
+        assert "Fatou" in page
+        (token,) = tokens_in(page)
+        response = door.post(f"{url}/check-in", data={"participant_id": resident.participant_id,
+                                                       "csrf_token": token})
+        assert response.status_code == 303
+        assert "present-mark" in door.get(url).text
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -154,6 +154,21 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
+def as_returning_browser(base: str, path: str, headers: dict[str, str]) -> dict[str, str]:
+    """`headers` with the session cookie a browser holds once it has seen `path`: wrk replays one
+    request as it is, and without that cookie every request would be a first visit, for which the
+    server starts a session (a CSRF token, a proposals shuffle) and sends it back."""
+    headers = dict(headers)
+    for _ in range(3):
+        with urlopen(Request(base + path, headers=headers)) as response:  # noqa: S310 - loopback
+            cookies = response.headers.get_all("Set-Cookie") or []
+            response.read()
+        if not cookies:
+            break
+        headers["Cookie"] = "; ".join(cookie.split(";", 1)[0] for cookie in cookies)
+    return headers
+
+
 def page_weights(base: str, path: str, headers: dict[str, str]) -> tuple[int, int]:
     """(HTML bytes, bytes a first visit transfers as the server sends them: page, CSS and JS compressed)."""
     plain = {name: value for name, value in headers.items() if name != "Accept-Encoding"}
@@ -210,7 +225,9 @@ def main() -> None:
              f"{version('sqlalchemy')}, gunicorn {version('gunicorn')}, Jinja {version('jinja2')}",
              f"- server: gunicorn --workers {WORKERS} (sync), JIWAR_CONFIG=production; load: wrk -t2 "
              f"-c{CONNECTIONS} -d{seconds}s from a second process, after 1 s of the same load to warm the "
-             "workers (the first request after a start or a write counts a report afresh)",
+             "workers (the first request after a start or a write counts a report afresh); each request "
+             "carries the session cookie a browser holds after its first visit to the page (first visits "
+             "are weighed apart, in the last column)",
              f"- data set: {SCALES[scale]}", ""]
     ceiling = Server(None, "bench.ceiling:app")
     try:
@@ -236,7 +253,8 @@ def main() -> None:
                 if page.signed_in:
                     headers["Cookie"] = cookies[page.user]
                 wrk(server.base + path, 1, headers)  # warm: both workers' kept pages and reports
-                result = wrk(server.base + path, seconds, headers)
+                returning = as_returning_browser(server.base, path, headers)
+                result = wrk(server.base + path, seconds, returning)
                 html, first_visit = page_weights(server.base, path, headers)
                 rows.append((page, path, result, html, first_visit))
             rss = server.worker_rss_mb()

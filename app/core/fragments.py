@@ -152,7 +152,28 @@ def csrf_token() -> str:
         return CSRF_PLACEHOLDER
     if sharing == "fixed":
         raise RuntimeError("A fragment shared by every visitor cannot hold a CSRF token.")
-    return generate_csrf()
+    return session_csrf_token()
+
+
+_SIGNED_TOKENS_KEPT = 4096
+_signed_tokens: dict[str, str] = {}
+
+
+def session_csrf_token() -> str:
+    """Flask-WTF's generate_csrf(), signed once per session and process. A signed token only adds
+    the second it was signed to the session's secret, and tokens live as long as the session
+    (WTF_CSRF_TIME_LIMIT = None), so one signature serves every page; signing again for each
+    answer was a sixteenth of a kept page's time."""
+    if "csrf_token" in g:
+        return generate_csrf()  # this request's, already signed
+    signed = _signed_tokens.get(session.get("csrf_token"))
+    if signed is None:
+        signed = generate_csrf()  # makes the session's secret when it has none yet
+        if len(_signed_tokens) >= _SIGNED_TOKENS_KEPT:
+            _signed_tokens.clear()
+        _signed_tokens[session["csrf_token"]] = signed
+    g.csrf_token = signed  # where generate_csrf() and kept_pages look for this request's token
+    return signed
 
 
 @contextmanager
@@ -191,7 +212,7 @@ def shared_page(
         body = KeptBody(html, CSRF_PLACEHOLDER)
         if token is not None:
             cache.put(key, Fragment(token, until, body))
-    return body.response(generate_csrf)
+    return body.response(session_csrf_token)
 
 
 # Computed figures (a whole report's tables) are large: a few per process are enough for the people

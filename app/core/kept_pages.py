@@ -23,7 +23,6 @@ from functools import wraps
 
 from flask import Response, g, make_response, request, session
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from app.core import fragments
 from app.core.kept_body import KeptBody
@@ -65,7 +64,7 @@ def kept_for_person(unless: Callable[[], bool] | None = None):
                     return response
                 cache.put(key, fragments.Fragment(token, now + timedelta(seconds=KEPT_SECONDS), kept))
             body, headers = kept
-            return body.response(generate_csrf, 200, headers)
+            return body.response(fragments.session_csrf_token, 200, headers)
 
         return kept_view
 
@@ -92,7 +91,7 @@ def _render(view, args, kwargs) -> tuple[Response, tuple[KeptBody, list] | None]
     )
     if not keepable:
         if fragments.CSRF_PLACEHOLDER in body:
-            response.set_data(body.replace(fragments.CSRF_PLACEHOLDER, generate_csrf()))
+            response.set_data(body.replace(fragments.CSRF_PLACEHOLDER, fragments.session_csrf_token()))
         return response, None
     # A signed-in page is never stored by a browser or proxy (app/core/security.py would say the
     # same, but asking it means loading the person).

@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import time
 
 import brotli
 
@@ -80,3 +81,20 @@ def test_a_kept_door_list_is_gzip_and_its_token_checks_a_resident_in(app, oujda)
         assert "present-mark" in door.get(url).text
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_session_keeps_one_signed_token_and_it_is_accepted(app, oujda, monkeypatch):
+    make_event(oujda, title="Atelier cuisine")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    visitor, other = app.test_client(), app.test_client()
+    first = tokens_in(visitor.get("/events").text)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 5)  # a token signed now would differ
+    later = tokens_in(visitor.get("/events").text)
+    assert len(first) == 1 and first == later  # signed once for the session
+    assert tokens_in(other.get("/events").text).isdisjoint(first)
+    answer = visitor.post("/language", data={"csrf_token": first.pop(), "language": "ar", "next": "/events"})
+    assert answer.status_code in (302, 303)
+    assert 'dir="rtl"' in visitor.get("/events").text
+    refused = other.post("/language", data={"csrf_token": "forged", "language": "ar", "next": "/events"})
+    assert refused.status_code == 400

@@ -107,6 +107,7 @@ def query_counts(url: str) -> dict[str, str]:
         counted.append("q")
 
     sa.event.listen(engine, "before_cursor_execute", count)
+    fragments.data_version_readers.append(count)  # the data version's read, past SQLAlchemy's events
     cookies = {user: session_cookie(url, user).split("=", 1)[1] for user in {p.user for p in PAGES}}
     for page in PAGES:
         client = app.test_client()
@@ -128,5 +129,6 @@ def query_counts(url: str) -> dict[str, str]:
         rendered, kept = found
         results[page.name] = str(rendered) if rendered == kept else f"{rendered} (kept: {kept})"
     sa.event.remove(engine, "before_cursor_execute", count)
+    fragments.data_version_readers.remove(count)
     engine.dispose()
     return results

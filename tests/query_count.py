@@ -4,6 +4,7 @@ import contextlib
 
 import sqlalchemy as sa
 
+from app.core import fragments
 from app.extensions import db
 
 _NOT_QUERIES = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")  # transaction bookkeeping, not reads
@@ -30,7 +31,9 @@ def count_queries():
 
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", listener)
+    fragments.data_version_readers.append(statements.append)  # read past SQLAlchemy's events
     try:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+        fragments.data_version_readers.remove(statements.append)

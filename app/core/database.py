@@ -39,9 +39,7 @@ def configure_database(app: Flask) -> None:
         # A request that may write takes the write lock when its transaction starts, so it waits
         # its turn (busy_timeout) instead of failing with "database is locked" when another worker
         # wrote since it first read. Pages that only read stay concurrent; so do commands and tests,
-        # which run in one process. A connection in autocommit (the data version's read) has none.
-        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-            return
+        # which run in one process.
         if has_request_context() and request.method not in SAFE_METHODS:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
@@ -50,9 +48,8 @@ def configure_database(app: Flask) -> None:
 
 def ping_after_idle(engine: sa.Engine) -> None:
     """What pool_pre_ping does, but only for a connection that has been idle: pinging at every
-    checkout is a round trip more for every request, the cost of a whole kept page. A database
-    restarted while a connection was busy fails one request, and SQLAlchemy then replaces every
-    connection of the pool (it invalidates the pool on a disconnect)."""
+    checkout is a round trip more for every request, as dear as the one query of a kept page. A database
+    restarted while connections were in use fails a request on each, and each is then replaced."""
 
     @sa.event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection, record):

@@ -5,9 +5,10 @@ import contextlib
 
 import sqlalchemy as sa
 
-from app.core import database
+from app.core import database, fragments
 from app.extensions import db
 from tests.factories import make_event
+from tests.query_count import count_queries
 
 
 @contextlib.contextmanager
@@ -25,36 +26,27 @@ def engine_events(name: str):
         sa.event.remove(db.engine, name, listener)
 
 
-def _in_autocommit(statements: list[tuple]) -> list[bool]:
-    """For each statement seen by before_cursor_execute: whether it ran outside a transaction."""
-    return [connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
-            for connection, *_rest in statements]
-
-
 def test_a_kept_page_reads_the_data_version_outside_any_transaction(client, oujda):
     make_event(oujda, title="Atelier cuisine")
     client.get("/events")
-    with engine_events("before_cursor_execute") as statements:
+    with engine_events("begin") as begun, count_queries() as statements:
         page = client.get("/events")
     assert "Atelier cuisine" in page.text
-    # One read, with no BEGIN and no ROLLBACK around it.
-    assert _in_autocommit(statements) == [True]
+    assert statements == [fragments.DATA_VERSION_QUERY]
+    assert begun == []  # no BEGIN and no ROLLBACK around the one read
 
 
 def test_a_page_rendered_afresh_reads_the_data_version_first_then_its_data_in_a_transaction(
     client, oujda
 ):
     make_event(oujda, title="Atelier cuisine")
-    with engine_events("before_cursor_execute") as statements:
+    with engine_events("begin") as begun, count_queries() as statements:
         page = client.get("/events")
     assert "Atelier cuisine" in page.text
-    modes = _in_autocommit(statements)
-    reads = [(args[2].startswith("SELECT token FROM data_version"), autocommit)
-             for args, autocommit in zip(statements, modes, strict=True)
-             if not args[2].upper().startswith(("BEGIN", "PRAGMA"))]
     # The token is read before the page's data, so it is never newer than what the page shows.
-    assert reads[0] == (True, True)
-    assert len(reads) > 1 and all(read == (False, False) for read in reads[1:])
+    assert statements[0] == fragments.DATA_VERSION_QUERY
+    assert len(statements) > 1 and fragments.DATA_VERSION_QUERY not in statements[1:]
+    assert len(begun) == 1  # the page's own queries, in one transaction
 
 
 def test_a_connection_that_died_while_idle_is_replaced_before_a_page_uses_it(

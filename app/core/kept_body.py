@@ -2,10 +2,13 @@
 
 Compressing a page afresh for every answer costs more than everything else a kept page does (a
 report, 65 KB: half a millisecond with brotli). A kept page differs from one visitor to the next only
-by the CSRF token, so it is deflated once in pieces, cut where the token goes; each piece ends with a
-full flush, so it refers to nothing before it, and the pieces with the visitor's token deflated
-between them are one valid gzip stream. Clients that do not take gzip get the plain HTML.
-"""
+by the CSRF token, so it is deflated once in pieces, cut where the token goes, and each answer
+deflates the visitor's token on its own between them: one valid gzip stream. A piece may refer back
+to the pieces before it (a door list's rows are alike: compressed apart, the page would be five times
+larger), never into a token: it is compressed with the page so far as its preset dictionary, the
+tokens there blanked with 0xFF bytes, which UTF-8 text never holds, so nothing can match them; the
+distances hold because every token of a length is compressed for that length. Clients that do not
+take gzip get the plain HTML."""
 
 from __future__ import annotations
 
@@ -16,14 +19,23 @@ from collections.abc import Callable
 
 from flask import Response, current_app, request
 
+from app.core import deflate
+
 # Magic, deflate, no flags, no modification time, no extra flags, unknown system (RFC 1952).
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
-_LEVEL = 6
 
 
-def _deflate(data: bytes, last: bool) -> bytes:
-    compressor = zlib.compressobj(_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+def _deflate_pieces(pieces: list[bytes], token_length: int) -> tuple[list[bytes], list[bytes | None]]:
+    """Each piece deflated, and for each token after the first a block that repeats the one before
+    it (a door list's 37 forms would otherwise carry 37 tokens' bytes)."""
+    blank = b"\xff" * token_length
+    deflated, repeats, history = [], [None], b""
+    for i, piece in enumerate(pieces):
+        deflated.append(deflate.deflate(piece, i == len(pieces) - 1, history))
+        history = (history + piece + blank)[-deflate.WINDOW:]
+        if i:
+            repeats.append(deflate.repeat(token_length, token_length + len(piece)))
+    return deflated, repeats
 
 
 class KeptBody:
@@ -32,23 +44,24 @@ class KeptBody:
     def __init__(self, html: str, placeholder: str):
         self._pieces = html.encode().split(placeholder.encode())
         self._length = sum(map(len, self._pieces))  # without the tokens
-        self._deflated: list[bytes] | None = None  # on the first answer that asks for gzip
+        self._deflated: dict[int, list[bytes]] = {}  # per token length, on the first answer that asks
         self._lock = threading.Lock()
 
     def plain(self, token: str) -> bytes:
         return token.encode().join(self._pieces)
 
     def gzip(self, token: str) -> bytes:
-        with self._lock:
-            if self._deflated is None:
-                last = len(self._pieces) - 1
-                self._deflated = [_deflate(piece, i == last) for i, piece in enumerate(self._pieces)]
         token_bytes = token.encode()
-        token_deflated = _deflate(token_bytes, last=False)
+        with self._lock:
+            blocks = self._deflated.get(len(token_bytes))
+            if blocks is None:
+                blocks = self._deflated[len(token_bytes)] = _deflate_pieces(self._pieces, len(token_bytes))
+        pieces, repeats = blocks
+        token_deflated = deflate.deflate(token_bytes, last=False)
         parts, crc = [_GZIP_HEADER], 0
-        for i, (piece, deflated) in enumerate(zip(self._pieces, self._deflated, strict=True)):
+        for i, (piece, deflated) in enumerate(zip(self._pieces, pieces, strict=True)):
             if i:
-                parts.append(token_deflated)
+                parts.append(repeats[i - 1] or token_deflated)
                 crc = zlib.crc32(token_bytes, crc)
             parts.append(deflated)
             crc = zlib.crc32(piece, crc)

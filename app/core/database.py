@@ -48,8 +48,9 @@ def configure_database(app: Flask) -> None:
 
 def ping_after_idle(engine: sa.Engine) -> None:
     """What pool_pre_ping does, but only for a connection that has been idle: pinging at every
-    checkout is a round trip more for every request, as dear as the one query of a kept page. A database
-    restarted while connections were in use fails a request on each, and each is then replaced."""
+    checkout is a round trip more for every request, as dear as the one query of a kept page. A
+    database restarted while connections were in use fails a request on each; each is then
+    replaced."""
 
     @sa.event.listens_for(engine, "checkin")
     def _returned(_dbapi_connection, record):

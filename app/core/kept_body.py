@@ -46,6 +46,7 @@ class KeptBody:
         self._length = sum(map(len, self._pieces))  # without the tokens
         self._deflated: dict[int, list[bytes]] = {}  # per token length, on the first answer that asks
         self._lock = threading.Lock()
+        self._answered = False
 
     def plain(self, token: str) -> bytes:
         return token.encode().join(self._pieces)
@@ -73,7 +74,11 @@ class KeptBody:
         """The answer for this request: gzip when the client takes it and the page is worth it.
         `csrf_token()` is asked only when the page holds a form (it may start the session)."""
         token = csrf_token() if len(self._pieces) > 1 else ""
-        worth_it = self._length >= current_app.config.get("COMPRESS_MIN_SIZE", 500)
+        # Compressing in pieces costs more than compressing once (a door list: 37 pieces, a few ms):
+        # worth it for a page answered again, not for one a write replaces at once (a door list
+        # while people come in). The first answer goes plain, for the usual compression.
+        answered, self._answered = self._answered, True
+        worth_it = answered and self._length >= current_app.config.get("COMPRESS_MIN_SIZE", 500)
         if not (worth_it and request.accept_encodings["gzip"]):
             return Response(self.plain(token), status, headers, mimetype="text/html")
         response = Response(self.gzip(token), status, headers, mimetype="text/html")

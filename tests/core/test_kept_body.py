@@ -109,3 +109,13 @@ def test_a_session_keeps_one_signed_token_and_it_is_accepted(app, oujda, monkeyp
     assert 'dir="rtl"' in visitor.get("/events").text
     refused = other.post("/language", data={"csrf_token": "forged", "language": "ar", "next": "/events"})
     assert refused.status_code == 400
+
+
+def test_a_page_is_compressed_in_pieces_only_when_it_is_answered_again(client, oujda):
+    make_event(oujda, title="Atelier cuisine")
+    first = client.get("/events", headers=GZIP)  # rendered: compressed once, as any page
+    assert first.headers["Content-Encoding"] == "br"
+    assert "Atelier cuisine" in brotli.decompress(first.data).decode()
+    again = client.get("/events", headers=GZIP)  # kept: from the pieces
+    assert again.headers["Content-Encoding"] == "gzip"
+    assert "Atelier cuisine" in gzip.decompress(again.data).decode()

@@ -239,9 +239,9 @@ def other_scale_counts(kind: str, scale: str) -> dict[str, str] | None:
 FILTER_CHANGE = "/events?type=workshop&municipality=oujda"
 
 
-def database_section(kind: str, scale: str, seconds: int, ceiling: Server,
-                     ceilings: list[float]) -> list[str]:
-    """The section of RESULTS.md for one database: every page paired with the ceiling."""
+def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tuple[list[str], list[float]]:
+    """The section of RESULTS.md for one database, every page paired with the ceiling; and the
+    ceiling's requests/s beside each page."""
     from bench.pages import PAGES, query_counts, session_cookie
     from bench.reports import measure as report_times
 
@@ -262,7 +262,6 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server,
             wrk(server.base + path, 1, headers)  # warm: both workers' kept pages and reports
             returning = as_returning_browser(server.base, path, headers)
             result, beside = paired_with_ceiling(ceiling.base + "/", server.base + path, seconds, returning)
-            ceilings.append(beside["rps"])
             html, first_visit = page_weights(server.base, path, headers)
             rows.append((page, path, result, beside, html, first_visit))
         rss = server.worker_rss_mb()
@@ -283,7 +282,7 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server,
               f"An htmx filter change (`{FILTER_CHANGE}` with HX-Request) transfers "
               f"{fragment / 1024:.1f} KB compressed.", "", "### Report queries", ""]
     lines += report_times(url) + [""]
-    return lines
+    return lines, [beside["rps"] for _page, _path, _result, beside, _html, _first in rows]
 
 
 def main() -> None:
@@ -307,7 +306,9 @@ def main() -> None:
     sections: list[str] = []
     try:
         for kind in kinds:
-            sections += database_section(kind, scale, seconds, ceiling, ceilings)
+            section, beside_pages = database_section(kind, scale, seconds, ceiling)
+            sections += section
+            ceilings += beside_pages
     finally:
         ceiling.stop()
     lines += [f"Ceiling (bare Flask route returning a short string, same gunicorn settings), measured in "

@@ -26,16 +26,17 @@ _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 
 def _deflate_pieces(pieces: list[bytes], token_length: int) -> tuple[list[bytes], list[bytes | None]]:
-    """Each piece deflated, and for each token after the first a block that repeats the one before
-    it (a door list's 37 forms would otherwise carry 37 tokens' bytes)."""
+    """Each piece deflated, and for the token before each piece (from the second token on) a block
+    that repeats the token before it: a door list's 37 forms would otherwise carry 37 tokens' bytes.
+    None where the visitor's token must be deflated itself (the first token, or one too far)."""
     blank = b"\xff" * token_length
-    deflated, repeats, history = [], [None], b""
+    deflated, history = [], b""
     for i, piece in enumerate(pieces):
         deflated.append(deflate.deflate(piece, i == len(pieces) - 1, history))
         history = (history + piece + blank)[-deflate.WINDOW:]
-        if i:
-            repeats.append(deflate.repeat(token_length, token_length + len(piece)))
-    return deflated, repeats
+    copies = [None, None] + [deflate.repeat(token_length, token_length + len(pieces[i - 1]))
+                             for i in range(2, len(pieces))]
+    return deflated, copies[: len(pieces)]
 
 
 class KeptBody:
@@ -44,7 +45,8 @@ class KeptBody:
     def __init__(self, html: str, placeholder: str):
         self._pieces = html.encode().split(placeholder.encode())
         self._length = sum(map(len, self._pieces))  # without the tokens
-        self._deflated: dict[int, list[bytes]] = {}  # per token length, on the first answer that asks
+        # Per token length, on the first answer that asks: (pieces, copies of the token before each).
+        self._deflated: dict[int, tuple[list[bytes], list[bytes | None]]] = {}
         self._lock = threading.Lock()
         self._answered = False
 
@@ -57,12 +59,12 @@ class KeptBody:
             blocks = self._deflated.get(len(token_bytes))
             if blocks is None:
                 blocks = self._deflated[len(token_bytes)] = _deflate_pieces(self._pieces, len(token_bytes))
-        pieces, repeats = blocks
+        pieces, copies = blocks
         token_deflated = deflate.deflate(token_bytes, last=False)
         parts, crc = [_GZIP_HEADER], 0
         for i, (piece, deflated) in enumerate(zip(self._pieces, pieces, strict=True)):
             if i:
-                parts.append(repeats[i - 1] or token_deflated)
+                parts.append(copies[i] or token_deflated)
                 crc = zlib.crc32(token_bytes, crc)
             parts.append(deflated)
             crc = zlib.crc32(piece, crc)

@@ -177,6 +177,9 @@ class ParticipantCard(db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Where the card was issued: its organisers serve the holder (app/events/desk_scope.py). None
+    # for cards issued before it was recorded whose issuer organised for several municipalities.
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant: Mapped[Participant] = relationship(back_populates="cards")

@@ -305,7 +305,8 @@ def _event(row, municipalities, users, programmes) -> tuple[str, Event, bool]:
     return key, event, True
 
 
-def _card_holders(organiser) -> dict[str, Participant]:
+def _card_holders(organiser, municipality) -> dict[str, Participant]:
+    """The six card holders, all issued at the Oujda desk."""
     holders = {}
     for name in CARD_HOLDERS:
         participant = db.session.scalar(
@@ -313,7 +314,11 @@ def _card_holders(organiser) -> dict[str, Participant]:
         )
         if participant is None:
             participant = Participant(display_name=name)
-            participant.cards = [ParticipantCard(code=new_card_code(), issued_by_id=organiser.id)]
+            participant.cards = [
+                ParticipantCard(
+                    code=new_card_code(), issued_by_id=organiser.id, municipality_id=municipality.id
+                )
+            ]
             db.session.add(participant)
         holders[name] = participant
     return holders
@@ -368,7 +373,7 @@ def seed_events(accounts: dict, programmes: dict, lines: list[str]) -> None:
             created.add(key)
     db.session.flush()
     organiser, marsa = users["organiser@jiwar.example"], users["organiser.marsa@jiwar.example"]
-    holders = _card_holders(organiser)
+    holders = _card_holders(organiser, municipalities["oujda"])
     resident = users["resident@jiwar.example"].participant
     db.session.flush()
 

@@ -136,6 +136,12 @@ class EventForm(JiwarForm):
 
 
 class CardHolderForm(JiwarForm):
+    municipality_id = SelectField(
+        _l("Desk of"),
+        coerce=_optional_int,
+        validate_choice=False,  # the service checks it against the organiser's municipalities
+        description=_l("The organisers of this municipality (and of its programmes) serve the card holder."),
+    )
     display_name = StringField(
         _l("Name or nickname"), validators=[Length(max=80)], render_kw={"maxlength": 80}
     )

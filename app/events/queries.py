@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
+from app.events import desk_scope
 from app.events.codes import is_card_code
 from app.events.models import (
     Attendance,
@@ -548,13 +549,15 @@ def attended_counts(event: Event, participant_ids: list[int]) -> dict[int, int]:
 # --- The desk ---------------------------------------------------------------------------------
 
 
-def card_holders(search: str, page: int, per_page: int = 20) -> Page:
-    """People known by a card; found by name, phone or card code."""
-    statement = (
+def card_holders(user, search: str, page: int, per_page: int = 20) -> Page:
+    """People known by a card whom `user` serves (app/events/desk_scope.py); found by name, phone
+    or card code."""
+    statement = desk_scope.scoped_to(
         sa.select(Participant)
         .where(Participant.id.in_(sa.select(ParticipantCard.participant_id)), Participant.erased_at.is_(None))
         .options(selectinload(Participant.cards))
-        .order_by(Participant.display_name, Participant.id)
+        .order_by(Participant.display_name, Participant.id),
+        user,
     )
     if search:
         pattern = _like(search)
@@ -572,11 +575,20 @@ def card_holders(search: str, page: int, per_page: int = 20) -> Page:
     return paginate(statement, page, per_page)
 
 
-def card_holder(participant_id: int) -> Participant | None:
+def card_holder(user, participant_id: int) -> Participant | None:
+    """A card holder `user` serves; None when they do not exist, were erased or are another
+    desk's."""
     return db.session.scalar(
-        sa.select(Participant)
-        .where(Participant.id == participant_id, Participant.erased_at.is_(None))  # deleted: gone
-        .options(selectinload(Participant.cards), joinedload(Participant.user))
+        desk_scope.scoped_to(
+            sa.select(Participant)
+            .where(
+                Participant.id == participant_id,
+                Participant.erased_at.is_(None),  # deleted: gone
+                Participant.cards.any(),
+            )
+            .options(selectinload(Participant.cards), joinedload(Participant.user)),
+            user,
+        )
     )
 
 

@@ -3,6 +3,8 @@
 import itertools
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from app.accounts.models import Municipality, Participant
 from app.core.time import utcnow
 from app.events.codes import new_ticket_code
@@ -16,6 +18,7 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.extensions import db
+from tests.factories.accounts import make_municipality
 
 _counter = itertools.count(1)
 
@@ -86,13 +89,17 @@ def make_attendance(session: EventSession, participant: Participant | None = Non
     return attendance
 
 
-def make_card_holder(display_name: str = "Awa", **fields) -> Participant:
-    """A participant known only by an active desk card."""
+def make_card_holder(display_name: str = "Awa", municipality=None, **fields) -> Participant:
+    """A participant known only by an active desk card, issued at `municipality`'s desk (Oujda's
+    when none is given)."""
     from app.accounts.models import ParticipantCard
     from app.events.codes import new_card_code
 
+    if municipality is None:
+        existing = db.session.scalar(sa.select(Municipality).filter_by(slug="oujda"))
+        municipality = existing or make_municipality()
     participant = Participant(display_name=display_name, **fields)
-    participant.cards = [ParticipantCard(code=new_card_code())]
+    participant.cards = [ParticipantCard(code=new_card_code(), municipality_id=municipality.id)]
     db.session.add(participant)
     db.session.commit()
     return participant

@@ -10,7 +10,7 @@ from app.events import tally
 from app.events.codes import new_card_code
 from app.events.errors import DeskError
 from app.events.models import Attendance, Event, Registration
-from app.events.permissions import can_manage_event
+from app.events.permissions import can_manage_event, can_manage_municipality
 from app.events.services.locking import rolls_back_on_refusal
 from app.events.services.registration import register_for_event
 from app.extensions import db
@@ -35,6 +35,7 @@ def _unused_card_code() -> str:
 @rolls_back_on_refusal
 def create_card_holder(
     actor,
+    municipality_id: int | None,
     display_name: str,
     phone: str | None = None,
     *,
@@ -46,6 +47,11 @@ def create_card_holder(
 ) -> ParticipantCard:
     """A participant known by a name or nickname, and their first card. Participation data is
     kept only when the organiser records that the person agreed."""
+    if municipality_id is None or not can_manage_municipality(actor, municipality_id):
+        raise DeskError(
+            _("Choose one of the municipalities you organise for."), "municipality_forbidden",
+            field="municipality_id",
+        )
     display_name = (display_name or "").strip()
     if not display_name:
         raise DeskError(_("Give a name or a nickname."), "name_missing", field="display_name")
@@ -67,7 +73,12 @@ def create_card_holder(
         participant.country_code = (country_code or "").upper() or None
         participant.consent_at = utcnow()
         participant.consent_recorded_by_id = actor.id
-    card = ParticipantCard(participant=participant, code=_unused_card_code(), issued_by_id=actor.id)
+    card = ParticipantCard(
+        participant=participant,
+        code=_unused_card_code(),
+        issued_by_id=actor.id,
+        municipality_id=municipality_id,
+    )
     db.session.add_all([participant, card])
     db.session.flush()
     record_audit("participant_card.issued", actor, participant, consent=has_data)
@@ -86,7 +97,14 @@ def reissue_card(actor, participant_id: int) -> ParticipantCard:
         if card.is_active:
             card.is_active = False
             card.revoked_at = now
-    card = ParticipantCard(participant=participant, code=_unused_card_code(), issued_by_id=actor.id)
+    # The new card belongs to the same desk as the one it replaces.
+    latest = max(participant.cards, key=lambda card: (card.issued_at, card.id), default=None)
+    card = ParticipantCard(
+        participant=participant,
+        code=_unused_card_code(),
+        issued_by_id=actor.id,
+        municipality_id=latest.municipality_id if latest else None,
+    )
     db.session.add(card)
     db.session.flush()
     record_audit("participant_card.reissued", actor, participant)

@@ -17,10 +17,21 @@ from app.events.views.loaders import get_card_holder_or_404, personal, refused, 
 
 def _desk_page(form: CardHolderForm, status: int = 200):
     search = (request.args.get("q") or "").strip()[:80]
-    page = queries.card_holders(search, parse_page(request.args.get("page")))
+    page = queries.card_holders(current_user, search, parse_page(request.args.get("page")))
+    _offer_municipalities(form)
     return personal(
         make_response(render_template("events/desk/desk.html", form=form, page=page, search=search), status)
     )
+
+
+def _offer_municipalities(form: CardHolderForm) -> None:
+    """The desks the organiser may issue a card for; with only one there is nothing to choose."""
+    if form.municipality_id.choices:
+        return
+    municipalities = queries.managed_municipalities(current_user)
+    form.municipality_id.choices = select_choices((m.id, m.name(_lang())) for m in municipalities)
+    if form.municipality_id.data is None and len(municipalities) == 1:
+        form.municipality_id.data = municipalities[0].id
 
 
 @bp.get("/desk")
@@ -36,11 +47,13 @@ def desk():
 def create_card_holder():
     require_organiser()
     form = CardHolderForm()
+    _offer_municipalities(form)
     if not form.validate():
         return _desk_page(form, 422)
     try:
         card = services.create_card_holder(
             current_user,
+            form.municipality_id.data,
             form.display_name.data,
             form.phone.data,
             consent=form.consent.data,

@@ -41,9 +41,11 @@ def require_organiser() -> None:
 
 
 def get_card_holder_or_404(participant_id: int):
+    """A card holder this organiser serves: another desk's card holder is a 404, as if the person
+    did not exist (the page names nobody)."""
     require_organiser()
-    participant = queries.card_holder(participant_id)
-    if participant is None or not participant.cards:
+    participant = queries.card_holder(current_user, participant_id)
+    if participant is None:
         abort(404)
     return participant
 

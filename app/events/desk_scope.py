@@ -1,0 +1,63 @@
+"""Which card holders an organiser serves at the information desk.
+
+A card holder is served by the organisers of the municipalities where one of their cards was issued,
+where they registered for an event or took part in one, and by the organisers of any municipality
+that shares a programme with those (a programme run across Raoued and La Marsa has one desk team).
+Anyone else cannot find, open, reissue, link or register the card holder: the desk answers as if the
+person did not exist. Administrators serve everyone.
+
+Everything here is SQL that the listing and the loader put in their own statement, so scoping costs
+no query of its own.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.accounts.models import Municipality, Participant, ParticipantCard
+from app.events.models import Attendance, Event, Registration
+from app.events.permissions import managed_municipality_ids
+from app.reports.models import programme_municipality
+
+
+def reached_municipalities(own_ids: set[int]) -> sa.Select:
+    """The organiser's municipalities and those that share a programme with one of them."""
+    covering = programme_municipality.alias("covering")
+    shared = programme_municipality.alias("shared")
+    return sa.union(
+        sa.select(Municipality.id).where(Municipality.id.in_(own_ids)),
+        sa.select(shared.c.municipality_id)
+        .join(covering, covering.c.programme_id == shared.c.programme_id)
+        .where(covering.c.municipality_id.in_(own_ids)),
+    )
+
+
+def served_by(user) -> sa.ColumnElement[bool] | None:
+    """A condition on `Participant.id`: the card holders `user` serves; None means everyone."""
+    own_ids = managed_municipality_ids(user)
+    if own_ids is None:
+        return None
+    if not own_ids:
+        return sa.false()
+    reached = reached_municipalities(own_ids).scalar_subquery()
+    return sa.or_(
+        Participant.id.in_(
+            sa.select(ParticipantCard.participant_id).where(ParticipantCard.municipality_id.in_(reached))
+        ),
+        Participant.id.in_(
+            sa.select(Registration.participant_id)
+            .join(Event, Event.id == Registration.event_id)
+            .where(Event.municipality_id.in_(reached))
+        ),
+        Participant.id.in_(
+            sa.select(Attendance.participant_id)
+            .join(Event, Event.id == Attendance.event_id)
+            .where(Event.municipality_id.in_(reached))
+        ),
+    )
+
+
+def scoped_to(statement: sa.Select, user) -> sa.Select:
+    """`statement` (over Participant) narrowed to the card holders `user` serves."""
+    condition = served_by(user)
+    return statement if condition is None else statement.where(condition)

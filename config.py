@@ -79,6 +79,9 @@ class Config:
     JIWAR_DESK_LIMIT_PER_ACCOUNT = os.environ.get(
         "JIWAR_DESK_LIMIT_PER_ACCOUNT", "200 per hour;1000 per day"
     )
+    # Card holders' contact details (their shared phone) are erased this many days after their last
+    # activity: `flask jiwar apply-retention`, run daily (README, "Running in production").
+    JIWAR_CARD_HOLDER_RETENTION_DAYS = int(os.environ.get("JIWAR_CARD_HOLDER_RETENTION_DAYS", "730"))
 
 
 class DevelopmentConfig(Config):

@@ -68,3 +68,20 @@ def rebuild_rollups_command():
     rows = tally.rebuild()
     db.session.commit()
     click.echo(f"Attendance tally rebuilt: {rows} rows (person x event), and the programme roll-ups from it.")
+
+
+@jiwar_cli.command("apply-retention")
+@click.option("--dry-run", is_flag=True, help="Only count the card holders whose phone is due for erasure.")
+def apply_retention_command(dry_run: bool):
+    """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS (run daily)."""
+    from flask import current_app
+
+    from app.privacy.retention import apply_retention
+
+    days = current_app.config["JIWAR_CARD_HOLDER_RETENTION_DAYS"]
+    count = apply_retention(days, dry_run=dry_run)
+    noun = "card holder" if count == 1 else "card holders"
+    if dry_run:
+        click.echo(f"{count} {noun} inactive for more than {days} days would have their phone erased.")
+    else:
+        click.echo(f"Phone erased for {count} {noun} inactive for more than {days} days.")

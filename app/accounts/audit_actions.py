@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "participant_card.issued": _l("Participant card issued"),
     "participant_card.reissued": _l("Participant card reissued"),
     "participant_card.linked": _l("Participant card linked to an account"),
+    "participant.data_viewed": _l("Card holder's data shown at the desk"),
+    "participant.consent_withdrawn": _l("Card holder's consent withdrawn at the desk"),
+    "participant.erased": _l("Card holder erased at the desk"),
+    "retention.applied": _l("Card holders' phones erased after the retention period"),
     # Proposals, moderation and review
     "proposal_call.created": _l("Call for proposals created"),
     "proposal_call.updated": _l("Call for proposals changed"),

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from app.accounts.models import ParticipantCard, PasswordResetToken, User
+from app.accounts.models import Participant, ParticipantCard, PasswordResetToken, User
 from app.accounts.passwords import verify_password
-from app.accounts.services import AccountError
+from app.accounts.services import AccountError, clear_participation
 from app.core.audit import record_audit
 from app.core.models import AuditEntry, OutboxMessage
 from app.core.time import utcnow
@@ -303,9 +303,7 @@ def delete_account(user: User, password: str) -> int:
     """Erase the person's data and end every session, in one transaction. Returns how many future
     registrations were cancelled. Raises AccountError (nothing written) for a wrong password or the
     last administrator."""
-    from app.events.errors import RegistrationError
-    from app.events.models import Event, Registration, RegistrationStatus
-    from app.events.services.registration import release_registration
+    from app.events.services.registration import release_future_registrations
 
     if not verify_password(user.password_hash, password or ""):
         raise AccountError(_("Your password is not right."), code="wrong_password", field="password")
@@ -319,42 +317,10 @@ def delete_account(user: User, password: str) -> int:
         now = utcnow()
         participant = user.participant
         # Future registrations are given back through the events service, so the first people waiting
-        # are promoted (under each event's lock, taken in id order); past ones stay for the reports.
-        future = db.session.scalars(
-            sa.select(Registration.id)
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Registration.participant_id == participant.id,
-                Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
-                Event.starts_at > now,
-            )
-            .order_by(Registration.event_id)
-        ).all()
-        cancelled = 0
-        for registration_id in future:
-            try:
-                release_registration(registration_id)
-            except RegistrationError:  # cancelled or started a moment ago: nothing to give back
-                continue
-            cancelled += 1
-
-        db.session.execute(
-            sa.update(ParticipantCard)
-            .where(ParticipantCard.participant_id == participant.id, ParticipantCard.is_active.is_(True))
-            .values(is_active=False, revoked_at=now)
-        )
-        db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.participant_id == participant.id))
+        # are promoted; past ones stay for the reports.
+        cancelled = release_future_registrations(participant.id, now)
         db.session.execute(sa.delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
-
-        participant.display_name = ""
-        participant.phone = None
-        participant.gender = None
-        participant.birth_year = None
-        participant.origin = None
-        participant.country_code = None
-        participant.consent_at = None
-        participant.consent_recorded_by_id = None
-        participant.erased_at = now
+        erase_participant(participant, now)
 
         user.email = None
         user.phone = None
@@ -374,3 +340,38 @@ def delete_account(user: User, password: str) -> int:
         db.session.rollback()
         raise
     return cancelled
+
+
+# -- Erasing a person: shared by account deletion and the information desk -------------------------
+
+
+def erase_participant(participant: Participant, now: datetime) -> None:
+    """What erasing a person means for their participant row, whoever asks (the account holder, or
+    the desk for a card holder): the cards stop working, messages queued for them go, the name, the
+    shared phone and the answers are erased, `erased_at` is set. The row stays, so presence at past
+    sessions still counts (anonymously) and proposals keep pointing at it without a name. The caller
+    has given back future registrations first (the events domain) and commits."""
+    db.session.execute(
+        sa.update(ParticipantCard)
+        .where(ParticipantCard.participant_id == participant.id, ParticipantCard.is_active.is_(True))
+        .values(is_active=False, revoked_at=now)
+    )
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.participant_id == participant.id))
+    participant.display_name = ""
+    participant.phone = None
+    clear_participation(participant)
+    participant.erased_at = now
+
+
+def proposals_linked_to(participant_id: int) -> list:
+    """Proposals entered for this participant (at the desk with their card, or their own), oldest
+    first: the card holder's data page lists them."""
+    from app.proposals.models import Proposal
+
+    return list(
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.participant_id == participant_id)
+            .order_by(Proposal.created_at, Proposal.id)
+        )
+    )

@@ -213,14 +213,20 @@ def update_participation(
 
 def withdraw_consent(user: User) -> None:
     """Erase the participation data with the consent: nothing stays behind to be counted."""
-    participant = user.participant
+    clear_participation(user.participant)
+    db.session.commit()
+
+
+def clear_participation(participant: Participant) -> None:
+    """The answers and the consent that allowed them, erased together, through the ORM so the
+    reports' roll-ups follow in the same flush (the person then counts as "not recorded").
+    The caller commits: an account's withdrawal, the desk's, or an erasure."""
     participant.gender = None
     participant.birth_year = None
     participant.origin = None
     participant.country_code = None
     participant.consent_at = None
     participant.consent_recorded_by_id = None
-    db.session.commit()
 
 
 # -- Passwords -----------------------------------------------------------------------------------

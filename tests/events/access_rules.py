@@ -107,4 +107,34 @@ RULES = [
         only(303, *ORGANISERS),
         data={"display_name": "Visiteur"},
     ),
+    # Card holders' data rights at the desk: the card's code typed, the person served by this desk.
+    Route("GET", "events.card_holder_data", "/desk/people/{card_holder.id}/data", OTHER_DESK(200)),
+    Route(
+        "POST",
+        "events.card_holder_data",
+        "/desk/people/{card_holder.id}/data",
+        OTHER_DESK(200),
+        data={"code": "{card_holder.cards[0].code}", "language": "ar"},
+    ),
+    Route(
+        "GET",
+        "events.withdraw_card_holder_consent",
+        "/desk/people/{card_holder.id}/withdraw-consent",
+        OTHER_DESK(200),
+    ),
+    Route(
+        "POST",
+        "events.withdraw_card_holder_consent",
+        "/desk/people/{card_holder.id}/withdraw-consent",
+        OTHER_DESK(303),
+        data={"code": "{card_holder.cards[0].code}"},
+    ),
+    Route("GET", "events.erase_card_holder", "/desk/people/{card_holder.id}/erase", OTHER_DESK(200)),
+    Route(
+        "POST",
+        "events.erase_card_holder",
+        "/desk/people/{card_holder.id}/erase",
+        OTHER_DESK(303),
+        data={"code": "{card_holder.cards[0].code}", "confirm": "y"},
+    ),
 ]

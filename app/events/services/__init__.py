@@ -6,6 +6,11 @@ from app.events.services.desk import (  # noqa: F401
     register_card_holder,
     reissue_card,
 )
+from app.events.services.desk_rights import (  # noqa: F401
+    card_holder_data,
+    erase_card_holder,
+    withdraw_card_holder_consent,
+)
 from app.events.services.door import check_in, record_walk_in, undo_check_in  # noqa: F401
 from app.events.services.exports import export_attendance_csv  # noqa: F401
 from app.events.services.management import (  # noqa: F401

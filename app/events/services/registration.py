@@ -104,6 +104,31 @@ def release_registration(registration_id: int) -> Registration:
     return registration
 
 
+def release_future_registrations(participant_id: int, now) -> int:
+    """A person erased (their account deleted, or at the desk): each registration for an event not
+    started yet is given back, so the first people waiting are promoted (under each event's lock,
+    taken in id order). Past ones stay for the reports. Returns how many were cancelled; the caller
+    commits."""
+    future = db.session.scalars(
+        sa.select(Registration.id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(
+            Registration.participant_id == participant_id,
+            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
+            Event.starts_at > now,
+        )
+        .order_by(Registration.event_id)
+    ).all()
+    cancelled = 0
+    for registration_id in future:
+        try:
+            release_registration(registration_id)
+        except RegistrationError:  # cancelled or started a moment ago: nothing to give back
+            continue
+        cancelled += 1
+    return cancelled
+
+
 def promote_waiting(event: Event) -> list[Registration]:
     """Fill the free seats from the waiting list in order. The caller holds the event's lock."""
     if event.is_cancelled or event.waiting_count == 0:

@@ -1,0 +1,61 @@
+"""Limited retention of card holders' contact details (Moroccan law 09-08, Tunisian organic law
+2004-63): the shared phone of a card holder is erased once their last activity is older than
+JIWAR_CARD_HOLDER_RETENTION_DAYS. Activity is anything the person did or had done for them: a card
+issued, a registration, a presence at a session, a proposal entered with their card.
+
+The name stays: it is how the desk and the door recognise someone who comes back with their card
+(the card keeps working), and the person can have it erased at the desk at any time. A phone number
+is different: it reaches the person, and a shared phone changes hands.
+
+Account holders are left out: their account has its own life (they delete it themselves).
+"""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.accounts.models import Participant, ParticipantCard, User
+from app.core.audit import record_audit
+from app.core.time import utcnow
+from app.events.models import Attendance, Registration
+from app.extensions import db
+from app.proposals.models import Proposal
+
+
+def _active_since(cutoff) -> list[sa.ColumnElement[bool]]:
+    """Conditions: no trace of activity at or after `cutoff`."""
+    person = Participant.id
+    return [
+        Participant.created_at < cutoff,
+        ~sa.exists().where(ParticipantCard.participant_id == person, ParticipantCard.issued_at >= cutoff),
+        ~sa.exists().where(Registration.participant_id == person, Registration.created_at >= cutoff),
+        ~sa.exists().where(Attendance.participant_id == person, Attendance.checked_in_at >= cutoff),
+        ~sa.exists().where(Proposal.participant_id == person, Proposal.created_at >= cutoff),
+    ]
+
+
+def _expired(days: int) -> sa.Select:
+    """Card holders (a card, no account, not erased) with a phone and no activity for `days` days."""
+    cutoff = utcnow() - timedelta(days=days)
+    return sa.select(Participant.id).where(
+        Participant.phone.is_not(None),
+        Participant.erased_at.is_(None),
+        sa.exists().where(ParticipantCard.participant_id == Participant.id),
+        ~sa.exists().where(User.participant_id == Participant.id),
+        *_active_since(cutoff),
+    )
+
+
+def apply_retention(days: int, dry_run: bool = False) -> int:
+    """Erase the phones that are due; returns how many card holders. Running it again the same day
+    finds none (idempotent). A real run is recorded as one audit entry with the count, no names."""
+    due = list(db.session.scalars(_expired(days).order_by(Participant.id)))
+    if dry_run:
+        db.session.rollback()
+        return len(due)
+    if due:
+        # Bulk UPDATE: the phone is not a figure the reports' roll-ups follow.
+        db.session.execute(sa.update(Participant).where(Participant.id.in_(due)).values(phone=None))
+    record_audit("retention.applied", card_holders=len(due), days=days)
+    db.session.commit()
+    return len(due)

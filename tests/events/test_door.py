@@ -300,9 +300,10 @@ def test_the_door_of_another_municipality_is_not_found_and_nothing_is_written(
     omar = make_user("Omar")
     omar_ticket = make_registration(event, omar.participant).ticket_code
     present = make_attendance(event.sessions[0], resident.participant, registration_id=registration.id)
+    intruder = make_organiser(la_marsa) if who == "organiser_other" else make_reviewer(la_marsa)
     before = [(a.id, a.participant_id) for a in attendances()]
     people = db.session.scalar(sa.select(sa.func.count()).select_from(Participant))
-    sign_in_as(client, make_organiser(la_marsa) if who == "organiser_other" else make_reviewer(la_marsa))
+    sign_in_as(client, intruder)
     filled = {key: value.format(waiting=omar.participant_id, present=present.id)
               for key, value in data.items()}
     url = f"/door/sessions/{event.sessions[0].id}{action}"

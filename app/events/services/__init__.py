@@ -6,7 +6,12 @@ from app.events.services.desk import (  # noqa: F401
     register_card_holder,
     reissue_card,
 )
-from app.events.services.door import check_in, record_walk_in, undo_check_in  # noqa: F401
+from app.events.services.door import (  # noqa: F401
+    check_in,
+    check_in_not_open,
+    record_walk_in,
+    undo_check_in,
+)
 from app.events.services.exports import export_attendance_csv  # noqa: F401
 from app.events.services.management import (  # noqa: F401
     EventData,

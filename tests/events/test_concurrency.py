@@ -229,3 +229,27 @@ def test_a_check_in_meeting_a_presence_undone_at_once_answers_not_present(app, o
         assert "Mark present" in answers[phone].text and "<dt>Present</dt><dd>0</dd>" in answers[phone].text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AttendanceTally)) == 0
+
+
+def test_phones_undoing_one_presence_at_once_take_it_off_the_tally_once(app, oujda):
+    from app.events.models import Attendance, AttendanceTally
+    from tests.factories import make_attendance
+
+    event = make_event(oujda, sessions=2, starts_in=timedelta(days=-2))
+    organiser = make_organiser(oujda)
+    person = make_user("Fatou").participant
+    make_registration(event, person)
+    first = make_attendance(event.sessions[0], person)
+    make_attendance(event.sessions[1], person)
+    url, attendance_id, person_id = f"/door/sessions/{event.sessions[0].id}", first.id, person.id
+    phones = [sign_in_as(app.test_client(), organiser) for _ in range(6)]
+    answers = []
+    db.session.remove()
+
+    def undo(phone):
+        return lambda: answers.append(phone.post(f"{url}/undo", data={"attendance_id": attendance_id}))
+
+    assert run_together(app, [undo(phone) for phone in phones]) == []
+    assert sorted(answer.status_code for answer in answers) == [303] * 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+    assert db.session.scalar(sa.select(AttendanceTally.sessions).filter_by(participant_id=person_id)) == 1

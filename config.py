@@ -41,6 +41,9 @@ class Config:
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
     JIWAR_PAGE_SIZE = 20
+    # The door accepts check-ins, undos and walk-ins from this many hours before a session starts
+    # (and ever after: late corrections from paper sheets).
+    JIWAR_CHECK_IN_OPENS_HOURS = int(os.environ.get("JIWAR_CHECK_IN_OPENS_HOURS", "2"))
     # How many reverse proxies in front of the app may set X-Forwarded-For (0: none, trust nothing).
     JIWAR_TRUSTED_PROXIES = int(os.environ.get("JIWAR_TRUSTED_PROXIES", "0"))
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

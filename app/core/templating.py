@@ -44,6 +44,16 @@ def _number_text(value, language: str) -> str:
     return format_decimal(value, locale=babel_locale(language))
 
 
+def local_date_text(moment: datetime, zone: str, fmt: str = "medium") -> str:
+    """A moment's date on the municipality's clock, in the request's language (as `local_date`)."""
+    return _date_text(moment, zone, fmt, current_language())
+
+
+def local_time_text(moment: datetime, zone: str) -> str:
+    """A moment's time on the municipality's clock, in the request's language (as `local_time`)."""
+    return _time_text(moment, zone, current_language())
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_language=current_language,

@@ -20,6 +20,14 @@ def can_manage_municipality(user, municipality_id: int) -> bool:
     return user.is_admin or user.has_role(Role.ORGANISER, municipality_id)
 
 
+def works_in_municipality(user, municipality_id: int) -> bool:
+    """Staff of this municipality (any role) or an administrator: they may know its events' pages
+    exist; everyone else is answered 404 for what they may not touch."""
+    if not (user and user.is_authenticated):
+        return False
+    return user.is_admin or any(r.municipality_id == municipality_id for r in user.roles)
+
+
 def can_manage_event(user, event) -> bool:
     return can_manage_municipality(user, event.municipality_id)
 

@@ -323,6 +323,7 @@ class DoorRow:
     participant: Participant | DoorPerson
     registration: Registration | DoorTicket | None
     attendance_id: int | None
+    code: str | None = None  # the card or ticket code that found the person, sent with the check-in
 
 
 @dataclass(frozen=True)
@@ -389,37 +390,33 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
     return result
 
 
-def door_card_holders(session: EventSession, search: str, limit: int = 10) -> list[DoorRow]:
-    """Card holders matching a name or phone who are not registered for this event: they can be
-    checked in at any event, and count as walk-ins there."""
-    if len(search) < 2:
-        return []
-    pattern = _like(search)
-    digits = "".join(ch for ch in search if ch.isdigit())
-    conditions = [Participant.display_name.ilike(pattern, escape="\\")]
-    if len(digits) >= 4:
-        conditions.append(_digits_of(Participant.phone).like(f"%{digits}%"))
-    rows = db.session.execute(
-        sa.select(Participant, _PRESENCE.id)
+def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
+    """One person's row as it is now (present or not, whichever phone wrote last), with their
+    registration for the event if they have one. Only for someone the door may already name."""
+    found = db.session.execute(
+        sa.select(
+            Participant.id,
+            Participant.display_name,
+            Participant.erased_at,
+            Registration.status,
+            Registration.ticket_code,
+            _PRESENCE.id,
+        )
+        .select_from(Participant)
         .outerjoin(
-            _PRESENCE,
-            sa.and_(_PRESENCE.session_id == session.id, _PRESENCE.participant_id == Participant.id),
+            Registration,
+            sa.and_(Registration.participant_id == Participant.id, Registration.event_id == session.event_id),
         )
-        .where(
-            Participant.id.in_(
-                sa.select(ParticipantCard.participant_id).where(ParticipantCard.is_active.is_(True))
-            ),
-            Participant.id.not_in(
-                sa.select(Registration.participant_id).where(
-                    Registration.event_id == session.event_id, Registration.status.in_(ACTIVE)
-                )
-            ),
-            sa.or_(*conditions),
+        .outerjoin(
+            _PRESENCE, sa.and_(_PRESENCE.session_id == session.id, _PRESENCE.participant_id == Participant.id)
         )
-        .order_by(Participant.display_name, Participant.id)
-        .limit(limit)
-    )
-    return [DoorRow(participant, None, attendance_id) for participant, attendance_id in rows]
+        .where(Participant.id == participant_id)
+    ).one_or_none()
+    if found is None:
+        return None
+    person_id, name, erased_at, status, code, attendance_id = found
+    ticket = DoorTicket(status, code) if status is not None else None
+    return DoorRow(DoorPerson(person_id, name, erased_at), ticket, attendance_id)
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:

@@ -71,7 +71,7 @@ def _secrets(world) -> list[str]:
         ("intruder", "/desk/people/{owner.participant_id}", 403),
         ("organiser_other", "/manage/events/{event.id}", 403),
         ("organiser_other", "/manage/events/{event.id}/attendance.csv", 403),
-        ("organiser_other", "/door/sessions/{event.sessions[0].id}", 403),
+        ("organiser_other", "/door/sessions/{event.sessions[0].id}", 404),
         ("anonymous", "/me/tickets/{registration.id}", 302),
     ],
 )

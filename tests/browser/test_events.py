@@ -2,6 +2,7 @@
 up; screenshots in fr, ar and en; axe checks of the main pages."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -37,7 +38,8 @@ def world():
 
 def test_register_then_ticket_then_door_check_in_shows_present(app, page, live_server, world):
     oujda, organiser, resident = world
-    event = make_event(oujda, title="Atelier cuisine", capacity=5, sessions=2)
+    # The first session starts within the hour: its door is open.
+    event = make_event(oujda, title="Atelier cuisine", capacity=5, sessions=2, starts_in=timedelta(hours=1))
     session_id = event.sessions[0].id
     act_as(app, page, live_server, resident)
     page.goto(f"{live_server}/events/{event.id}")

@@ -3,6 +3,7 @@
 import gzip
 import re
 import time
+from datetime import timedelta
 
 import brotli
 
@@ -74,7 +75,7 @@ def test_a_kept_door_list_is_gzip_and_its_token_checks_a_resident_in(app, oujda)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         organiser = make_organiser(oujda)
-        event = make_event(oujda, capacity=20)
+        event = make_event(oujda, capacity=20, starts_in=timedelta(hours=1))
         resident = make_user("Fatou")
         make_registration(event, resident.participant)
         url = f"/door/sessions/{event.sessions[0].id}"

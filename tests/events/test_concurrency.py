@@ -5,6 +5,7 @@ workers of gunicorn; a barrier releases them together.
 """
 
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -13,7 +14,8 @@ from app.core.models import OutboxMessage
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.services import cancel_registration, register_for_event
 from app.extensions import db
-from tests.factories import make_event, make_user
+from tests.conftest import sign_in_as
+from tests.factories import make_event, make_organiser, make_registration, make_user
 
 pytestmark = pytest.mark.postgres_only
 
@@ -135,9 +137,11 @@ def test_two_phones_checking_in_the_same_person_record_one_attendance(app, oujda
     from app.events.services import check_in
     from tests.factories import make_organiser
 
-    event = make_event(oujda)
+    event = make_event(oujda, starts_in=timedelta(hours=1))
     organiser = make_organiser(oujda)
-    person = make_user().participant_id
+    person = make_user().participant
+    make_registration(event, person)
+    person = person.id
     session_id, organiser_id = event.sessions[0].id, organiser.id
     db.session.remove()
 
@@ -150,3 +154,102 @@ def test_two_phones_checking_in_the_same_person_record_one_attendance(app, oujda
 
     assert errors == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+
+
+def test_a_check_in_meeting_a_presence_undone_at_once_answers_not_present(app, oujda):
+    """Phone A finds Fatou not present; before A writes, phone B checks her in; A's insert meets
+    B's row, and phone C undoes the presence before A reads it back. Each phone answers with the row
+    as it is (A: not present), never a 500. Hooks on A's statements hold it at those two moments."""
+    from app.events.models import Attendance, AttendanceTally
+
+    event = make_event(oujda, starts_in=timedelta(hours=1))
+    organiser = make_organiser(oujda)
+    person = make_user("Fatou").participant
+    make_registration(event, person)
+    url, person_id = f"/door/sessions/{event.sessions[0].id}", person.id
+    phones = {name: sign_in_as(app.test_client(), organiser) for name in "ABC"}
+    for phone in phones.values():
+        phone.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    htmx = {"HX-Request": "true"}
+    a_inserts, b_answered, a_refused, c_answered = (threading.Event() for _ in range(4))
+    phone_a, answers = {}, {}
+
+    def is_a() -> bool:
+        return threading.current_thread() is phone_a.get("thread")
+
+    def before_insert(_connection, _cursor, statement, *_args):
+        if is_a() and statement.startswith("INSERT INTO attendance (") and not a_inserts.is_set():
+            a_inserts.set()
+            b_answered.wait(30)
+
+    def on_error(_context):
+        if is_a() and a_inserts.is_set() and not a_refused.is_set():
+            a_refused.set()
+            c_answered.wait(30)
+
+    def check_in(phone):
+        return phones[phone].post(f"{url}/check-in", data={"participant_id": person_id}, headers=htmx)
+
+    def a_checks_in():
+        phone_a["thread"] = threading.current_thread()
+        answers["A"] = check_in("A")
+
+    def b_checks_in():
+        try:
+            a_inserts.wait(30)
+            answers["B"] = check_in("B")
+        finally:
+            b_answered.set()
+
+    def c_undoes():
+        try:
+            a_refused.wait(30)
+            attendance_id = db.session.scalar(sa.select(Attendance.id))
+            answers["C"] = phones["C"].post(f"{url}/undo", data={"attendance_id": attendance_id},
+                                            headers=htmx)
+        finally:
+            c_answered.set()
+
+    engine = db.engine
+    db.session.remove()
+    sa.event.listen(engine, "before_cursor_execute", before_insert)
+    sa.event.listen(engine, "handle_error", on_error)
+    try:
+        errors = run_together(app, [a_checks_in, b_checks_in, c_undoes])
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before_insert)
+        sa.event.remove(engine, "handle_error", on_error)
+
+    assert errors == []
+    assert a_refused.is_set()  # A's insert did meet B's row
+    assert "Undo" in answers["B"].text and "<dt>Present</dt><dd>1</dd>" in answers["B"].text
+    for phone in "AC":
+        assert answers[phone].status_code == 200
+        assert f'id="door-row-{person_id}"' in answers[phone].text
+        assert "Mark present" in answers[phone].text and "<dt>Present</dt><dd>0</dd>" in answers[phone].text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AttendanceTally)) == 0
+
+
+def test_phones_undoing_one_presence_at_once_take_it_off_the_tally_once(app, oujda):
+    from app.events.models import Attendance, AttendanceTally
+    from tests.factories import make_attendance
+
+    event = make_event(oujda, sessions=2, starts_in=timedelta(days=-2))
+    organiser = make_organiser(oujda)
+    person = make_user("Fatou").participant
+    make_registration(event, person)
+    first = make_attendance(event.sessions[0], person)
+    make_attendance(event.sessions[1], person)
+    url, attendance_id, person_id = f"/door/sessions/{event.sessions[0].id}", first.id, person.id
+    phones = [sign_in_as(app.test_client(), organiser) for _ in range(6)]
+    answers = []
+    db.session.remove()
+
+    def undo(phone):
+        return lambda: answers.append(phone.post(f"{url}/undo", data={"attendance_id": attendance_id}))
+
+    assert run_together(app, [undo(phone) for phone in phones]) == []
+    assert sorted(answer.status_code for answer in answers) == [303] * 6
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+    assert db.session.scalar(sa.select(AttendanceTally.sessions).filter_by(participant_id=person_id)) == 1

@@ -46,7 +46,7 @@ def test_event_page(client, oujda, resident):
 
 
 def test_door_page(client, oujda, organiser):
-    event = make_event(oujda, capacity=100)
+    event = make_event(oujda, capacity=100, starts_in=timedelta(hours=1))  # check-in open: every form
     person = make_user()
     make_registration(event, person.participant)
     make_attendance(event.sessions[0], person.participant)

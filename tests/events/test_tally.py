@@ -1,6 +1,8 @@
 """The attendance tally the reports count from stays equal to the attendances, whatever the door,
 the desk or a correction does, and `flask jiwar rebuild-rollups` recomputes the same rows."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -28,7 +30,7 @@ def counted() -> dict[tuple[int, int], int]:
 
 
 def test_check_in_undo_and_walk_ins_keep_the_tally(organiser, oujda, resident):
-    event = make_event(oujda, sessions=3)
+    event = make_event(oujda, sessions=3, starts_in=timedelta(days=-3))  # the door is open for all three
     make_registration(event, resident.participant)
     first, second, _third = event.sessions
     person = resident.participant_id
@@ -85,7 +87,7 @@ def test_rebuild_gives_the_maintained_rows_and_deleting_an_event_removes_them(ou
 
 @pytest.mark.postgres_only
 def test_two_doors_checking_one_person_into_two_sessions_at_once_count_both(app, organiser, oujda, resident):
-    event = make_event(oujda, sessions=4)
+    event = make_event(oujda, sessions=4, starts_in=timedelta(days=-4))
     make_registration(event, resident.participant)
     session_ids, person, actor_id = [s.id for s in event.sessions], resident.participant_id, organiser.id
     db.session.commit()

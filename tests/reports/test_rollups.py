@@ -21,6 +21,7 @@ from tests.factories import (
     make_event,
     make_municipality,
     make_programme,
+    make_registration,
     make_target,
     make_user,
 )
@@ -106,6 +107,7 @@ def test_the_hand_computed_data_set_reads_the_same_from_the_roll_ups(data):
 def test_the_roll_ups_follow_the_door_organisers_and_people(data):
     programme, people, organiser = data.programme, data.people, data.organiser
     # A check-in undone, a named walk-in, an anonymous one.
+    make_registration(data.e1, people["D"].participant)
     attendance = services.check_in(organiser, data.e1.sessions[0], people["D"].participant_id)
     assert_in_step()
     services.undo_check_in(organiser, data.e1.sessions[0], attendance.id)
@@ -221,8 +223,10 @@ def test_door_phones_checking_people_in_at_once_keep_the_roll_ups_right(app, dat
     from app.events.models import EventSession
     from tests.events.test_concurrency import run_together
 
-    event = make_event(data.oujda, sessions=3, programme_id=data.programme.id)
+    event = make_event(data.oujda, sessions=3, programme_id=data.programme.id, starts_in=timedelta(days=-3))
     people = [data.people[name].participant_id for name in ("A", "B", "D")]
+    for name in ("A", "B", "D"):
+        make_registration(event, data.people[name].participant)
     sessions, actor = [session.id for session in event.sessions], data.organiser.id
     db.session.commit()
 

@@ -11,7 +11,12 @@ from app.events.services.desk_rights import (  # noqa: F401
     erase_card_holder,
     withdraw_card_holder_consent,
 )
-from app.events.services.door import check_in, record_walk_in, undo_check_in  # noqa: F401
+from app.events.services.door import (  # noqa: F401
+    check_in,
+    check_in_not_open,
+    record_walk_in,
+    undo_check_in,
+)
 from app.events.services.exports import export_attendance_csv  # noqa: F401
 from app.events.services.management import (  # noqa: F401
     EventData,

@@ -1,15 +1,84 @@
-"""Door check-in, per session: idempotent, undoable, and walk-ins with or without a name."""
+"""Door check-in, per session: idempotent, undoable, and walk-ins with or without a name.
+
+The door names only the people its organiser can already see: this event's registrations, or
+whoever holds a code typed or scanned (an active card, a ticket of this event). A bare participant id
+proves nothing, so anyone else is refused with one message whoever the id belongs to.
+"""
+
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
 from app.core.audit import record_audit
+from app.core.templating import local_date_text, local_time_text
+from app.core.time import utcnow
+from app.events.codes import normalise_code
 from app.events.errors import DoorError
-from app.events.models import AgeBand, Attendance, EventSession, Registration, RegistrationStatus
+from app.events.models import AgeBand, Attendance, EventSession, RegistrationStatus
+from app.events.queries import ACTIVE, find_by_code, registration_of
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
+
+
+def check_in_opens_at(session: EventSession) -> datetime:
+    return session.starts_at - timedelta(hours=current_app.config["JIWAR_CHECK_IN_OPENS_HOURS"])
+
+
+def check_in_not_open(session: EventSession, now: datetime | None = None) -> str | None:
+    """Why the door of this session is not open yet (a translated sentence), or None once it is.
+    It never closes again: after the session, organisers enter late corrections from paper sheets."""
+    opens_at = check_in_opens_at(session)
+    if (now or utcnow()) >= opens_at:
+        return None
+    zone = session.event.municipality.timezone
+    return _(
+        "Check-in opens at %(time)s on %(date)s.",
+        time=local_time_text(opens_at, zone),
+        date=local_date_text(opens_at, zone, "full"),
+    )
+
+
+def _refuse_unless_open(session: EventSession) -> None:
+    message = check_in_not_open(session)
+    if message is not None:
+        raise DoorError(message, "not_open")
+
+
+def _refuse_at_a_cancelled_event(session: EventSession) -> None:
+    if session.event.is_cancelled:
+        raise DoorError(_("This event has been cancelled."), "cancelled")
+
+
+def _not_at_this_door() -> DoorError:
+    # One message for an unknown id, someone never registered, staff, a code that is not theirs:
+    # the answer must not tell apart who exists, nor name anyone.
+    return DoorError(
+        _(
+            "Nobody registered for this event matches: find the person by their ticket or card code, "
+            "or count them as a walk-in."
+        ),
+        "not_at_this_door",
+    )
+
+
+def _registration_at_the_door(session: EventSession, participant_id: int, code: str | None):
+    """What lets the door name this person: the code the organiser typed or scanned, if it is theirs
+    (their registration comes with it, if any), or else their registration for this event that is
+    not cancelled. Anyone else: refused."""
+    if code is not None:
+        normalised = normalise_code(code)
+        match = find_by_code(session.event_id, normalised) if normalised else None
+        if match is None or match.participant is None or match.participant.id != participant_id:
+            raise _not_at_this_door()
+        return match.registration
+    registration = registration_of(session.event_id, participant_id)
+    if registration is None or registration.status not in ACTIVE:
+        raise _not_at_this_door()
+    return registration
 
 
 def _attendance(session_id: int, participant_id: int) -> Attendance | None:
@@ -19,18 +88,20 @@ def _attendance(session_id: int, participant_id: int) -> Attendance | None:
 
 
 @rolls_back_on_refusal
-def check_in(actor, session: EventSession, participant_id: int) -> Attendance:
-    """Present at this session. Pressing twice (or two phones at once) records one attendance."""
-    if session.event.is_cancelled:
-        raise DoorError(_("This event has been cancelled."), "cancelled")
-    if db.session.get(Participant, participant_id) is None:
-        raise DoorError(_("This person does not exist."), "not_found", status=404)
+def check_in(actor, session: EventSession, participant_id: int, code: str | None = None) -> Attendance | None:
+    """Present at this session: someone registered (on the waiting list: counted as a walk-in) or
+    the holder of `code`. Pressing twice (or two phones at once) records one attendance.
+
+    Returns the attendance, or None when another phone undid it before this one could read it back:
+    the door then shows the person as not present, which is true. The attendance returned may be
+    gone too by the time it is used (undone just after this commit): callers read the person's row
+    afresh instead of following it."""
+    _refuse_at_a_cancelled_event(session)
+    _refuse_unless_open(session)
+    registration = _registration_at_the_door(session, participant_id, code)
     existing = _attendance(session.id, participant_id)
     if existing is not None:
         return existing
-    registration = db.session.scalar(
-        sa.select(Registration).filter_by(event_id=session.event_id, participant_id=participant_id)
-    )
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     attendance = Attendance(
         session_id=session.id,
@@ -45,15 +116,24 @@ def check_in(actor, session: EventSession, participant_id: int) -> Attendance:
         db.session.commit()
     except IntegrityError:  # the same person checked in from another phone a moment ago
         db.session.rollback()
-        return _attendance(session.id, participant_id)
+        return _attendance(session.id, participant_id)  # None if a third phone undid it since
     return attendance
 
 
 @rolls_back_on_refusal
 def undo_check_in(actor, session: EventSession, attendance_id: int) -> None:
-    attendance = db.session.get(Attendance, attendance_id)
-    if attendance is None or attendance.session_id != session.id:
-        return  # already undone: nothing to do
+    _refuse_unless_open(session)
+    # Locked (PostgreSQL) and read afresh: of two phones undoing at once, the second finds nothing
+    # to delete instead of deleting a row already gone (and taking it off the tally twice).
+    attendance = db.session.scalar(
+        sa.select(Attendance)
+        .filter_by(id=attendance_id, session_id=session.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if attendance is None:
+        db.session.commit()  # already undone: nothing to do (ends the transaction and its lock)
+        return
     db.session.delete(attendance)
     record_audit("attendance.undone", actor, session, attendance_id=attendance_id)
     db.session.commit()
@@ -71,8 +151,8 @@ def record_walk_in(
 ) -> Attendance:
     """Someone who did not register: with a name they become a participant; without one, only
     gender, age band and origin are kept, so the headcount is complete but nobody is identified."""
-    if session.event.is_cancelled:
-        raise DoorError(_("This event has been cancelled."), "cancelled")
+    _refuse_at_a_cancelled_event(session)
+    _refuse_unless_open(session)
     display_name = (display_name or "").strip()
     attendance = Attendance(
         session_id=session.id, event_id=session.event_id, is_walk_in=True, checked_in_by_id=actor.id

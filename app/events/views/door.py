@@ -4,6 +4,7 @@ from flask import flash, get_template_attribute, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.views import person_name
 from app.core.fragments import csrf_token, language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
@@ -31,17 +32,20 @@ def _lang() -> str:
 
 
 def _door_context(session, search: str):
+    """The door page: this event's people (searched by name, phone or code), or the one person a
+    card or ticket code names; the form of that person's row carries the code, which is what lets
+    the door check them in if they are not registered."""
+    closed = services.check_in_not_open(session)
     code = normalise_code(search)
     match = queries.find_by_code(session.event_id, code) if code else None
     if match is not None and match.participant is not None:
         attendance = queries.attendance_of(session.id, match.participant.id)
-        rows = [queries.DoorRow(match.participant, match.registration, attendance.id if attendance else None)]
+        attendance_id = attendance.id if attendance else None
+        rows = [queries.DoorRow(match.participant, match.registration, attendance_id, code)]
         page = None
     else:
         page = queries.door_people(session, "" if match else search, parse_page(request.args.get("page")))
         rows = page.items if match is None else []
-        if match is None and search and page.page == 1:
-            rows = rows + queries.door_card_holders(session, search)
     return {
         "session": session,
         "event": session.event,
@@ -50,14 +54,17 @@ def _door_context(session, search: str):
         "page": page,
         "code_problem": CODE_PROBLEMS[match.problem](match) if match and match.problem else None,
         "counters": queries.door_counters(session),
-        "row_shared": door_row_shared(session),
+        "check_in_closed": closed,
+        "row_shared": door_row_shared(session, is_open=closed is None),
     }
 
 
-def door_row_shared(session) -> dict:
+def door_row_shared(session, is_open: bool) -> dict:
     """What every row of a door list shares (events/door/_row.html): built once per answer, as
-    url_for, the token and each translation cost a few microseconds a call and a list has 30 rows."""
+    url_for, the token and each translation cost a few microseconds a call and a list has 30 rows.
+    Before check-in opens, rows show who is present but offer no check-in or undo."""
     return {
+        "open": is_open,
         "undo": url_for("events.undo_check_in", session_id=session.id),
         "check_in": url_for("events.check_in", session_id=session.id),
         "csrf": csrf_token(),
@@ -98,24 +105,53 @@ def _blank_walk_in_fields() -> str:
     return fields(WalkInForm(formdata=None, meta={"csrf": False}))
 
 
-def _after_change(session, participant, attendance_id):
-    """htmx: the person's row and the counters, swapped in place. Plain form: back to the door."""
-    if is_htmx_fragment_request() and participant is not None:
-        registration = queries.registration_of(session.event_id, participant.id)
-        row = queries.DoorRow(participant, registration, attendance_id)
+def _after_change(session, participant_id: int | None, *, checked_in: bool):
+    """The person's row as it is now, read afresh: another phone may have checked them in or undone
+    their presence a moment ago, and the answer says what is true, never what this phone asked for.
+    htmx: the row and the counters, swapped in place. Plain form: back to the door, saying so."""
+    row = queries.door_row(session, participant_id) if participant_id is not None else None
+    if row is None:
+        if not checked_in:
+            flash(_("Presence undone."), "success")
+        return _back_to_door(session)
+    row.code = _own_code(session, participant_id, request.form.get("code"))
+    if is_htmx_fragment_request():
         return personal(
             make_response(
                 render_template(
                     "events/door/_row_update.html",
                     session=session,
                     row=row,
-                    row_shared=door_row_shared(session),
+                    row_shared=door_row_shared(session, is_open=True),
                     counters=queries.door_counters(session),
                     search=request.form.get("q", ""),
                 )
             )
         )
+    flash(_row_message(row, checked_in), "success")
     return redirect(url_for("events.door", session_id=session.id, q=request.form.get("q") or None), code=303)
+
+
+def _row_message(row, checked_in: bool) -> str:
+    name = person_name(row.participant)
+    if checked_in and row.attendance_id is None:
+        return _(
+            "%(name)s is not marked present: another phone undid this presence at the same moment.", name=name
+        )
+    if checked_in:
+        return _("%(name)s is marked present.", name=name)
+    if row.attendance_id is not None:
+        return _("%(name)s is present: another phone marked this presence at the same moment.", name=name)
+    return _("Presence undone.")
+
+
+def _own_code(session, participant_id: int, typed: str | None) -> str | None:
+    """The code the row's form carried, kept for its next form only if it is this person's."""
+    code = normalise_code(typed)
+    if code is None:
+        return None
+    match = queries.find_by_code(session.event_id, code)
+    return code if match.participant is not None and match.participant.id == participant_id else None
 
 
 def _back_to_door(session):
@@ -138,13 +174,12 @@ def check_in(session_id: int):
         flash(_("Choose the person to mark present."), "error")
         return _back_to_door(session)
     try:
-        attendance = services.check_in(current_user, session, participant_id)
+        # What it returns may already be gone (undone by another phone): the row is read afresh.
+        services.check_in(current_user, session, participant_id, code=request.form.get("code") or None)
     except EventError as error:
         flash(error.message, "error")
         return _back_to_door(session)
-    if not is_htmx_fragment_request():
-        flash(_("%(name)s is marked present.", name=attendance.participant.display_name), "success")
-    return _after_change(session, attendance.participant, attendance.id)
+    return _after_change(session, participant_id, checked_in=True)
 
 
 @bp.post("/door/sessions/<int:session_id>/undo")
@@ -152,14 +187,17 @@ def check_in(session_id: int):
 def undo_check_in(session_id: int):
     session = get_door_session_or_404(session_id)
     attendance_id = parse_id(request.form.get("attendance_id"))
-    participant = None
-    if attendance_id is not None:
-        attendance = queries.attendance_at(session.id, attendance_id)
-        participant = attendance.participant if attendance else None
-        services.undo_check_in(current_user, session, attendance_id)
-    if not is_htmx_fragment_request():
+    attendance = queries.attendance_at(session.id, attendance_id) if attendance_id is not None else None
+    if attendance is None:  # already undone, or not this session's: the door as it is
         flash(_("Presence undone."), "success")
-    return _after_change(session, participant, None)
+        return _back_to_door(session)
+    participant_id = attendance.participant_id  # None: an anonymous walk-in
+    try:
+        services.undo_check_in(current_user, session, attendance_id)
+    except EventError as error:
+        flash(error.message, "error")
+        return _back_to_door(session)
+    return _after_change(session, participant_id, checked_in=False)
 
 
 def _walk_in_refused(session, form: WalkInForm):
@@ -191,7 +229,10 @@ def walk_in(session_id: int):
             origin=form.origin.data or None,
         )
     except EventError as error:
-        form.gender.errors = [error.message]
+        if error.field is None:  # the door is closed (cancelled, not open yet): nothing to correct
+            flash(error.message, "error")
+            return _back_to_door(session)
+        form[error.field].errors = [error.message]
         return _walk_in_refused(session, form)
     flash(_("The walk-in is counted."), "success")
     return redirect(url_for("events.door", session_id=session.id), code=303)

@@ -5,7 +5,13 @@ from flask import abort, flash, redirect
 from flask_login import current_user
 
 from app.events import queries
-from app.events.permissions import can_manage_event, can_see_event, is_organiser, owns_registration
+from app.events.permissions import (
+    can_manage_event,
+    can_see_event,
+    is_organiser,
+    owns_registration,
+    works_in_municipality,
+)
 
 
 def get_event_or_404(event_id: int, manage: bool = False):
@@ -18,8 +24,11 @@ def get_event_or_404(event_id: int, manage: bool = False):
 
 
 def get_door_session_or_404(session_id: int):
+    """404 also for whoever does not work in the event's municipality (another municipality's staff,
+    residents): a door's answers must not even confirm that a session exists; 403 for its own staff
+    who do not run events (its reviewers)."""
     session = queries.door_session(session_id)
-    if session is None:
+    if session is None or not works_in_municipality(current_user, session.event.municipality_id):
         abort(404)
     if not can_manage_event(current_user, session.event):
         abort(403)

@@ -19,10 +19,12 @@ from app.events import desk_scope
 from app.events.codes import is_card_code
 from app.events.models import (
     Attendance,
+    CardLinkRequest,
     Event,
     EventSession,
     EventStatus,
     EventType,
+    LinkRequestStatus,
     Registration,
     RegistrationStatus,
 )
@@ -603,3 +605,24 @@ def participant_registrations(participant_id: int, limit: int = 50) -> list[Regi
             .limit(limit)
         )
     )
+
+
+def open_link_requests(account_id: int) -> list[CardLinkRequest]:
+    """The desk's requests waiting for this account holder's answer, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(CardLinkRequest)
+            .where(
+                CardLinkRequest.account_id == account_id,
+                CardLinkRequest.status == LinkRequestStatus.PENDING,
+                CardLinkRequest.expires_at > utcnow(),
+            )
+            .options(joinedload(CardLinkRequest.municipality))
+            .order_by(CardLinkRequest.created_at.desc(), CardLinkRequest.id.desc())
+        )
+    )
+
+
+def open_link_request(account_id: int, request_id: int) -> CardLinkRequest | None:
+    """One waiting request, only for the account it was sent to (anyone else: None)."""
+    return next((r for r in open_link_requests(account_id) if r.id == request_id), None)

@@ -79,6 +79,10 @@ class Config:
     JIWAR_DESK_LIMIT_PER_ACCOUNT = os.environ.get(
         "JIWAR_DESK_LIMIT_PER_ACCOUNT", "200 per hour;1000 per day"
     )
+    # Wrong answers to the desk's presence check before a password link (guesses, like sign-in's).
+    JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+    )
 
 
 class DevelopmentConfig(Config):

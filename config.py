@@ -85,6 +85,10 @@ class Config:
     # Card holders' contact details (their shared phone) are erased this many days after their last
     # activity: `flask jiwar apply-retention`, run daily (README, "Running in production").
     JIWAR_CARD_HOLDER_RETENTION_DAYS = int(os.environ.get("JIWAR_CARD_HOLDER_RETENTION_DAYS", "730"))
+    # Wrong answers to the desk's presence check before a password link (guesses, like sign-in's).
+    JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT = os.environ.get(
+        "JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
+    )
 
 
 class DevelopmentConfig(Config):

@@ -96,6 +96,7 @@ class RateLimitedConfig(TestConfig):
     JIWAR_REPORT_LIMIT_PER_ACCOUNT = "2 per hour"
     JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT = "2 per hour"
     JIWAR_DESK_LIMIT_PER_ACCOUNT = "2 per hour"
+    JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT = "2 per hour"
 
 
 @pytest.fixture

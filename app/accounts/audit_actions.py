@@ -27,11 +27,13 @@ ACTION_LABELS = {
     "attendance.undone": _l("Check-in undone"),
     "participant_card.issued": _l("Participant card issued"),
     "participant_card.reissued": _l("Participant card reissued"),
+    "participant_card.link_requested": _l("Desk asked an account holder to confirm a card link"),
     "participant_card.linked": _l("Participant card linked to an account"),
     "participant.data_viewed": _l("Card holder's data shown at the desk"),
     "participant.consent_withdrawn": _l("Card holder's consent withdrawn at the desk"),
     "participant.erased": _l("Card holder erased at the desk"),
     "retention.applied": _l("Card holders' phones erased after the retention period"),
+    "participant_card.link_declined": _l("Account holder declined a card link"),
     # Proposals, moderation and review
     "proposal_call.created": _l("Call for proposals created"),
     "proposal_call.updated": _l("Call for proposals changed"),

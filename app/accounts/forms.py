@@ -288,6 +288,12 @@ class GrantRoleForm(AccountForm):
         self.municipality.choices = [c for c in municipality_choices(language) if c[0]]
 
 
+class DeskPresenceForm(AccountForm):
+    """What the person at the desk says, typed by the organiser: never shown beforehand."""
+
+    said = StringField(_l("What the person says"), validators=[Length(max=254)])
+
+
 class DeleteAccountForm(AccountForm):
     password = PasswordField(
         _l("Your password"), validators=[_required(_l("Give your password to confirm."))]

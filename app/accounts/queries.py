@@ -45,21 +45,29 @@ def search_people(query: str, page: int, per_page: int) -> Page:
     return paginate(statement, page, per_page)
 
 
-def desk_search(query: str) -> list[User]:
+def desk_search(query: str) -> sa.Select | None:
     """Organisers at the information desk: only residents (no staff, no disabled account), only
     for a query of 3 characters or more, at most a handful — enough to find the person in front
-    of them, not to browse the register."""
+    of them, not to browse the register. A statement, for the desk to narrow to the people its
+    organiser serves (app/events/desk_scope.py); None for a query too short."""
     query = query.strip()
     if len(query) < 3:
-        return []
-    has_role = sa.exists().where(RoleAssignment.user_id == User.id)
-    statement = (
+        return None
+    return (
         sa.select(User)
-        .where(_matching(query), User.is_admin.is_(False), User.is_disabled.is_(False), ~has_role)
+        .where(_matching(query), desk_resident())
         .order_by(sa.func.lower(User.display_name), User.id)
         .limit(DESK_RESULTS)
     )
-    return list(db.session.scalars(statement).unique())
+
+
+def desk_resident() -> sa.ColumnElement[bool]:
+    """An account the desk may give a password link for: a resident's (no staff, none disabled or
+    deleted)."""
+    has_role = sa.exists().where(RoleAssignment.user_id == User.id)
+    return sa.and_(
+        User.is_admin.is_(False), User.is_disabled.is_(False), User.deleted_at.is_(None), ~has_role
+    )
 
 
 # Codes Babel lists that are not countries (continents, unions, "unknown region").

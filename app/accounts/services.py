@@ -299,6 +299,52 @@ def issue_reset_link(actor: User, user: User) -> str:
     return reset_link_for(token)
 
 
+def presence_check_kind(user: User) -> str:
+    """What the desk asks the person to say: the last 4 digits of their phone, or their email."""
+    return "phone_digits" if user.phone else "email"
+
+
+def _presence_confirmed(user: User, said: str) -> bool:
+    said = (said or "").strip()
+    if user.phone:
+        digits = "".join(ch for ch in said if ch.isdigit())
+        return len(digits) == 4 and secrets.compare_digest(digits, user.phone[-4:])
+    try:
+        email = normalise_email(said) or ""
+    except ValueError:
+        return False
+    return secrets.compare_digest(email.encode(), (user.email or "").encode())
+
+
+def issue_desk_reset_link(actor: User, user: User, said: str, desk: Municipality | None) -> str:
+    """A password link given at the information desk, once the person said what only they should
+    know at a glance (the end of their phone number, or their email address). The account holder is
+    told through the outbox, so a link given to someone else does not go unnoticed."""
+    from app.accounts.permissions import can_issue_reset_link
+
+    if not can_issue_reset_link(actor, user):
+        raise AccountError(_("You cannot issue a password link for this account."), code="forbidden")
+    kind = presence_check_kind(user)
+    if not _presence_confirmed(user, said):
+        message = (
+            _("These are not the last 4 digits of this account's phone number. Ask the person again.")
+            if kind == "phone_digits"
+            else _("This is not the email address of this account. Ask the person again.")
+        )
+        raise AccountError(message, code="presence_mismatch", field="said")
+    _invalidate_reset_links(user)
+    token = _new_reset_token(user, actor)
+    now = utcnow()
+    record_audit("account.reset_link_issued", actor=actor, target=user,
+                 by="admin" if actor.is_admin else "organiser", check=kind,
+                 municipality_id=desk.id if desk else None)
+    queue_notification(user.participant_id, "desk_reset_link_given",
+                       municipality=desk.name(user.preferred_locale or "fr") if desk else None,
+                       municipality_id=desk.id if desk else None, given_at=now.isoformat())
+    db.session.commit()
+    return reset_link_for(token)
+
+
 def request_password_reset(identifier: str) -> None:
     """"Forgot your password?": a link goes to the outbox for an account with that identifier.
     The caller answers the same way whether or not one exists."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.accounts.models import Municipality, Participant, ParticipantCard
+from app.accounts.models import Municipality, Participant, ParticipantCard, User
 from app.events.models import Attendance, Event, Registration
 from app.events.permissions import managed_municipality_ids
 from app.reports.models import programme_municipality
@@ -60,4 +60,26 @@ def served_by(user) -> sa.ColumnElement[bool] | None:
 def scoped_to(statement: sa.Select, user) -> sa.Select:
     """`statement` (over Participant) narrowed to the card holders `user` serves."""
     condition = served_by(user)
+    return statement if condition is None else statement.where(condition)
+
+
+def accounts_served_by(user) -> sa.ColumnElement[bool] | None:
+    """A condition on `User`: the accounts whose holders `user` serves at the desk (password links).
+    Their home municipality is one the organiser reaches, or their participant is a person the
+    organiser serves by the rule above. None means everyone (administrators)."""
+    own_ids = managed_municipality_ids(user)
+    if own_ids is None:
+        return None
+    if not own_ids:
+        return sa.false()
+    reached = reached_municipalities(own_ids).scalar_subquery()
+    return sa.or_(
+        User.municipality_id.in_(reached),
+        User.participant_id.in_(sa.select(Participant.id).where(served_by(user))),
+    )
+
+
+def accounts_scoped_to(statement: sa.Select, user) -> sa.Select:
+    """`statement` (over User) narrowed to the accounts `user` serves at the desk."""
+    condition = accounts_served_by(user)
     return statement if condition is None else statement.where(condition)

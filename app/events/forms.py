@@ -162,7 +162,16 @@ class CardHolderForm(JiwarForm):
 
 
 class LinkAccountForm(JiwarForm):
+    # Typed from the card the person holds, never filled in: the person is at the desk.
+    card_code = StringField(
+        _l("Code printed on the person's card"),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
+    )
     account = StringField(_l("Email address or phone number of the account"))
+
+
+class ConfirmLinkForm(JiwarForm):
+    move_answers = BooleanField(_l("I agree that the answers recorded at the desk are added to my account"))
 
 
 class RegisterCardHolderForm(JiwarForm):

@@ -282,4 +282,40 @@ class AttendanceTally(db.Model):
     __table_args__ = (sa.Index("ix_attendance_tally_event", "event_id", "participant_id", "sessions"),)
 
 
+class CardLinkRequest(db.Model):
+    """A desk's request to link a participant card to an account, waiting for the account holder.
+
+    Nothing moves until the account holder confirms; a declined or expired request changes nothing.
+    One request is pending per card holder: a new one replaces the older (the organiser may have
+    typed the wrong address)."""
+
+    __tablename__ = "card_link_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_holder_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipality.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending")  # see LinkRequestStatus
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    card_holder: Mapped[Participant] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == LinkRequestStatus.PENDING and self.expires_at > utcnow()
+
+
+class LinkRequestStatus:
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    REPLACED = "replaced"
+
+
 from app.events import tally  # noqa: E402, F401 - keeps the tally in step with every flush

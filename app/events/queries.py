@@ -19,10 +19,12 @@ from app.events import desk_scope
 from app.events.codes import is_card_code
 from app.events.models import (
     Attendance,
+    CardLinkRequest,
     Event,
     EventSession,
     EventStatus,
     EventType,
+    LinkRequestStatus,
     Registration,
     RegistrationStatus,
 )
@@ -600,3 +602,51 @@ def participant_registrations(participant_id: int, limit: int = 50) -> list[Regi
             .limit(limit)
         )
     )
+
+
+def open_link_requests(account_id: int) -> list[CardLinkRequest]:
+    """The desk's requests waiting for this account holder's answer, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(CardLinkRequest)
+            .where(
+                CardLinkRequest.account_id == account_id,
+                CardLinkRequest.status == LinkRequestStatus.PENDING,
+                CardLinkRequest.expires_at > utcnow(),
+            )
+            .options(joinedload(CardLinkRequest.municipality))
+            .order_by(CardLinkRequest.created_at.desc(), CardLinkRequest.id.desc())
+        )
+    )
+
+
+def open_link_request(account_id: int, request_id: int) -> CardLinkRequest | None:
+    """One waiting request, only for the account it was sent to (anyone else: None)."""
+    return next((r for r in open_link_requests(account_id) if r.id == request_id), None)
+
+
+def desk_accounts(user, search: str) -> list[User]:
+    """Resident accounts matching `search` whose holders `user` serves at the desk."""
+    from app.accounts.queries import desk_search
+
+    statement = desk_search(search)
+    if statement is None:
+        return []
+    return list(db.session.scalars(desk_scope.accounts_scoped_to(statement, user)).unique())
+
+
+def desk_account(user, account_id: int) -> User | None:
+    """One account `user` serves at the desk (staff accounts included: the view refuses them with
+    403); None when it does not exist or is another desk's."""
+    statement = sa.select(User).where(User.id == account_id, User.deleted_at.is_(None))
+    return db.session.scalar(desk_scope.accounts_scoped_to(statement, user))
+
+
+def desk_municipality(user, account: User) -> Municipality | None:
+    """The desk a password link is given at, as the account holder is told: the person's home
+    municipality when the organiser organises there, else the organiser's first."""
+    own_ids = managed_municipality_ids(user)
+    if own_ids is None or account.municipality_id in own_ids:
+        return account.municipality
+    first = sa.select(Municipality).where(Municipality.id.in_(own_ids)).order_by(Municipality.id).limit(1)
+    return db.session.scalar(first)

@@ -6,11 +6,15 @@ STAFF = ("organiser_other", "organiser", "reviewer_other", "reviewer", "admin")
 DESK = ("organiser_other", "organiser", "admin")  # organisers of any municipality, and administrators
 
 
+def OTHER_DESK(status: int) -> dict[str, int]:  # noqa: N802 - reads as a table column
+    return {**only(status, *DESK), "organiser_other": 404}
+
+
 def build_world(oujda, la_marsa, cast) -> dict:
     from app.accounts.models import Role
     from tests.factories.accounts import make_reset_token, make_user
 
-    person = make_user("Desk visitor", phone="+212612345678")
+    person = make_user("Desk visitor", phone="+212612345678", municipality=oujda)  # a resident of Oujda
     staffer = make_user("New organiser", roles=[(Role.ORGANISER, oujda)])
     return {
         "person": person,
@@ -79,6 +83,12 @@ RULES = [
     Route("POST", "accounts.disable_account", "/admin/people/{person.id}/disable", only(303, "admin")),
     Route("POST", "accounts.enable_account", "/admin/people/{person.id}/enable", only(303, "admin")),
     Route("POST", "accounts.admin_reset_link", "/admin/people/{person.id}/reset-link", only(200, "admin")),
-    Route("GET", "accounts.desk_people", "/accounts/desk?q=0612", only(200, *DESK)),
-    Route("POST", "accounts.desk_reset_link", "/accounts/desk/{person.id}/reset-link", only(200, *DESK)),
+    # Password links at the desk (served by the events desk): La Marsa's organiser does not find
+    # Oujda's resident, and every action on them is a 404 that writes nothing.
+    Route("GET", "events.desk_accounts", "/accounts/desk?q=0612", only(200, *DESK)),
+    Route("GET", "events.desk_account", "/accounts/desk/{person.id}", OTHER_DESK(200)),
+    Route("POST", "events.desk_reset_link", "/accounts/desk/{person.id}/reset-link", OTHER_DESK(200),
+          data={"said": "5678"}),  # the last 4 digits of the person's phone, as they say them
+    Route("POST", "events.desk_reset_link", "/accounts/desk/{person.id}/reset-link", OTHER_DESK(422),
+          data={"said": "1234"}),
 ]

@@ -128,14 +128,20 @@ def test_desk_link_handed_over_and_used(page, live_server, screenshot, browser):
     from tests.factories import make_organiser
 
     make_organiser(oujda, email="desk@example.org")
-    make_user("Aminata Diallo", phone="+212612345678")
+    make_user("Aminata Diallo", phone="+212612345678", municipality=oujda)
     page.set_extra_http_headers({"Accept-Language": "ar"})
     sign_in(page, live_server, "desk@example.org")
     page.wait_for_url(live_server + "/")
     page.goto(live_server + "/accounts/desk")
     page.fill("#desk-q", "0612345678")
     page.wait_for_selector("#desk-results :text('Aminata Diallo')")  # live search, no reload
-    page.click("#desk-results button[type=submit]")
+    page.click("#desk-results a.button")
+    page.fill("#said", "1234")  # not what the person says: refused, the answer kept
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#said-error")
+    assert page.input_value("#said") == "1234"
+    page.fill("#said", "5678")
+    page.click("main button[type=submit]")
     page.wait_for_selector(".reset-link svg")
     screenshot("desk-link-ar")
     link = page.inner_text(".link-text code")

@@ -183,3 +183,42 @@ def test_organiser_pages_screenshots_and_accessibility(app, page, live_server, w
         if serious:
             problems[name] = serious
     assert problems == {}
+
+
+def test_card_link_asked_at_the_desk_then_confirmed_by_the_account_holder(app, page, live_server, world,
+                                                                         screenshot):
+    """The organiser types the code from the card and the account's email; the account holder sees
+    the request on My events, leaves the consent box unticked and confirms (in French, with axe)."""
+    from app.core.time import utcnow
+    from tests.factories import make_card_holder
+
+    oujda, organiser, resident = world
+    holder = make_card_holder("Aminata", municipality=oujda, consent_at=utcnow(), gender="woman",
+                              birth_year=1990)
+    event = make_event(oujda, title="Atelier couture")
+    make_registration(event, holder)
+    code = holder.cards[0].code
+    page.set_extra_http_headers({"Accept-Language": "fr"})
+    page.set_viewport_size({"width": 360, "height": 800})
+    act_as(app, page, live_server, organiser)
+    page.goto(f"{live_server}/desk/people/{holder.id}")
+    assert page.input_value("#card_code") == ""  # typed from the card, never filled in
+    page.fill("#card_code", code.lower().replace("-", ""))
+    page.fill("#account", resident.email)
+    page.click("form[action$='/link'] button[type=submit]")
+    expect(page.locator(".flash")).to_contain_text("son titulaire devra confirmer")
+    act_as(app, page, live_server, resident)
+    page.goto(f"{live_server}/me/events")
+    page.click("text=Voir la demande et répondre")
+    expect(page.locator("h1")).to_have_text("Lier une carte de participant à votre compte")
+    expect(page.locator("main")).not_to_contain_text("Aminata")  # the card holder is not named
+    screenshot("card-link-request-fr")
+    results = Axe().run(page)
+    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+    assert not page.is_checked("#move_answers")
+    page.click("text=Confirmer : cette carte est la mienne")
+    expect(page.locator(".flash")).to_contain_text("La carte est liée à votre compte")
+    expect(page.locator("main")).to_contain_text("Atelier couture")
+    page.goto(f"{live_server}/me/participation")
+    expect(page.locator("main")).not_to_contain_text("1990")  # the desk's answers did not move

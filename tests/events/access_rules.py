@@ -1,5 +1,6 @@
 """Access rules for events, registrations, tickets, the desk and the door."""
 
+from app.events import services
 from app.events.models import EventStatus
 from tests.access.rules import Route, everyone, only, signed_in
 from tests.factories import make_card_holder, make_event, make_registration
@@ -13,7 +14,13 @@ def build_world(oujda, la_marsa, cast) -> dict:
     draft = make_event(oujda, title="Brouillon", status=EventStatus.DRAFT)
     registration = make_registration(event, cast["resident"].participant)
     card_holder = make_card_holder("Awa")
+    # The resident's own card, of Oujda's desk, which Oujda's organiser asked to link to their account.
+    resident_card = make_card_holder("Résidente", municipality=oujda)
+    link_request = services.request_card_link(
+        cast["organiser"], resident_card.id, resident_card.cards[0].code, cast["resident"].email
+    )
     return {
+        "link_request": link_request,
         "event": event,
         "draft": draft,
         "session": event.sessions[0],
@@ -25,6 +32,10 @@ def build_world(oujda, la_marsa, cast) -> dict:
 
 def OTHER_DESK(status: int) -> dict[str, int]:  # noqa: N802 - reads as a table column
     return {**only(status, *ANY_ORGANISER), "organiser_other": 404}
+
+
+def OWN_REQUEST(status: int) -> dict[str, int]:  # noqa: N802 - reads as a table column
+    return {**signed_in(404), "resident": status}
 
 
 DRAFT_SEEN = {**everyone(404), "organiser": 200, "admin": 200}
@@ -81,9 +92,20 @@ RULES = [
         "POST",
         "events.link_account",
         "/desk/people/{card_holder.id}/link",
-        OTHER_DESK(422),
+        OTHER_DESK(422),  # no code typed from the card
         data={"account": "nobody@example.org"},
     ),
+    Route(
+        "POST",
+        "events.link_account",
+        "/desk/people/{card_holder.id}/link",
+        OTHER_DESK(303),  # the same answer whether or not an account has this address
+        data={"card_code": "{card_holder.cards[0].code}", "account": "nobody@example.org"},
+    ),
+    # A link request is the account holder's alone: anyone else, organisers included, gets a 404.
+    Route("GET", "events.card_link_request", "/me/card-links/{link_request.id}", OWN_REQUEST(200)),
+    Route("POST", "events.confirm_card_link", "/me/card-links/{link_request.id}/confirm", OWN_REQUEST(303)),
+    Route("POST", "events.decline_card_link", "/me/card-links/{link_request.id}/decline", OWN_REQUEST(303)),
     Route(
         "POST",
         "events.register_card_holder",

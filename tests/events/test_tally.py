@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.events import services, tally
-from app.events.models import Attendance, AttendanceTally, Event
+from app.events.models import Attendance, AttendanceTally, CardLinkRequest, Event
 from app.extensions import db
 from tests.events.test_concurrency import run_together
 from tests.factories import make_attendance, make_card_holder, make_event, make_registration, make_user
@@ -60,8 +60,11 @@ def test_a_card_merged_into_an_account_moves_its_tally(client, organiser, oujda)
     make_attendance(event.sessions[1], holder)
     make_attendance(other.sessions[0], account.participant)
     sign_in_as(client, organiser)
-    response = client.post(f"/desk/people/{holder.id}/link", data={"account": "awa@example.org"})
-    assert response.status_code == 303
+    link = {"card_code": holder.cards[0].code, "account": "awa@example.org"}
+    assert client.post(f"/desk/people/{holder.id}/link", data=link).status_code == 303
+    sign_in_as(client, account)
+    request_id = db.session.scalar(sa.select(CardLinkRequest.id))
+    assert client.post(f"/me/card-links/{request_id}/confirm").status_code == 303
     merged = account.participant_id
     assert kept() == counted() == {(merged, event.id): 2, (merged, other.id): 1}
 

@@ -46,6 +46,7 @@ def make_user(
     phone: str | None = None,
     is_admin: bool = False,
     roles: list[tuple[str, Municipality]] = (),
+    municipality: Municipality | None = None,
     **participant_fields,
 ) -> User:
     n = next(_counter)
@@ -58,6 +59,7 @@ def make_user(
         display_name=name,
         password_hash=_password_hash(),
         is_admin=is_admin,
+        municipality=municipality,
         participant=Participant(display_name=name, **participant_fields),
     )
     user.roles = [RoleAssignment(role=role, municipality=m) for role, m in roles]

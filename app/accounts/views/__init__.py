@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from app.accounts import services
 from app.accounts.identifiers import format_phone, looks_like_email, normalise_email, phone_candidates
 from app.accounts.models import Role, User
-from app.accounts.permissions import can_administer_people, can_issue_reset_link, can_use_people_desk
+from app.accounts.permissions import can_administer_people
 from app.accounts.session import enforce_session_timeouts
 from app.extensions import db
 
@@ -136,17 +136,6 @@ def admin_required(view):
     return wrapped
 
 
-def desk_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_use_people_desk(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
 def get_person_or_404(user_id: int) -> User:
     person = db.session.get(User, user_id)
     if person is None:
@@ -154,14 +143,21 @@ def get_person_or_404(user_id: int) -> User:
     return person
 
 
-def get_desk_person_or_404(user_id: int) -> User:
-    """A person an organiser at the desk may issue a link for (403 for staff accounts)."""
-    person = get_person_or_404(user_id)
-    if not can_issue_reset_link(current_user, person):
-        abort(403)
-    return person
+def reset_link_page(person: User, link: str, back_url: str):
+    """The one page that shows a password link, to hand over on screen (administrators and desk)."""
+    import segno
+    from flask import render_template
 
-
+    qr = segno.make(link, error="m")
+    return render_template(
+        "accounts/reset_link_issued.html",
+        person=person,
+        link=link,
+        # segno draws the SVG from our own link (URL-safe characters only): trusted markup.
+        qr_svg=qr.svg_inline(scale=4, dark="#1b1f24", light="#ffffff"),
+        hours=current_app.config["JIWAR_RESET_LINK_HOURS"],
+        back_url=back_url,
+    )
 
 
 from app.accounts.views import admin, me, municipalities, public  # noqa: E402, F401

@@ -1,6 +1,5 @@
 """Administrators (people, roles, the audit log) and organisers at the information desk."""
 
-import segno
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,14 +10,7 @@ from app.accounts.forms import AuditFilterForm, GrantRoleForm, chosen_municipali
 from app.accounts.models import Role, RoleAssignment, User
 from app.accounts.permissions import can_issue_reset_link
 from app.accounts.services import AccountError
-from app.accounts.views import (
-    admin_required,
-    bp,
-    current_person,
-    desk_required,
-    get_desk_person_or_404,
-    get_person_or_404,
-)
+from app.accounts.views import admin_required, bp, current_person, get_person_or_404, reset_link_page
 from app.core.htmx import render_page_or_fragment
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -107,19 +99,6 @@ def enable_account(user_id: int):
     return _set_disabled(user_id, False)
 
 
-def _reset_link_page(person: User, link: str, back_url: str):
-    qr = segno.make(link, error="m")
-    return render_template(
-        "accounts/reset_link_issued.html",
-        person=person,
-        link=link,
-        # segno draws the SVG from our own link (URL-safe characters only): trusted markup.
-        qr_svg=qr.svg_inline(scale=4, dark="#1b1f24", light="#ffffff"),
-        hours=current_app.config["JIWAR_RESET_LINK_HOURS"],
-        back_url=back_url,
-    )
-
-
 @bp.post("/admin/people/<int:user_id>/reset-link")
 @admin_required
 def admin_reset_link(user_id: int):
@@ -129,28 +108,11 @@ def admin_reset_link(user_id: int):
     except AccountError as failure:
         flash(failure.message, "error")
         return redirect(url_for("accounts.admin_person", user_id=person.id), code=303)
-    return _reset_link_page(person, link, url_for("accounts.admin_person", user_id=person.id))
+    return reset_link_page(person, link, url_for("accounts.admin_person", user_id=person.id))
 
 
-# -- Organisers at the information desk ----------------------------------------------------------
-
-
-@bp.get("/accounts/desk")
-@desk_required
-def desk_people():
-    query = no_control_characters(request.args.get("q", "")).strip()[:100]
-    people = queries.desk_search(query)
-    return render_page_or_fragment(
-        "accounts/desk_people.html", "accounts/_desk_results.html", people=people, q=query
-    )
-
-
-@bp.post("/accounts/desk/<int:user_id>/reset-link")
-@desk_required
-def desk_reset_link(user_id: int):
-    person = get_desk_person_or_404(user_id)
-    link = services.issue_reset_link(current_person(), person)
-    return _reset_link_page(person, link, url_for("accounts.desk_people"))
+# -- Organisers at the information desk: app/events/views/desk_accounts.py (who a desk serves is
+# the events domain's rule: where the person registered or took part).
 
 
 # -- Administrators: the audit log ----------------------------------------------------------------

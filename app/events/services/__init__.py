@@ -1,8 +1,13 @@
 """Every write of the events domain: each function owns its transaction and commits once."""
 
+from app.events.services.card_links import (  # noqa: F401
+    confirm_card_link,
+    decline_card_link,
+    request_card_link,
+    what_would_move,
+)
 from app.events.services.desk import (  # noqa: F401
     create_card_holder,
-    link_card_to_account,
     register_card_holder,
     reissue_card,
 )

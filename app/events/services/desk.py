@@ -3,26 +3,16 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.accounts.models import Participant, ParticipantCard, User
+from app.accounts.models import Participant, ParticipantCard
 from app.core.audit import record_audit
 from app.core.time import utcnow
-from app.events import tally
 from app.events.codes import new_card_code
 from app.events.errors import DeskError
-from app.events.models import Attendance, Event, Registration
+from app.events.models import Event, Registration
 from app.events.permissions import can_manage_event, can_manage_municipality
 from app.events.services.locking import rolls_back_on_refusal
 from app.events.services.registration import register_for_event
 from app.extensions import db
-
-PARTICIPATION_COLUMNS = (
-    "gender",
-    "birth_year",
-    "origin",
-    "country_code",
-    "consent_at",
-    "consent_recorded_by_id",
-)
 
 
 def _unused_card_code() -> str:
@@ -120,79 +110,3 @@ def register_card_holder(actor, participant_id: int, event_id: int | None) -> Re
     if db.session.get(Participant, participant_id) is None:
         raise DeskError(_("This person does not exist."), "not_found", status=404)
     return register_for_event(event.id, participant_id)
-
-
-@rolls_back_on_refusal
-def link_card_to_account(actor, participant_id: int, email_or_phone: str) -> User:
-    """The card holder now has an account: their cards, registrations and attendances move to the
-    account's participant, so they keep counting as one person."""
-    card_holder = db.session.get(Participant, participant_id)
-    if card_holder is None:
-        raise DeskError(_("This person does not exist."), "not_found", status=404)
-    if card_holder.user is not None:
-        raise DeskError(_("This card is already linked to an account."), "already_linked")
-    wanted = (email_or_phone or "").strip()
-    user = (
-        db.session.scalar(
-            sa.select(User).where(sa.or_(sa.func.lower(User.email) == wanted.lower(), User.phone == wanted))
-        )
-        if wanted
-        else None
-    )
-    if user is None:
-        raise DeskError(
-            _("No account has this email address or phone number."), "account_not_found", field="account"
-        )
-    target_id = user.participant_id
-    both_events = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.participant_id == target_id,
-            Registration.event_id.in_(
-                sa.select(Registration.event_id).where(Registration.participant_id == card_holder.id)
-            ),
-        )
-    )
-    both_sessions = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Attendance)
-        .where(
-            Attendance.participant_id == target_id,
-            Attendance.session_id.in_(
-                sa.select(Attendance.session_id).where(Attendance.participant_id == card_holder.id)
-            ),
-        )
-    )
-    if both_events or both_sessions:
-        raise DeskError(
-            _(
-                "This account and this card are both registered for the same event. Cancel one of the two "
-                "registrations first."
-            ),
-            "both_registered",
-            field="account",
-        )
-    db.session.execute(
-        sa.update(Registration)
-        .where(Registration.participant_id == card_holder.id)
-        .values(participant_id=target_id)
-    )
-    db.session.execute(
-        sa.update(Attendance)
-        .where(Attendance.participant_id == card_holder.id)
-        .values(participant_id=target_id)
-    )
-    tally.recount([card_holder.id, target_id])  # the bulk update bypasses the ORM's tally upkeep
-    target = user.participant
-    for card in list(card_holder.cards):
-        card.participant = target
-    if not target.has_consented and card_holder.has_consented:
-        for column in PARTICIPATION_COLUMNS:
-            setattr(target, column, getattr(card_holder, column))
-    # The card holder's own row stays (other records may point at it) but keeps nothing personal.
-    for column in ("phone", *PARTICIPATION_COLUMNS):
-        setattr(card_holder, column, None)
-    record_audit("participant_card.linked", actor, target, card_holder_id=card_holder.id)
-    db.session.commit()
-    return user

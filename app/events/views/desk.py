@@ -124,16 +124,18 @@ def reissue_card(participant_id: int):
 
 @bp.post("/desk/people/<int:participant_id>/link")
 @login_required
+@limit_creations("JIWAR_DESK_LIMIT_PER_ACCOUNT", scope="desk")
 def link_account(participant_id: int):
     participant = get_card_holder_or_404(participant_id)
     form = LinkAccountForm()
     try:
-        user = services.link_card_to_account(current_user, participant.id, form.account.data)
+        services.request_card_link(current_user, participant.id, form.card_code.data, form.account.data)
     except EventError as error:
-        form.account.errors = [error.message]
+        getattr(form, error.field or "account").errors = [error.message]
         return _holder_page(get_card_holder_or_404(participant_id), link_form=form, status=422)
-    flash(_("The card is now linked to the account of %(name)s.", name=user.display_name), "success")
-    return redirect(url_for("events.card_holder", participant_id=user.participant_id), code=303)
+    # The same answer whether or not an account has this identifier: the desk learns nothing.
+    flash(_("If an account has this email or phone, its holder will be asked to confirm."), "success")
+    return redirect(url_for("events.card_holder", participant_id=participant.id), code=303)
 
 
 @bp.post("/desk/people/<int:participant_id>/register")

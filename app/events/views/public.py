@@ -130,7 +130,9 @@ def event_ics(event_id: int):
 def my_events():
     when = "past" if request.args.get("when") == "past" else "upcoming"
     page = queries.my_registrations(current_user.participant_id, when, parse_page(request.args.get("page")))
-    return personal(make_response(render_template("events/my_events.html", page=page, when=when)))
+    link_requests = queries.open_link_requests(current_user.id)
+    body = render_template("events/my_events.html", page=page, when=when, link_requests=link_requests)
+    return personal(make_response(body))
 
 
 @bp.get("/me/tickets/<int:registration_id>")

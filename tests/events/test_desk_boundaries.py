@@ -148,3 +148,13 @@ def test_a_reissued_card_stays_with_its_desk(client, oujda_holder, organiser, ou
         sa.select(ParticipantCard.municipality_id).filter_by(participant_id=oujda_holder.id)
     ).all()
     assert municipalities == [oujda.id, oujda.id]
+
+
+def test_the_desk_shows_only_the_end_of_a_card_code(client, oujda_holder, organiser):
+    """Linking a card and opening the person's data ask for the whole code, read from the card in
+    the person's hands: the desk's own pages must not hand it over."""
+    code = _code(oujda_holder)
+    sign_in_as(client, organiser)
+    for page in (client.get("/desk").text, client.get(f"/desk/people/{oujda_holder.id}").text):
+        assert code not in page and f"••••-{code[-4:]}" in page
+    assert "Oumou" in client.get(f"/desk?q={code}").text  # a code typed in full still finds its holder

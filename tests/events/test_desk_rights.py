@@ -248,10 +248,11 @@ def test_erasing_a_card_holder(client, oujda, organiser, holder):
 
 
 def test_an_account_holder_is_not_erased_at_the_desk(client, organiser, holder):
-    from app.events.services import link_card_to_account
+    from app.events.services import confirm_card_link, request_card_link
 
     account = make_user("Oumou", email="oumou@example.org")
-    link_card_to_account(organiser, holder.id, "oumou@example.org")
+    link_request = request_card_link(organiser, holder.id, _code(holder), "oumou@example.org")
+    confirm_card_link(account, link_request.id, move_answers=False)
     sign_in_as(client, organiser)
     target = account.participant_id
     before = _state()

@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
+from app.core.codes import is_card_code
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
-from app.events.codes import is_card_code
 from app.events.models import (
     Attendance,
     Event,

@@ -4,8 +4,8 @@ import itertools
 from datetime import timedelta
 
 from app.accounts.models import Municipality, Participant
+from app.core.codes import new_ticket_code
 from app.core.time import utcnow
-from app.events.codes import new_ticket_code
 from app.events.models import (
     Attendance,
     Event,
@@ -89,7 +89,7 @@ def make_attendance(session: EventSession, participant: Participant | None = Non
 def make_card_holder(display_name: str = "Awa", **fields) -> Participant:
     """A participant known only by an active desk card."""
     from app.accounts.models import ParticipantCard
-    from app.events.codes import new_card_code
+    from app.core.codes import new_card_code
 
     participant = Participant(display_name=display_name, **fields)
     participant.cards = [ParticipantCard(code=new_card_code())]

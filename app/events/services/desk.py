@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Participant, ParticipantCard, User
 from app.core.audit import record_audit
+from app.core.codes import new_card_code
 from app.core.time import utcnow
 from app.events import tally
-from app.events.codes import new_card_code
 from app.events.errors import DeskError
 from app.events.models import Attendance, Event, Registration
 from app.events.permissions import can_manage_event

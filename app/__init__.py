@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -23,6 +24,7 @@ def create_app(config_class=None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     trusted_proxies = app.config["JIWAR_TRUSTED_PROXIES"]
     if trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -55,6 +57,12 @@ def create_app(config_class=None) -> Flask:
     app.cli.add_command(jiwar_cli)
     _refuse_stale_schema(app)
     return app
+
+
+def trusted_hosts(config) -> list[str]:
+    """The canonical URL's host and the extra ones named; Flask answers any other Host with a 400."""
+    canonical = urlsplit(config["JIWAR_CANONICAL_URL"]).hostname
+    return [host for host in (canonical, *config["JIWAR_TRUSTED_HOSTS"]) if host]
 
 
 def _refuse_stale_schema(app: Flask) -> None:

@@ -2,8 +2,10 @@
 personal pages."""
 
 from flask import Flask, Request, request
+from flask.globals import request_ctx
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import SecurityError
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -58,8 +60,19 @@ def register_security_headers(app: Flask) -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = FORM_BODY_LIMIT
 
+    def refuse_untrusted_hosts():
+        # A Host outside TRUSTED_HOSTS leaves Flask without a URL adapter, and it raises only when
+        # dispatching, after every before_request function: refuse here, before any of them reads the
+        # request, with an adapter bound to the canonical host so the 400 page can still link home.
+        if isinstance(request.routing_exception, SecurityError):
+            request_ctx.url_adapter = app.url_map.bind(
+                app.config["TRUSTED_HOSTS"][0], script_name=request.script_root, url_scheme=request.scheme
+            )
+            raise request.routing_exception
+
     # First of all before_request functions: CSRFProtect's reads the form, and must do so under it.
     app.before_request_funcs.setdefault(None, []).insert(0, limit_form_bodies)
+    app.before_request_funcs[None].insert(0, refuse_untrusted_hosts)
 
     @app.after_request
     def add_security_headers(response):

@@ -8,6 +8,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
 
+from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
@@ -52,6 +53,9 @@ def register_template_helpers(app: Flask) -> None:
         csrf_token=csrf_token,
         url_pattern=UrlPattern,
         fixed_url=fixed_url,
+        first_day=FIRST_DAY.isoformat(),
+        last_day=LAST_DAY.isoformat(),
+        date_out_of_range=OUT_OF_RANGE,
     )
 
     # Flask-WTF puts its own csrf_token in every template's context: ours (a placeholder inside a

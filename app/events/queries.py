@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
 from app.core.codes import is_card_code
+from app.core.dates import in_range
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
 from app.events.models import (
@@ -44,6 +45,7 @@ class EventFilters:
     language: str = ""
     q: str = ""
     when: str = "upcoming"
+    refused_date: str = ""  # a date that reads but lies outside the years Jiwar counts: said so, left out
 
     @classmethod
     def from_args(cls, args) -> EventFilters:
@@ -53,6 +55,9 @@ class EventFilters:
             on = date.fromisoformat(args.get("date", ""))
         except ValueError:
             on = None
+        refused_date = ""
+        if on is not None and not in_range(on):
+            on, refused_date = None, args.get("date", "")
         return cls(
             event_type=event_type if event_type in set(EventType) else "",
             municipality=(args.get("municipality", "") or "")[:60],
@@ -60,10 +65,11 @@ class EventFilters:
             language=language if language in LANGUAGES else "",
             q=(args.get("q", "") or "").strip()[:100],
             when="past" if args.get("when") == "past" else "upcoming",
+            refused_date=refused_date,
         )
 
     def args(self) -> dict:
-        values = asdict(self)
+        values = asdict(self)  # a refused date is left out of the links, as it is of the list
         mapped = {
             "type": values["event_type"],
             "municipality": values["municipality"],

@@ -8,6 +8,7 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
 
+from app.core.bidi import without_bidi_controls
 from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
@@ -46,6 +47,7 @@ def _number_text(value, language: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.finalize = without_bidi_controls  # every {{ value }} a template prints
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,

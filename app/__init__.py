@@ -35,6 +35,7 @@ def create_app(config_class=None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are built
 
+    _refuse_missing_catalogs(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -65,6 +66,22 @@ def trusted_hosts(config) -> list[str]:
     return [host for host in (canonical, *config["JIWAR_TRUSTED_HOSTS"]) if host]
 
 
+TRANSLATIONS = ROOT / "app" / "translations"
+
+
+def _refuse_missing_catalogs(app: Flask) -> None:
+    """Without its compiled catalog a language shows every page in English under its own lang
+    attribute: refuse to start instead. The .mo files are committed (tests/core/test_translations.py
+    checks they match the .po files)."""
+    catalogs = [TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo" for code in app.config["LANGUAGES"]]
+    missing = [str(path.relative_to(ROOT)) for path in catalogs if not path.is_file()]
+    if missing:
+        raise RuntimeError(
+            f"Compiled translations missing: {', '.join(missing)}. They ship in git; after editing a "
+            "catalog, run `make translations-compile` (or `pybabel compile -d app/translations`)."
+        )
+
+
 def _refuse_stale_schema(app: Flask) -> None:
     """A server (gunicorn, wsgi.py) stops at start-up on a stale schema; `flask ...` commands, which
     run inside click and include `flask db upgrade` itself, are let through."""
@@ -93,7 +110,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(ROOT / "app" / "translations"),
+        default_translation_directories=str(TRANSLATIONS),
     )
     install_fast_translations(app, babel)
     limiter.init_app(app)

@@ -38,6 +38,11 @@ class Config:
     # Jiwar's own settings
     JIWAR_DISCLOSURE_THRESHOLD = int(os.environ.get("JIWAR_DISCLOSURE_THRESHOLD", "5"))
     JIWAR_CANONICAL_URL = os.environ.get("JIWAR_CANONICAL_URL", "http://127.0.0.1:5000")
+    # Host names served besides the canonical URL's (TRUSTED_HOSTS is built from both in create_app):
+    # any other Host header is a 400, so no page or link is built from a host someone else chose.
+    JIWAR_TRUSTED_HOSTS = [
+        host.strip() for host in os.environ.get("JIWAR_TRUSTED_HOSTS", "").split(",") if host.strip()
+    ]
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
     JIWAR_PAGE_SIZE = 20
@@ -91,8 +96,13 @@ class Config:
     )
 
 
+# On one's own machine the site is reached as localhost or 127.0.0.1, whatever the canonical URL says.
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+
+
 class DevelopmentConfig(Config):
     DEBUG = False
+    JIWAR_TRUSTED_HOSTS = [*Config.JIWAR_TRUSTED_HOSTS, *LOOPBACK_HOSTS]
 
 
 class TestConfig(Config):
@@ -105,6 +115,7 @@ class TestConfig(Config):
     JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads")
     JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
     RATELIMIT_ENABLED = False  # the tests that prove rate limits switch it back on
+    JIWAR_TRUSTED_HOSTS = [*Config.JIWAR_TRUSTED_HOSTS, *LOOPBACK_HOSTS]  # the test client is "localhost"
 
 
 class ProductionConfig(Config):

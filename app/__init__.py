@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -23,6 +24,7 @@ def create_app(config_class=None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     trusted_proxies = app.config["JIWAR_TRUSTED_PROXIES"]
     if trusted_proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +35,7 @@ def create_app(config_class=None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are built
 
+    _refuse_missing_catalogs(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -55,6 +58,28 @@ def create_app(config_class=None) -> Flask:
     app.cli.add_command(jiwar_cli)
     _refuse_stale_schema(app)
     return app
+
+
+def trusted_hosts(config) -> list[str]:
+    """The canonical URL's host and the extra ones named; Flask answers any other Host with a 400."""
+    canonical = urlsplit(config["JIWAR_CANONICAL_URL"]).hostname
+    return [host for host in (canonical, *config["JIWAR_TRUSTED_HOSTS"]) if host]
+
+
+TRANSLATIONS = ROOT / "app" / "translations"
+
+
+def _refuse_missing_catalogs(app: Flask) -> None:
+    """Without its compiled catalog a language shows every page in English under its own lang
+    attribute: refuse to start instead. The .mo files are committed (tests/core/test_translations.py
+    checks they match the .po files)."""
+    catalogs = [TRANSLATIONS / code / "LC_MESSAGES" / "messages.mo" for code in app.config["LANGUAGES"]]
+    missing = [str(path.relative_to(ROOT)) for path in catalogs if not path.is_file()]
+    if missing:
+        raise RuntimeError(
+            f"Compiled translations missing: {', '.join(missing)}. They ship in git; after editing a "
+            "catalog, run `make translations-compile` (or `pybabel compile -d app/translations`)."
+        )
 
 
 def _refuse_stale_schema(app: Flask) -> None:
@@ -85,7 +110,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(ROOT / "app" / "translations"),
+        default_translation_directories=str(TRANSLATIONS),
     )
     install_fast_translations(app, babel)
     limiter.init_app(app)

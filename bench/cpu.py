@@ -19,7 +19,7 @@ import time
 def main(url: str, path: str, profile: bool, fresh: bool) -> None:
     # config.py reads the environment when first imported: set it before anything imports it
     os.environ.update(JIWAR_CONFIG="production", SECRET_KEY="bench-secret-key-not-for-production",  # noqa: S106
-                      DATABASE_URL=url)
+                      DATABASE_URL=url, JIWAR_TRUSTED_HOSTS="localhost")  # the test client's host
     from bench.pages import session_cookie
     from wsgi import app
 

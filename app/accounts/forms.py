@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optio
 from app.accounts.identifiers import DEFAULT_REGION, normalise_email, normalise_phone
 from app.accounts.models import Gender, Municipality, Origin, Role
 from app.accounts.passwords import MAX_LENGTH, password_problem
+from app.core.dates import refuse_out_of_range
 from app.core.forms import JiwarForm
 from app.core.security_log import security_event
 from app.extensions import db
@@ -92,6 +93,7 @@ class DayField(DateField):
             except ValueError:
                 self.data = None
                 raise ValueError(str(_l("Give a date such as 2026-03-31."))) from None
+            refuse_out_of_range(self)
 
 
 class NewPasswordMixin:

@@ -9,6 +9,8 @@ from flask_babel import Domain, get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
+from app.core.bidi import without_bidi_controls
+
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
 
 
@@ -72,6 +74,10 @@ def refresh_language() -> None:
     forget_translations()
 
 
+def _printed(values: dict) -> dict:
+    return {name: without_bidi_controls(value) for name, value in values.items()}
+
+
 def install_fast_translations(app, babel: flask_babel.Babel) -> None:
     domain = RequestCachedDomain(domain=app.config.get("BABEL_DOMAIN", "messages"))
     babel.domain_instance = domain  # replaces Flask-Babel's cached default domain
@@ -79,13 +85,14 @@ def install_fast_translations(app, babel: flask_babel.Babel) -> None:
     app.before_request(forget_translations)
     # Jinja's own newstyle wrappers add a Context.call per string; these do the same job directly:
     # the translation is ours (trusted), the values are escaped by Markup's % formatting.
+    # The values skip Jinja's finalize (they are printed by %): the bidi controls are taken out here.
     def template_gettext(string, **values):
         text = Markup(domain.get_translations().ugettext(string))  # noqa: S704 - our catalogue
-        return text % values if values else text
+        return text % _printed(values) if values else text
 
     def template_ngettext(singular, plural, n, **values):
         text = Markup(domain.get_translations().ungettext(singular, plural, n))  # noqa: S704
-        return text % {"num": n, **values}
+        return text % {"num": n, **_printed(values)}
 
     app.jinja_env.newstyle_gettext = True  # {% trans %} passes its values to gettext, as above
     app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext, ngettext=template_ngettext)

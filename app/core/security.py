@@ -1,9 +1,15 @@
 """Headers every response carries: a CSP htmx works under, no framing, no sniffing, no caching of
 personal pages."""
 
+import codecs
+from urllib.parse import parse_qsl
+
 from flask import Flask, Request, request
+from flask.globals import request_ctx
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import BadRequest, SecurityError
+from werkzeug.formparser import FormDataParser, MultiPartParser
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -43,8 +49,60 @@ class WithoutNul(ImmutableMultiDict):
         super().__init__(mapping)
 
 
+# Werkzeug reads form bodies leniently: bytes that are not UTF-8 become "\ufffd" (multipart) or the
+# text "%FF" (url-encoded), or the whole form is silently empty (raw bytes), and the form is then
+# taken as typed. Such a body is no browser's: it is refused whole (400), before any view reads it.
+STRICT_UTF8 = "jiwar_strict_utf_8"
+
+
+def _strict_utf8_codec(name: str):
+    if name == STRICT_UTF8:
+        def decode(data, errors="strict"):  # MultiPartParser asks for "replace": refused
+            return codecs.utf_8_decode(data, "strict", True)
+
+        return codecs.CodecInfo(codecs.utf_8_encode, decode, name=STRICT_UTF8)
+    return None
+
+
+codecs.register(_strict_utf8_codec)
+
+
+class StrictMultiPartParser(MultiPartParser):
+    def get_part_charset(self, headers) -> str:
+        charset = super().get_part_charset(headers)
+        return STRICT_UTF8 if charset == "utf-8" else charset
+
+
+class StrictFormDataParser(FormDataParser):
+    """Form bodies decoded as UTF-8 or refused with a 400 (ValueErrors would empty the form)."""
+
+    def _parse_urlencoded(self, stream, mimetype, content_length, options):
+        try:
+            items = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise BadRequest("The form is not UTF-8.") from None
+        return stream, self.cls(items), self.cls()
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        parser = StrictMultiPartParser(
+            stream_factory=self.stream_factory,
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+        )
+        try:
+            form, files = parser.parse(stream, boundary, content_length)
+        except UnicodeDecodeError:
+            raise BadRequest("A form field is not UTF-8.") from None
+        return stream, form, files
+
+
 class JiwarRequest(Request):
     parameter_storage_class = WithoutNul
+    form_data_parser_class = StrictFormDataParser
 
 
 def register_security_headers(app: Flask) -> None:
@@ -58,8 +116,26 @@ def register_security_headers(app: Flask) -> None:
         if request.mimetype != "multipart/form-data":
             request.max_content_length = FORM_BODY_LIMIT
 
-    # First of all before_request functions: CSRFProtect's reads the form, and must do so under it.
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_form_bodies)
+    def refuse_untrusted_hosts():
+        # A Host outside TRUSTED_HOSTS leaves Flask without a URL adapter, and it raises only when
+        # dispatching, after every before_request function: refuse here, before any of them reads the
+        # request, with an adapter bound to the canonical host so the 400 page can still link home.
+        if isinstance(request.routing_exception, SecurityError):
+            request_ctx.url_adapter = app.url_map.bind(
+                app.config["TRUSTED_HOSTS"][0], script_name=request.script_root, url_scheme=request.scheme
+            )
+            raise request.routing_exception
+
+    def read_forms_strictly():
+        # Parsed here, once, so a body that is not UTF-8 is refused whichever view it was sent to,
+        # even one that never reads its form (StrictFormDataParser raises the 400).
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            request.form  # noqa: B018 - parsing is the point
+
+    # First of all before_request functions: CSRFProtect's reads the form, and must do so under them.
+    app.before_request_funcs.setdefault(None, [])[0:0] = [
+        refuse_untrusted_hosts, limit_form_bodies, read_forms_strictly
+    ]
 
     @app.after_request
     def add_security_headers(response):

@@ -8,6 +8,8 @@ from babel.dates import format_date, format_datetime, format_time
 from babel.numbers import format_decimal
 from flask import Flask
 
+from app.core.bidi import without_bidi_controls
+from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
@@ -55,6 +57,7 @@ def local_time_text(moment: datetime, zone: str) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.finalize = without_bidi_controls  # every {{ value }} a template prints
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,
@@ -62,6 +65,9 @@ def register_template_helpers(app: Flask) -> None:
         csrf_token=csrf_token,
         url_pattern=UrlPattern,
         fixed_url=fixed_url,
+        first_day=FIRST_DAY.isoformat(),
+        last_day=LAST_DAY.isoformat(),
+        date_out_of_range=OUT_OF_RANGE,
     )
 
     # Flask-WTF puts its own csrf_token in every template's context: ours (a placeholder inside a

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from app.accounts.models import Participant, ParticipantCard
+from app.core.codes import new_card_code, new_ticket_code
 from app.core.time import utcnow
-from app.events.codes import new_card_code, new_ticket_code
 from app.events.demo_crowd import seed_awareness_crowd
 from app.events.models import (
     AgeBand,

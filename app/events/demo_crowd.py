@@ -4,8 +4,8 @@ charts have figures to show (and small groups to hide)."""
 import random
 
 from app.accounts.models import Participant
+from app.core.codes import new_ticket_code
 from app.core.time import utcnow
-from app.events.codes import new_ticket_code
 from app.events.models import Attendance, Event, Registration, RegistrationStatus
 from app.extensions import db
 

@@ -3,8 +3,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -21,6 +19,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
+from app.core.dates import DayInRangeField, MomentInRangeField
 from app.core.forms import JiwarForm
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.urls import MAX_ID, parse_id
@@ -56,7 +55,7 @@ class SessionRowForm(Form):
     """One dated session as a row: day, start, end. A row left empty is dropped."""
 
     id = HiddenField()
-    day = DateField(_l("Date"), validators=[Optional()])
+    day = DayInRangeField(_l("Date"), validators=[Optional()])
     starts = TimeField(_l("Starts"), validators=[Optional()])
     ends = TimeField(_l("Ends"), validators=[Optional()])
 
@@ -85,8 +84,8 @@ class EventForm(JiwarForm):
         validators=[Optional()],
         description=_l("Leave empty when there is no limit on seats."),
     )
-    registration_opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()])
-    registration_closes_at = DateTimeLocalField(
+    registration_opens_at = MomentInRangeField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = MomentInRangeField(
         _l("Registration closes"),
         validators=[Optional()],
         description=_l("Leave empty to close registration when the first session starts."),

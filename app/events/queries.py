@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
+from app.core.codes import is_card_code
+from app.core.dates import in_range
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
 from app.events import desk_scope
-from app.events.codes import is_card_code
 from app.events.models import (
     Attendance,
     CardLinkRequest,
@@ -47,6 +48,7 @@ class EventFilters:
     language: str = ""
     q: str = ""
     when: str = "upcoming"
+    refused_date: str = ""  # a date that reads but lies outside the years Jiwar counts: said so, left out
 
     @classmethod
     def from_args(cls, args) -> EventFilters:
@@ -56,6 +58,9 @@ class EventFilters:
             on = date.fromisoformat(args.get("date", ""))
         except ValueError:
             on = None
+        refused_date = ""
+        if on is not None and not in_range(on):
+            on, refused_date = None, args.get("date", "")
         return cls(
             event_type=event_type if event_type in set(EventType) else "",
             municipality=(args.get("municipality", "") or "")[:60],
@@ -63,10 +68,11 @@ class EventFilters:
             language=language if language in LANGUAGES else "",
             q=(args.get("q", "") or "").strip()[:100],
             when="past" if args.get("when") == "past" else "upcoming",
+            refused_date=refused_date,
         )
 
     def args(self) -> dict:
-        values = asdict(self)
+        values = asdict(self)  # a refused date is left out of the links, as it is of the list
         mapped = {
             "type": values["event_type"],
             "municipality": values["municipality"],

@@ -165,10 +165,18 @@ def _category(call, name):
 
 
 def _support(proposal, people):
+    """The supports a person could have given in the app: never their own proposal, never past the
+    call's cap (people try Jiwar on the demo: it must not show a rule broken)."""
+    cap = proposal.call.support_cap
     for person in people:
-        if person.id != proposal.author_id:
-            db.session.add(Support(proposal_id=proposal.id, user_id=person.id, call_id=proposal.call_id))
-            proposal.support_count += 1
+        if person.id == proposal.author_id:
+            continue
+        if cap and db.session.scalar(
+            sa.select(sa.func.count(Support.id)).filter_by(user_id=person.id, call_id=proposal.call_id)
+        ) >= cap:
+            continue
+        db.session.add(Support(proposal_id=proposal.id, user_id=person.id, call_id=proposal.call_id))
+        proposal.support_count += 1
 
 
 def seed_proposals(accounts: dict, programmes: dict, lines: list[str]) -> None:

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.core.dates import MomentInRangeField
 from app.core.forms import JiwarForm
 from app.proposals.models import ANSWER_STATUSES, Channel, ProposalStatus
 
@@ -164,22 +164,22 @@ class CallForm(JiwarForm):
         description=_l("One per line, for example: Culture, Education, Public space."),
         validators=[DataRequired(_l("Give at least one category."))],
     )
-    submission_opens_at = DateTimeLocalField(
+    submission_opens_at = MomentInRangeField(
         _l("Submission opens"), validators=[InputRequired(_l("Give a date and time."))]
     )
-    submission_closes_at = DateTimeLocalField(
+    submission_closes_at = MomentInRangeField(
         _l("Submission closes"), validators=[InputRequired(_l("Give a date and time."))]
     )
-    support_opens_at = DateTimeLocalField(
+    support_opens_at = MomentInRangeField(
         _l("Support opens"), validators=[InputRequired(_l("Give a date and time."))]
     )
-    support_closes_at = DateTimeLocalField(
+    support_closes_at = MomentInRangeField(
         _l("Support closes"), validators=[InputRequired(_l("Give a date and time."))]
     )
-    review_opens_at = DateTimeLocalField(
+    review_opens_at = MomentInRangeField(
         _l("Review starts"), validators=[InputRequired(_l("Give a date and time."))]
     )
-    results_at = DateTimeLocalField(
+    results_at = MomentInRangeField(
         _l("Results published"), validators=[InputRequired(_l("Give a date and time."))]
     )
     support_cap = IntegerField(

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant, ParticipantCard, User
 from app.core.audit import record_audit
+from app.core.codes import normalise_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
 from app.extensions import db
@@ -173,8 +174,9 @@ def _card_participant(assistance: Assistance) -> Participant | None:
         raise ProposalError(
             _("Link the card only when the person agrees: tick the consent box."), code="consent"
         )
-    code = assistance.card_code.strip().upper().replace(" ", "").replace("-", "")
-    card = db.session.scalar(
+    # Stored as printed ("K7MW-4QXA"); typed as heard ("k7mw 4qxa"): both read the same.
+    code = normalise_code(assistance.card_code)
+    card = code and db.session.scalar(
         sa.select(ParticipantCard).where(ParticipantCard.code == code, ParticipantCard.is_active)
     )
     if card is None:

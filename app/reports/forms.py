@@ -16,6 +16,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Option
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
+from app.core.dates import refuse_out_of_range
 from app.core.forms import JiwarForm
 from app.events.models import EventType
 from app.reports.models import Measure
@@ -38,6 +39,7 @@ class DateInput(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(NOT_A_DATE)) from error
+        refuse_out_of_range(self)
 
 
 class WholeNumberField(IntegerField):

@@ -1,10 +1,14 @@
 """Bad requests and failures get a translated page with a reference, never a trace or SQL."""
 
 import logging
+from urllib.parse import quote
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
+from app.accounts.models import User
+from app.extensions import db
 from app.main import views as main_views
 
 
@@ -64,3 +68,53 @@ def test_the_form_body_cap_holds_before_csrf_reads_the_form():
     guarded = create_app(type("CSRFConfig", (TestConfig,), {"WTF_CSRF_ENABLED": True}))
     response = guarded.test_client().post("/language", data={"language": "fr", "next": "x" * 10_000_000})
     assert response.status_code == 413
+
+
+SIGN_UP = [("display_name", "Fatou"), ("email", "fatou@example.org"), ("phone", ""), ("municipality", ""),
+           ("password", "sunny afternoon in oujda"), ("confirm", "sunny afternoon in oujda")]
+
+
+def _urlencoded(name: bytes) -> bytes:
+    return b"&".join(
+        (key.encode() + b"=" + (name if key == "display_name" else quote(value).encode()))
+        for key, value in SIGN_UP
+    )
+
+
+def _multipart(name: bytes) -> bytes:
+    parts = [
+        b'--BOUNDARY\r\nContent-Disposition: form-data; name="' + key.encode() + b'"\r\n\r\n'
+        + (name if key == "display_name" else value.encode()) + b"\r\n"
+        for key, value in SIGN_UP
+    ]
+    return b"".join(parts) + b"--BOUNDARY--\r\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (_urlencoded(b"Fatou%FF%FE"), "application/x-www-form-urlencoded"),  # escaped bytes
+        (_urlencoded(b"Fatou\xc3"), "application/x-www-form-urlencoded"),  # raw bytes, cut in half
+        (_multipart(b"Fatou\xff\xfe"), "multipart/form-data; boundary=BOUNDARY"),
+    ],
+    ids=["urlencoded-escaped", "urlencoded-raw", "multipart"],
+)
+def test_a_form_that_is_not_utf8_gets_a_400_page_and_writes_nothing(client, body, content_type):
+    headers = {"Accept-Language": "fr"}
+    response = client.post("/sign-up", data=body, content_type=content_type, headers=headers)
+    assert response.status_code == 400
+    assert "La demande n'a pas pu être comprise." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+@pytest.mark.parametrize("make_body", [_urlencoded, _multipart], ids=["urlencoded", "multipart"])
+def test_the_same_form_in_utf8_is_taken(client, make_body):
+    """The control: the same bodies with a valid name (Arabic, so not only ASCII) create the account."""
+    content_type = "multipart/form-data; boundary=BOUNDARY" if make_body is _multipart else None
+    name = "فاطمة".encode()
+    body = make_body(quote(name).encode() if content_type is None else name)
+    response = client.post(
+        "/sign-up", data=body, content_type=content_type or "application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(sa.select(User.display_name)) == "فاطمة"

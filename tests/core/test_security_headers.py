@@ -42,10 +42,12 @@ def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app):
     settings = {"SECRET_KEY": "a-long-enough-secret-for-tests", "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                "JIWAR_CHECK_MIGRATIONS": False}  # the test schema comes from the models
+                "JIWAR_CHECK_MIGRATIONS": False,  # the test schema comes from the models
+                "JIWAR_CANONICAL_URL": "https://jiwar.example"}
     production = create_app(type("Production", (ProductionConfig,), settings))
     client = production.test_client()
     response = client.get("/", base_url="https://jiwar.example")
+    assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     client.get("/?lang=ar", base_url="https://jiwar.example")  # a choice kept in the session
     cookie = client.get_cookie("__Host-session", domain="jiwar.example")

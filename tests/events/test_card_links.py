@@ -110,7 +110,7 @@ def test_the_same_answer_whether_or_not_an_account_exists(client, holder, accoun
 
 
 def test_a_wrong_or_missing_code_is_refused_and_nothing_is_written(client, holder, account, organiser):
-    from app.events.codes import new_card_code
+    from app.core.codes import new_card_code
 
     other_card = make_card_holder("Someone else")
     for typed in ("", "not a code", new_card_code(), _code(other_card)):

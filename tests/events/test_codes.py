@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.events.codes import ALPHABET, new_card_code, new_ticket_code, normalise_code
+from app.core.codes import ALPHABET, new_card_code, new_ticket_code, normalise_code
 
 
 @given(

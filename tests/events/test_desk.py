@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 
 from app.accounts.models import Participant, ParticipantCard
-from app.events.codes import ALPHABET, normalise_code
+from app.core.codes import ALPHABET, normalise_code
 from app.events.models import CardLinkRequest, Registration
 from app.extensions import db
 from tests.conftest import sign_in_as

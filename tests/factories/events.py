@@ -6,8 +6,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant
+from app.core.codes import new_ticket_code
 from app.core.time import utcnow
-from app.events.codes import new_ticket_code
 from app.events.models import (
     Attendance,
     Event,
@@ -93,7 +93,7 @@ def make_card_holder(display_name: str = "Awa", municipality=None, **fields) -> 
     """A participant known only by an active desk card, issued at `municipality`'s desk (Oujda's
     when none is given)."""
     from app.accounts.models import ParticipantCard
-    from app.events.codes import new_card_code
+    from app.core.codes import new_card_code
 
     if municipality is None:
         existing = db.session.scalar(sa.select(Municipality).filter_by(slug="oujda"))

@@ -197,6 +197,22 @@ def good_values(form_class, prefix: str = "") -> dict[str, str | list[str]]:
     return values
 
 
+def date_fields(form_class, prefix: str = "") -> list[str]:
+    """The input names of the form's date and date-time fields (times of day left out)."""
+    names = []
+    for name, field in _unbound_fields(form_class):
+        kind = field.field_class
+        if issubclass(kind, FieldList):
+            inner = field.args[0] if field.args else field.kwargs["unbound_field"]
+            if issubclass(inner.field_class, FormField):
+                names += date_fields(inner.args[0], f"{prefix}{name}-0-")
+        elif issubclass(kind, FormField):
+            names += date_fields(field.args[0], f"{prefix}{name}-")
+        elif issubclass(kind, DateField | DateTimeField) and not issubclass(kind, TimeField):
+            names.append(prefix + name)
+    return names
+
+
 def field_strategies(form_class, prefix: str = "") -> dict[str, st.SearchStrategy]:
     """One strategy per input name the form reads, shaped by the field's type."""
     strategies: dict[str, st.SearchStrategy] = {}

@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from app.accounts.models import ParticipantCard
 from app.core.models import AuditEntry
 from app.core.time import utcnow
+from app.events.services.card_links import confirm_card_link, request_card_link
+from app.events.services.desk import create_card_holder
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalStatus, ProposalStatusChange
 from tests.conftest import sign_in_as
@@ -138,15 +140,18 @@ def test_results_summary_counts_in_sql(client, oujda, reviewer):
 
 
 def test_assisted_entry_with_a_card_and_consent(client, oujda, resident):
+    """The card is one the desk really prints ("K7MW-4QXA"), linked to the resident's account (asked
+    at the desk, confirmed by the resident); the organiser types its code as printed."""
     call = make_call(oujda, phase="submission")
-    card = ParticipantCard(participant_id=resident.participant_id, code="K7Q2MX")
-    db.session.add(card)
-    db.session.commit()
     organiser = make_organiser(oujda)
+    card = create_card_holder(organiser, oujda.id, "Fatou")
+    link_request = request_card_link(organiser, card.participant_id, card.code, resident.email)
+    confirm_card_link(resident, link_request.id, move_answers=False)
+    code = db.session.scalar(sa.select(ParticipantCard.code).where(ParticipantCard.is_active))
     sign_in_as(client, organiser)
     data = {
         "channel": "paper",
-        "card_code": "k7q2mx",
+        "card_code": code,
         "title": "Cours de darija",
         "description": "Des cours de darija pour les nouveaux arrivants, le soir au centre.",
         "category_id": call.categories[1].id,
@@ -164,6 +169,27 @@ def test_assisted_entry_with_a_card_and_consent(client, oujda, resident):
     assert proposal.history[0].changed_by_role == "organiser"
     sign_in_as(client, resident)
     assert "Cours de darija" in client.get("/me/proposals").get_data(as_text=True)
+
+
+def test_assisted_entry_reads_a_card_code_as_it_is_heard(client, oujda):
+    call = make_call(oujda, phase="submission")
+    organiser = make_organiser(oujda)
+    card = create_card_holder(organiser, oujda.id, "Moussa")
+    heard = card.code.replace("-", " ").lower()  # "k7mw 4qxa"
+    sign_in_as(client, organiser)
+    response = client.post(
+        f"/calls/{call.id}/assisted",
+        data={
+            "channel": "assisted",
+            "card_code": heard,
+            "consent": "y",
+            "title": "Bibliothèque de rue",
+            "description": "Une bibliothèque de rue pour les enfants du quartier, ouverte le samedi.",
+            "category_id": call.categories[0].id,
+        },
+    )
+    assert response.status_code == 303
+    assert db.session.scalar(sa.select(Proposal.participant_id)) == card.participant_id
 
 
 def test_assisted_group_needs_its_name_and_unknown_cards_are_refused(client, oujda):

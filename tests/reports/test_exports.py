@@ -178,14 +178,18 @@ def test_donor_report_for_a_chosen_period(client, data):
     response = client.get(
         f"/programmes/{data.programme.id}/donor-report.xlsx?date_from=2026-12-31&date_to=2026-01-01"
     )
-    assert response.status_code == 400
+    # The period again, with what is wrong beside it (no spreadsheet).
+    assert response.status_code == 422 and response.mimetype == "text/html"
+    assert "The end date must be on or after the start date." in response.get_data(as_text=True)
 
 
 def test_unknown_table_or_format_is_not_found(client, data):
     sign_in_as(client, data.organiser)
     assert client.get("/reports/export/names.csv").status_code == 404
     assert client.get("/reports/export/gender.pdf").status_code == 404
-    assert client.get("/reports/export/gender.csv?date_from=yesterday").status_code == 400
+    response = client.get("/reports/export/gender.csv?date_from=yesterday")
+    assert response.status_code == 422 and response.mimetype == "text/html"  # the filters, with why
+    assert "Enter a date (year-month-day)." in response.get_data(as_text=True)
 
 
 def test_a_target_hides_what_the_report_beside_it_hides(client):

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.accounts.services import find_by_identifier
 from app.core.audit import record_audit
+from app.core.codes import normalise_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
 from app.events import tally
-from app.events.codes import normalise_code
 from app.events.errors import DeskError
 from app.events.models import Attendance, CardLinkRequest, LinkRequestStatus, Registration
 from app.events.services.locking import rolls_back_on_refusal

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Participant, ParticipantCard
 from app.core.audit import record_audit
+from app.core.codes import new_card_code
 from app.core.time import utcnow
-from app.events.codes import new_card_code
 from app.events.errors import DeskError
 from app.events.models import Event, Registration
 from app.events.permissions import can_manage_event, can_manage_municipality

@@ -16,8 +16,8 @@ from app.accounts.models import Municipality, Participant, ParticipantCard
 from app.accounts.privacy import erase_participant, proposals_linked_to
 from app.accounts.services import clear_participation
 from app.core.audit import record_audit
+from app.core.codes import normalise_code
 from app.core.time import utcnow
-from app.events.codes import normalise_code
 from app.events.errors import DeskError
 from app.events.models import Attendance, Event, EventSession, Registration
 from app.events.services.locking import rolls_back_on_refusal

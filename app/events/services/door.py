@@ -14,9 +14,9 @@ from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Participant
 from app.core.audit import record_audit
+from app.core.codes import normalise_code
 from app.core.templating import local_date_text, local_time_text
 from app.core.time import utcnow
-from app.events.codes import normalise_code
 from app.events.errors import DoorError
 from app.events.models import AgeBand, Attendance, EventSession, RegistrationStatus
 from app.events.queries import ACTIVE, find_by_code, registration_of

@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from app.core.codes import new_ticket_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
-from app.events.codes import new_ticket_code
 from app.events.errors import RegistrationError
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.services.locking import lock_event, rolls_back_on_refusal

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.views import person_name
+from app.core.codes import normalise_code
 from app.core.fragments import csrf_token, language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
@@ -12,7 +13,6 @@ from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.urls import parse_id
 from app.events import queries, services
-from app.events.codes import normalise_code
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
 from app.events.views import bp

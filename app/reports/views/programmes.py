@@ -102,6 +102,14 @@ def delete_programme(programme_id: int):
     return redirect(url_for("reports.list_programmes"), code=303)
 
 
+def _period_form() -> PeriodForm:
+    """The donor report's dates, as a link may have given them: said beside them when they do not read."""
+    form = PeriodForm(request.args)
+    if request.args.get("date_from") or request.args.get("date_to"):
+        form.validate()
+    return form
+
+
 @bp.get("/programmes/<int:programme_id>")
 def show_programme(programme_id: int):
     exact = wants_exact_figures()
@@ -120,7 +128,7 @@ def show_programme(programme_id: int):
             can_manage=permissions.can_manage_programmes(current_user),
             can_report=permissions.can_download_donor_report(current_user, programme),
             can_see_exact=permissions.can_see_exact_figures(current_user),
-            period_form=PeriodForm(request.args),
+            period_form=_period_form(),
         )
         return html, None  # the figures change only with a write (a check-in, a new link)
 

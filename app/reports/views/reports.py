@@ -137,8 +137,11 @@ def export_report(table: str, fmt: str):
     if table not in TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     form, filters = _report_form()
-    if filters is None:
-        abort(400)
+    if filters is None:  # the report's own page says what is wrong with the filters
+        return no_store(render_page_or_fragment(
+            "reports/report.html", "reports/_report.html", status=422, form=form, report=None,
+            figures_html=None, exact=wants_exact_figures(),
+        ))
     exact = wants_exact_figures()
     if exact:
         services.record_exact_view(current_user, f"export:{table}.{fmt}", **_filter_details(filters))
@@ -158,7 +161,11 @@ def donor_report(programme_id: int):
         abort(403)
     period = PeriodForm(request.args)
     if not period.validate():
-        abort(400)
+        return no_store(make_response(
+            render_template("reports/donor_report_refused.html", programme=programme, period_form=period,
+                            exact=wants_exact_figures()),
+            422,
+        ))
     date_from = period.date_from.data or programme.starts_on
     date_to = period.date_to.data or programme.ends_on
     exact = wants_exact_figures()

@@ -1,7 +1,8 @@
 """Short codes that can be read aloud over a noisy doorway: no 0/O, 1/I/L, 5/S or 2/Z look-alikes.
 
 Tickets have six characters ("K7M-4QX"), participant cards eight ("K7MW-4QXA"), so a code typed at
-the door is known to be one or the other by its length alone.
+the door is known to be one or the other by its length alone. Here in core because both events (the
+door, the desk) and proposals (entered at the desk for a card holder) read them.
 """
 
 import re

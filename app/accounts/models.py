@@ -95,7 +95,7 @@ class Participant(db.Model):
     # the row stays so past attendances still count (anonymously) in the reports.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Drawn at creation for every participant (account, card holder, named walk-in).
-    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key)
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
 
     user: Mapped[User | None] = relationship(
         back_populates="participant", foreign_keys="User.participant_id"

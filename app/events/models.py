@@ -262,7 +262,7 @@ class Attendance(db.Model):
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     # An anonymous walk-in is counted by this key in the reports' cell keys (app/reports/cellkey.py);
     # a registered person's attendances by their participant's key.
-    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key)
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
 
     session: Mapped[EventSession] = relationship()
     participant: Mapped[Participant | None] = relationship()

@@ -26,26 +26,25 @@ def _random_key() -> str:
     return "abs(random()) % 256"
 
 
+# Plain ADD COLUMN with a constant default, never a batch copy of the table: on SQLite that copy
+# drops the old participant table, and its ON DELETE CASCADE foreign keys would empty the tallies
+# and roll-ups that point at it.
+def _add_key(table: str) -> None:
+    op.add_column(table, sa.Column('record_key', sa.SmallInteger(), server_default='0', nullable=False))
+
+
 def upgrade():
-    # Added empty, filled with one random key per existing row, then made required.
     for table in ("participant", "attendance"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('record_key', sa.SmallInteger(), nullable=True))
-        op.execute(f"UPDATE {table} SET record_key = {_random_key()}")
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('record_key', existing_type=sa.SmallInteger(), nullable=False)
+        _add_key(table)
+        op.execute(f"UPDATE {table} SET record_key = {_random_key()}")  # one random key per row
     for table in ("programme_person", "municipality_person"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('record_key', sa.SmallInteger(), nullable=True))
+        _add_key(table)
         op.execute(
             f"UPDATE {table} SET record_key = "
             f"(SELECT record_key FROM participant WHERE participant.id = {table}.participant_id)"
         )
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('record_key', existing_type=sa.SmallInteger(), nullable=False)
 
 
 def downgrade():
     for table in ("municipality_person", "programme_person", "attendance", "participant"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('record_key')
+        op.drop_column(table, 'record_key')  # SQLite 3.35+ drops a column in place

@@ -84,7 +84,3 @@ class Figure:
         if count < threshold:
             return cls(0, hidden=True)
         return cls(perturbed(count, cell_key(key_sum), threshold))
-
-    @property
-    def published(self) -> int | None:
-        return None if self.hidden else self.value

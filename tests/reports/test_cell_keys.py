@@ -8,6 +8,7 @@ triple: S1 ⊇ S2 ∪ S3 with S2 and S3 apart, the group S1 - S2 - S3), so its s
 With exact figures, any two reports whose selections differ by a few people pin them.
 """
 
+import re
 from datetime import UTC, date, datetime
 from itertools import permutations, product
 
@@ -212,8 +213,8 @@ def test_equivalent_selections_show_the_same_figures(client):
 
 def test_report_programme_page_csv_xlsx_and_donor_report_show_one_figure_per_group(client, data):
     """The programme over its own period counts E1 only: its people and attendances, and its women,
-    are the same figures on the report page, in its CSV and XLSX and in the donor report's sheets;
-    the whole programme's are the same on the report page and on the public programme page."""
+    are the same figures on the report page, its charts, its CSV and XLSX and in the donor report's
+    sheets; the whole programme's are the same on the report page and on the public programme page."""
     make_target(data.programme, title="People", measure=Measure.PEOPLE, goal=100)
     make_target(data.programme, title="Attendances", measure=Measure.ATTENDANCES, goal=100,
                               share_dimension="gender", share_value="woman", share_min_percent=10)
@@ -227,7 +228,10 @@ def test_report_programme_page_csv_xlsx_and_donor_report_show_one_figure_per_gro
     donor_rows = {row[0]: row[1:] for row in donor["Summary"].iter_rows(values_only=True)}
     targets = {row[0]: row[1:] for row in donor["Targets"].iter_rows(values_only=True) if row}
     programme_page = " ".join(client.get(f"/programmes/{data.programme.id}").text.split())
-    whole = report_cells(client.get(f"/reports?programme={data.programme.id}").get_data(as_text=True))
+    html = client.get(f"/reports?programme={data.programme.id}").get_data(as_text=True)
+    whole = report_cells(html)
+    chart = html[html.index('id="chart-gender-title"'):]
+    chart_texts = re.findall(r'<text class="value"[^>]*>([^<]*)</text>', chart[: chart.index("</svg>")])
 
     shown_people = page[("table-summary", "summary", "people")]
     shown_attendances = page[("table-summary", "summary", "attendances")]
@@ -239,6 +243,10 @@ def test_report_programme_page_csv_xlsx_and_donor_report_show_one_figure_per_gro
     assert str(xlsx_rows["All attendances"][0]) == shown_attendances
     assert str(donor_rows["All attendances"][0]) == shown_attendances
     assert targets["People"][2] == HIDDEN and str(targets["Attendances"][2]) == shown_attendances
+    table = [whole[("table-gender", key, column)] for key in ("woman", "man", "undisclosed", "")
+             for column in ("people", "attendances")]
+    assert [text.replace("&lt;", "<") for text in chart_texts] == table
+    assert 8 in possible_counts(table[1])  # the women's 8 attendances, perturbed alike in both
     assert f"{whole[('table-summary', 'summary', 'people')]} of 100" in programme_page
     assert f"{whole[('table-summary', 'summary', 'attendances')]} of 100" in programme_page
     assert targets["Attendances"][6] == HIDDEN  # the women's 3 attendances

@@ -6,6 +6,8 @@ way, leave exactly one possible size for it, and that size is 1..k-1: the group 
 selection counts beyond one or two others inside it (a pair: S1 ⊇ S2, the group S1 - S2; a
 triple: S1 ⊇ S2 ∪ S3 with S2 and S3 apart, the group S1 - S2 - S3), so its size is at least 0.
 With exact figures, any two reports whose selections differ by a few people pin them.
+Not covered, and said in the README: a group whose own "< k" is shown as well can be narrowed to
+exactly 1 or k-1 when two figures' noise falls at opposite ends (about one pair in a hundred).
 """
 
 import re

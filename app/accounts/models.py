@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -64,6 +65,12 @@ class Municipality(db.Model):
         return getattr(self, f"name_{locale}", None) or self.name_fr
 
 
+def new_record_key() -> int:
+    """A random record key 0..255 (app/reports/cellkey.py): the reports perturb each figure by the
+    sum of its records' keys, so the key is drawn once and never changes or shows anywhere."""
+    return secrets.randbelow(256)
+
+
 class Participant(db.Model):
     """One person as counted by the programme: an account holder, or someone known only by a card.
 
@@ -87,6 +94,8 @@ class Participant(db.Model):
     # Set when the account holding this participant is deleted: name, phone and answers are erased,
     # the row stays so past attendances still count (anonymously) in the reports.
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Drawn at creation for every participant (account, card holder, named walk-in).
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
 
     user: Mapped[User | None] = relationship(
         back_populates="participant", foreign_keys="User.participant_id"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Municipality, Participant
+from app.accounts.models import Municipality, Participant, new_record_key
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
@@ -260,6 +260,9 @@ class Attendance(db.Model):
     anonymous_origin: Mapped[str | None] = mapped_column(sa.String(12))
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    # An anonymous walk-in is counted by this key in the reports' cell keys (app/reports/cellkey.py);
+    # a registered person's attendances by their participant's key.
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
 
     session: Mapped[EventSession] = relationship()
     participant: Mapped[Participant | None] = relationship()

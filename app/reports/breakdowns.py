@@ -1,8 +1,10 @@
 """From the aggregated rows of queries.py to the tables a page, a chart and an export show.
 
-All the figures of one report are protected together (app.reports.disclosure), because its tables
-share totals: the women of the gender table are the row total of the gender x origin table. Every
-table, chart and export of a request is drawn from the same `Report`, so they hide the same cells.
+Every figure is published through cell key perturbation (app/reports/cellkey.py): from its own count
+and the sum of its records' keys, so one group of people gets one figure in every table, filter and
+export, and a table's cells need not add up to its totals exactly (that is what stops subtraction).
+Counts of 1..k-1 show as "< k"; there is no secondary suppression (a hidden cell cannot be worked
+out from perturbed totals, which are known only to within the noise).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Gender, Origin
 from app.events.models import AgeBand
-from app.reports.disclosure import Figure, grid_relations, protect
+from app.reports.cellkey import Figure
 
 DIMENSION_TITLES = {
     "gender": _l("Gender"),
@@ -119,66 +121,45 @@ def _categories(dimension: str, present: set) -> list:
 def build_report(
     people_rows, attendance_rows, threshold: int, exact: bool, locale: str, cross=DEFAULT_CROSS
 ) -> Report:
-    """`people_rows`: (gender, origin, age_band, country, count); `attendance_rows`: the same plus
-    walk_in before count; `cross`: the two breakdowns crossed (rows, columns). Returns every table
-    with hidden cells decided once for all of them, since they share their totals."""
+    """`people_rows`: (gender, origin, age_band, country, count, key_sum); `attendance_rows`: the
+    same with walk_in before count; `cross`: the two breakdowns crossed (rows, columns). Each figure
+    is the sum of the rows it covers, and so is its key sum: a figure is published from its own
+    count and cell key alone (app/reports/cellkey.py), whichever table or filter shows it."""
     across, down = cross
     values: dict = defaultdict(int)
+    keys: dict = defaultdict(int)
     present: dict[str, set] = {dimension: set() for dimension in DIMENSIONS}
+
+    def add(key, row):
+        values[key] += row.count
+        keys[key] += row.key_sum
 
     for row in people_rows:
         person = dict(zip(DIMENSIONS, row[:4], strict=True))
-        values[("p", "total")] += row.count
-        values[("p", "x", person[across], person[down])] += row.count
+        add(("p", "total"), row)
+        add(("p", "x", person[across], person[down]), row)
         for dimension, value in person.items():
             present[dimension].add(value)
-            values[("p", dimension, value)] += row.count
+            add(("p", dimension, value), row)
     for row in attendance_rows:
         attendee = dict(zip(DIMENSIONS, row[:4], strict=True))
         column = "walk_ins" if row.walk_in else "registered"
-        values[("a", column)] += row.count
-        values[("a", "attendances")] += row.count
-        values[("a", "x", attendee[across], attendee[down])] += row.count
+        add(("a", column), row)
+        add(("a", "attendances"), row)
+        add(("a", "x", attendee[across], attendee[down]), row)
         for dimension, value in attendee.items():
             present[dimension].add(value)
-            values[("a", dimension, value, column)] += row.count
-            values[("a", dimension, value, "attendances")] += row.count
+            add(("a", dimension, value, column), row)
+            add(("a", dimension, value, "attendances"), row)
 
     categories = {dimension: _categories(dimension, present[dimension]) for dimension in DIMENSIONS}
-    relations = []
-    for dimension in DIMENSIONS:
-        cats = categories[dimension]
-        relations.append((("p", "total"), [("p", dimension, c) for c in cats]))
-        relations += grid_relations(
-            cats,
-            ["registered", "walk_ins"],
-            cell=lambda r, c, d=dimension: ("a", d, r, c),
-            row_total=lambda r, d=dimension: ("a", d, r, "attendances"),
-            column_total=lambda c: ("a", c),
-            grand=("a", "attendances"),
-        )
     rows_of, columns_of = categories[across], categories[down]
 
     def margin(measure: str, dimension: str, value) -> tuple:
         return ("p", dimension, value) if measure == "p" else ("a", dimension, value, "attendances")
 
-    for measure in ("p", "a"):
-        relations += grid_relations(
-            rows_of,
-            columns_of,
-            cell=lambda r, c, m=measure: (m, "x", r, c),
-            row_total=lambda r, m=measure: margin(m, across, r),
-            column_total=lambda c, m=measure: margin(m, down, c),
-            grand=("p", "total") if measure == "p" else ("a", "attendances"),
-        )
-    # Every key a relation names exists, zero when nothing was counted.
-    for total, parts in relations:
-        for key in (total, *parts):
-            values.setdefault(key, 0)
-    hidden = set() if exact else protect(dict(values), relations, threshold)
-
     def figure(key) -> Figure:
-        return Figure.of(values.get(key, 0), key in hidden, threshold)
+        return Figure.of(values.get(key, 0), keys.get(key, 0), threshold, exact)
 
     def row_for(dimension, value, label) -> Row:
         if value == "__total__":
@@ -237,14 +218,9 @@ def hidden_text(threshold: int) -> str:
     return _("< %(threshold)s", threshold=threshold)
 
 
-PROTECTIVE_MARK = "×"  # a figure hidden only so that a small one cannot be worked out
-
-
 def shown(fig: Figure, hidden: str):
-    """What a table, chart or export shows for a figure: its value, "< k", or the protective mark."""
-    if not fig.hidden:
-        return fig.value
-    return PROTECTIVE_MARK if fig.protective else hidden
+    """What a table, chart or export shows for a figure: its published value or "< k"."""
+    return hidden if fig.hidden else fig.value
 
 
 def table_rows(report: Report, table: str) -> tuple[str, list[list]]:

@@ -118,6 +118,7 @@ class _PersonFigures:
     sessions_adult: Mapped[int] = mapped_column(default=0)
     sessions_senior: Mapped[int] = mapped_column(default=0)
     sessions_unknown: Mapped[int] = mapped_column(default=0)  # no consent or no birth year
+    record_key: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")  # the participant's
 
 
 class ProgrammePerson(_PersonFigures, db.Model):

@@ -8,10 +8,9 @@ from flask_babel import gettext as _
 
 from app.reports import queries
 from app.reports.breakdowns import hidden_text, shown
-from app.reports.disclosure import Figure, protect
+from app.reports.cellkey import Figure
 from app.reports.forms import share_pairs
 from app.reports.models import Measure, Programme, Target
-from app.reports.protected import linked_cells, protected_report, report_figure
 
 
 @dataclass
@@ -39,54 +38,30 @@ def share_label(target: Target) -> str | None:
 def target_progress(
     programme: Programme, exact: bool, threshold: int, date_from=None, date_to=None
 ) -> list[TargetProgress]:
-    """Each target's number reached and share, protected together: the share's complement (the
-    people not in it) is never shown, and is not let out by subtraction either. A target that
-    repeats a report's cells (protected.linked_cells) hides whatever that report hides too."""
+    """Each target's number reached and share, each published from its own count and cell key
+    (app/reports/cellkey.py): a target that counts the same people as a report's cell (its total,
+    its women) shows the same figure as the report. Percentages and "met" are worked out from the
+    published figures, so they tell nothing the figures do not."""
     result = []
     if programme.targets:
         queries.tune_for_aggregates()
     for target in programme.targets:
         progress = queries.target_progress(target, date_from, date_to)
-        values = {"reached": progress.reached}
-        relations = []
+        reached = Figure.of(progress.reached, progress.reached_keys, threshold, exact)
+        share = None
         if progress.share_count is not None:
-            values["share"] = progress.share_count
-            values["rest"] = progress.reached - progress.share_count
-            relations.append(("reached", ["share", "rest"]))
-        hidden = set() if exact else protect(values, relations, threshold, unpublished={"rest"})
-        if not exact:
-            hidden |= _hidden_in_linked_report(programme, target, date_from, date_to)
-        reached = Figure.of(progress.reached, "reached" in hidden, threshold)
-        share = Figure.of(progress.share_count, "share" in hidden, threshold) if "share" in values else None
-        percent = None if reached.hidden else min(100, progress.reached * 100 // max(target.goal, 1))
+            share = Figure.of(progress.share_count, progress.share_keys, threshold, exact)
+        percent = None if reached.hidden else min(100, reached.value * 100 // max(target.goal, 1))
         share_percent = holds = None
-        if share is not None and not reached.hidden and progress.reached:
-            if not share.hidden:
-                share_percent = round(progress.share_count * 100 / progress.reached)
+        if share is not None and not reached.hidden and reached.value and not share.hidden:
+            # Perturbed independently, the share may come out above the whole: it then reads 100%.
+            share_count = min(share.value, reached.value)
+            share_percent = round(share_count * 100 / reached.value)
             # Met / not met would bound a hidden share (4 of 14 against 25%), so it goes with it.
-            if target.share_min_percent and not share.hidden:
-                holds = progress.share_count * 100 >= target.share_min_percent * progress.reached
+            if target.share_min_percent:
+                holds = share_count * 100 >= target.share_min_percent * reached.value
         result.append(TargetProgress(target, reached, share, percent, share_percent, holds))
     return result
-
-
-def _hidden_in_linked_report(programme: Programme, target: Target, date_from, date_to) -> set[str]:
-    linked = linked_cells(target)
-    if linked is None:
-        return set()
-    event_type, column, share_cell = linked
-    filters = queries.ReportFilters(
-        programme_id=programme.id, event_type=event_type, date_from=date_from, date_to=date_to
-    )
-    report = protected_report(filters, exact=False)
-    hidden = set()
-    if report_figure(report, column).hidden:
-        hidden.add("reached")
-    if share_cell is not None:
-        figure = report_figure(report, column, share_cell)
-        if figure is None or figure.hidden:
-            hidden.add("share")
-    return hidden
 
 
 def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:

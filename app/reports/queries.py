@@ -171,6 +171,12 @@ def _whole_programme(filters: ReportFilters) -> tuple[bool, int | None]:
     return db.session.scalar(elsewhere.limit(1)) is None, None
 
 
+def key_sum(keys) -> sa.ColumnElement:
+    """The sum of record keys beside a COUNT (as a big integer on every branch of a UNION); its
+    remainder modulo 256 is the figure's cell key."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(keys), 0), sa.BigInteger)
+
+
 def _dimensions(year) -> list:
     return [
         _person(Participant.gender).label("gender"),
@@ -187,7 +193,8 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
     (registered people's attendances, then anonymous walk-ins with what they told at the door).
     Distinct people are grouped the same way, walk-ins left out (they cannot be counted once); a
     person's age band is their age at the first event they attended in the selection. Each row:
-    gender, origin, age_band, country, walk_in, count, kind ("a" or "p")."""
+    gender, origin, age_band, country, walk_in, count, key_sum, kind ("a" or "p"); `key_sum` is
+    the sum of the row's record keys, from which its cell key comes (app/reports/cellkey.py)."""
     conditions = _event_conditions(filters)
     whole, municipality = _whole_programme(filters)
     if whole:
@@ -206,6 +213,7 @@ def _registered_and_people(filters: ReportFilters, conditions: list) -> tuple[li
             *attendance_dimensions,
             sa.literal(False).label("walk_in"),
             sa.cast(sa.func.sum(per.c.n), sa.Integer).label("count"),
+            key_sum(per.c.n * Participant.record_key).label("key_sum"),
             sa.literal("a").label("kind"),
         )
         .select_from(per)
@@ -220,7 +228,11 @@ def _registered_and_people(filters: ReportFilters, conditions: list) -> tuple[li
     people_dimensions = _dimensions(first.c.first_year)
     people = (
         sa.select(
-            *people_dimensions, sa.literal(False), sa.cast(sa.func.count(), sa.Integer), sa.literal("p")
+            *people_dimensions,
+            sa.literal(False),
+            sa.cast(sa.func.count(), sa.Integer),
+            key_sum(Participant.record_key),
+            sa.literal("p"),
         )
         .select_from(first)
         .join(Participant, Participant.id == first.c.participant_id)
@@ -238,6 +250,7 @@ def _walk_ins(conditions: list) -> sa.Select:
             sa.cast(sa.null(), sa.String),
             sa.literal(True),
             sa.cast(sa.func.count(), sa.Integer),
+            key_sum(Attendance.record_key),
             sa.literal("a"),
         )
         .join(Event, Event.id == Attendance.event_id)
@@ -266,6 +279,8 @@ def tune_for_aggregates() -> None:
 class Progress:
     reached: int
     share_count: int | None  # how many of them are in the share ("women"), when the target has one
+    reached_keys: int = 0  # the sums of their record keys (app/reports/cellkey.py)
+    share_keys: int = 0
 
 
 def _age_conditions(target: Target, year) -> list:
@@ -312,24 +327,34 @@ def _target_per_person_and_year(target: Target, events: list, date_from, date_to
 
 
 def _people(person, share, joined, conditions: list) -> sa.Select:
-    """How many distinct people, and how many of them are in the share: one group per person first
-    (a hash aggregate), which is much faster than COUNT(DISTINCT ...) (a sort) on large tables."""
+    """How many distinct people, how many of them are in the share, and the sums of their record
+    keys: one group per person first (a hash aggregate), which is much faster than
+    COUNT(DISTINCT ...) (a sort) on large tables."""
     in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
     each = (
-        sa.select(person.label("person"), in_share.label("in_share"))
+        sa.select(
+            person.label("person"),
+            in_share.label("in_share"),
+            sa.func.max(Participant.record_key).label("record_key"),
+        )
         .select_from(joined)
         .where(*conditions)
         .group_by(person)
         .subquery()
     )
     share_total = sa.cast(sa.null(), sa.Integer) if share is None else sa.func.sum(each.c.in_share)
-    return sa.select(sa.func.count(), sa.cast(share_total, sa.Integer)).select_from(each)
+    return sa.select(
+        sa.func.count(),
+        sa.cast(share_total, sa.Integer),
+        key_sum(each.c.record_key).label("reached_keys"),
+        key_sum(each.c.in_share * each.c.record_key).label("share_keys"),
+    ).select_from(each)
 
 
-def _sum_share(amount, condition):
+def _sum_share(amount, condition, type_=sa.Integer):
     if condition is None:
-        return sa.cast(sa.null(), sa.Integer)
-    return sa.cast(sa.func.sum(sa.case((condition, amount), else_=0)), sa.Integer)
+        return sa.cast(sa.null(), type_)
+    return sa.cast(sa.func.sum(sa.case((condition, amount), else_=0)), type_)
 
 
 def target_progress(target: Target, date_from: date | None = None, date_to: date | None = None) -> Progress:
@@ -356,8 +381,14 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             registered = whole_programme.attendances(target)
         else:
             per = _target_per_person_and_year(target, events, date_from, date_to)
+            keys = per.c.n * Participant.record_key
             registered = (
-                sa.select(sa.cast(sa.func.sum(per.c.n), sa.Integer), _sum_share(per.c.n, share))
+                sa.select(
+                    sa.cast(sa.func.sum(per.c.n), sa.Integer),
+                    _sum_share(per.c.n, share),
+                    key_sum(keys),
+                    _sum_share(keys, share, sa.BigInteger),
+                )
                 .select_from(per)
                 .join(Participant, Participant.id == per.c.participant_id)
                 .where(*_age_conditions(target, per.c.year))
@@ -370,7 +401,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
         if target.age_min is not None or target.age_max is not None:
             bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
         walk_ins = (
-            sa.select(sa.cast(sa.func.count(), sa.Integer), _sum_share(1, walk_in_share))
+            sa.select(
+                sa.cast(sa.func.count(), sa.Integer),
+                _sum_share(1, walk_in_share),
+                key_sum(Attendance.record_key),
+                _sum_share(Attendance.record_key, walk_in_share, sa.BigInteger),
+            )
             .select_from(Attendance)
             .join(Event, Event.id == Attendance.event_id)
             .where(_anonymous, *events, *bands)
@@ -378,7 +414,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
         rows = db.session.execute(sa.union_all(registered, walk_ins)).all()
         reached = sum(row[0] or 0 for row in rows)
         share_count = None if share is None else sum(row[1] or 0 for row in rows)
-        return Progress(int(reached), None if share_count is None else int(share_count))
+        return Progress(
+            int(reached),
+            None if share_count is None else int(share_count),
+            sum(int(row[2] or 0) for row in rows),
+            sum(int(row[3] or 0) for row in rows),
+        )
     elif measure is Measure.PEOPLE_MIN_SESSIONS:
         # The tally holds the sessions each person attended per event: no grouping needed.
         events_by_year = _events_by_year(events)
@@ -396,7 +437,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
         )
     elif measure is Measure.PROPOSALS:
         statement = (
-            sa.select(sa.func.count(Proposal.id), _sum_share(1, share))
+            sa.select(
+                sa.func.count(Proposal.id),
+                _sum_share(1, share),
+                key_sum(Participant.record_key).label("reached_keys"),
+                _sum_share(Participant.record_key, share, sa.BigInteger).label("share_keys"),
+            )
             .select_from(Proposal)
             .join(ProposalCall, ProposalCall.id == Proposal.call_id)
             .outerjoin(Participant, Participant.id == Proposal.participant_id)
@@ -424,8 +470,13 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 *_age_conditions(target, _year(Support.created_at)),
             ],
         )
-    reached, share_count = db.session.execute(statement).one()
-    return Progress(int(reached or 0), None if share_count is None else int(share_count))
+    reached, share_count, reached_keys, share_keys = db.session.execute(statement).one()
+    return Progress(
+        int(reached or 0),
+        None if share_count is None else int(share_count),
+        int(reached_keys or 0),
+        int(share_keys or 0),
+    )
 
 
 # -- programmes -------------------------------------------------------------------------------------

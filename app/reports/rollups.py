@@ -100,6 +100,7 @@ def _people_rows(model, where: list) -> sa.Select:
             sa.func.max(rolled.year),
             *[in_band(value) for value in SESSIONS_BY_BAND],
             sa.func.sum(sa.case((known_age, 0), else_=rolled.sessions)),
+            person.record_key,  # grouped by the person's primary key: one value per group
         )
         .join(person, person.id == rolled.participant_id)
         .where(*where)
@@ -113,7 +114,7 @@ _PEOPLE_KEYS = {
     MunicipalityPerson: ["programme_id", "municipality_id", "participant_id"],
 }
 _FIGURES = ["gender", "origin", "country", "birth_year", "first_year", "last_year",
-            *SESSIONS_BY_BAND.values(), "sessions_unknown"]
+            *SESSIONS_BY_BAND.values(), "sessions_unknown", "record_key"]
 
 
 def _fill_people(connection, where: list) -> None:

@@ -33,6 +33,10 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
             *groups,
             *[sa.func.sum(getattr(person, name)).label(name) for name in SESSIONS_BY_BAND.values()],
             sa.func.sum(person.sessions_unknown).label("sessions_unknown"),
+            *[
+                sa.func.sum(getattr(person, name) * person.record_key).label(f"key_{name}")
+                for name in [*SESSIONS_BY_BAND.values(), "sessions_unknown"]
+            ],
         )
         .where(*selected)
         .group_by(*groups)
@@ -47,6 +51,7 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
             by_group.c.country,
             sa.literal(False).label("walk_in"),
             sa.cast(by_group.c[name], sa.Integer).label("count"),
+            sa.cast(by_group.c[f"key_{name}"], sa.BigInteger).label("key_sum"),
             sa.literal("a").label("kind"),
         ).where(by_group.c[name] > 0)
         for band, name in bands
@@ -56,7 +61,8 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
     people = (
         sa.select(
             person.gender, person.origin, band, person.country, sa.literal(False),
-            sa.cast(sa.func.count(), sa.Integer), sa.literal("p"),
+            sa.cast(sa.func.count(), sa.Integer), sa.cast(sa.func.sum(person.record_key), sa.BigInteger),
+            sa.literal("p"),
         )
         .where(*selected)
         .group_by(person.gender, person.origin, band, person.country)
@@ -70,11 +76,18 @@ def _share(target: Target):
     return getattr(_person, target.share_dimension) == target.share_value
 
 
-def _share_total(amount, target: Target):
+def _share_total(amount, target: Target, type_=sa.Integer):
     share = _share(target)
     if share is None:
-        return sa.cast(sa.null(), sa.Integer)
-    return sa.cast(sa.func.sum(sa.case((share, amount), else_=0)), sa.Integer)
+        return sa.cast(sa.null(), type_)
+    return sa.cast(sa.func.sum(sa.case((share, amount), else_=0)), type_)
+
+
+def _key_sums(amount, target: Target) -> list:
+    """The sums of record keys of the whole count and of its share (app/reports/cellkey.py)."""
+    keys = amount * _person.record_key
+    return [sa.cast(sa.func.coalesce(sa.func.sum(keys), 0), sa.BigInteger).label("reached_keys"),
+            _share_total(keys, target, sa.BigInteger).label("share_keys")]
 
 
 def answers_people(target: Target, types: list[str]) -> bool:
@@ -100,11 +113,13 @@ def people(target: Target, types: list[str]) -> sa.Select:
         where += [_person.birth_year.is_not(None), _person.first_year - _person.birth_year <= target.age_max]
     if target.age_min is not None:
         where += [_person.birth_year.is_not(None), _person.last_year - _person.birth_year >= target.age_min]
-    return sa.select(sa.func.count(), _share_total(1, target)).where(*where)
+    return sa.select(sa.func.count(), _share_total(1, target), *_key_sums(1, target)).where(*where)
 
 
 def attendances(target: Target) -> sa.Select:
     """Registered attendances of a target with no event type or age limit."""
     total = sa.cast(sa.func.sum(_all_sessions), sa.Integer)
     of_programme = _person.programme_id == target.programme_id
-    return sa.select(total, _share_total(_all_sessions, target)).where(of_programme)
+    return sa.select(total, _share_total(_all_sessions, target), *_key_sums(_all_sessions, target)).where(
+        of_programme
+    )

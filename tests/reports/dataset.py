@@ -10,6 +10,9 @@ C       man     1985  host     MA       yes       1   -            1
 D       man     1960  refugee  SN       yes       -   1            -    (65 at E2)
 P       woman   2000  host     MA       NO        1   -            -    (counted, "not recorded")
 walk-ins at E1: W1 woman/15-24/migrant, W2 man/25-59/host, W3 nothing recorded.
+
+Record keys (app/reports/cellkey.py) are fixed here (KEYS), so that a test can say which figure a
+protected page publishes: `published(count, key_sum)`; the app draws them at random.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from datetime import UTC, datetime
 from app.core.time import utcnow
 from app.events.models import EventType
 from app.extensions import db
+from app.reports.cellkey import cell_key, perturbed
 from tests.factories import (
     make_attendance,
     make_call,
@@ -32,6 +36,12 @@ from tests.factories import (
 )
 
 CONSENT = datetime(2025, 1, 5, 10, tzinfo=UTC)
+KEYS = {"A": 11, "B": 23, "C": 37, "D": 41, "P": 53, "W1": 61, "W2": 71, "W3": 83}
+
+
+def published(count: int, key_sum: int, threshold: int = 5) -> int:
+    """The figure a protected page shows for `count` records whose keys add up to `key_sum`."""
+    return perturbed(count, cell_key(key_sum), threshold)
 
 
 def on(moment: datetime):
@@ -112,7 +122,11 @@ def build_dataset() -> Dataset:
     }
     people = {
         name: make_user(
-            f"Personne {name}", email=f"{name.lower()}@example.org", phone=f"+21261000000{i}", **fields
+            f"Personne {name}",
+            email=f"{name.lower()}@example.org",
+            phone=f"+21261000000{i}",
+            record_key=KEYS[name],
+            **fields,
         )
         for i, (name, fields) in enumerate(specs.items())
     }
@@ -130,12 +144,20 @@ def build_dataset() -> Dataset:
     attend(e2, "D", 1)
     attend(e3, "C", 1)
     make_attendance(
-        e1.sessions[0], anonymous_gender="woman", anonymous_age_band="15-24", anonymous_origin="migrant"
+        e1.sessions[0],
+        anonymous_gender="woman",
+        anonymous_age_band="15-24",
+        anonymous_origin="migrant",
+        record_key=KEYS["W1"],
     )
     make_attendance(
-        e1.sessions[0], anonymous_gender="man", anonymous_age_band="25-59", anonymous_origin="host"
+        e1.sessions[0],
+        anonymous_gender="man",
+        anonymous_age_band="25-59",
+        anonymous_origin="host",
+        record_key=KEYS["W2"],
     )
-    make_attendance(e1.sessions[0])
+    make_attendance(e1.sessions[0], record_key=KEYS["W3"])
 
     call = make_call(oujda, programme_id=programme.id)
     by_a = make_proposal(call, people["A"])

@@ -1,7 +1,8 @@
 """Hand-computed figures on the fixed data set of tests/reports/dataset.py (read its table first).
 
-Exact figures are read as an administrator (?exact=1) or with the threshold lowered to 1, so that
-nothing is hidden; test_disclosure.py and test_exports.py cover what hiding does.
+Exact figures are read as an administrator (?exact=1); an organiser's figures are perturbed
+(app/reports/cellkey.py), and the dataset's fixed record keys say which figure they get
+(`published`); test_cell_keys.py and test_exports.py cover what protection does.
 """
 
 import pytest
@@ -12,8 +13,15 @@ from app.extensions import db
 from app.reports.models import Measure
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_attendance, make_target
-from tests.reports.dataset import build_dataset
+from tests.reports.dataset import KEYS, build_dataset, published
 from tests.reports.html import report_cells
+
+# The record keys behind the programme's 13 attendances: a registered person's key once for each
+# session they attended (A 4, B 3, C, D, P 1 each), each walk-in's own key.
+ALL_ATTENDANCES = (
+    4 * KEYS["A"] + 3 * KEYS["B"] + KEYS["C"] + KEYS["D"] + KEYS["P"] + KEYS["W1"] + KEYS["W2"] + KEYS["W3"]
+)
+WALK_INS = KEYS["W1"] + KEYS["W2"] + KEYS["W3"]
 
 
 @pytest.fixture
@@ -213,10 +221,11 @@ def test_filters_by_event_type_event_and_municipality(client, data):
 def test_organisers_see_only_their_municipalities(client, data, no_threshold):
     sign_in_as(client, data.organiser_marsa)
     cells = cells_of(client, "")
-    assert column(cells, "table-summary", "attendances") == {"summary": 1}  # C at E3 only
+    # C at E3 only
+    assert column(cells, "table-summary", "attendances") == {"summary": published(1, KEYS["C"], 1)}
     sign_in_as(client, data.organiser)
     cells = cells_of(client, "")
-    assert column(cells, "table-summary", "attendances") == {"summary": 13}
+    assert column(cells, "table-summary", "attendances") == {"summary": published(13, ALL_ATTENDANCES, 1)}
 
 
 def test_a_report_read_again_shows_what_was_written_since_and_only_what_its_reader_may_see(
@@ -230,11 +239,16 @@ def test_a_report_read_again_shows_what_was_written_since_and_only_what_its_read
     marsa = app.test_client()
     sign_in_as(client, data.organiser)
     sign_in_as(marsa, data.organiser_marsa)
-    assert column(cells_of(client, ""), "table-summary", "attendances") == {"summary": 13}
-    assert column(cells_of(marsa, ""), "table-summary", "attendances") == {"summary": 1}
-    make_attendance(data.e1.sessions[0])
-    assert column(cells_of(client, ""), "table-summary", "attendances") == {"summary": 14}
-    assert column(cells_of(marsa, ""), "table-summary", "attendances") == {"summary": 1}
+    oujda = {"summary": published(13, ALL_ATTENDANCES, 1)}
+    la_marsa = {"summary": published(1, KEYS["C"], 1)}
+    assert column(cells_of(client, ""), "table-summary", "attendances") == oujda
+    assert column(cells_of(marsa, ""), "table-summary", "attendances") == la_marsa
+    make_attendance(data.e1.sessions[0], record_key=40)
+    assert published(14, ALL_ATTENDANCES + 40, 1) != oujda["summary"]  # the check-in shows
+    assert column(cells_of(client, ""), "table-summary", "attendances") == {
+        "summary": published(14, ALL_ATTENDANCES + 40, 1)
+    }
+    assert column(cells_of(marsa, ""), "table-summary", "attendances") == la_marsa
 
 
 def test_organisers_cannot_reach_another_municipality_by_its_filter(client, data):
@@ -274,11 +288,12 @@ def test_protected_report_hides_small_groups(client, data):
     sign_in_as(client, data.organiser)
     cells = cells_of(client, f"programme={data.programme.id}")
     assert cells[("table-gender", "woman", "people")] == "< 5"
-    assert cells[("table-summary", "summary", "attendances")] == "13"
     assert cells[("table-summary", "summary", "walk_ins")] == "< 5"
-    # 3 walk-ins hidden, 13 shown: the 10 registered attendances must be hidden too, and they are
-    # marked as protective ("×"), not as a small group: 10 is not "< 5".
-    assert cells[("table-summary", "summary", "registered")] == "×"
+    # 13 attendances, 10 of them registered: both published with their noise (14 and 12 here), so
+    # the 3 walk-ins are not 13 - 10; only their "< 5" is told.
+    assert cells[("table-summary", "summary", "attendances")] == str(published(13, ALL_ATTENDANCES))
+    assert cells[("table-summary", "summary", "registered")] == str(published(10, ALL_ATTENDANCES - WALK_INS))
+    assert (published(13, ALL_ATTENDANCES), published(10, ALL_ATTENDANCES - WALK_INS)) == (14, 12)
 
 
 # -- targets ----------------------------------------------------------------------------------------
@@ -410,8 +425,10 @@ def test_public_programme_page_protects_targets(client, data):
     assert "share not shown, to protect a small group" in small
     start = page.index(f'id="target-{big.id}"')
     shown = " ".join(page[start : page.index("</li>", start)].split())
-    assert "13 of 100 (13%)" in shown
-    assert "8, that is 62%" in shown  # 13 - 8 = 5 others: not a small group
+    reached = published(13, ALL_ATTENDANCES)
+    women = published(8, 4 * KEYS["A"] + 3 * KEYS["B"] + KEYS["W1"])  # A, B and walk-in W1
+    assert f"{reached} of 100 ({reached}%)" in shown
+    assert f"{women}, that is {round(women * 100 / reached)}%" in shown
     assert "Show exact figures" not in page
 
 

@@ -88,7 +88,7 @@ def test_the_ptable_never_publishes_a_number_below_k_and_always_leaves_several_c
 
 
 def test_every_new_person_and_walk_in_gets_a_record_key(data):
-    card = desk.create_card_holder(data.organiser, "Awa")
+    card = desk.create_card_holder(data.organiser, data.e1.municipality_id, "Awa")
     named = door.record_walk_in(data.organiser, data.e1.sessions[0], display_name="Moussa")
     anonymous = door.record_walk_in(
         data.organiser, data.e1.sessions[0], gender="woman", age_band="25-59", origin="migrant"

@@ -206,9 +206,13 @@ def test_the_public_programme_page_is_kept_and_a_check_in_shows_at_once(client, 
     programme = make_programme([oujda], is_public=True)
     event = make_event(oujda, programme_id=programme.id, starts_in=timedelta(days=-1))
     make_target(programme, measure=Measure.ATTENDANCES, goal=10, title="Présences")
+    from tests.reports.dataset import published
+
+    # Record keys chosen so that the two published figures differ (5 attendances show 5, 6 show 7).
     for _ in range(5):
-        make_attendance(event.sessions[0])
+        make_attendance(event.sessions[0], record_key=0)
+    assert published(5, 0) == 5 and published(6, 200) == 7
     assert "5 of 10" in " ".join(client.get(f"/programmes/{programme.id}").text.split())
     assert any(key[0] == "reports/programme.html" for key in fragments.cache._entries)
-    make_attendance(event.sessions[0])
-    assert "6 of 10" in " ".join(client.get(f"/programmes/{programme.id}").text.split())
+    make_attendance(event.sessions[0], record_key=200)
+    assert "7 of 10" in " ".join(client.get(f"/programmes/{programme.id}").text.split())

@@ -16,8 +16,9 @@ from app.accounts.passwords import hash_password
 from app.events import tally
 from app.events.models import Attendance, Event, EventSession, Registration
 from app.extensions import db
+from app.programmes.models import Programme, programme_municipality
 from app.proposals.models import Comment, Proposal, ProposalCall, ProposalCategory, Support
-from app.reports.models import Programme, Target, programme_municipality
+from app.reports.models import Target
 
 CHUNK = 5_000
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 - synthetic accounts only

@@ -38,6 +38,7 @@ def create_app(config_class=None) -> Flask:
     _refuse_missing_catalogs(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals(app)
 
     from app.core.database import configure_database
 
@@ -119,6 +120,18 @@ def _init_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None  # the sign-in page says why on its own
+
+
+def _connect_signals(app: Flask) -> None:
+    """Lower domains announce their changes (blinker signals defined in their own package); the
+    higher ones follow them here, never by an import's side effect, in the same transaction."""
+    from app.accounts.signals import announce_changes
+    from app.events.tally import keep_tally
+    from app.reports.rollups import connect_signals as connect_reports
+
+    keep_tally()
+    announce_changes()
+    connect_reports(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -127,5 +127,3 @@ class MunicipalityPerson(_PersonFigures, db.Model):
         sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
-
-from app.reports import rollups  # noqa: E402, F401 - keeps the roll-ups in step with every flush

@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
 
@@ -146,3 +147,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)

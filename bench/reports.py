@@ -1,4 +1,4 @@
-"""Timing of the report queries on a generated data set (`flask jiwar generate`, bench/generate.py).
+"""Timing of the report queries on a generated data set (`python -m bench.generate`).
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/jiwar_bench_large \
         .venv/bin/python -m bench.reports

@@ -6,7 +6,10 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.accounts.cli import create_admin_command
+
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
+jiwar_cli.add_command(create_admin_command)
 
 
 @jiwar_cli.command("seed-demo")

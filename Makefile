@@ -44,6 +44,7 @@ browser:
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
 test: install translations-compile browser
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; \

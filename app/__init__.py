@@ -38,6 +38,7 @@ def create_app(config_class=None) -> Flask:
     _refuse_missing_catalogs(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_signals(app)
 
     from app.core.database import configure_database
 
@@ -121,10 +122,23 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the sign-in page says why on its own
 
 
+def _connect_signals(app: Flask) -> None:
+    """Lower domains announce their changes (blinker signals defined in their own package); the
+    higher ones follow them here, never by an import's side effect, in the same transaction."""
+    from app.accounts.signals import announce_changes
+    from app.events.tally import keep_tally
+    from app.reports.rollups import connect_signals as connect_reports
+
+    keep_tally()
+    announce_changes()
+    connect_reports(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
 
@@ -133,3 +147,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(proposals_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)

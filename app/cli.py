@@ -1,11 +1,15 @@
-"""`flask jiwar ...`: administrators' tasks. Each domain adds its commands in its own cli module."""
+"""`flask jiwar ...`: administrators' tasks. Each domain adds its commands in its own cli module. The
+benchmark data generator is bench's own (`python -m bench.generate`): the app never imports bench/."""
 
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from app.accounts.cli import create_admin_command
+
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
+jiwar_cli.add_command(create_admin_command)
 
 
 @jiwar_cli.command("seed-demo")
@@ -42,21 +46,6 @@ def restore_command(source: Path):
 
     restore_database(source)
     click.echo(f"Database restored from {source}")
-
-
-@jiwar_cli.command("generate")
-@click.option("--people", default=100_000, show_default=True)
-@click.option("--events", default=5_000, show_default=True)
-@click.option("--attendances", default=1_000_000, show_default=True)
-@click.option("--proposals", default=20_000, show_default=True)
-@click.option("--supports", default=1_000_000, show_default=True)
-@click.option("--seed", default=2026, show_default=True)
-def generate_command(people, events, attendances, proposals, supports, seed):
-    """Fill an empty, migrated database with a deterministic benchmark data set (bench/generate.py)."""
-    from bench.generate import generate
-
-    counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo)
-    click.echo("Generated: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
 
 
 @jiwar_cli.command("rebuild-rollups")

@@ -10,6 +10,7 @@ from app.accounts.models import (  # noqa: F401
 )
 from app.core.models import AuditEntry, DataVersion, OutboxMessage  # noqa: F401
 from app.events.models import Attendance, AttendanceTally, Event, EventSession, Registration  # noqa: F401
+from app.programmes.models import Programme, programme_municipality  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     AbuseReport,
     Comment,
@@ -19,4 +20,4 @@ from app.proposals.models import (  # noqa: F401
     ProposalStatusChange,
     Support,
 )
-from app.reports.models import Programme, Target, programme_municipality  # noqa: F401
+from app.reports.models import Target  # noqa: F401

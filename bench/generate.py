@@ -1,14 +1,15 @@
 """A deterministic data set the size of a whole region's programmes, written with bulk inserts.
 
-`flask jiwar generate --people 100000 --events 5000 --attendances 1000000 --proposals 20000
---supports 1000000` fills an empty, migrated database (SQLite or PostgreSQL) in minutes. The same
-seed gives the same rows. Counters (confirmed_count, support_count, ...) are written equal to the
-rows they count.
+`python -m bench.generate --people 100000 --events 5000 --attendances 1000000 --proposals 20000
+--supports 1000000` fills an empty, migrated database (SQLite or PostgreSQL; DATABASE_URL, as the app
+reads it) in minutes. The same seed gives the same rows. Counters (confirmed_count, support_count,
+...) are written equal to the rows they count.
 """
 
 import random
 from datetime import UTC, date, datetime, timedelta
 
+import click
 import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, Role, RoleAssignment, User
@@ -16,8 +17,9 @@ from app.accounts.passwords import hash_password
 from app.events import tally
 from app.events.models import Attendance, Event, EventSession, Registration
 from app.extensions import db
+from app.programmes.models import Programme, programme_municipality
 from app.proposals.models import Comment, Proposal, ProposalCall, ProposalCategory, Support
-from app.reports.models import Programme, Target, programme_municipality
+from app.reports.models import Target
 
 CHUNK = 5_000
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 - synthetic accounts only
@@ -260,3 +262,23 @@ def register_bench_person(now: datetime | None = None) -> int:
             event.capacity = event.confirmed_count
         added += 1
     return added
+
+
+@click.command()
+@click.option("--people", default=100_000, show_default=True)
+@click.option("--events", default=5_000, show_default=True)
+@click.option("--attendances", default=1_000_000, show_default=True)
+@click.option("--proposals", default=20_000, show_default=True)
+@click.option("--supports", default=1_000_000, show_default=True)
+@click.option("--seed", default=2026, show_default=True)
+def main(people, events, attendances, proposals, supports, seed):
+    """Fill an empty, migrated database with a deterministic benchmark data set."""
+    from app import create_app
+
+    with create_app().app_context():
+        counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo)
+    click.echo("Generated: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
+
+
+if __name__ == "__main__":
+    main()

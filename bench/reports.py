@@ -1,4 +1,4 @@
-"""Timing of the report queries on a generated data set (`flask jiwar generate`, bench/generate.py).
+"""Timing of the report queries on a generated data set (`python -m bench.generate`).
 
     BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/jiwar_bench_large \
         .venv/bin/python -m bench.reports
@@ -40,9 +40,9 @@ def measure(url: str) -> list[str]:
     lines = []
     with app.test_request_context(headers={"Accept-Language": "fr"}):
         from app.extensions import db
+        from app.programmes.models import Programme
         from app.reports import queries
         from app.reports.breakdowns import build_report
-        from app.reports.models import Programme
 
         queries.tune_for_aggregates()  # as the views do, once per request
         programme = db.session.scalars(sa.select(Programme).order_by(Programme.id)).first()

@@ -67,7 +67,10 @@ def prepare(url: str, scale: str) -> float:
         return 0.0
     started = time.perf_counter()
     sizes = SCALES[scale]
-    flask(url, "jiwar", "generate", *[f"--{name}={value}" for name, value in sizes.items()])
+    generate_args = [f"--{name}={value}" for name, value in sizes.items()]
+    env = {**os.environ, "DATABASE_URL": url, "JIWAR_CONFIG": "development"}
+    subprocess.run([str(BIN / "python"), "-m", "bench.generate", *generate_args], cwd=ROOT, env=env,
+                   check=True, capture_output=True, text=True)
     return time.perf_counter() - started
 
 

@@ -1,11 +1,10 @@
-"""`flask jiwar create-admin`: the first administrator of a new installation."""
+"""`flask jiwar create-admin`: the first administrator of a new installation (app/cli.py adds it to
+the `flask jiwar` group: accounts never import the wiring above them)."""
 
 import click
 
-from app.cli import jiwar_cli
 
-
-@jiwar_cli.command("create-admin")
+@click.command("create-admin")
 @click.option("--email", default="", help="Email address of the administrator.")
 @click.option("--phone", default="", help="Phone number (international form, or local to --region).")
 @click.option("--region", default="MA", show_default=True, help="Country for a local phone number.")

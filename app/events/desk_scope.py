@@ -17,18 +17,13 @@ import sqlalchemy as sa
 from app.accounts.models import Municipality, Participant, ParticipantCard, User
 from app.events.models import Attendance, Event, Registration
 from app.events.permissions import managed_municipality_ids
-from app.reports.models import programme_municipality
+from app.programmes.covers import sharing_a_programme
 
 
 def reached_municipalities(own_ids: set[int]) -> sa.Select:
     """The organiser's municipalities and those that share a programme with one of them."""
-    covering = programme_municipality.alias("covering")
-    shared = programme_municipality.alias("shared")
     return sa.union(
-        sa.select(Municipality.id).where(Municipality.id.in_(own_ids)),
-        sa.select(shared.c.municipality_id)
-        .join(covering, covering.c.programme_id == shared.c.programme_id)
-        .where(covering.c.municipality_id.in_(own_ids)),
+        sa.select(Municipality.id).where(Municipality.id.in_(own_ids)), sharing_a_programme(own_ids)
     )
 
 

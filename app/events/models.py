@@ -320,5 +320,3 @@ class LinkRequestStatus:
     DECLINED = "declined"
     REPLACED = "replaced"
 
-
-from app.events import tally  # noqa: E402, F401 - keeps the tally in step with every flush

@@ -31,7 +31,8 @@ from app.events.models import (
 )
 from app.events.permissions import managed_municipality_ids
 from app.extensions import db
-from app.reports.models import Programme, programme_municipality
+from app.programmes.covers import programmes_covering
+from app.programmes.models import Programme
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
@@ -212,19 +213,7 @@ def managed_municipalities(user) -> list[Municipality]:
 
 
 def programmes_for(municipality_ids: list[int]) -> list[Programme]:
-    return list(
-        db.session.scalars(
-            sa.select(Programme)
-            .where(
-                Programme.id.in_(
-                    sa.select(programme_municipality.c.programme_id).where(
-                        programme_municipality.c.municipality_id.in_(municipality_ids)
-                    )
-                )
-            )
-            .order_by(Programme.name)
-        )
-    )
+    return programmes_covering(municipality_ids)
 
 
 def upcoming_managed_events(user, limit: int = 100) -> list[Event]:

@@ -1,4 +1,4 @@
-"""Forms of the card holders' data rights at the desk (app/events/views/desk_rights.py): each asks
+"""Forms of the card holders' data rights at the desk (app/privacy/views.py): each asks
 for the code read from the card, the sign that the person is there."""
 
 from flask_babel import lazy_gettext as _l

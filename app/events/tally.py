@@ -1,12 +1,14 @@
 """The attendance tally (AttendanceTally): sessions attended per person and event, maintained in the
-same transaction as the attendances themselves; the programme roll-ups of the reports
-(app/reports/rollups.py) follow each change of it.
+same transaction as the attendances themselves. Each change is announced (app/events/signals.py):
+the programme roll-ups of the reports follow it in the same transaction, without this module knowing
+them.
 
 Every ORM flush that adds, removes or re-assigns an Attendance adjusts the tally with an atomic
 upsert (`sessions = sessions + 1`), so two door phones checking the same person into two sessions at
 once both count, and a refused insert (the unique constraint) changes nothing because the flush fails
 before the tally is touched. Bulk UPDATE/INSERT statements bypass the ORM: the code that runs them
 calls `recount(participant_ids)` (a card merged into an account) or `rebuild()` (generated data).
+`keep_tally()`, called once by `create_app`, starts watching the flushes.
 """
 
 from __future__ import annotations
@@ -18,18 +20,16 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 
+from app.events import signals
+from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
 
 
 def _table():
-    from app.events.models import AttendanceTally
-
     return AttendanceTally.__table__
 
 
 def _attendance_class():
-    from app.events.models import Attendance
-
     return Attendance
 
 
@@ -55,7 +55,6 @@ def _apply(connection, changes: Counter) -> None:
     add_sessions(connection, _table(), ["participant_id", "event_id"], changes)
 
 
-@event.listens_for(Session, "after_flush")
 def _follow_attendances(session: Session, _context) -> None:
     attendance = _attendance_class()
     changes: Counter = Counter()
@@ -84,13 +83,52 @@ def _follow_attendances(session: Session, _context) -> None:
     changes = Counter({key: delta for key, delta in changes.items() if delta})
     if changes:
         _apply(session.connection(), changes)
-        _rollups().follow_tally(session.connection(), changes)
+        signals.attendance_changed.send(session.connection(), changes=changes)
+    _announce_moved_events(session)
 
 
-def _rollups():
-    from app.reports import rollups  # the reports domain rolls the tally up per programme
+# -- events that moved: their people's presence counts elsewhere ------------------------------------
 
-    return rollups
+# What decides where an event's presence counts: its programme, municipality, type and date.
+_WHERE_IT_COUNTS = ("programme_id", "municipality_id", "event_type", "starts_at")
+
+
+def _people_of(session: Session, event_ids: list[int]) -> set[int]:
+    table = _table()
+    rows = session.connection().execute(
+        sa.select(table.c.participant_id).where(table.c.event_id.in_(event_ids)).distinct()
+    )
+    return set(rows.scalars())
+
+
+def _remember_people_of_deleted_events(session: Session, _context, _instances) -> None:
+    # A deleted event's tally rows go by ON DELETE CASCADE: who attended must be read before.
+    deleted = [instance.id for instance in session.deleted if isinstance(instance, Event)]
+    if deleted:
+        session.info.setdefault("events_moved_people", set()).update(_people_of(session, deleted))
+
+
+def _announce_moved_events(session: Session) -> None:
+    moved = sorted(
+        instance.id
+        for instance in session.dirty
+        if isinstance(instance, Event)
+        and any(attributes.get_history(instance, name).has_changes() for name in _WHERE_IT_COUNTS)
+    )
+    people = set(session.info.pop("events_moved_people", ()))
+    if moved:
+        people |= _people_of(session, moved)
+    if people:
+        signals.event_moved.send(session.connection(), participant_ids=sorted(people))
+
+
+def keep_tally() -> None:
+    """Watch every flush: the tally follows the attendances, moved events are announced (called once
+    by `create_app`; idempotent)."""
+    if not event.contains(Session, "before_flush", _remember_people_of_deleted_events):
+        event.listen(Session, "before_flush", _remember_people_of_deleted_events)
+    if not event.contains(Session, "after_flush", _follow_attendances):
+        event.listen(Session, "after_flush", _follow_attendances)
 
 
 def _counted(where) -> sa.Select:
@@ -112,7 +150,7 @@ def recount(participant_ids: list[int]) -> None:
             ["participant_id", "event_id", "sessions"], _counted([attendance.participant_id.in_(ids)])
         )
     )
-    _rollups().recount_people(db.session.connection(), ids)
+    signals.attendance_recounted.send(db.session.connection(), participant_ids=ids)
 
 
 def rebuild() -> int:
@@ -122,5 +160,5 @@ def rebuild() -> int:
     table = _table()
     db.session.execute(sa.delete(table))
     db.session.execute(sa.insert(table).from_select(["participant_id", "event_id", "sessions"], _counted([])))
-    _rollups().rebuild(db.session.connection())
+    signals.tally_rebuilt.send(db.session.connection())
     return db.session.scalar(sa.select(sa.func.count()).select_from(table))

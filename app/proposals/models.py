@@ -16,7 +16,7 @@ from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
 
 if TYPE_CHECKING:
-    from app.reports.models import Programme
+    from app.programmes.models import Programme
 
 
 class ProposalStatus(LabelledEnum):

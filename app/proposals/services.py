@@ -17,6 +17,7 @@ from app.core.codes import normalise_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
 from app.extensions import db
+from app.programmes.covers import programme_covering
 from app.proposals import permissions
 from app.proposals.errors import ProposalError
 from app.proposals.models import (
@@ -78,12 +79,8 @@ def _check_call(actor: User, data: CallData) -> None:
         )
     if not data.categories:
         raise ProposalError(_("Give at least one category."), code="no_category")
-    if data.programme_id is not None:
-        from app.reports.models import Programme
-
-        programme = db.session.get(Programme, data.programme_id)
-        if programme is None or data.municipality_id not in {m.id for m in programme.municipalities}:
-            raise ProposalError(_("This programme does not cover the call's municipality."), code="programme")
+    if data.programme_id is not None and programme_covering(data.programme_id, data.municipality_id) is None:
+        raise ProposalError(_("This programme does not cover the call's municipality."), code="programme")
 
 
 def _apply_call(call: ProposalCall, data: CallData) -> None:

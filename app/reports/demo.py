@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from app.events.models import EventType
 from app.extensions import db
-from app.reports.models import Measure, Programme, Target
+from app.programmes.models import Programme
+from app.reports.models import Measure, Target
 
 PROGRAMMES = {
     "3h": {

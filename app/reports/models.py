@@ -1,23 +1,14 @@
-"""Programmes, the municipalities they cover, and the targets funders hold them to."""
+"""The targets funders hold programmes to, and the roll-ups reports count from."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from app.accounts.models import Municipality
 from app.core.enums import LabelledEnum
 from app.extensions import db
-
-programme_municipality = sa.Table(
-    "programme_municipality",
-    db.metadata,
-    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("municipality_id", sa.ForeignKey("municipality.id"), primary_key=True),
-)
+from app.programmes.models import Programme
 
 
 class Measure(LabelledEnum):
@@ -38,22 +29,6 @@ class Measure(LabelledEnum):
         }
 
 
-class Programme(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    starts_on: Mapped[date]
-    ends_on: Mapped[date]
-    is_public: Mapped[bool] = mapped_column(default=True)
-
-    municipalities: Mapped[list[Municipality]] = relationship(
-        secondary=programme_municipality, lazy="selectin"
-    )
-    targets: Mapped[list[Target]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="Target.position"
-    )
-
-
 class Target(db.Model):
     """An indicator: a measure, optional filters, a number to reach, and an optional share target
     on one breakdown ("women >= 50%")."""
@@ -72,7 +47,10 @@ class Target(db.Model):
     share_value: Mapped[str | None] = mapped_column(sa.String(12))  # woman / migrant
     share_min_percent: Mapped[int | None] = mapped_column(sa.SmallInteger)
 
-    programme: Mapped[Programme] = relationship(back_populates="targets")
+    # Programme.targets is added from here: programmes know nothing of what reports measure.
+    programme: Mapped[Programme] = relationship(
+        backref=backref("targets", cascade="all, delete-orphan", order_by="Target.position")
+    )
 
 
 class ProgrammeTally(db.Model):
@@ -149,5 +127,3 @@ class MunicipalityPerson(_PersonFigures, db.Model):
         sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
-
-from app.reports import rollups  # noqa: E402, F401 - keeps the roll-ups in step with every flush

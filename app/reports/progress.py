@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from app.programmes.models import Programme
 from app.reports import queries
 from app.reports.breakdowns import hidden_text, shown
 from app.reports.cellkey import Figure
 from app.reports.forms import share_pairs
-from app.reports.models import Measure, Programme, Target
+from app.reports.models import Measure, Target
 
 
 @dataclass

@@ -12,10 +12,12 @@ from app.accounts.models import Municipality, Participant, Role, User
 from app.core.pagination import Page, paginate
 from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
+from app.programmes.covers import programme_ids_covering
+from app.programmes.models import Programme
 from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
 from app.reports import whole_programme
 from app.reports.bands import BANDS, band_of, year_of
-from app.reports.models import Measure, Programme, ProgrammeTally, Target, programme_municipality
+from app.reports.models import Measure, ProgrammeTally, Target
 
 DIMENSIONS = ("gender", "origin", "age_band", "country")
 
@@ -493,9 +495,7 @@ def visible_programmes(user, page: int) -> Page:
     statement = sa.select(Programme).order_by(Programme.starts_on.desc(), Programme.id.desc())
     if not (user.is_authenticated and user.is_admin):
         scope = organiser_scope(user) if user.is_authenticated else frozenset()
-        mine = sa.select(programme_municipality.c.programme_id).where(
-            programme_municipality.c.municipality_id.in_(sorted(scope) or [-1])
-        )
+        mine = programme_ids_covering(scope)
         statement = statement.where(sa.or_(Programme.is_public.is_(True), Programme.id.in_(mine)))
     return paginate(statement, page)
 
@@ -513,9 +513,7 @@ def programme_choices(user) -> list[tuple[int, str]]:
     statement = sa.select(Programme.id, Programme.name).order_by(Programme.name)
     scope = organiser_scope(user)
     if scope is not None:
-        mine = sa.select(programme_municipality.c.programme_id).where(
-            programme_municipality.c.municipality_id.in_(sorted(scope) or [-1])
-        )
+        mine = programme_ids_covering(scope)
         statement = statement.where(Programme.id.in_(mine))
     return [(row.id, row.name) for row in db.session.execute(statement)]
 

@@ -1,5 +1,6 @@
 """The programme roll-ups the reports count from, kept in step with the attendance tally
-(app/events/tally.py) in the same transaction.
+(app/events/tally.py) in the same transaction: they follow what events and accounts announce
+(app/events/signals.py, app/accounts/signals.py), connected by `connect_signals` from `create_app`.
 
 - ProgrammeTally: each tally delta moved onto its (programme, person, municipality, event type,
   year) row by an atomic upsert, like the tally itself, so two door phones at once both count.
@@ -9,7 +10,8 @@
   participant row is locked first, so two transactions touching one person rebuild one after the
   other, the second seeing the first's committed rows.
 An event moved to another programme, municipality, type or year has its people recounted.
-Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`.
+Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`
+(through tally.rebuild).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from __future__ import annotations
 from collections import Counter
 
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session, attributes
 
+from app.accounts import signals as accounts_signals
 from app.accounts.models import Participant
+from app.events import signals as events_signals
 from app.events import tally
 from app.events.models import AgeBand, AttendanceTally, Event
 from app.reports.bands import band_of, year_of
@@ -33,9 +35,6 @@ SESSIONS_BY_BAND = {
     AgeBand.ADULT.value: "sessions_adult",
     AgeBand.SENIOR.value: "sessions_senior",
 }
-# What moves an event's sessions to other programme tally rows, and what the reports say of a person.
-_ROLLED_UP_BY = ("programme_id", "municipality_id", "event_type", "starts_at")
-_REPORTED = ("gender", "origin", "country_code", "birth_year", "consent_at")
 
 
 # -- the programme tally ----------------------------------------------------------------------------
@@ -164,38 +163,30 @@ def rebuild(connection) -> None:
     _fill_people(connection, [])
 
 
-def _changed(session: Session, cls, names: tuple[str, ...]) -> list[int]:
-    return sorted(
-        instance.id
-        for instance in session.dirty
-        if isinstance(instance, cls)
-        and any(attributes.get_history(instance, name).has_changes() for name in names)
-    )
+# -- what events and accounts announce ---------------------------------------------------------------
 
 
-def _people_of(session: Session, event_ids: list[int]) -> list[int]:
-    rows = session.connection().execute(
-        sa.select(AttendanceTally.participant_id).where(AttendanceTally.event_id.in_(event_ids)).distinct()
-    )
-    return list(rows.scalars())
+def _attendance_changed(connection, changes: Counter) -> None:
+    follow_tally(connection, changes)
 
 
-@event.listens_for(Session, "before_flush")
-def _remember_people_of_deleted_events(session: Session, _context, _instances) -> None:
-    # A deleted event's tally rows go by ON DELETE CASCADE: who attended must be read before.
-    deleted = [instance.id for instance in session.deleted if isinstance(instance, Event)]
-    if deleted:
-        session.info.setdefault("rollups_recount", set()).update(_people_of(session, deleted))
+def _people_recounted(connection, participant_ids: list[int]) -> None:
+    recount_people(connection, participant_ids)
 
 
-@event.listens_for(Session, "after_flush")
-def _follow_events_and_people(session: Session, _context) -> None:
-    moved = _changed(session, Event, _ROLLED_UP_BY)
-    people = set(session.info.pop("rollups_recount", ()))
-    if moved:
-        people.update(_people_of(session, moved))
-    if people:
-        recount_people(session.connection(), sorted(people))
-    edited = _changed(session, Participant, _REPORTED)
-    if edited:
-        _rebuild_people(session.connection(), edited)
+def _tally_rebuilt(connection) -> None:
+    rebuild(connection)
+
+
+def _participation_changed(connection, participant_ids: list[int]) -> None:
+    _rebuild_people(connection, participant_ids)
+
+
+def connect_signals(app) -> None:
+    """Follow the tally and the people's answers (called by `create_app`; connecting twice is one
+    connection). Receivers run in the sender's flush or statement: the same transaction."""
+    events_signals.attendance_changed.connect(_attendance_changed)
+    events_signals.attendance_recounted.connect(_people_recounted)
+    events_signals.event_moved.connect(_people_recounted)
+    events_signals.tally_rebuilt.connect(_tally_rebuilt)
+    accounts_signals.participation_changed.connect(_participation_changed)

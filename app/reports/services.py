@@ -10,8 +10,10 @@ from app.accounts.models import Municipality
 from app.core.audit import record_audit
 from app.events.models import Event
 from app.extensions import db
+from app.programmes.covers import covers
+from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports.models import Measure, Programme, Target
+from app.reports.models import Measure, Target
 
 
 class ReportError(Exception):
@@ -149,7 +151,7 @@ def _linked_object(kind: str, object_id: int):
 def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
     """Count an event or a call for proposals towards the programme (it moves from another one)."""
     found = _linked_object(kind, object_id)
-    if found.municipality_id not in {m.id for m in programme.municipalities}:
+    if not covers(programme, found.municipality_id):
         raise ReportError(
             _("Only events and calls of the programme's municipalities can be attached."),
             code="wrong_municipality",

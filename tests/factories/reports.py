@@ -4,7 +4,8 @@ from datetime import date
 
 from app.accounts.models import Municipality
 from app.extensions import db
-from app.reports.models import Measure, Programme, Target
+from app.programmes.models import Programme
+from app.reports.models import Measure, Target
 
 
 def make_programme(municipalities: list[Municipality], **fields) -> Programme:

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from app.core.dates import FIRST_YEAR, LAST_YEAR
 from app.events.models import Event
 from app.extensions import db
+from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports.models import Programme
 from tests.access.test_every_route import RULES
 from tests.conftest import empty_all_tables, sign_in_as
 from tests.factories import (

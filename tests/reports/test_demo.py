@@ -4,8 +4,9 @@ import sqlalchemy as sa
 
 from app.accounts.demo import seed_accounts
 from app.extensions import db
+from app.programmes.models import Programme
 from app.reports.demo import seed_programmes
-from app.reports.models import Programme, Target
+from app.reports.models import Target
 
 
 def test_demo_programmes_are_seeded_once_with_their_targets():

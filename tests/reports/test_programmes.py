@@ -5,8 +5,9 @@ import sqlalchemy as sa
 from app.core.models import AuditEntry
 from app.events.models import Event
 from app.extensions import db
+from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports.models import Programme, Target
+from app.reports.models import Target
 from tests.conftest import sign_in_as
 from tests.factories import (
     make_admin,

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.accounts import privacy
 from app.events import services, tally
 from app.events.models import Attendance, Event, EventType
 from app.extensions import db
+from app.privacy import personal_data as privacy
 from app.reports import queries, rollups
 from app.reports.models import Measure, MunicipalityPerson, ProgrammePerson, ProgrammeTally
 from tests.conftest import empty_all_tables

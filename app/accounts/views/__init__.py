@@ -1,7 +1,8 @@
 """The accounts blueprint: what its three view modules share (filters, access, the CSRF page).
 
 public.py: signing up, in and out, password links; me.py: the person's own pages (profile, consent,
-their data, deleting the account); admin.py: administrators and the information desk.
+the page about their data: downloading it and deleting the account are app/privacy/views.py);
+admin.py: administrators and the information desk.
 """
 
 from functools import wraps
@@ -90,19 +91,19 @@ def _refused_link(response) -> bool:
 FORM_PAGES = {
     "accounts.sign_in", "accounts.sign_up", "accounts.forgot_password", "accounts.reset_password",
     "accounts.profile", "accounts.change_password", "accounts.participation", "accounts.give_consent",
-    "accounts.delete_account",
 }
 
 
 @bp.errorhandler(CSRFError)
-def csrf_failed(error):
+def csrf_failed(error, form_pages=FORM_PAGES):
     """Re-run the page's own view: its form fails validation on the token (nothing is written), and
-    the page comes back with what was typed and a message to send it again."""
+    the page comes back with what was typed and a message to send it again. Another blueprint names
+    its own form pages (the privacy one: deleting an account)."""
     from app.core.errors import render_error
     from app.core.security_log import csrf_refused
 
     csrf_refused(error)
-    if request.endpoint not in FORM_PAGES:
+    if request.endpoint not in form_pages:
         return render_error(400)
     g.csrf_failed = True
     response = make_response(current_app.view_functions[request.endpoint](**(request.view_args or {})))

@@ -1,25 +1,23 @@
 """The person's own pages: profile, password, participation consent, their data, deleting the account."""
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.accounts import privacy, queries, services
+from app.accounts import queries, services
 from app.accounts.forms import (
     ChangePasswordForm,
     ConsentForm,
-    DeleteAccountForm,
     ParticipationForm,
     ProfileForm,
     chosen_municipality,
 )
 from app.accounts.models import Gender, Origin
 from app.accounts.services import AccountError
-from app.accounts.session import end_session, start_session
+from app.accounts.session import start_session
 from app.accounts.views import _config, _failed, _form_error, bp, current_person
 from app.core.i18n import current_language
 from app.core.security_log import security_event
-from app.core.time import utcnow
 from app.extensions import limiter
 
 # -- The person's own pages ------------------------------------------------------------------------
@@ -144,47 +142,10 @@ def withdraw_consent():
     return redirect(url_for("accounts.profile"), code=303)
 
 
-# -- Their data: download it, delete the account ---------------------------------------------------
+# -- Their data (downloading it, deleting the account: app/privacy/views.py) ------------------------
 
 
 @bp.get("/me/data")
 @login_required
 def my_data():
     return render_template("accounts/my_data.html")
-
-
-@bp.post("/me/data/download")
-@login_required
-def download_my_data():
-    body = privacy.export_personal_data(current_person(), current_language())
-    response = make_response(body)
-    response.headers["Content-Type"] = "application/json; charset=utf-8"
-    filename = f"jiwar-my-data-{utcnow():%Y-%m-%d}.json"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response  # Cache-Control: no-store, like every page of this blueprint
-
-
-@bp.route("/me/delete", methods=["GET", "POST"])
-@login_required
-@limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
-               key_func=lambda: f"delete-account:{current_user.id}")
-def delete_account():
-    user = current_person()
-    form = DeleteAccountForm()
-    error = _form_error()
-    last_admin = privacy.is_last_administrator(user)
-    if form.validate_on_submit():
-        try:
-            privacy.delete_account(user, form.password.data)
-        except AccountError as failure:
-            security_event("form.refused", form="DeleteAccountForm", code=failure.code)
-            if failure.field == "password":
-                form.password.errors = [*form.password.errors, failure.message]
-            else:
-                error = failure.message
-        else:
-            end_session()
-            flash(_("Your account is deleted and your personal data erased. Thank you for taking part."),
-                  "success")
-            return redirect(url_for("main.home"), code=303)
-    return render_template("accounts/delete_account.html", form=form, error=error, last_admin=last_admin)

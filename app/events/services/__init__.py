@@ -12,8 +12,7 @@ from app.events.services.desk import (  # noqa: F401
     reissue_card,
 )
 from app.events.services.desk_rights import (  # noqa: F401
-    card_holder_data,
-    erase_card_holder,
+    check_card_present,
     withdraw_card_holder_consent,
 )
 from app.events.services.door import (  # noqa: F401

@@ -19,7 +19,7 @@ from app.events.permissions import can_manage_municipality
 from app.events.services.locking import lock_event, rolls_back_on_refusal
 from app.events.services.registration import promote_waiting
 from app.extensions import db
-from app.reports.models import Programme
+from app.programmes.covers import programme_covering
 
 LOCALES = ("fr", "ar", "en")
 
@@ -113,14 +113,12 @@ def _validated(actor, data: EventData, event: Event | None = None):
             "opens_after_close",
             field="registration_opens_at",
         )
-    if data.programme_id is not None:
-        programme = db.session.get(Programme, data.programme_id)
-        if programme is None or municipality not in programme.municipalities:
-            raise EventError(
-                _("This programme does not cover the event's municipality."),
-                "programme_mismatch",
-                field="programme_id",
-            )
+    if data.programme_id is not None and programme_covering(data.programme_id, municipality.id) is None:
+        raise EventError(
+            _("This programme does not cover the event's municipality."),
+            "programme_mismatch",
+            field="programme_id",
+        )
     if not data.languages:
         raise EventError(_("Say which languages will be spoken."), "no_language", field="languages")
     return municipality, times, event_starts, event_ends, opens, closes

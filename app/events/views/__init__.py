@@ -6,11 +6,11 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from app.events.views import card_links, desk, desk_accounts, desk_rights, door, manage, public  # noqa: E402, F401
+from app.events.views import card_links, desk, desk_accounts, door, manage, public  # noqa: E402, F401
 
 
 @bp.context_processor
-def _enums():
+def template_enums():
     from app.accounts.models import Gender, Origin
     from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus
 

@@ -15,6 +15,7 @@ from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.time import to_zone
 from app.extensions import db
+from app.programmes.covers import all_programmes
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
 from app.proposals.forms import AnswerForm, CallForm, ModerationForm, SupportForm
@@ -50,9 +51,7 @@ def _municipality_choices():
 
 
 def _programme_choices():
-    from app.reports.models import Programme
-
-    programmes = db.session.scalars(sa.select(Programme).order_by(Programme.name))
+    programmes = all_programmes()
     return [SelectChoice(0, "—")] + [SelectChoice(p.id, p.name) for p in programmes]
 
 

@@ -8,8 +8,9 @@ from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
 from app.events.models import EventType
+from app.programmes.models import Programme
 from app.reports import permissions, queries
-from app.reports.models import Measure, Programme, Target
+from app.reports.models import Measure, Target
 
 bp = Blueprint("reports", __name__)
 

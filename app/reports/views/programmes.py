@@ -10,10 +10,11 @@ from app.core.fragments import shared_page
 from app.core.htmx import render_page_or_fragment
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.programmes.models import Programme
 from app.reports import permissions, queries, services
 from app.reports.breakdowns import hidden_text
 from app.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm, options
-from app.reports.models import Programme, Target
+from app.reports.models import Target
 from app.reports.progress import target_progress
 from app.reports.protected import disclosure_threshold
 from app.reports.views import (

@@ -1,22 +1,92 @@
-"""Card holders' data rights at the desk: their data on a printable page in their language,
-withdrawing their consent, erasing them. Each needs the card present (its code typed) and is
-refused to organisers the person is not served by (404, from the loader)."""
+"""The privacy blueprint: a person's data and its erasure, the pages that reach every domain.
+
+An account holder downloads their data and deletes their account (/me/data/download, /me/delete;
+the page that offers both, /me/data, stays with the account's pages). At the desk, a card holder's
+data on a printable page in their language, withdrawing their consent, erasing them: each needs the
+card present (its code typed) and is refused to organisers the person is not served by (404, from
+the loader). Registered by create_app; nothing imports this module.
+"""
 
 from contextlib import contextmanager
+from functools import partial
 
-from flask import current_app, flash, make_response, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 
+from app.accounts.forms import DeleteAccountForm
 from app.accounts.queries import country_name
+from app.accounts.services import AccountError
+from app.accounts.session import end_session
+from app.accounts.views import (
+    _config,
+    _failed,
+    _form_error,
+    csrf_failed,
+    current_person,
+    personal_pages_are_not_cached,
+)
 from app.core.i18n import current_language, forget_translations
+from app.core.security_log import security_event
 from app.core.time import utcnow
 from app.events import services
 from app.events.errors import EventError
 from app.events.rights_forms import CardDataForm, EraseCardHolderForm, WithdrawConsentForm
-from app.events.views import bp
+from app.events.views import template_enums
 from app.events.views.loaders import get_card_holder_or_404, personal
+from app.extensions import limiter
+from app.privacy import desk, personal_data
+
+bp = Blueprint("privacy", __name__)
+bp.after_request(personal_pages_are_not_cached)
+bp.context_processor(template_enums)  # the desk pages show the events' and answers' labels
+# A form met with an expired CSRF token gets its page back, what was typed kept (as the accounts').
+bp.register_error_handler(CSRFError, partial(csrf_failed, form_pages={"privacy.delete_account"}))
+
+
+# -- The account holder's data: download it, delete the account ----------------------------------
+
+
+@bp.post("/me/data/download")
+@login_required
+def download_my_data():
+    body = personal_data.export_personal_data(current_person(), current_language())
+    response = make_response(body)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    filename = f"jiwar-my-data-{utcnow():%Y-%m-%d}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response  # Cache-Control: no-store, like every page of this blueprint
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_config("JIWAR_SIGN_IN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
+               key_func=lambda: f"delete-account:{current_user.id}")
+def delete_account():
+    user = current_person()
+    form = DeleteAccountForm()
+    error = _form_error()
+    last_admin = personal_data.is_last_administrator(user)
+    if form.validate_on_submit():
+        try:
+            personal_data.delete_account(user, form.password.data)
+        except AccountError as failure:
+            security_event("form.refused", form="DeleteAccountForm", code=failure.code)
+            if failure.field == "password":
+                form.password.errors = [*form.password.errors, failure.message]
+            else:
+                error = failure.message
+        else:
+            end_session()
+            flash(_("Your account is deleted and your personal data erased. Thank you for taking part."),
+                  "success")
+            return redirect(url_for("main.home"), code=303)
+    return render_template("accounts/delete_account.html", form=form, error=error, last_admin=last_admin)
+
+
+# -- A card holder's data at the desk --------------------------------------------------------------
 
 
 @contextmanager
@@ -54,7 +124,7 @@ def card_holder_data(participant_id: int):
         return _page("ask_card.html", 422 if form.is_submitted() else 200, participant=participant, form=form)
     language = form.language.data
     try:
-        data = services.card_holder_data(current_user, participant, form.code.data, language)
+        data = desk.card_holder_data(current_user, participant, form.code.data, language)
     except EventError as error:
         _refused(form, error)
         return _page("ask_card.html", 422, participant=participant, form=form)
@@ -95,7 +165,7 @@ def erase_card_holder(participant_id: int):
     form = EraseCardHolderForm()
     if form.validate_on_submit():
         try:
-            services.erase_card_holder(current_user, participant, form.code.data)
+            desk.erase_card_holder(current_user, participant, form.code.data)
         except EventError as error:
             _refused(form, error)
             participant = get_card_holder_or_404(participant_id)

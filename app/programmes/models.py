@@ -1,0 +1,32 @@
+"""Programmes and the municipalities they cover. Their targets live with the reports that measure
+them (app/reports/models.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Municipality
+from app.extensions import db
+
+programme_municipality = sa.Table(
+    "programme_municipality",
+    db.metadata,
+    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipality.id"), primary_key=True),
+)
+
+
+class Programme(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    is_public: Mapped[bool] = mapped_column(default=True)
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=programme_municipality, lazy="selectin"
+    )

@@ -3,7 +3,15 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from app.events.models import Attendance, Event, EventSession, Registration
+from app.accounts.models import User
+from app.events.models import (
+    Attendance,
+    CardLinkRequest,
+    Event,
+    EventSession,
+    LinkRequestStatus,
+    Registration,
+)
 from app.events.services.registration import release_future_registrations
 from app.extensions import db
 from app.privacy.when import when
@@ -14,9 +22,8 @@ EXPORTS = {
     "attendance.checked_in_by_id": "not exported: the organiser at the door",
     "attendance_tally.participant_id": "not exported: a count of the attendances already in the file",
     "event.created_by_id": "not exported: the organiser who created an event",
-    "card_link_request.card_holder_id": "not exported: a request between the desk and an account "
-    "holder, answered or expired within days",
-    "card_link_request.account_id": "not exported (as card_holder_id)",
+    "card_link_request.card_holder_id": "not exported: the card holder's side (the desk's page shows it)",
+    "card_link_request.account_id": "card_link_requests",
     "card_link_request.requested_by_id": "not exported: the organiser at the desk",
 }
 ERASES = {
@@ -26,8 +33,8 @@ ERASES = {
     "attendance.checked_in_by_id": "kept: the organiser's act",
     "attendance_tally.participant_id": "kept, as the attendances it counts",
     "event.created_by_id": "kept: the event is the municipality's",
-    "card_link_request.card_holder_id": "kept until it expires; names nobody once the person is erased",
-    "card_link_request.account_id": "kept until it expires (as card_holder_id)",
+    "card_link_request.card_holder_id": "pending requests removed; answered ones name nobody",
+    "card_link_request.account_id": "pending requests removed (as card_holder_id)",
     "card_link_request.requested_by_id": "kept: the organiser's act",
 }
 
@@ -36,7 +43,28 @@ def export(participant_id: int, language: str) -> dict:
     return {
         "registrations": _registrations(participant_id, language),
         "attendances": _attendances(participant_id, language),
+        "card_link_requests": _card_link_requests(participant_id),
     }
+
+
+def _card_link_requests(participant_id: int) -> list[dict]:
+    """Requests the desk sent to this account to link a participant card (never the card holder's
+    data: the account holder sees what the request page shows)."""
+    rows = db.session.scalars(
+        sa.select(CardLinkRequest)
+        .join(User, User.id == CardLinkRequest.account_id)
+        .where(User.participant_id == participant_id)
+        .order_by(CardLinkRequest.created_at, CardLinkRequest.id)
+    )
+    return [
+        {
+            "requested_at": when(request.created_at),
+            "expires_at": when(request.expires_at),
+            "status": request.status,
+            "decided_at": when(request.decided_at),
+        }
+        for request in rows
+    ]
 
 
 def _registrations(participant_id: int, language: str) -> list[dict]:
@@ -81,5 +109,16 @@ def _attendances(participant_id: int, language: str) -> list[dict]:
 
 
 def erase(participant_id: int, now) -> int:
-    """Future registrations given back through the events service; returns how many."""
+    """Future registrations given back through the events service, and card link requests still
+    waiting for an answer removed (from the card holder's side or the account's); returns how many
+    registrations were cancelled."""
+    account_ids = sa.select(User.id).where(User.participant_id == participant_id)
+    db.session.execute(
+        sa.delete(CardLinkRequest).where(
+            CardLinkRequest.status == LinkRequestStatus.PENDING,
+            sa.or_(
+                CardLinkRequest.card_holder_id == participant_id, CardLinkRequest.account_id.in_(account_ids)
+            ),
+        )
+    )
     return release_future_registrations(participant_id, now)

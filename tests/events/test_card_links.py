@@ -249,3 +249,27 @@ def test_both_registered_for_one_event_is_refused_at_confirmation(client, holder
     assert "This account and this card are both registered for the same event." in response.text
     assert _where_things_are(holder.id) == before
     assert _pending(account) is not None  # still waiting: cancel one registration, then confirm
+
+
+def test_a_pending_request_is_in_the_account_holders_data_and_goes_with_an_erasure(
+    client, holder, account, organiser
+):
+    from app.events.services import request_card_link
+    from app.privacy.personal_data import erase_participant, personal_data
+
+    request_id = request_card_link(organiser, holder.id, _code(holder), "oumou@example.org").id
+    from flask import current_app
+
+    with current_app.test_request_context():
+        exported = personal_data(account, "en")["card_link_requests"]
+    assert [entry["status"] for entry in exported] == ["pending"]
+    assert "Oumou Sangaré" not in json.dumps(exported)  # the card holder's side is not the account's
+    erase_participant(db.session.get(Participant, account.participant_id), utcnow())
+    db.session.commit()
+    assert db.session.get(CardLinkRequest, request_id) is None
+    # And from the card holder's side: erasing the card holder removes a request waiting for them.
+    make_user("Someone", email="someone@example.org")
+    request_id = request_card_link(organiser, holder.id, _code(holder), "someone@example.org").id
+    erase_participant(db.session.get(Participant, holder.id), utcnow())
+    db.session.commit()
+    assert db.session.get(CardLinkRequest, request_id) is None

@@ -9,7 +9,6 @@ import contextvars
 import os
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 import app.models  # noqa: F401 - the whole metadata
@@ -75,14 +74,12 @@ def app_context(app):
 
 
 def empty_all_tables() -> None:
-    tables = db.metadata.sorted_tables
+    """Children first. DELETE, not TRUNCATE, on PostgreSQL too: a test leaves a few rows, and
+    truncating every table took about 0.1 s a test (a DELETE of them all, 0.01 s). Ids are not
+    restarted: tests take ids from the rows they make."""
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 class RateLimitedConfig(TestConfig):

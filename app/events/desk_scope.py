@@ -27,14 +27,23 @@ def reached_municipalities(own_ids: set[int]) -> sa.Select:
     )
 
 
-def served_by(user) -> sa.ColumnElement[bool] | None:
-    """A condition on `Participant.id`: the card holders `user` serves; None means everyone."""
+def _within_reach(user, condition):
+    """`condition(reached)` over the municipalities `user` reaches (a subquery); None means
+    everyone (administrators), and someone who organises nowhere reaches nobody."""
     own_ids = managed_municipality_ids(user)
     if own_ids is None:
         return None
     if not own_ids:
         return sa.false()
-    reached = reached_municipalities(own_ids).scalar_subquery()
+    return condition(reached_municipalities(own_ids).scalar_subquery())
+
+
+def served_by(user) -> sa.ColumnElement[bool] | None:
+    """A condition on `Participant.id`: the card holders `user` serves; None means everyone."""
+    return _within_reach(user, _card_holders_of)
+
+
+def _card_holders_of(reached) -> sa.ColumnElement[bool]:
     return sa.or_(
         Participant.id.in_(
             sa.select(ParticipantCard.participant_id).where(ParticipantCard.municipality_id.in_(reached))
@@ -62,15 +71,12 @@ def accounts_served_by(user) -> sa.ColumnElement[bool] | None:
     """A condition on `User`: the accounts whose holders `user` serves at the desk (password links).
     Their home municipality is one the organiser reaches, or their participant is a person the
     organiser serves by the rule above. None means everyone (administrators)."""
-    own_ids = managed_municipality_ids(user)
-    if own_ids is None:
-        return None
-    if not own_ids:
-        return sa.false()
-    reached = reached_municipalities(own_ids).scalar_subquery()
-    return sa.or_(
-        User.municipality_id.in_(reached),
-        User.participant_id.in_(sa.select(Participant.id).where(served_by(user))),
+    return _within_reach(
+        user,
+        lambda reached: sa.or_(
+            User.municipality_id.in_(reached),
+            User.participant_id.in_(sa.select(Participant.id).where(_card_holders_of(reached))),
+        ),
     )
 
 

@@ -15,6 +15,8 @@ from tests.fuzz import checks
 from tests.fuzz.test_forms import FUZZ
 from tests.fuzz.values import encode, text
 
+pytestmark = pytest.mark.fuzz
+
 # The client and signed-in person are made once per test; each example posts on top of the last.
 ACCOUNTS = FUZZ.__class__(FUZZ, suppress_health_check=[*FUZZ.suppress_health_check,
                                                        HealthCheck.function_scoped_fixture])

@@ -122,6 +122,11 @@ class RegistrationWindow(StrEnum):
     DRAFT = "draft"
 
     @property
+    def partial(self) -> str:
+        """The template of what the registration box says in this window to someone without a seat."""
+        return f"events/registration_windows/_{self.value}.html"
+
+    @property
     def keeps_cancelling(self) -> bool:
         """A person may still cancel a registration (until the event starts)."""
         return self not in (RegistrationWindow.STARTED, RegistrationWindow.PAST, RegistrationWindow.CANCELLED)

@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import escape
 
-from app.events.models import AttendeeStatus, RegistrationStatus
+from app.events.models import AttendeeStatus, EventStatus, RegistrationStatus, RegistrationWindow
 from tests.conftest import sign_in_as
 from tests.factories import make_attendance, make_event, make_organiser, make_registration, make_user
 
@@ -22,6 +22,11 @@ def test_each_state_shown_on_a_page_has_its_template_with_the_pieces_pages_call(
     assert callable(module.badge)
     if state in RegistrationStatus:  # stored: the ticket page and the event's registration box ask too
         assert callable(module.ticket) and callable(module.box)
+
+
+@pytest.mark.parametrize("window", RegistrationWindow, ids=str)
+def test_each_registration_window_has_its_template(app, window):
+    assert app.jinja_env.get_template(window.partial)
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
@@ -68,3 +73,14 @@ def test_the_ticket_page_shows_what_its_state_gives(client, oujda, resident):
     sign_in_as(client, resident)
     page = client.get(f"/me/tickets/{registration.id}").text
     assert "the ticket appears here when you get a seat" in page and registration.ticket_code not in page
+
+
+def test_the_registration_box_says_what_each_window_allows(client, oujda, resident):
+    draft = make_event(oujda, status=EventStatus.DRAFT)
+    full = make_event(oujda, capacity=1)
+    make_registration(full, make_user().participant)
+    sign_in_as(client, make_organiser(oujda))  # a draft is shown to its organisers only
+    assert "This event is not published yet." in client.get(f"/events/{draft.id}").text
+    sign_in_as(client, resident)
+    page = client.get(f"/events/{full.id}").text
+    assert "The event is full. You can join the waiting list." in page and ">Join the waiting list<" in page

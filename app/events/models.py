@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -74,6 +75,61 @@ class RegistrationStatus(LabelledEnum):
             cls.WAITING: _l("On the waiting list"),
             cls.CANCELLED: _l("Cancelled"),
         }
+
+    @property
+    def partial(self) -> str:
+        """The template of what pages show for this state (its badge, ticket and registration box)."""
+        return f"events/registration_states/_{self.value}.html"
+
+
+class AttendeeStatus(LabelledEnum):
+    """Where a person stands for an event once attendance counts too: their registration's status,
+    or attended (their events), or a walk-in who never registered (the attendance sheet). Never
+    stored; the registration's three labels are reused, so each is written once."""
+
+    CONFIRMED = RegistrationStatus.CONFIRMED.value
+    WAITING = RegistrationStatus.WAITING.value
+    CANCELLED = RegistrationStatus.CANCELLED.value
+    ATTENDED = "attended"
+    WALK_IN = "walk_in"
+
+    @classmethod
+    def _labels(cls):
+        registration = RegistrationStatus._labels()
+        return {
+            cls.CONFIRMED: registration[RegistrationStatus.CONFIRMED],
+            cls.WAITING: registration[RegistrationStatus.WAITING],
+            cls.CANCELLED: registration[RegistrationStatus.CANCELLED],
+            cls.ATTENDED: _l("Attended"),
+            cls.WALK_IN: _l("Walk-in"),
+        }
+
+    @property
+    def partial(self) -> str:
+        return f"events/registration_states/_{self.value}.html"
+
+
+class RegistrationWindow(StrEnum):
+    """Whether an event takes registrations now, and if not why: the event page and the service that
+    refuses say it each in their own words, so it carries no label."""
+
+    OPEN = "open"
+    NOT_YET_OPEN = "not_yet_open"
+    CLOSED = "closed"
+    STARTED = "started"
+    PAST = "past"
+    CANCELLED = "cancelled"
+    DRAFT = "draft"
+
+    @property
+    def partial(self) -> str:
+        """The template of what the registration box says in this window to someone without a seat."""
+        return f"events/registration_windows/_{self.value}.html"
+
+    @property
+    def keeps_cancelling(self) -> bool:
+        """A person may still cancel a registration (until the event starts)."""
+        return self not in (RegistrationWindow.STARTED, RegistrationWindow.PAST, RegistrationWindow.CANCELLED)
 
 
 class AgeBand(LabelledEnum):
@@ -168,6 +224,10 @@ class Event(db.Model):
         return self.status == EventStatus.PUBLISHED
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == EventStatus.DRAFT
+
+    @property
     def timezone(self) -> str:
         return self.municipality.timezone
 
@@ -180,21 +240,20 @@ class Event(db.Model):
         """Registration closes at the stated time, or when the first session starts."""
         return self.registration_closes_at or self.starts_at
 
-    def registration_state(self, now: datetime) -> str:
-        """open / not_yet_open / closed / started / past / cancelled / draft."""
+    def registration_state(self, now: datetime) -> RegistrationWindow:
         if self.status == EventStatus.CANCELLED:
-            return "cancelled"
+            return RegistrationWindow.CANCELLED
         if self.status != EventStatus.PUBLISHED:
-            return "draft"
+            return RegistrationWindow.DRAFT
         if self.ends_at <= now:
-            return "past"
+            return RegistrationWindow.PAST
         if self.starts_at <= now:
-            return "started"
+            return RegistrationWindow.STARTED
         if self.registration_opens_at and now < self.registration_opens_at:
-            return "not_yet_open"
+            return RegistrationWindow.NOT_YET_OPEN
         if now >= self.effective_closes_at:
-            return "closed"
-        return "open"
+            return RegistrationWindow.CLOSED
+        return RegistrationWindow.OPEN
 
 
 class EventSession(db.Model):
@@ -236,8 +295,16 @@ class Registration(db.Model):
     participant: Mapped[Participant] = relationship()
 
     @property
+    def state(self) -> RegistrationStatus:
+        return RegistrationStatus(self.status)
+
+    @property
     def is_active(self) -> bool:
         return self.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
 
 
 class Attendance(db.Model):

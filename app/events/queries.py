@@ -20,6 +20,7 @@ from app.core.time import utcnow
 from app.events import desk_scope
 from app.events.models import (
     Attendance,
+    AttendeeStatus,
     CardLinkRequest,
     Event,
     EventSession,
@@ -239,11 +240,11 @@ class MyRegistration:
     waiting_position: int | None = None  # 1 for the first person waiting
 
     @property
-    def display_status(self) -> str:
-        """confirmed / waiting / attended / cancelled, as the person sees it."""
+    def display_status(self) -> AttendeeStatus:
+        """Confirmed, waiting, attended or cancelled, as the person sees it."""
         if self.attended_sessions:
-            return "attended"
-        return self.registration.status
+            return AttendeeStatus.ATTENDED
+        return AttendeeStatus(self.registration.status)
 
 
 def my_registrations(participant_id: int, when: str, page: int, per_page: int = 20) -> Page:
@@ -483,7 +484,7 @@ class AttendanceLine:
     participant_id: int | None
     name: str
     code: str
-    status: str
+    status: AttendeeStatus
     sessions: set[int]
 
 
@@ -503,7 +504,7 @@ def attendance_lines(event: Event) -> list[AttendanceLine]:
         .order_by(Participant.display_name, Registration.id)
     )
     for participant_id, name, code, status in registrations:
-        lines[participant_id] = AttendanceLine(participant_id, name, code, status, set())
+        lines[participant_id] = AttendanceLine(participant_id, name, code, AttendeeStatus(status), set())
     anonymous = []
     attendances = db.session.execute(
         sa.select(Attendance.participant_id, Attendance.session_id, Participant.display_name, Attendance.id)
@@ -513,9 +514,10 @@ def attendance_lines(event: Event) -> list[AttendanceLine]:
     )
     for participant_id, session_id, name, _attendance_id in attendances:
         if participant_id is None:
-            anonymous.append(AttendanceLine(None, "", "", "walk_in", {session_id}))
+            anonymous.append(AttendanceLine(None, "", "", AttendeeStatus.WALK_IN, {session_id}))
             continue
-        line = lines.setdefault(participant_id, AttendanceLine(participant_id, name, "", "walk_in", set()))
+        walk_in = AttendanceLine(participant_id, name, "", AttendeeStatus.WALK_IN, set())
+        line = lines.setdefault(participant_id, walk_in)
         line.sessions.add(session_id)
     return list(lines.values()) + anonymous
 

@@ -40,6 +40,11 @@ class ProposalStatus(LabelledEnum):
             cls.WITHDRAWN: _l("Withdrawn"),
         }
 
+    @property
+    def partial(self) -> str:
+        """The template of what pages show for this state (its badge, in its colour)."""
+        return f"proposals/states/_{self.value}.html"
+
 
 class Channel(LabelledEnum):
     ONLINE = "online"
@@ -76,6 +81,11 @@ class Phase(LabelledEnum):
             cls.RESULTS: _l("Results"),
         }
 
+    @property
+    def is_between(self) -> bool:
+        """Before the first phase or between two: the banner says when the next one opens."""
+        return self in (Phase.UPCOMING, Phase.PAUSE)
+
 
 class ChangedByRole(LabelledEnum):
     """Who changed a proposal's status, as the public history names them: a role, never a person."""
@@ -111,9 +121,6 @@ DECISION_STATUSES = (
 )
 ACCEPTED_STATUSES = (ProposalStatus.ACCEPTED, ProposalStatus.IN_PROGRESS, ProposalStatus.DONE)
 WAITING_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_STUDY)
-STATUS_TONES = {
-    "accepted": "ok", "in_progress": "ok", "done": "ok", "rejected": "danger", "under_study": "warn",
-}
 
 
 class ProposalCall(db.Model):
@@ -159,6 +166,14 @@ class ProposalCall(db.Model):
     @property
     def current_phase(self) -> Phase:
         return self.phase()
+
+    @property
+    def takes_proposals(self) -> bool:
+        return self.current_phase == Phase.SUBMISSION
+
+    @property
+    def takes_supports(self) -> bool:
+        return self.current_phase == Phase.SUPPORT
 
     @property
     def _phase_moments(self) -> tuple[datetime, ...]:
@@ -250,8 +265,16 @@ class Proposal(db.Model):
     )
 
     @property
+    def state(self) -> ProposalStatus:
+        return ProposalStatus(self.status)
+
+    @property
     def status_label(self) -> str:
         return ProposalStatus(self.status).label
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == ProposalStatus.WITHDRAWN
 
     @property
     def channel_label(self) -> str:
@@ -264,11 +287,6 @@ class Proposal(db.Model):
     def days_waiting(self, now: datetime | None = None) -> int | None:
         """Whole days since the review phase opened, while the proposal still awaits an answer."""
         return self.call.days_in_review(now) if self.is_waiting else None
-
-    @property
-    def status_tone(self) -> str:
-        """The badge colour of its status."""
-        return STATUS_TONES.get(self.status, "")
 
 
 class ProposalStatusChange(db.Model):

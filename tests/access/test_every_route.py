@@ -16,6 +16,8 @@ from tests.factories import ROLES, make_role_cast
 from tests.proposals import access_rules as proposals_rules
 from tests.reports import access_rules as reports_rules
 
+pytestmark = pytest.mark.route_matrix
+
 DOMAINS = (accounts_rules, events_rules, proposals_rules, reports_rules)
 RULES = [(domain, route) for domain in DOMAINS for route in domain.RULES]
 

@@ -8,6 +8,8 @@ from tests.access.rules import client_as, filled
 from tests.access.test_every_route import RULES, _build_world
 from tests.fuzz.checks import row_counts
 
+pytestmark = pytest.mark.route_matrix
+
 POSTS = [route for _, route in RULES if route.method == "POST"]
 GETS = [route for _, route in RULES if route.method == "GET"]
 # Roles in the order tried: the first one the rule lets through is the one that could change state.

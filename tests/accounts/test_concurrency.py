@@ -1,35 +1,20 @@
 """Parallel requests on PostgreSQL: a reset link works exactly once, an email makes exactly one account."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from app.accounts.models import User
 from app.extensions import db
 from tests.accounts.helpers import use_reset_link
+from tests.concurrency import answers_together
 from tests.factories import make_reset_token, make_user
 
 pytestmark = pytest.mark.postgres_only
 
 
 def in_parallel(app, count, send):
-    barrier = threading.Barrier(count)
-    statuses = []
-
-    def worker(n):
-        with app.app_context():  # each thread its own context and database session
-            client = app.test_client()
-            barrier.wait()
-            statuses.append(send(client, n))
-            db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(statuses)
+    """`send(client, n)` from `count` browsers at once (tests/concurrency.py): their statuses, sorted."""
+    return answers_together(app, [lambda n=n: send(app.test_client(), n) for n in range(count)])
 
 
 def test_a_reset_link_sent_from_many_tabs_at_once_works_once(app):

@@ -1,7 +1,6 @@
 """Capacity is never exceeded when many people press at the same instant (PostgreSQL row locks).
 
-Each thread has its own app context, hence its own database session and connection, like the
-workers of gunicorn; a barrier releases them together.
+Each call runs in its own thread, context and session, released together (tests/concurrency.py).
 """
 
 import threading
@@ -14,33 +13,11 @@ from app.core.models import OutboxMessage
 from app.events.models import Event, Registration, RegistrationStatus
 from app.events.services import cancel_registration, register_for_event
 from app.extensions import db
+from tests.concurrency import run_together
 from tests.conftest import sign_in_as
 from tests.factories import make_event, make_organiser, make_registration, make_user
 
 pytestmark = pytest.mark.postgres_only
-
-
-def run_together(app, calls):
-    """Run each call in its own thread, released at once; returns the exceptions raised."""
-    barrier = threading.Barrier(len(calls))
-    errors = []
-
-    def worker(call):
-        with app.app_context():
-            try:
-                barrier.wait(timeout=30)
-                call()
-            except Exception as error:  # noqa: BLE001 - collected and asserted empty
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def state(event_id):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.events import services, tally
 from app.events.models import Attendance, AttendanceTally, CardLinkRequest, Event
 from app.extensions import db
-from tests.events.test_concurrency import run_together
+from tests.concurrency import run_together
 from tests.factories import make_attendance, make_card_holder, make_event, make_registration, make_user
 
 

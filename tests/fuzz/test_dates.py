@@ -25,6 +25,8 @@ from tests.fuzz import checks
 from tests.fuzz.test_forms import prepared
 from tests.fuzz.values import date_fields, form_classes
 
+pytestmark = pytest.mark.fuzz
+
 FAR = ["9999-12-31", "0001-01-01", f"{FIRST_YEAR - 1}-12-31", f"{LAST_YEAR + 1}-01-01"]
 MESSAGE = f"Give a date between the years {FIRST_YEAR} and {LAST_YEAR}."
 MESSAGE_FR = f"Indiquez une date entre les années {FIRST_YEAR} et {LAST_YEAR}."

@@ -20,6 +20,8 @@ from tests.access.test_every_route import RULES, _build_world
 from tests.fuzz import checks
 from tests.fuzz.values import encode, field_strategies, form_classes, form_data, good_values
 
+pytestmark = pytest.mark.fuzz
+
 EXAMPLES = int(os.environ.get("JIWAR_FUZZ_EXAMPLES", "12"))
 FUZZ = settings(
     max_examples=EXAMPLES,

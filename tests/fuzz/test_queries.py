@@ -18,6 +18,8 @@ from tests.fuzz import checks
 from tests.fuzz.test_forms import FUZZ, allowed_role, prepared
 from tests.fuzz.values import encode, extra_names, field_strategies, form_classes, numbers, text
 
+pytestmark = pytest.mark.fuzz
+
 GETS = [route for _, route in RULES if route.method == "GET"]
 # Every name the views read from request.args, and what a tinkerer would try.
 PARAMETERS = ("q", "page", "sort", "type", "municipality", "category", "date", "language", "min_supports",

@@ -24,6 +24,8 @@ from tests.fuzz import checks
 from tests.fuzz.test_forms import FUZZ, POSTS, prepared
 from tests.fuzz.values import _unbound_fields, form_classes
 
+pytestmark = pytest.mark.fuzz
+
 STORED_NAME = re.compile(r"[0-9a-f]{32}\.jpg")
 
 

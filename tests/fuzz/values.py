@@ -53,6 +53,7 @@ _samples = st.sampled_from(
         "NULL",
         "None",
         "Ünïcödé façade",
+        "٠٦١٢٣٤٥٦٧٨",  # a phone number in Arabic-Indic digits
     ]
 )
 _alphabets = st.one_of(

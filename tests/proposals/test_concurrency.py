@@ -1,8 +1,6 @@
 """On PostgreSQL: double clicks and parallel requests of one person never count twice, and the
 maintained count always equals the rows. Real threads, each with its own app context and session."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
@@ -10,31 +8,17 @@ from app.extensions import db
 from app.proposals.errors import ProposalError
 from app.proposals.models import Proposal, Support
 from app.proposals.services import support_proposal, withdraw_support
+from tests.concurrency import answers_together, run_together
 from tests.factories import make_call, make_proposal, make_user
 
 pytestmark = pytest.mark.postgres_only
 
 
-def _run_in_threads(app, jobs):
-    barrier = threading.Barrier(len(jobs), timeout=20)
-    errors = []
-
-    def run(job):
-        with app.test_request_context(headers={"Accept-Language": "en"}):
-            barrier.wait()
-            try:
-                job()
-            except ProposalError as error:
-                errors.append(error.code)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
+def _refusals(app, jobs) -> list[str]:
+    """Run the jobs at once (tests/concurrency.py); the codes of the refusals, anything else fails."""
+    errors = run_together(app, jobs, language="en")
+    assert all(isinstance(error, ProposalError) for error in errors), errors
+    return sorted(error.code for error in errors)
 
 
 def _state(proposal_id):
@@ -55,7 +39,7 @@ def _service_job(proposal_id, user_id, action=support_proposal):
 def test_double_clicks_of_one_person_count_once(app, oujda):
     proposal = make_proposal(make_call(oujda, phase="support"), make_user())
     person = make_user()
-    errors = _run_in_threads(app, [_service_job(proposal.id, person.id) for _ in range(8)])
+    errors = _refusals(app, [_service_job(proposal.id, person.id) for _ in range(8)])
     assert errors == []
     assert _state(proposal.id) == (1, 1)
 
@@ -64,7 +48,7 @@ def test_many_people_at_once_count_exactly(app, oujda):
     proposal = make_proposal(make_call(oujda, phase="support"), make_user())
     people = [make_user() for _ in range(12)]
     jobs = [_service_job(proposal.id, person.id) for person in people for _ in range(2)]
-    _run_in_threads(app, jobs)
+    _refusals(app, jobs)
     assert _state(proposal.id) == (12, 12)
 
 
@@ -78,7 +62,7 @@ def test_support_and_withdraw_racing_keep_the_count_equal_to_the_rows(app, oujda
             _service_job(proposal.id, person.id, withdraw_support),
             _service_job(proposal.id, person.id),
         ]
-    _run_in_threads(app, jobs)
+    _refusals(app, jobs)
     rows, count = _state(proposal.id)
     assert rows == count and 0 <= rows <= 6
 
@@ -87,7 +71,7 @@ def test_parallel_requests_of_one_person_respect_the_cap(app, oujda):
     call = make_call(oujda, phase="support", support_cap=2)
     proposals = [make_proposal(call, make_user()) for _ in range(6)]
     person = make_user()
-    errors = _run_in_threads(app, [_service_job(p.id, person.id) for p in proposals])
+    errors = _refusals(app, [_service_job(p.id, person.id) for p in proposals])
     assert sorted(errors) == ["cap"] * 4
     assert db.session.scalar(sa.select(sa.func.count(Support.id)).where(Support.user_id == person.id)) == 2
     for proposal in proposals:
@@ -99,22 +83,13 @@ def test_real_requests_double_click(app, oujda):
     """The same through the test client: each request in its own thread, context and session."""
     proposal = make_proposal(make_call(oujda, phase="support"), make_user())
     person = make_user()
-    statuses = []
-    session_id, url = person.get_id(), f"/proposals/{proposal.id}/support"
+    url = f"/proposals/{proposal.id}/support"
+    clients = [app.test_client() for _ in range(6)]
+    for client in clients:
+        with client.session_transaction() as session:
+            session["_user_id"] = person.get_id()
+    def click(client):
+        return lambda: client.post(url, headers={"HX-Request": "true"}).status_code
 
-    def click():
-        with app.app_context():
-            client = app.test_client()
-            with client.session_transaction() as session:
-                session["_user_id"] = session_id
-            barrier.wait()
-            statuses.append(client.post(url, headers={"HX-Request": "true"}).status_code)
-
-    barrier = threading.Barrier(6, timeout=20)
-    threads = [threading.Thread(target=click) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert statuses == [200] * 6
+    assert answers_together(app, [click(client) for client in clients]) == [200] * 6
     assert _state(proposal.id) == (1, 1)

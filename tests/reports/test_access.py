@@ -6,6 +6,8 @@ from tests.access.test_every_route import _build_world, _status
 from tests.factories import ROLES
 from tests.reports.access_rules import EXTRA
 
+pytestmark = pytest.mark.route_matrix
+
 
 @pytest.mark.parametrize("route", EXTRA, ids=[f"{r.method} {r.url}" for r in EXTRA])
 def test_each_role_gets_the_exact_status(app, route):

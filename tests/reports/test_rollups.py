@@ -15,6 +15,7 @@ from app.extensions import db
 from app.privacy import personal_data as privacy
 from app.reports import queries, rollups
 from app.reports.models import Measure, MunicipalityPerson, ProgrammePerson, ProgrammeTally
+from tests.concurrency import run_together
 from tests.conftest import empty_all_tables
 from tests.factories import (
     make_attendance,
@@ -221,7 +222,6 @@ def test_door_phones_checking_people_in_at_once_keep_the_roll_ups_right(app, dat
     """Two phones per session, each checking the same people into a programme's sessions at once."""
     from app.accounts.models import User
     from app.events.models import EventSession
-    from tests.events.test_concurrency import run_together
 
     event = make_event(data.oujda, sessions=3, programme_id=data.programme.id, starts_in=timedelta(days=-3))
     people = [data.people[name].participant_id for name in ("A", "B", "D")]

@@ -7,24 +7,24 @@ from app.core.codes import new_ticket_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
 from app.events.errors import RegistrationError
-from app.events.models import Event, Registration, RegistrationStatus
+from app.events.models import Event, Registration, RegistrationStatus, RegistrationWindow
 from app.events.services.locking import lock_event, rolls_back_on_refusal
 from app.extensions import db
 
 
 def _refuse_if_closed(event: Event) -> None:
     state = event.registration_state(utcnow())
-    if state == "cancelled":
+    if state == RegistrationWindow.CANCELLED:
         raise RegistrationError(_("This event has been cancelled: registration is closed."), "cancelled")
-    if state == "draft":
+    if state == RegistrationWindow.DRAFT:
         raise RegistrationError(_("This event is not published yet."), "draft", status=404)
-    if state == "past":
+    if state == RegistrationWindow.PAST:
         raise RegistrationError(_("This event has already taken place: registration is closed."), "past")
-    if state == "started":
+    if state == RegistrationWindow.STARTED:
         raise RegistrationError(_("This event has already started: registration is closed."), "started")
-    if state == "not_yet_open":
+    if state == RegistrationWindow.NOT_YET_OPEN:
         raise RegistrationError(_("Registration has not opened yet."), "not_open")
-    if state == "closed":
+    if state == RegistrationWindow.CLOSED:
         raise RegistrationError(_("Registration for this event is closed."), "closed")
 
 

@@ -148,7 +148,7 @@ def register_card_holder(participant_id: int):
         registration = services.register_card_holder(current_user, participant.id, form.event_id.data)
     except EventError as error:
         return refused(error, target)
-    if registration.status == "confirmed":
+    if registration.is_confirmed:
         flash(_("Registered: the card is the ticket."), "success")
     else:
         flash(_("The event is full: this person is on the waiting list."), "success")

@@ -15,6 +15,7 @@ from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
+from app.events.models import RegistrationStatus
 from app.events.views import bp
 from app.events.views.loaders import get_door_session_or_404, personal
 
@@ -68,8 +69,11 @@ def door_row_shared(session, is_open: bool) -> dict:
         "undo": url_for("events.undo_check_in", session_id=session.id),
         "check_in": url_for("events.check_in", session_id=session.id),
         "csrf": csrf_token(),
-        "registered": _("Registered"),
-        "waiting": _("On the waiting list"),
+        # A row's badge by its registration's status; at the door, confirmed reads "Registered".
+        "badges": {
+            RegistrationStatus.CONFIRMED: ("ok", _("Registered")),
+            RegistrationStatus.WAITING: ("warn", RegistrationStatus.WAITING.label),
+        },
         "not_registered": _("Not registered"),
         "present": _("Present"),
         "undo_label": _("Undo"),

@@ -192,12 +192,6 @@ def duplicate_event(event_id: int):
 def attendance_csv(event_id: int):
     event = get_event_or_404(event_id, manage=True)
     lines = queries.attendance_lines(event)
-    statuses = {
-        "confirmed": _("Confirmed"),
-        "waiting": _("On the waiting list"),
-        "cancelled": _("Cancelled"),
-        "walk_in": _("Walk-in"),
-    }
     header = [_("Name"), _("Ticket code"), _("Status"), _("Sessions attended")] + [
         _("Session %(number)s", number=number) for number in range(1, len(event.sessions) + 1)
     ]
@@ -205,7 +199,7 @@ def attendance_csv(event_id: int):
         [
             line.name or (_("Deleted account") if line.participant_id else _("Anonymous walk-in")),
             line.code,
-            statuses.get(line.status, line.status),
+            line.status.label,
             f"{len(line.sessions)}/{len(event.sessions)}",
         ]
         + [_("present") if session.id in line.sessions else "" for session in event.sessions]

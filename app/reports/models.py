@@ -49,7 +49,8 @@ class Target(db.Model):
 
     # Programme.targets is added from here: programmes know nothing of what reports measure.
     programme: Mapped[Programme] = relationship(
-        backref=backref("targets", cascade="all, delete-orphan", order_by="Target.position")
+        # Then by id: targets made outside the form (scripts, imports) may share a position.
+        backref=backref("targets", cascade="all, delete-orphan", order_by="(Target.position, Target.id)")
     )
 
 

@@ -1,8 +1,8 @@
-"""URLs: redirect targets stay on this site, ids in URLs and forms stay in range, row links cheap."""
+"""URLs: redirect targets stay on this site and ids in URLs and forms stay in range."""
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import url_for
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key
@@ -21,20 +21,6 @@ def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> s
         ):
             return target
     return url_for(default_endpoint)
-
-
-_FIXED: dict[tuple[str, str], str] = {}
-
-
-def fixed_url(endpoint: str) -> str:
-    """url_for(endpoint) for an endpoint without values (the menu's links): the same string on every
-    request under the same root path, so built once per process (url_for costs ~20 µs a call and
-    the layout has a dozen)."""
-    key = (request.script_root, endpoint)
-    url = _FIXED.get(key)
-    if url is None:
-        url = _FIXED[key] = url_for(endpoint)
-    return url
 
 
 class IdConverter(IntegerConverter):

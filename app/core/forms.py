@@ -8,23 +8,7 @@ the text values alone, and a file field its file.
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from markupsafe import escape
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms.widgets import Select
-
-
-class LeanSelect(Select):
-    """WTForms' select with the same HTML, each plain option written by one f-string: WTForms
-    builds every option through html_params and Markup.format, which was half of the report
-    page's time (its event filter lists 300 events)."""
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if choice.render_kw or kwargs:
-            return super().render_option(choice, **kwargs)
-        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-        selected = "selected " if choice.selected else ""
-        return f'<option {selected}value="{escape(value)}">{escape(choice.label or choice.value)}</option>'
 
 
 class JiwarForm(FlaskForm):
@@ -38,7 +22,3 @@ class JiwarForm(FlaskForm):
                                if name in file_names])
             return CombinedMultiDict((files, request.form))
 
-        def render_field(self, field, render_kw):
-            if type(field.widget) is Select:
-                field.widget = LeanSelect(multiple=field.widget.multiple)
-            return super().render_field(field, render_kw)

@@ -13,7 +13,6 @@ from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
-from app.core.urls import UrlPattern, fixed_url
 
 
 @lru_cache(maxsize=16)
@@ -63,8 +62,6 @@ def register_template_helpers(app: Flask) -> None:
         text_direction=text_direction,
         language_names=LANGUAGE_NAMES,
         csrf_token=csrf_token,
-        url_pattern=UrlPattern,
-        fixed_url=fixed_url,
         first_day=FIRST_DAY.isoformat(),
         last_day=LAST_DAY.isoformat(),
         date_out_of_range=OUT_OF_RANGE,

@@ -1,8 +1,8 @@
-"""URLs: redirect targets stay on this site, ids in URLs and forms stay in range, row links cheap."""
+"""URLs: redirect targets stay on this site and ids in URLs and forms stay in range."""
 
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import url_for
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer, the type of every primary key
@@ -21,35 +21,6 @@ def safe_next_path(target: str | None, default_endpoint: str = "main.home") -> s
         ):
             return target
     return url_for(default_endpoint)
-
-
-_SENTINEL = MAX_ID  # an id no url_for would otherwise produce
-
-
-class UrlPattern:
-    """url_for once per page for links that differ only by an id (a list's rows): url_for costs
-    ~15-25 µs a call, filling the built pattern well under 1 µs. `pattern(42)` is the URL for 42."""
-
-    def __init__(self, endpoint: str, key: str, **values):
-        built = url_for(endpoint, **{key: _SENTINEL}, **values)
-        self._head, _sep, self._tail = built.partition(str(_SENTINEL))
-
-    def __call__(self, value: int) -> str:
-        return f"{self._head}{int(value)}{self._tail}"
-
-
-_FIXED: dict[tuple[str, str], str] = {}
-
-
-def fixed_url(endpoint: str) -> str:
-    """url_for(endpoint) for an endpoint without values (the menu's links): the same string on every
-    request under the same root path, so built once per process (url_for costs ~20 µs a call and
-    the layout has a dozen)."""
-    key = (request.script_root, endpoint)
-    url = _FIXED.get(key)
-    if url is None:
-        url = _FIXED[key] = url_for(endpoint)
-    return url
 
 
 class IdConverter(IntegerConverter):

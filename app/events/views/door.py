@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.accounts.views import person_name
 from app.core.codes import normalise_code
-from app.core.fragments import csrf_token, language_fragment
+from app.core.fragments import language_fragment
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.kept_pages import kept_for_person
@@ -15,7 +15,6 @@ from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
-from app.events.models import RegistrationStatus
 from app.events.views import bp
 from app.events.views.loaders import get_door_session_or_404, personal
 
@@ -61,24 +60,10 @@ def _door_context(session, search: str):
 
 
 def door_row_shared(session, is_open: bool) -> dict:
-    """What every row of a door list shares (events/door/_row.html): built once per answer, as
-    url_for, the token and each translation cost a few microseconds a call and a list has 30 rows.
-    Before check-in opens, rows show who is present but offer no check-in or undo."""
-    return {
-        "open": is_open,
-        "undo": url_for("events.undo_check_in", session_id=session.id),
-        "check_in": url_for("events.check_in", session_id=session.id),
-        "csrf": csrf_token(),
-        # A row's badge by its registration's status; at the door, confirmed reads "Registered".
-        "badges": {
-            RegistrationStatus.CONFIRMED: ("ok", _("Registered")),
-            RegistrationStatus.WAITING: ("warn", RegistrationStatus.WAITING.label),
-        },
-        "not_registered": _("Not registered"),
-        "present": _("Present"),
-        "undo_label": _("Undo"),
-        "mark_present": _("Mark present"),
-    }
+    """What a door row needs besides its person (events/door/_row.html): the session its forms
+    post to, and whether check-in is open (before it opens, rows show who is present but offer no
+    check-in or undo)."""
+    return {"open": is_open, "session_id": session.id}
 
 
 @bp.get("/door/sessions/<int:session_id>")

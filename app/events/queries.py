@@ -340,20 +340,27 @@ class DoorTicket:
 
 
 _PRESENCE = sa.orm.aliased(Attendance, name="presence")  # built once: an alias costs ~100 µs to make
+# What a door row shows, read as plain columns (door_people, door_row) and made a row by _door_row.
+_DOOR_COLUMNS = (
+    Participant.id,
+    Participant.display_name,
+    Participant.erased_at,
+    Registration.status,
+    Registration.ticket_code,
+    _PRESENCE.id,
+)
+
+
+def _door_row(person_id, name, erased_at, status, code, attendance_id) -> DoorRow:
+    ticket = DoorTicket(status, code) if status is not None else None
+    return DoorRow(DoorPerson(person_id, name, erased_at), ticket, attendance_id)
 
 
 def door_people(session: EventSession, search: str, page: int, per_page: int = 30) -> Page:
     """The event's registrations (confirmed and waiting), each with its presence at this session;
     searched by name, phone or ticket code."""
     statement = (
-        sa.select(
-            Participant.id,
-            Participant.display_name,
-            Participant.erased_at,
-            Registration.status,
-            Registration.ticket_code,
-            _PRESENCE.id,
-        )
+        sa.select(*_DOOR_COLUMNS)
         .select_from(Registration)
         .join(Participant, Participant.id == Registration.participant_id)
         .outerjoin(
@@ -381,10 +388,7 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
             ]
         statement = statement.where(sa.or_(*conditions))
     result = paginate(statement, page, per_page, scalars=False)
-    result.items = [
-        DoorRow(DoorPerson(person_id, name, erased_at), DoorTicket(status, code), attendance_id)
-        for person_id, name, erased_at, status, code, attendance_id in result.items
-    ]
+    result.items = [_door_row(*row) for row in result.items]
     return result
 
 
@@ -392,14 +396,7 @@ def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
     """One person's row as it is now (present or not, whichever phone wrote last), with their
     registration for the event if they have one. Only for someone the door may already name."""
     found = db.session.execute(
-        sa.select(
-            Participant.id,
-            Participant.display_name,
-            Participant.erased_at,
-            Registration.status,
-            Registration.ticket_code,
-            _PRESENCE.id,
-        )
+        sa.select(*_DOOR_COLUMNS)
         .select_from(Participant)
         .outerjoin(
             Registration,
@@ -410,11 +407,7 @@ def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
         )
         .where(Participant.id == participant_id)
     ).one_or_none()
-    if found is None:
-        return None
-    person_id, name, erased_at, status, code, attendance_id = found
-    ticket = DoorTicket(status, code) if status is not None else None
-    return DoorRow(DoorPerson(person_id, name, erased_at), ticket, attendance_id)
+    return None if found is None else _door_row(*found)
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:

@@ -143,31 +143,26 @@ def decline_card_link(account: User, request_id: int) -> CardLinkRequest:
     return link_request
 
 
+def _shared(model, column, card_holder: Participant, target: Participant) -> int:
+    """How many of `target`'s rows of `model` share `column` (an event, a session) with the card
+    holder's: both registered for one event, or both present at one session."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(model)
+        .where(
+            model.participant_id == target.id,
+            column.in_(sa.select(column).where(model.participant_id == card_holder.id)),
+        )
+    )
+
+
 def _move_history(
     card_holder: Participant, target: Participant, *, move_answers: bool, consenting: User
 ) -> None:
     """Cards, registrations and attendances move to the account's participant, so the person keeps
     counting as one; the desk's answers move only with `move_answers`, and are erased otherwise."""
-    both_events = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(
-            Registration.participant_id == target.id,
-            Registration.event_id.in_(
-                sa.select(Registration.event_id).where(Registration.participant_id == card_holder.id)
-            ),
-        )
-    )
-    both_sessions = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Attendance)
-        .where(
-            Attendance.participant_id == target.id,
-            Attendance.session_id.in_(
-                sa.select(Attendance.session_id).where(Attendance.participant_id == card_holder.id)
-            ),
-        )
-    )
+    both_events = _shared(Registration, Registration.event_id, card_holder, target)
+    both_sessions = _shared(Attendance, Attendance.session_id, card_holder, target)
     if both_events or both_sessions:
         raise DeskError(
             _(

@@ -43,6 +43,8 @@ class Config:
     JIWAR_TRUSTED_HOSTS = [
         host.strip() for host in os.environ.get("JIWAR_TRUSTED_HOSTS", "").split(",") if host.strip()
     ]
+    # How long a reverse proxy may keep a public page (app/core/http_cache.py); browsers ask again.
+    JIWAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("JIWAR_PUBLIC_CACHE_SECONDS", "10"))
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
     JIWAR_PAGE_SIZE = 20

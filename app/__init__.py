@@ -34,6 +34,9 @@ def create_app(config_class=None) -> Flask:
     from app.core.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before the blueprints' rules are built
+    from app.core.language_urls import register_language_urls
+
+    register_language_urls(app)
 
     _refuse_missing_catalogs(app)
     _init_extensions(app)
@@ -46,11 +49,13 @@ def create_app(config_class=None) -> Flask:
 
     from app.core.assets import register_assets
     from app.core.errors import register_error_handlers
+    from app.core.http_cache import register_http_caching
     from app.core.security import register_security_headers
     from app.core.templating import register_template_helpers
 
     register_error_handlers(app)
     register_security_headers(app)
+    register_http_caching(app)  # after the security headers: it runs before them
     register_assets(app)
     register_template_helpers(app)
 
@@ -102,7 +107,8 @@ def _refuse_stale_schema(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from app.accounts.session import load_user
-    from app.core.i18n import install_fast_translations, select_locale
+    from app.core.i18n import install_fast_translations
+    from app.core.language_urls import select_locale
     from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -136,15 +142,13 @@ def _connect_signals(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.core.language_urls import PREFIX
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(events_bp)
-    app.register_blueprint(proposals_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(privacy_bp)
+    # Every page lives under its language (app/core/language_urls.py).
+    for blueprint in (main_bp, accounts_bp, events_bp, proposals_bp, reports_bp, privacy_bp):
+        app.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

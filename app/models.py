@@ -8,7 +8,7 @@ from app.accounts.models import (  # noqa: F401
     RoleAssignment,
     User,
 )
-from app.core.models import AuditEntry, DataVersion, OutboxMessage  # noqa: F401
+from app.core.models import AuditEntry, OutboxMessage  # noqa: F401
 from app.events.models import Attendance, AttendanceTally, Event, EventSession, Registration  # noqa: F401
 from app.programmes.models import Programme, programme_municipality  # noqa: F401
 from app.proposals.models import (  # noqa: F401

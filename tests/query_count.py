@@ -4,20 +4,9 @@ import contextlib
 
 import sqlalchemy as sa
 
-from app.core import fragments
 from app.extensions import db
 
 _NOT_QUERIES = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")  # transaction bookkeeping, not reads
-
-
-def forget_kept_pages() -> None:
-    """The next request renders afresh: the pages, reports and personal pages workers keep are
-    emptied (a kept answer runs one query whatever the page, which would prove nothing)."""
-    from app.core import fragments, kept_pages
-
-    fragments.cache.clear()
-    fragments.figures.clear()
-    kept_pages.cache.clear()
 
 
 @contextlib.contextmanager
@@ -31,9 +20,7 @@ def count_queries():
 
     engine = db.engine
     sa.event.listen(engine, "before_cursor_execute", listener)
-    fragments.data_version_readers.append(statements.append)  # read past SQLAlchemy's events
     try:
         yield statements
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
-        fragments.data_version_readers.remove(statements.append)

@@ -58,8 +58,7 @@ def end_session() -> None:
 
 def enforce_session_timeouts() -> None:
     """before_request: end a signed-in session that has been idle or alive for too long."""
-    # The session's own word, not current_user: a page kept for this person (app/core/kept_pages.py)
-    # is answered without loading them.
+    # The session's own word, not current_user: an anonymous visitor's page never loads anyone.
     if request.endpoint == "static" or "_user_id" not in session:
         return
     now = int(time.time())

@@ -1,5 +1,5 @@
-"""Per-connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate writes; every
-writing transaction bumps the data version (app/core/fragments.py)."""
+"""Per-connection settings: SQLite gets foreign keys, WAL, a busy timeout and immediate writes; idle
+pooled connections are checked before they are lent."""
 
 import time
 
@@ -15,11 +15,8 @@ _RETURNED_AT = "jiwar_returned_at"
 
 
 def configure_database(app: Flask) -> None:
-    from app.core.fragments import install_data_version
-
     with app.app_context():
         engine = db.engine
-    install_data_version(engine)
     ping_after_idle(engine)
     if engine.dialect.name != "sqlite":
         return
@@ -48,7 +45,7 @@ def configure_database(app: Flask) -> None:
 
 def ping_after_idle(engine: sa.Engine) -> None:
     """What pool_pre_ping does, but only for a connection that has been idle: pinging at every
-    checkout is a round trip more for every request, as dear as the one query of a kept page. A
+    checkout is a round trip more for every request, as dear as a small page's own query. A
     database restarted while connections were in use fails a request on each; each is then
     replaced."""
 

@@ -1,27 +1,16 @@
-"""Locale choice (the person's choice, then the browser, then French) and text direction."""
+"""The request's language and text direction, and a translation path that costs little per string.
+Which language a request is in: app/core/language_urls.py."""
 
 from contextvars import ContextVar
 
 import flask_babel
 from babel import Locale
-from flask import current_app, request, session
 from flask_babel import Domain, get_locale
-from flask_login import current_user
 from markupsafe import Markup
 
 from app.core.bidi import without_bidi_controls
 
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
-
-
-def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
-    chosen = session.get("locale")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.preferred_locale in languages:
-        return current_user.preferred_locale
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 _request_language: ContextVar = ContextVar("jiwar_language", default=None)

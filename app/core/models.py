@@ -32,13 +32,3 @@ class OutboxMessage(db.Model):
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class DataVersion(db.Model):
-    """One row whose token changes in every transaction that writes (app/core/fragments.py): pages
-    kept for anonymous visitors are reused only while it is the token they were rendered under."""
-
-    __tablename__ = "data_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    token: Mapped[int] = mapped_column(sa.BigInteger)

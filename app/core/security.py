@@ -144,7 +144,8 @@ def register_security_headers(app: Flask) -> None:
         if https:
             response.headers.setdefault("Strict-Transport-Security", hsts)
         if request.endpoint != "static" and "Cache-Control" not in response.headers:
-            # Pages carry the session's CSRF token and, when signed in, personal data.
+            # Anything but a public page (app/core/http_cache.py): a form's CSRF token, a flashed
+            # message, and when signed in personal data.
             signed_in = current_user.is_authenticated
             response.headers["Cache-Control"] = "no-store" if signed_in else "private, no-cache"
         return response

@@ -10,7 +10,6 @@ from flask import Flask
 
 from app.core.bidi import without_bidi_controls
 from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
-from app.core.fragments import csrf_token
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
 
@@ -61,15 +60,10 @@ def register_template_helpers(app: Flask) -> None:
         current_language=current_language,
         text_direction=text_direction,
         language_names=LANGUAGE_NAMES,
-        csrf_token=csrf_token,
         first_day=FIRST_DAY.isoformat(),
         last_day=LAST_DAY.isoformat(),
         date_out_of_range=OUT_OF_RANGE,
     )
-
-    # Flask-WTF puts its own csrf_token in every template's context: ours (a placeholder inside a
-    # page kept for anonymous visitors, app/core/fragments.py) must win, so it comes after.
-    app.context_processor(lambda: {"csrf_token": csrf_token})
 
     @app.template_filter("local_datetime")
     def local_datetime(moment: datetime | None, zone: str = "Africa/Casablanca", fmt: str = "medium"):

@@ -143,12 +143,6 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20, now: dat
     return paginate(statement, page, per_page)
 
 
-def next_event_end(now: datetime) -> datetime | None:
-    """When the next event (of any status) ends: the moment it leaves the upcoming list for the
-    past one, so the public lists may change by themselves then."""
-    return db.session.scalar(sa.select(sa.func.min(Event.ends_at)).where(Event.ends_at >= now))
-
-
 def municipalities() -> list[Municipality]:
     return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name_fr)))
 

@@ -67,7 +67,7 @@ def _count(model) -> int:
 def test_the_confirmation_page_says_what_is_erased_and_what_stays(app, client, person):
     sign_in_as(client, person)
     for language in ("en", "fr", "ar"):
-        page = client.get("/me/delete", headers={"Accept-Language": language})
+        page = client.get(f"/{language}/me/delete")
         assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
         for msgid in (
             "What is erased",
@@ -82,7 +82,7 @@ def test_the_confirmation_page_says_what_is_erased_and_what_stays(app, client, p
 def test_deletion_erases_personal_data_and_keeps_the_rows(client, person):
     sign_in_as(client, person)
     response = _delete(client)
-    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert response.status_code == 303 and response.headers["Location"] == "/en/"
     user = db.session.get(User, person.id)
     assert user.deleted_at is not None and user.is_disabled and not user.is_admin
     assert (user.email, user.phone, user.display_name, user.municipality_id) == (None, None, "", None)
@@ -232,7 +232,7 @@ def test_proposals_and_comments_stay_under_deleted_account_and_supports_count(cl
     assert "Deleted account" in text and "Aminata" not in text
     assert db.session.get(Proposal, other.id).support_count == 1 and _count(Support) == 1
     assert _count(Comment) == 1 and _count(Proposal) == 2
-    arabic = client.get(f"/proposals/{proposal.id}", headers={"Accept-Language": "ar"})
+    arabic = client.get(f"/ar/proposals/{proposal.id}")
     from tests.accounts.helpers import translated as in_language
 
     assert in_language(client.application, "ar", "Deleted account") in arabic.data

@@ -39,7 +39,7 @@ def test_an_administrator_issues_a_link_shown_once_on_screen(client, app):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     link, token = issued_link(response)
-    assert link.startswith(app.config["JIWAR_CANONICAL_URL"] + "/reset/")
+    assert link.startswith(app.config["JIWAR_CANONICAL_URL"] + "/en/reset/")
     assert b"<svg" in response.data  # the QR code of the link, to scan with the person's phone
     assert len(token) >= 40
     row = db.session.scalar(sa.select(PasswordResetToken))
@@ -69,14 +69,14 @@ def test_the_person_sets_a_new_password_once(client):
     token = make_reset_token(person)
     opened = client.get(f"/reset/{token}")
     # The token leaves the address at once: the form and its POST are at /reset.
-    assert (opened.status_code, opened.headers["Location"]) == (303, "/reset")
+    assert (opened.status_code, opened.headers["Location"]) == (303, "/en/reset")
     assert opened.headers["Referrer-Policy"] == "no-referrer"
     page = client.get("/reset")
     assert page.status_code == 200
-    assert b'action="/reset"' in page.data and token.encode() not in page.data
+    assert b'action="/en/reset"' in page.data and token.encode() not in page.data
     response = client.post("/reset", data=NEW)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/sign-in"
+    assert response.headers["Location"] == "/en/sign-in"
     login = client.post("/sign-in", data={"identifier": "0612345678", "password": NEW["password"]})
     assert login.status_code == 303
     client.post("/sign-out")
@@ -264,7 +264,7 @@ def test_forgot_password_answers_the_same_for_known_and_unknown_identifiers(clie
     messages = list(db.session.scalars(sa.select(OutboxMessage)))
     assert [m.participant_id for m in messages] == [person.participant_id]
     assert messages[0].kind == "password_reset"
-    assert messages[0].payload["link"].startswith("http://127.0.0.1:5000/reset/")
+    assert messages[0].payload["link"].startswith("http://127.0.0.1:5000/en/reset/")
 
 
 def test_forgot_password_sends_nothing_for_a_disabled_account(client):

@@ -20,7 +20,7 @@ def sign_in(client, identifier, password=PASSWORD, **extra):
 def signed_in_name(client) -> str | None:
     """The name in the account menu, or None when the page shows the sign-in link."""
     page = client.get("/").get_data(as_text=True)
-    if 'href="/sign-in"' in page:
+    if 'href="/en/sign-in"' in page:
         return None
     return page
 
@@ -29,7 +29,7 @@ def test_sign_in_with_email_in_any_case(client):
     user = make_user("Fatou", email="fatou@example.org")
     response = sign_in(client, " FATOU@example.org ")
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/en/"
     assert "Fatou" in signed_in_name(client)
     db.session.rollback()
     assert db.session.get(User, user.id).last_sign_in_at is not None
@@ -51,7 +51,7 @@ def test_a_tunisian_local_number_finds_its_account(client):
 
 def test_next_goes_to_a_local_path_only(client):
     make_user(email="a@example.org")
-    assert sign_in(client, "a@example.org", next="/me?tab=1").headers["Location"] == "/me?tab=1"
+    assert sign_in(client, "a@example.org", next="/en/me?tab=1").headers["Location"] == "/en/me?tab=1"
 
 
 @pytest.mark.parametrize(
@@ -59,14 +59,14 @@ def test_next_goes_to_a_local_path_only(client):
 )
 def test_next_never_leaves_the_site(client, target):
     make_user(email="a@example.org")
-    assert sign_in(client, "a@example.org", next=target).headers["Location"] == "/"
+    assert sign_in(client, "a@example.org", next=target).headers["Location"] == "/en/"
 
 
 def test_the_next_from_the_login_redirect_is_carried_by_the_form(client):
     response = client.get("/me")
     assert response.status_code == 302
     form = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert 'name="next" type="hidden" value="/me"' in form
+    assert 'name="next" type="hidden" value="/en/me"' in form
 
 
 def test_wrong_password_and_unknown_account_get_the_same_answer(client):

@@ -34,7 +34,7 @@ ANSWER = b"If this email address or phone number was free, your account is ready
 def test_sign_up_with_email_creates_the_account_and_sends_to_sign_in(client):
     response = sign_up(client, email="  Fatou@Example.ORG ")
     assert response.status_code == 303
-    assert response.headers["Location"] == "/sign-in"
+    assert response.headers["Location"] == "/en/sign-in"
     user = db.session.scalar(sa.select(User))
     assert user.email == "fatou@example.org"
     assert user.phone is None
@@ -116,7 +116,7 @@ def test_a_taken_and_a_free_identifier_get_the_same_answer(app):
         )
     )
     assert taken == free == taken_phone
-    assert taken[0] == 303 and taken[1]["Location"] == "/sign-in"
+    assert taken[0] == 303 and taken[1]["Location"] == "/en/sign-in"
     assert ANSWER in taken[3] and b"Someone" not in taken[3]
 
 
@@ -140,7 +140,7 @@ def test_a_taken_email_creates_nothing_and_tells_its_owner(client):
     message = db.session.scalar(sa.select(OutboxMessage))
     assert (message.participant_id, message.kind) == (owner.participant_id, "sign_up_attempt")
     # Nothing about who tried: no name, no phone, no address, no password.
-    assert message.payload == {"forgot_password_link": "http://127.0.0.1:5000/forgot-password"}
+    assert message.payload == {"forgot_password_link": "http://127.0.0.1:5000/en/forgot-password"}
     assert client.get("/me").status_code == 302
 
 
@@ -162,7 +162,7 @@ def test_a_taken_phone_of_an_account_with_an_email_tells_that_email(client):
 def test_the_sign_up_answer_comes_in_the_reader_language(app, client):
     make_user(email="taken@example.org")
     sign_up(client, email="taken@example.org", headers={"Accept-Language": "ar"})
-    page = client.get("/sign-in", headers={"Accept-Language": "ar"})
+    page = client.get("/ar/sign-in")
     expected = (
         "If this email address or phone number was free, your account is ready: sign in with it and "
         "your password. If you cannot sign in, it may already be in use: sign in with your own "
@@ -253,7 +253,7 @@ def test_a_race_for_the_same_email_gets_the_same_answer(client, monkeypatch):
     monkeypatch.setattr(services, "_tell_owners_of_a_sign_up_attempt", free_the_first_time)
     make_user("Someone", email="fatou@example.org")
     response = sign_up(client, email="fatou@example.org")
-    assert (response.status_code, response.headers["Location"]) == (303, "/sign-in")
+    assert (response.status_code, response.headers["Location"]) == (303, "/en/sign-in")
     assert len(calls) == 2
     assert user_count() == 1
     assert db.session.scalar(sa.select(OutboxMessage.kind)) == "sign_up_attempt"

@@ -21,7 +21,7 @@ from tests.factories import (
 
 def test_event_page_isolates_the_organisers_text(client):
     event = make_event(make_municipality("oujda"), title="Atelier couture", description_fr="Venez nombreux.")
-    html = client.get(f"/events/{event.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    html = client.get(f"/ar/events/{event.id}").get_data(as_text=True)
     assert '<div class="description" dir="auto">Venez nombreux.</div>' in html
     assert "<bdi>Atelier couture</bdi>" in html
 
@@ -30,7 +30,7 @@ def test_proposal_page_isolates_titles_descriptions_and_commenters(client):
     author = make_user("Aïssata")
     proposal = make_proposal(make_call(make_municipality("oujda"), phase="support"), author, title="Jardin")
     make_comment(proposal, author, body="Bonne idée.")
-    html = client.get(f"/proposals/{proposal.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    html = client.get(f"/ar/proposals/{proposal.id}").get_data(as_text=True)
     assert '<div class="user-text" dir="auto">' in html
     assert "<bdi>Aïssata</bdi>" in html
     assert "<h1><bdi>Jardin</bdi></h1>" in html

@@ -1,14 +1,12 @@
-"""The connection pool and the data version's read: what a kept page costs the database, and a
-connection that died while idle never reaching a page."""
+"""The connection pool: a connection that died while idle never reaching a page."""
 
 import contextlib
 
 import sqlalchemy as sa
 
-from app.core import database, fragments
+from app.core import database
 from app.extensions import db
 from tests.factories import make_event
-from tests.query_count import count_queries
 
 
 @contextlib.contextmanager
@@ -24,29 +22,6 @@ def engine_events(name: str):
         yield seen
     finally:
         sa.event.remove(db.engine, name, listener)
-
-
-def test_a_kept_page_reads_the_data_version_outside_any_transaction(client, oujda):
-    make_event(oujda, title="Atelier cuisine")
-    client.get("/events")
-    with engine_events("begin") as begun, count_queries() as statements:
-        page = client.get("/events")
-    assert "Atelier cuisine" in page.text
-    assert statements == [fragments.DATA_VERSION_QUERY]
-    assert begun == []  # no BEGIN and no ROLLBACK around the one read
-
-
-def test_a_page_rendered_afresh_reads_the_data_version_first_then_its_data_in_a_transaction(
-    client, oujda
-):
-    make_event(oujda, title="Atelier cuisine")
-    with engine_events("begin") as begun, count_queries() as statements:
-        page = client.get("/events")
-    assert "Atelier cuisine" in page.text
-    # The token is read before the page's data, so it is never newer than what the page shows.
-    assert statements[0] == fragments.DATA_VERSION_QUERY
-    assert len(statements) > 1 and fragments.DATA_VERSION_QUERY not in statements[1:]
-    assert len(begun) == 1  # the page's own queries, in one transaction
 
 
 def test_a_connection_that_died_while_idle_is_replaced_before_a_page_uses_it(

@@ -13,7 +13,7 @@ from app.main import views as main_views
 
 
 def test_unknown_page_is_a_translated_404(client):
-    response = client.get("/nowhere", headers={"Accept-Language": "ar"})
+    response = client.get("/ar/nowhere")
     assert response.status_code == 404
     assert '<html lang="ar" dir="rtl">' in response.get_data(as_text=True)
 

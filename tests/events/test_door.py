@@ -71,7 +71,7 @@ def test_htmx_check_in_swaps_the_row_and_the_counters(client, organiser, oujda, 
     session = event.sessions[0]
     sign_in_as(client, organiser)
     page = client.get(f"/door/sessions/{session.id}").text
-    assert 'hx-post="/door/sessions/' in page and 'action="/door/sessions/' in page
+    assert 'hx-post="/en/door/sessions/' in page and 'action="/en/door/sessions/' in page
     response = client.post(
         f"/door/sessions/{session.id}/check-in",
         data={"participant_id": resident.participant_id},
@@ -232,7 +232,7 @@ def test_htmx_search_returns_the_results_fragment(client, organiser, oujda, resi
 def test_the_door_page_in_arabic_is_right_to_left(client, organiser, oujda):
     event = make_event(oujda)
     sign_in_as(client, organiser)
-    page = client.get(f"/door/sessions/{event.sessions[0].id}", headers={"Accept-Language": "ar"}).text
+    page = client.get(f"/ar/door/sessions/{event.sessions[0].id}").text
     assert '<html lang="ar" dir="rtl">' in page and "door-scan.js" in page
 
 

@@ -70,7 +70,7 @@ def test_htmx_gets_the_results_fragment_only_and_the_page_varies_on_it(client, o
     assert "Atelier" in fragment.text and "<html" not in fragment.text
     assert "HX-Request" in fragment.headers["Vary"]
     page = client.get("/events?type=workshop")
-    assert "<html" in page.text and 'hx-get="/events"' in page.text and 'hx-push-url="true"' in page.text
+    assert "<html" in page.text and 'hx-get="/en/events"' in page.text and 'hx-push-url="true"' in page.text
 
 
 def test_pagination_keeps_the_filters(client, oujda):

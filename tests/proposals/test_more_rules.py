@@ -130,7 +130,7 @@ def test_call_and_proposal_pages_in_arabic_are_right_to_left(client, oujda):
 
 def test_dates_are_shown_in_the_municipalitys_time_zone_in_french(client, oujda):
     call = make_call(oujda, phase="support")
-    page = client.get(f"/calls/{call.id}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    page = client.get(f"/fr/calls/{call.id}").get_data(as_text=True)
     from babel.dates import format_datetime
 
     from app.core.time import to_zone

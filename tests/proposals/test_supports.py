@@ -43,11 +43,11 @@ def test_without_javascript_it_is_a_form_that_redirects_back(client, oujda, resi
     response = client.post(
         f"/proposals/{proposal.id}/support", data={"next": f"/calls/{call.id}?sort=newest"}
     )
-    assert response.status_code == 303 and response.headers["Location"] == f"/calls/{call.id}?sort=newest"
+    assert response.status_code == 303 and response.headers["Location"] == f"/en/calls/{call.id}?sort=newest"
     assert _count(proposal) == 1
     # an outside next= is ignored
     response = client.post(f"/proposals/{proposal.id}/support", data={"next": "https://evil.example/"})
-    assert response.headers["Location"] == "/calls"
+    assert response.headers["Location"] == "/en/calls"
 
 
 def test_supporting_twice_counts_once(client, oujda, resident):

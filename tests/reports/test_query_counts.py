@@ -20,7 +20,6 @@ from tests.factories import (
     make_target,
     make_user,
 )
-from tests.query_count import forget_kept_pages
 from tests.reports.dataset import CONSENT, on
 
 GENDERS = ("woman", "man", "undisclosed")
@@ -77,7 +76,6 @@ def world(rows: int):
 
 
 def queries_for(client, url: str) -> int:
-    forget_kept_pages()
     with counting() as statements:
         response = client.get(url)
     assert response.status_code == 200

@@ -4,10 +4,9 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.fragments import earliest_after, shared_page
 from app.core.htmx import is_htmx_fragment_request
+from app.core.http_cache import public_page
 from app.core.i18n import current_language
-from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.time import utcnow
 from app.events import queries, services
@@ -25,54 +24,41 @@ from app.events.views.loaders import (
 
 
 @bp.get("/events")
+@public_page
 def list_events():
     filters = queries.EventFilters.from_args(request.args)
     page_number = parse_page(request.args.get("page"))
     template = "events/_results.html" if is_htmx_fragment_request() else "events/list.html"
-
-    def render():
-        now = utcnow()  # before the list's own clock: the end found below is never one it skipped
-        html = render_template(
-            template,
-            results=queries.public_events(filters, page_number, now=now),
-            filters=filters,
-            municipalities=queries.municipalities(),
-            event_types=EventType,
-        )
-        return html, queries.next_event_end(now)
-
-    response = make_response(shared_page(template, render))
+    html = render_template(
+        template,
+        results=queries.public_events(filters, page_number, now=utcnow()),
+        filters=filters,
+        municipalities=queries.municipalities(),
+        event_types=EventType,
+    )
+    response = make_response(html)
     response.vary.add("HX-Request")
     return response
 
 
 @bp.get("/events/<int:event_id>")
-@kept_for_person()
+@public_page
 def event_detail(event_id: int):
-    def render():
-        now = utcnow()
-        event = get_event_or_404(event_id)
-        registration = position = None
-        if current_user.is_authenticated:
-            registration = queries.registration_of(event.id, current_user.participant_id)
-            if registration is not None:
-                position = queries.waiting_position(registration)
-        html = render_template(
-            "events/detail.html",
-            event=event,
-            registration=registration,
-            position=position,
-            state=event.registration_state(now),
-            can_manage=can_manage_event(current_user, event),
-        )
-        # The registration box changes by itself when registration opens or closes, and when the
-        # event starts and ends.
-        until = earliest_after(
-            now, event.registration_opens_at, event.effective_closes_at, event.starts_at, event.ends_at
-        )
-        return html, until
-
-    response = make_response(shared_page("events/detail.html", render))
+    event = get_event_or_404(event_id)
+    registration = position = None
+    if current_user.is_authenticated:
+        registration = queries.registration_of(event.id, current_user.participant_id)
+        if registration is not None:
+            position = queries.waiting_position(registration)
+    html = render_template(
+        "events/detail.html",
+        event=event,
+        registration=registration,
+        position=position,
+        state=event.registration_state(utcnow()),
+        can_manage=can_manage_event(current_user, event),
+    )
+    response = make_response(html)
     return personal(response) if current_user.is_authenticated else response
 
 
@@ -125,7 +111,6 @@ def event_ics(event_id: int):
 
 
 @bp.get("/me/events")
-@kept_for_person()
 @login_required
 def my_events():
     when = "past" if request.args.get("when") == "past" else "upcoming"

@@ -11,7 +11,6 @@ from wtforms import SelectChoice
 
 from app.accounts.models import Municipality, Role
 from app.core.htmx import render_page_or_fragment
-from app.core.kept_pages import kept_for_person
 from app.core.pagination import parse_page
 from app.core.time import to_zone
 from app.extensions import db
@@ -120,7 +119,6 @@ def edit_call(call_id: int):
 
 
 @bp.get("/manage/calls/<int:call_id>/review")
-@kept_for_person()
 @login_required
 def review_queue(call_id: int):
     call = get_call_or_404(call_id, manage=True)

@@ -14,11 +14,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.fragments import shared_page
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
+from app.core.http_cache import public_page
 from app.core.pagination import parse_page
 from app.core.rate_limits import limit_creations
-from app.core.time import utcnow
 from app.core.urls import parse_id, safe_next_path
 from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
@@ -37,6 +36,7 @@ from app.proposals.views.loaders import (
 
 
 @bp.get("/calls")
+@public_page
 def list_calls():
     calls = queries.calls_for_public()
     past = [c for c in calls if c.current_phase == Phase.RESULTS]
@@ -45,38 +45,34 @@ def list_calls():
 
 
 @bp.get("/calls/<int:call_id>")
+@public_page
 def show_call(call_id: int):
     filters = queries.parse_filters(request.args)
     page_number = parse_page(request.args.get("page"))
-    seed = random_seed()  # every visitor gets their shuffle on first sight of a call
+    # The random order is the visitor's own shuffle, kept in their session: that page is theirs alone.
+    seed = random_seed() if filters.sort == "random" else (1, 0)
     template = "proposals/_proposal_list.html" if is_htmx_fragment_request() else "proposals/call.html"
-
-    def render():
-        now = utcnow()
-        call = get_call_or_404(call_id)
-        page = queries.public_proposals(call, filters, page_number, seed)
-        html = render_template(
-            template,
-            call=call,
-            results=page,
-            filters=filters,
-            supported=queries.supported_ids(current_user, [p.id for p in page.items]),
-            statuses=list(ProposalStatus),
-            used=queries.supports_used(current_user, call),
-            can_assist=permissions.can_assist(current_user, call),
-            can_manage=permissions.can_manage_call(current_user, call),
-            next_url=request.full_path,
-        )
-        return html, call.next_change_at(now)
-
-    # The random order is the visitor's own: never shared.
-    html = render()[0] if filters.sort == "random" else shared_page(template, render)
+    call = get_call_or_404(call_id)
+    page = queries.public_proposals(call, filters, page_number, seed)
+    html = render_template(
+        template,
+        call=call,
+        results=page,
+        filters=filters,
+        supported=queries.supported_ids(current_user, [p.id for p in page.items]),
+        statuses=list(ProposalStatus),
+        used=queries.supports_used(current_user, call),
+        can_assist=permissions.can_assist(current_user, call),
+        can_manage=permissions.can_manage_call(current_user, call),
+        next_url=request.full_path,
+    )
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
 
 
 @bp.get("/calls/<int:call_id>/results")
+@public_page
 def call_results(call_id: int):
     call = get_call_or_404(call_id)
     return render_template(
@@ -170,13 +166,10 @@ def _assistance(form) -> services.Assistance:
 
 
 @bp.get("/proposals/<int:proposal_id>")
+@public_page
 def show_proposal(proposal_id: int):
-    def render():
-        now = utcnow()
-        proposal = get_proposal_or_404(proposal_id)
-        return _proposal_page(proposal, CommentForm(formdata=None)), proposal.call.next_change_at(now)
-
-    return shared_page("proposals/proposal.html", render)
+    proposal = get_proposal_or_404(proposal_id)
+    return _proposal_page(proposal, CommentForm(formdata=None))
 
 
 def _proposal_page(proposal, comment_form) -> str:

@@ -6,8 +6,8 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.fragments import shared_page
 from app.core.htmx import render_page_or_fragment
+from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.programmes.models import Programme
@@ -112,29 +112,25 @@ def _period_form() -> PeriodForm:
 
 
 @bp.get("/programmes/<int:programme_id>")
+@public_page
 def show_programme(programme_id: int):
     exact = wants_exact_figures()
-
-    def render():
-        programme = get_programme_or_404(programme_id)
-        if exact:
-            services.record_exact_view(current_user, "programme", programme)
-        html = render_template(
-            "reports/programme.html",
-            programme=programme,
-            progress=target_progress(programme, exact, disclosure_threshold()),
-            exact=exact,
-            threshold=disclosure_threshold(),
-            hidden_text=hidden_text(disclosure_threshold()),
-            can_manage=permissions.can_manage_programmes(current_user),
-            can_report=permissions.can_download_donor_report(current_user, programme),
-            can_see_exact=permissions.can_see_exact_figures(current_user),
-            period_form=_period_form(),
-        )
-        return html, None  # the figures change only with a write (a check-in, a new link)
-
-    # The public page counts over a whole programme: kept for anonymous visitors like the events list.
-    response = make_response(shared_page("reports/programme.html", render))
+    programme = get_programme_or_404(programme_id)
+    if exact:
+        services.record_exact_view(current_user, "programme", programme)
+    html = render_template(
+        "reports/programme.html",
+        programme=programme,
+        progress=target_progress(programme, exact, disclosure_threshold()),
+        exact=exact,
+        threshold=disclosure_threshold(),
+        hidden_text=hidden_text(disclosure_threshold()),
+        can_manage=permissions.can_manage_programmes(current_user),
+        can_report=permissions.can_download_donor_report(current_user, programme),
+        can_see_exact=permissions.can_see_exact_figures(current_user),
+        period_form=_period_form(),
+    )
+    response = make_response(html)
     return no_store(response) if exact else response
 
 

@@ -7,11 +7,10 @@ from datetime import date
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from app.core.fragments import kept_html
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language, text_direction
-from app.core.kept_pages import kept_for_person
 from app.events.models import EventType
 from app.reports import exports, permissions, queries, services
 from app.reports.breakdowns import (
@@ -24,7 +23,7 @@ from app.reports.breakdowns import (
 )
 from app.reports.forms import PeriodForm, ReportFilterForm, options
 from app.reports.progress import target_progress, targets_sheet
-from app.reports.protected import disclosure_threshold, protected_report, report_key
+from app.reports.protected import disclosure_threshold, protected_report
 from app.reports.views import bp, get_programme_or_404, no_store, wants_exact_figures
 
 # -- reports ----------------------------------------------------------------------------------------
@@ -85,7 +84,6 @@ def _filter_details(filters: queries.ReportFilters) -> dict:
 
 
 @bp.get("/reports")
-@kept_for_person(unless=wants_exact_figures)  # each view of exact figures is recorded
 @login_required
 def show_report():
     if not permissions.can_view_reports(current_user):
@@ -100,17 +98,15 @@ def show_report():
             services.record_exact_view(current_user, "report", **_filter_details(filters))
         cross = _cross(form)
         report = protected_report(filters, exact, cross)
-        # The tables and charts are most of the page's time: kept with the figures they show.
-        figures_html = kept_html(
-            (*report_key(filters, exact, cross), can_see_exact, tuple(sorted(query.items()))),
-            lambda: render_template(
+        figures_html = Markup(  # noqa: S704 - our own rendered template
+            render_template(
                 "reports/_figures.html",
                 report=report,
                 exact=exact,
                 query=query,
                 hidden_text=hidden_text(disclosure_threshold()),
                 can_see_exact=can_see_exact,
-            ),
+            )
         )
     # htmx swaps only 2xx answers: the fragment with the filters' errors comes back as 200, the
     # page without JavaScript as 422.

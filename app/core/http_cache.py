@@ -29,8 +29,7 @@ def public_page(view: Callable) -> Callable:
 
 def _holds_the_visitors_own(response: Response) -> bool:
     return (
-        current_user.is_authenticated
-        or "_flashes" in session
+        "_flashes" in session
         or session.modified
         or "csrf_token" in g  # a token was put in the page
         or response.headers.get("Set-Cookie") is not None
@@ -48,10 +47,12 @@ def register_http_caching(app: Flask) -> None:
         response.vary.add("Cookie")
         if response.status_code != 200:
             return response
+        if current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"  # personal data
+            return response
         if _holds_the_visitors_own(response):
             if not response.cache_control.no_store:
-                response.cache_control.private = True
-                response.cache_control.no_cache = True
+                response.headers["Cache-Control"] = "private, no-cache"
             return response
         response.add_etag()
         response.cache_control.public = True

@@ -15,7 +15,8 @@ from werkzeug.routing import BaseConverter, RequestRedirect
 
 from app.core.i18n import LANGUAGE_NAMES, current_language
 
-PREFIX = "/<lang:language>"
+# Not "language": the events list has a filter of that name (the language an event is held in).
+PREFIX = "/<lang:page_language>"
 
 
 class LanguageConverter(BaseConverter):
@@ -76,14 +77,14 @@ def register_language_urls(app: Flask) -> None:
     def add_language(endpoint: str, values: dict) -> None:
         if not expecting:  # the rules are complete by the first url_for
             rules = app.url_map.iter_rules()
-            expecting.update(rule.endpoint for rule in rules if "language" in rule.arguments)
-        if endpoint in expecting and "language" not in values:
-            values["language"] = current_language()
+            expecting.update(rule.endpoint for rule in rules if "page_language" in rule.arguments)
+        if endpoint in expecting and "page_language" not in values:
+            values["page_language"] = current_language()
 
     @app.url_value_preprocessor
     def take_language(_endpoint, values: dict | None) -> None:
         if values:
-            values.pop("language", None)  # views never take it: the locale selector reads the path
+            values.pop("page_language", None)  # views never take it: the locale selector reads the path
 
     @app.before_request
     def remember_or_redirect():

@@ -36,7 +36,6 @@ NEW_PASSWORD = {"password": "a new long passphrase", "confirm": "a new long pass
 
 RULES = [
     Route("GET", "main.home", "/", everyone(200)),
-    Route("POST", "main.set_language", "/language", everyone(303), data={"language": "ar", "next": "/"}),
     Route("GET", "main.workspace", "/workspace", only(200, *STAFF)),
     Route("GET", "accounts.sign_in", "/sign-in", anonymous_only(200)),
     Route("POST", "accounts.sign_in", "/sign-in", everyone(200),

@@ -88,7 +88,6 @@ def test_the_htmx_header_carries_the_token(client):
     ("url", "data"),
     [
         ("/sign-out", {}),
-        ("/language", {"language": "ar"}),
         ("/me", {"display_name": "Changed", "preferred_locale": "fr", "municipality": ""}),
         ("/me/participation/consent", {"consent": "y"}),
         ("/me/participation/withdraw", {}),

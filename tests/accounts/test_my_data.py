@@ -69,7 +69,7 @@ def _person_with_everything(oujda):
 
 
 def _download(client):
-    return client.post("/me/data/download")
+    return client.post("/en/me/data/download")
 
 
 def test_the_file_holds_everything_about_the_person(client):

@@ -19,14 +19,14 @@ def test_unknown_page_is_a_translated_404(client):
 
 
 def test_a_ten_megabyte_field_is_refused_with_a_page_not_a_crash(client):
-    response = client.post("/language", data={"language": "fr", "next": "x" * 10_000_000})
+    response = client.post("/sign-in", data={"identifier": "fr", "next": "x" * 10_000_000})
     assert response.status_code == 413
     assert "What you sent is too large." in response.get_data(as_text=True)
 
 
 def test_invalid_utf8_in_a_form_is_answered_not_crashed(client):
     response = client.post(
-        "/language", data=b"language=\xff\xfe&next=%FF", content_type="application/x-www-form-urlencoded"
+        "/sign-in", data=b"identifier=\xff\xfe&next=%FF", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
     assert "The request could not be understood." in response.get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_the_form_body_cap_holds_before_csrf_reads_the_form():
     from config import TestConfig
 
     guarded = create_app(type("CSRFConfig", (TestConfig,), {"WTF_CSRF_ENABLED": True}))
-    response = guarded.test_client().post("/language", data={"language": "fr", "next": "x" * 10_000_000})
+    response = guarded.test_client().post("/fr/sign-in", data={"identifier": "fr", "next": "x" * 10_000_000})
     assert response.status_code == 413
 
 

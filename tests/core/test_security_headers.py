@@ -23,7 +23,8 @@ def test_no_inline_script_in_the_layout(client):
 
 
 def test_pages_seen_signed_in_are_not_stored(client):
-    assert client.get("/").headers["Cache-Control"] == "private, no-cache"
+    assert client.get("/").headers["Cache-Control"] == "public, max-age=0, s-maxage=10"
+    assert client.get("/sign-in").headers["Cache-Control"] == "no-store"  # a form's token
     sign_in_as(client, make_user())
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
@@ -46,9 +47,9 @@ def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app):
                 "JIWAR_CANONICAL_URL": "https://jiwar.example"}
     production = create_app(type("Production", (ProductionConfig,), settings))
     client = production.test_client()
-    response = client.get("/", base_url="https://jiwar.example")
+    response = client.get("/fr/", base_url="https://jiwar.example")
     assert response.status_code == 200
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
-    client.get("/?lang=ar", base_url="https://jiwar.example")  # a choice kept in the session
+    client.get("/fr/sign-in", base_url="https://jiwar.example")  # a form: the session holds its token
     cookie = client.get_cookie("__Host-session", domain="jiwar.example")
     assert cookie is not None and cookie.secure and cookie.path == "/" and not cookie.domain.startswith(".")

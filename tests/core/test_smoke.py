@@ -5,7 +5,7 @@ def test_home_page_is_french_without_a_language_preference(client):
 
 
 def test_home_page_follows_browser_language_arabic(client):
-    response = client.get("/ar")
+    response = client.get("/ar/")
     assert b'<html lang="ar" dir="rtl">' in response.data
 
 

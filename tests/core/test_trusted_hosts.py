@@ -23,8 +23,8 @@ def production(app):
 
 
 def test_production_serves_the_canonical_host_and_the_extra_ones(production):
-    assert production.get("/", base_url="https://jiwar.example.org").status_code == 200
-    assert production.get("/", base_url="https://www.jiwar.example.org").status_code == 200
+    assert production.get("/fr/", base_url="https://jiwar.example.org").status_code == 200
+    assert production.get("/fr/", base_url="https://www.jiwar.example.org").status_code == 200
 
 
 @pytest.mark.parametrize("host", ["evil.example", "jiwar.example.org.evil.example", "localhost", "127.0.0.1"])

@@ -270,7 +270,7 @@ def test_a_refused_htmx_check_in_loads_the_door_page_with_its_message(client, or
         data={"participant_id": resident.participant_id},
         headers={"HX-Request": "true"},
     )
-    assert response.headers["HX-Redirect"] == f"/door/sessions/{event.sessions[0].id}"
+    assert response.headers["HX-Redirect"] == f"/en/door/sessions/{event.sessions[0].id}"
     assert "This event has been cancelled." in client.get(response.headers["HX-Redirect"]).text
 
 
@@ -344,13 +344,13 @@ def test_check_in_by_a_bare_id_refuses_everyone_not_registered_alike(client, org
     sign_in_as(client, organiser)
     url = f"/door/sessions/{event.sessions[0].id}"
     response = client.post(f"{url}/check-in", data={"participant_id": participant_id})
-    assert response.status_code == 303 and response.headers["Location"] == url
+    assert response.status_code == 303 and response.headers["Location"] == f"/en{url}"
     page = client.get(url).text
     assert REFUSED in page
     htmx = client.post(
         f"{url}/check-in", data={"participant_id": participant_id}, headers={"HX-Request": "true"}
     )
-    assert htmx.headers["HX-Redirect"] == url and htmx.text == ""
+    assert htmx.headers["HX-Redirect"] == f"/en{url}" and htmx.text == ""
     assert REFUSED in client.get(url).text
     if name:
         assert name not in page

@@ -98,13 +98,13 @@ def test_query_counts_do_not_grow_with_the_data(app, client, oujda, signed_in):
         if signed_in:
             sign_in_as(client, viewer)
         with count_queries() as list_queries:
-            assert client.get(f"/calls/{call_id}?sort=supports").status_code == 200
+            assert client.get(f"/en/calls/{call_id}?sort=supports").status_code == 200
         with count_queries() as page_queries:
-            page = client.get(f"/proposals/{proposal_id}")
+            page = client.get(f"/en/proposals/{proposal_id}")
             assert page.status_code == 200
         reviewer_client = sign_in_as(app.test_client(), make_reviewer(oujda))
         with count_queries() as queue_queries:
-            assert reviewer_client.get(f"/manage/calls/{call_id}/review").status_code == 200
+            assert reviewer_client.get(f"/en/manage/calls/{call_id}/review").status_code == 200
         counts.append((len(list_queries), len(page_queries), len(queue_queries)))
     print("query counts (list, proposal page, queue) for 1 and 30 rows:", counts)
     assert counts[0] == counts[1], counts

@@ -133,7 +133,7 @@ def test_a_30_mb_upload_is_refused_with_a_clear_message(client, oujda, resident)
     data = _form(call, photo=(io.BytesIO(big), "big.jpg"))
     # The builder spools the 30 MB body to a temporary file that the test closes itself.
     builder = EnvironBuilder(
-        path=f"/calls/{call.id}/propose", method="POST", data=data, environ_base=dict(client.environ_base)
+        path=f"/en/calls/{call.id}/propose", method="POST", data=data, environ_base=dict(client.environ_base)
     )
     environ = builder.get_environ()
     try:

@@ -41,7 +41,7 @@ def test_without_javascript_it_is_a_form_that_redirects_back(client, oujda, resi
     proposal = make_proposal(call, make_user())
     sign_in_as(client, resident)
     response = client.post(
-        f"/proposals/{proposal.id}/support", data={"next": f"/calls/{call.id}?sort=newest"}
+        f"/proposals/{proposal.id}/support", data={"next": f"/en/calls/{call.id}?sort=newest"}
     )
     assert response.status_code == 303 and response.headers["Location"] == f"/en/calls/{call.id}?sort=newest"
     assert _count(proposal) == 1

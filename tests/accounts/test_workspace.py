@@ -15,7 +15,8 @@ def test_an_organiser_sees_the_event_desk_and_report_tools_for_their_municipalit
     sign_in_as(client, make_organiser(oujda))
     page = client.get("/workspace")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
-    hrefs = (b'href="/en/manage/events"', b'href="/en/desk"', b'href="/en/accounts/desk"', b'href="/en/programmes"')
+    hrefs = (b'href="/en/manage/events"', b'href="/en/desk"', b'href="/en/accounts/desk"',
+             b'href="/en/programmes"')
     for href in hrefs:
         assert href in page.data
     assert b"For: Oujda" in page.data

@@ -6,6 +6,7 @@ from wtforms import (
     FileField,
     FloatField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,6 +23,10 @@ from app.directory.services import ServiceData
 WEEKDAY_LABELS = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")
 )
+
+
+def _choices(enum) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in enum.choices()]
 
 
 def _strip(value):
@@ -51,8 +56,8 @@ class ServiceForm(JiwarForm):
     description_ar = TextAreaField(_l("Description in Arabic"), filters=[_strip])
     description_en = TextAreaField(_l("Description in English"), filters=[_strip])
     provider_name = StringField(_l("Provider"), filters=[_strip])
-    provider_kind = SelectField(_l("Kind of provider"), choices=ProviderKind.choices())
-    needs = CheckboxesField(_l("Needs it answers"), choices=Need.choices())
+    provider_kind = SelectField(_l("Kind of provider"), choices=_choices(ProviderKind))
+    needs = CheckboxesField(_l("Needs it answers"), choices=_choices(Need))
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
     latitude = _Coordinate(
         _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90).")
@@ -80,7 +85,7 @@ class ServiceForm(JiwarForm):
         _l("Telephone"), filters=[_strip], description=_l("With the country code: +212 5 36 00 00 00")
     )
     whatsapp = StringField(_l("WhatsApp"), filters=[_strip])
-    sensitivity = RadioField(_l("Who may see it"), choices=Sensitivity.choices(), default=Sensitivity.PUBLIC)
+    sensitivity = RadioField(_l("Who may see it"), choices=_choices(Sensitivity), default=Sensitivity.PUBLIC)
     hours_0 = StringField(WEEKDAY_LABELS[0], filters=[_strip])
     hours_1 = StringField(WEEKDAY_LABELS[1], filters=[_strip])
     hours_2 = StringField(WEEKDAY_LABELS[2], filters=[_strip])

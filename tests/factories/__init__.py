@@ -7,3 +7,4 @@ from tests.factories.accounts import *  # noqa: F403
 from tests.factories.events import *  # noqa: F403
 from tests.factories.proposals import *  # noqa: F403
 from tests.factories.reports import *  # noqa: F403
+from tests.factories.directory import *  # noqa: F403

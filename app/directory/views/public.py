@@ -4,7 +4,7 @@ nothing about the visitor, so a cache may keep them for everyone."""
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request, send_file
+from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
 from app.core.i18n import current_language
@@ -81,7 +81,7 @@ def brochure():
 def service_worker():
     """Served under /directory/ so that its scope covers the directory pages and nothing else."""
     path = Path(current_app.static_folder) / "js" / "directory-sw.js"
-    response = send_file(path, mimetype="text/javascript", max_age=0)
+    response = Response(path.read_bytes(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

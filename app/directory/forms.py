@@ -1,9 +1,9 @@
 """Forms of the directory; labels and messages are lazily translated."""
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    FileField,
     FloatField,
     RadioField,
     SelectChoice,

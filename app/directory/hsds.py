@@ -340,7 +340,7 @@ def _data_from(record: dict, where: str, municipality_id: int, errors: list) -> 
     weekly: dict[int, list[str]] = {}
     periods: dict[tuple[str, str], list[str]] = {}
     for index, schedule in enumerate(record.get("schedules") or []):
-        place = f"{where}.schedules[{index}]"
+        place = f"{where} schedules[{index}]"
         opens = _clock(schedule.get("opens_at"), place, "opens_at", errors)
         closes = _clock(schedule.get("closes_at"), place, "closes_at", errors)
         if _text(schedule.get("valid_from")):
@@ -358,11 +358,15 @@ def _data_from(record: dict, where: str, municipality_id: int, errors: list) -> 
         if not days or any(d not in DAYS for d in days):
             errors.append(ImportError_(place, "byday", _("byday lists days as MO,TU,WE,TH,FR,SA,SU.")))
             continue
-        if opens is None or closes is None:
+        if (opens is None or closes is None) and not (
+            _text(schedule.get("opens_at")) and _text(schedule.get("closes_at"))
+        ):
             errors.append(
                 ImportError_(place, "opens_at", _("A weekly schedule needs opens_at and closes_at."))
             )
             continue
+        if opens is None or closes is None:
+            continue  # already reported as not a time
         for d in days:
             weekly.setdefault(DAYS.index(d), []).append(hours_mod.Interval(opens, closes).text())
     exceptions = "\n".join(

@@ -82,7 +82,11 @@ def test_an_untranslated_entry_shows_its_french_marked_and_under_its_own_lang(cl
 
 def test_an_entry_not_verified_for_90_days_is_marked_on_every_page_showing_it(client, entries, oujda):
     clinic = entries["clinic"]
-    for url in ("/directory/", f"/directory/{clinic.id}", "/directory/brochure?municipality=oujda&need=health"):
+    for url in (
+        "/directory/",
+        f"/directory/{clinic.id}",
+        "/directory/brochure?municipality=oujda&need=health",
+    ):
         assert "May be out of date" in client.get(url).get_data(as_text=True), url
     fresh = client.get(f"/directory/{entries['legal'].id}").get_data(as_text=True)
     assert "May be out of date" not in fresh
@@ -92,7 +96,9 @@ def test_an_entry_not_verified_for_90_days_is_marked_on_every_page_showing_it(cl
 def test_the_stale_delay_is_configurable(app, client, entries):
     app.config["JIWAR_DIRECTORY_STALE_DAYS"] = 200
     try:
-        assert "May be out of date" not in client.get(f"/directory/{entries['clinic'].id}").get_data(as_text=True)
+        assert "May be out of date" not in client.get(f"/directory/{entries['clinic'].id}").get_data(
+            as_text=True
+        )
     finally:
         app.config["JIWAR_DIRECTORY_STALE_DAYS"] = 90
 

@@ -147,3 +147,17 @@ def test_an_organiser_cannot_import_into_another_municipality(oujda, la_marsa):
     with pytest.raises(hsds.ImportRefused):
         hsds.import_services(make_organiser(la_marsa), raw, "x.json", oujda.id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 2
+
+
+def test_the_commands_export_and_import(app, oujda, tmp_path):
+    entries(oujda)
+    runner = app.test_cli_runner()
+    target = tmp_path / "directory.zip"
+    assert "2 public entries" in runner.invoke(args=["jiwar", "directory-export", str(target)]).output
+    admin = make_admin(email="admin@example.org")
+    make_municipality("raoued")
+    result = runner.invoke(
+        args=["jiwar", "directory-import", str(target), "--municipality", "raoued", "--admin", admin.email]
+    )
+    assert "2 entries imported" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 4

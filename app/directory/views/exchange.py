@@ -38,7 +38,12 @@ def exchange():
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
-        raw = upload.read(MAX_IMPORT_BYTES + 1) if upload and getattr(upload, "filename", "") else b""
+        raw = b""
+        if upload and getattr(upload, "filename", ""):
+            try:
+                raw = upload.read(MAX_IMPORT_BYTES + 1)
+            finally:
+                upload.close()  # the spooled temporary file of a large upload
         if not raw:
             form.file.errors = [_("Choose a file.")]
             status = 422

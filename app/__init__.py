@@ -143,6 +143,7 @@ def _connect_signals(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.core.language_urls import PREFIX
+    from app.directory.views import bp as directory_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
@@ -150,5 +151,6 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports.views import bp as reports_bp
 
     # Every page lives under its language (app/core/language_urls.py).
-    for blueprint in (main_bp, accounts_bp, events_bp, proposals_bp, reports_bp, privacy_bp):
+    blueprints = (main_bp, accounts_bp, events_bp, proposals_bp, directory_bp, reports_bp, privacy_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

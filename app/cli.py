@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts.cli import create_admin_command
+from app.directory.cli import directory_export_command, directory_import_command
 
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
 jiwar_cli.add_command(create_admin_command)
@@ -74,3 +75,7 @@ def apply_retention_command(dry_run: bool):
         click.echo(f"{count} {noun} inactive for more than {days} days would have their phone erased.")
     else:
         click.echo(f"Phone erased for {count} {noun} inactive for more than {days} days.")
+
+
+jiwar_cli.add_command(directory_export_command)
+jiwar_cli.add_command(directory_import_command)

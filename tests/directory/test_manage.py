@@ -1,0 +1,136 @@
+"""Organisers keep their municipality's entries current; every change is audited; another
+municipality's organiser reaches nothing and writes nothing; residents report wrong entries."""
+
+import sqlalchemy as sa
+
+from app.core.models import AuditEntry
+from app.directory.models import Service, ServiceReport
+from app.extensions import db
+from tests.conftest import sign_in_as
+from tests.factories import make_organiser, make_service, make_user
+
+FORM = {
+    "name_fr": "Cours de darija",
+    "name_en": "Darija classes",
+    "provider_name": "Maison des langues",
+    "provider_kind": "ngo",
+    "needs": ["language"],
+    "languages": "ary, fr",
+    "walk_in": "y",
+    "is_free": "y",
+    "sensitivity": "public",
+    "hours_1": "18:00-20:00",
+    "latitude": "34,68",
+    "longitude": "-1.90",
+}
+
+
+def audits(action: str) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == action))
+
+
+def test_an_organiser_adds_an_entry_that_is_public_and_verified_by_them(client, oujda):
+    organiser = make_organiser(oujda)
+    sign_in_as(client, organiser)
+    response = client.post("/manage/directory/new", data={**FORM, "municipality_id": oujda.id})
+    assert response.status_code == 303
+    service = db.session.scalar(sa.select(Service))
+    assert service.language_codes == ["ary", "fr"] and service.latitude == 34.68
+    assert service.verified_by_id == organiser.id
+    assert audits("directory.service_created") == 1
+    assert "Darija classes" in client.get("/directory/").get_data(as_text=True)
+
+
+def test_bad_input_is_refused_with_every_reason_and_what_was_typed_kept(client, oujda):
+    sign_in_as(client, make_organiser(oujda))
+    data = {
+        **FORM,
+        "municipality_id": oujda.id,
+        "languages": "ary, klingon",
+        "latitude": "134",
+        "hours_1": "20:00-18:00",
+        "hours_3": "09:00-12:00, 11:00-13:00",
+    }
+    response = client.post("/manage/directory/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "klingon is not a language code" in html
+    assert "The latitude lies between -90 and 90." in html
+    assert "ends before it starts" in html and "overlap" in html
+    assert 'value="Cours de darija"' in html and 'value="ary, klingon"' in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 0
+
+
+def test_an_organiser_of_another_municipality_reaches_nothing_and_writes_nothing(client, oujda, la_marsa):
+    service = make_service(oujda)
+    before = (service.name_fr, service.verified_at, service.retired_at)
+    sign_in_as(client, make_organiser(la_marsa))
+    base = f"/manage/directory/{service.id}"
+    assert client.get(base).status_code == 404
+    assert client.post(f"{base}/edit", data={**FORM, "municipality_id": la_marsa.id}).status_code == 404
+    assert client.post(f"{base}/verify").status_code == 404
+    assert client.post(f"{base}/retire").status_code == 404
+    # Nor can they move an entry into, or create one in, a municipality they do not serve.
+    response = client.post("/manage/directory/new", data={**FORM, "municipality_id": oujda.id})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert (service.name_fr, service.verified_at, service.retired_at) == before
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action.like("directory.%"))) == 1
+
+
+def test_edit_verify_and_retire_after_asking_once_more(client, oujda):
+    organiser = make_organiser(oujda)
+    service = make_service(oujda, verified_days_ago=200)
+    sign_in_as(client, organiser)
+    edit = client.get(f"/manage/directory/{service.id}/edit").get_data(as_text=True)
+    assert "09:00-12:00, 14:00-17:00" in edit  # the hours as they were typed
+    response = client.post(
+        f"/manage/directory/{service.id}/edit",
+        data={**FORM, "municipality_id": oujda.id, "exceptions": "2026-12-25: closed"},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert service.name_fr == "Cours de darija" and len(service.exceptions) == 1
+    assert "May be out of date" in client.get(f"/directory/{service.id}").get_data(as_text=True)
+
+    assert client.post(f"/manage/directory/{service.id}/verify").status_code == 303
+    staff_page = client.get(f"/manage/directory/{service.id}").get_data(as_text=True)
+    assert "by Organiser" in staff_page or organiser.display_name in staff_page
+    assert "May be out of date" not in client.get(f"/directory/{service.id}").get_data(as_text=True)
+
+    confirm = client.get(f"/manage/directory/{service.id}/retire").get_data(as_text=True)
+    assert "This cannot be undone." in confirm
+    assert client.post(f"/manage/directory/{service.id}/retire").status_code == 303
+    assert client.get(f"/directory/{service.id}").status_code == 404
+    assert [audits(f"directory.service_{a}") for a in ("updated", "verified", "retired")] == [1, 1, 1]
+
+
+def test_a_resident_reports_a_wrong_entry_and_the_organiser_deals_with_it(client, oujda):
+    service = make_service(oujda)
+    resident = make_user("Aminata")
+    sign_in_as(client, resident)
+    assert client.post(f"/directory/{service.id}/report", data={"reason": "no"}).status_code == 422
+    response = client.post(f"/directory/{service.id}/report", data={"reason": "They moved to Bd Allal"})
+    assert response.status_code == 303
+    report = db.session.scalar(sa.select(ServiceReport))
+    assert report.reporter_id == resident.id
+
+    sign_in_as(client, make_organiser(oujda))
+    assert "They moved to Bd Allal" in client.get("/manage/directory/").get_data(as_text=True)
+    assert client.post(f"/manage/directory/reports/{report.id}/resolve").status_code == 303
+    db.session.expire_all()
+    assert report.resolved_at is not None
+    assert "They moved to Bd Allal" not in client.get("/manage/directory/").get_data(as_text=True)
+
+
+def test_reports_are_rate_limited_like_other_reports(limited_client, oujda):
+    service = make_service(oujda)
+    sign_in_as(limited_client, make_user("Busy"))
+    statuses = [
+        limited_client.post(
+            f"/directory/{service.id}/report", data={"reason": f"Wrong phone {n}"}
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses[-1] == 429

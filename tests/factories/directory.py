@@ -6,7 +6,7 @@ from app.core.time import utcnow
 from app.directory import services
 from app.directory.models import Service
 from app.extensions import db
-from tests.factories.accounts import make_admin
+from tests.factories.accounts import make_organiser
 
 __all__ = ["make_report", "make_service", "service_data"]
 
@@ -38,7 +38,8 @@ def service_data(municipality, **fields) -> services.ServiceData:
 
 
 def make_service(municipality, actor=None, verified_days_ago: int | None = 0, **fields) -> Service:
-    actor = actor or make_admin(display_name="Directory admin")
+    # An organiser of the entry's town, not a second administrator (who would change who may leave).
+    actor = actor or make_organiser(municipality, display_name="Directory organiser")
     service = services.create_service(actor, service_data(municipality, **fields))
     if verified_days_ago is None:
         service.verified_at = None

@@ -113,6 +113,15 @@ RULES = [
         OTHER_DESK(303),
         data={"event_id": "{event.id}"},
     ),
+    # Repeating sessions: like the door, they do not exist for another municipality's staff.
+    Route("GET", "events.repeat_sessions", "/manage/events/{event.id}/repeat", door(200)),
+    Route("POST", "events.repeat_sessions", "/manage/events/{event.id}/repeat", door(422)),
+    Route(
+        "GET", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(200)
+    ),
+    Route(
+        "POST", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(422)
+    ),
     Route("GET", "events.door", "/door/sessions/{session.id}", door(200)),
     Route(
         "POST",

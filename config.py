@@ -80,6 +80,8 @@ class Config:
     JIWAR_REPORT_LIMIT_PER_ACCOUNT = os.environ.get(
         "JIWAR_REPORT_LIMIT_PER_ACCOUNT", "20 per hour;100 per day"
     )
+    # A directory entry not verified for this many days is marked stale on every page that shows it.
+    JIWAR_DIRECTORY_STALE_DAYS = int(os.environ.get("JIWAR_DIRECTORY_STALE_DAYS", "90"))
     JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT = os.environ.get(
         "JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT", "10 per hour;30 per day"
     )

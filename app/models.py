@@ -9,6 +9,14 @@ from app.accounts.models import (  # noqa: F401
     User,
 )
 from app.core.models import AuditEntry, DataVersion, OutboxMessage  # noqa: F401
+from app.directory.models import (  # noqa: F401
+    HoursException,
+    OpeningHours,
+    Service,
+    ServiceLanguage,
+    ServiceNeed,
+    ServiceReport,
+)
 from app.events.models import Attendance, AttendanceTally, Event, EventSession, Registration  # noqa: F401
 from app.programmes.models import Programme, programme_municipality  # noqa: F401
 from app.proposals.models import (  # noqa: F401

@@ -1,7 +1,7 @@
 """session rules
 
 Revision ID: c2a9e5f207c6
-Revises: 9bf96b651984
+Revises: 053625af56bf
 Create Date: 2026-12-06 14:34:46.556438
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c2a9e5f207c6'
-down_revision = '9bf96b651984'
+down_revision = '053625af56bf'
 branch_labels = None
 depends_on = None
 

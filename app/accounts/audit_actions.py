@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "participant.erased": _l("Card holder erased at the desk"),
     "retention.applied": _l("Card holders' phones erased after the retention period"),
     "participant_card.link_declined": _l("Account holder declined a card link"),
+    "desk_visit.recorded": _l("Desk visit recorded"),
+    "referral.outcome_recorded": _l("Outcome of a referral recorded"),
     # Proposals, moderation and review
     "proposal_call.created": _l("Call for proposals created"),
     "proposal_call.updated": _l("Call for proposals changed"),

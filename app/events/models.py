@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Municipality, Participant, new_record_key
+from app.accounts.models import AgeBand, Municipality, Participant, new_record_key  # noqa: F401 - AgeBand read here too
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
@@ -130,24 +130,6 @@ class RegistrationWindow(StrEnum):
     def keeps_cancelling(self) -> bool:
         """A person may still cancel a registration (until the event starts)."""
         return self not in (RegistrationWindow.STARTED, RegistrationWindow.PAST, RegistrationWindow.CANCELLED)
-
-
-class AgeBand(LabelledEnum):
-    """Bands used for anonymous walk-ins and in reports (age at the date of the event)."""
-
-    CHILD = "0-14"
-    YOUTH = "15-24"
-    ADULT = "25-59"
-    SENIOR = "60+"
-
-    @classmethod
-    def _labels(cls):
-        return {
-            cls.CHILD: _l("Under 15"),
-            cls.YOUTH: _l("15 to 24"),
-            cls.ADULT: _l("25 to 59"),
-            cls.SENIOR: _l("60 and over"),
-        }
 
 
 class Event(db.Model):

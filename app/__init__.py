@@ -136,6 +136,7 @@ def _connect_signals(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
+    from app.directory.views import bp as directory_bp
     from app.directory.visit_views import bp as desk_visits_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(directory_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(desk_visits_bp)

@@ -69,43 +69,56 @@ class CheckedHours:
 
 
 def check(data: ServiceData) -> CheckedHours:
-    """Every rule an entry obeys, whoever writes it; the first broken one raises, naming its field."""
+    """Every rule an entry obeys, whoever writes it: the first broken one raises, naming its field."""
+    errors, checked = problems(data)
+    if errors:
+        raise errors[0]
+    return checked
+
+
+def problems(data: ServiceData) -> tuple[list[DirectoryError], CheckedHours]:
+    """Every broken rule of an entry (a form marks each field, an import reports each one)."""
+    errors: list[DirectoryError] = []
+
+    def fail(message, code: str, field: str) -> None:
+        errors.append(DirectoryError(message, code, field))
+
     if not any((data.name.get(code) or "").strip() for code in LANGUAGES):
-        raise DirectoryError(_("Give the service a name in at least one language."), "name", "name_fr")
+        fail(_("Give the service a name in at least one language."), "name", "name_fr")
     for code in LANGUAGES:
         if len(data.name.get(code) or "") > 200:
-            raise DirectoryError(_("A name takes at most 200 characters."), "name", f"name_{code}")
+            fail(_("A name takes at most 200 characters."), "name", f"name_{code}")
     if not data.provider_name.strip() or len(data.provider_name) > 200:
-        raise DirectoryError(_("Name the provider (at most 200 characters)."), "provider", "provider_name")
+        fail(_("Name the provider (at most 200 characters)."), "provider", "provider_name")
     if data.provider_kind not in set(ProviderKind):
-        raise DirectoryError(_("Choose the kind of provider."), "provider_kind", "provider_kind")
+        fail(_("Choose the kind of provider."), "provider_kind", "provider_kind")
     if data.sensitivity not in set(Sensitivity):
-        raise DirectoryError(_("Choose who may see the entry."), "sensitivity", "sensitivity")
+        fail(_("Choose who may see the entry."), "sensitivity", "sensitivity")
     if not data.needs:
-        raise DirectoryError(_("Choose at least one need the service answers."), "needs", "needs")
+        fail(_("Choose at least one need the service answers."), "needs", "needs")
     unknown = [need for need in data.needs if need not in set(Need)]
     if unknown:
-        raise DirectoryError(
+        fail(
             _("Unknown need: %(need)s.", need=", ".join(unknown)), "needs", "needs"
         )
     for code in data.languages:
         if normalise(code) is None:
-            raise DirectoryError(
+            fail(
                 _("%(code)s is not a language code (write wo, ha, ary, zgh, bm...).", code=code),
                 "language",
                 "languages",
             )
     if (data.latitude is None) != (data.longitude is None):
-        raise DirectoryError(_("Give both the latitude and the longitude, or neither."), "coordinates",
+        fail(_("Give both the latitude and the longitude, or neither."), "coordinates",
                              "latitude")
     if data.latitude is not None and not -90 <= data.latitude <= 90:
-        raise DirectoryError(_("The latitude lies between -90 and 90."), "coordinates", "latitude")
+        fail(_("The latitude lies between -90 and 90."), "coordinates", "latitude")
     if data.longitude is not None and not -180 <= data.longitude <= 180:
-        raise DirectoryError(_("The longitude lies between -180 and 180."), "coordinates", "longitude")
+        fail(_("The longitude lies between -180 and 180."), "coordinates", "longitude")
     for name in ("phone", "whatsapp"):
         value = getattr(data, name).strip()
         if value and not PHONE.match(value):
-            raise DirectoryError(
+            fail(
                 _("%(number)s is not a telephone number (digits, spaces, a + first).", number=value),
                 "phone",
                 name,
@@ -115,19 +128,20 @@ def check(data: ServiceData) -> CheckedHours:
         try:
             weekly += [(weekday, i) for i in hours_mod.parse_intervals(data.weekly_hours.get(weekday, ""))]
         except hours_mod.HoursError as error:
-            raise DirectoryError(str(error.message), "hours", f"hours_{weekday}") from None
+            fail(str(error.message), "hours", f"hours_{weekday}")
     try:
         hours_mod.check_no_overlap(weekly)
     except hours_mod.HoursError as error:
-        raise DirectoryError(str(error.message), "hours", "hours_0") from None
+        fail(str(error.message), "hours", "hours_0")
     try:
         exceptions = hours_mod.parse_exceptions(data.exceptions)
     except hours_mod.HoursError as error:
-        raise DirectoryError(str(error.message), "hours", "exceptions") from None
-    return CheckedHours(weekly, exceptions)
+        fail(str(error.message), "hours", "exceptions")
+        exceptions = []
+    return errors, CheckedHours(weekly, exceptions)
 
 
-def _fill(service: Service, data: ServiceData, checked: CheckedHours) -> None:
+def fill(service: Service, data: ServiceData, checked: CheckedHours) -> None:
     service.municipality_id = data.municipality_id
     for name in TEXT_FIELDS:
         values = getattr(data, name)
@@ -165,7 +179,7 @@ def create_service(actor, data: ServiceData) -> Service:
     _refuse_unless_editor(actor, data.municipality_id)
     checked = check(data)
     service = Service()
-    _fill(service, data, checked)
+    fill(service, data, checked)
     service.verified_at, service.verified_by_id = utcnow(), actor.id  # written from a source just now
     db.session.add(service)
     db.session.flush()
@@ -182,7 +196,7 @@ def update_service(actor, service: Service, data: ServiceData) -> Service:
     # The collections are replaced whole: the old rows go first so primary keys never clash.
     service.needs, service.languages, service.hours, service.exceptions = [], [], [], []
     db.session.flush()
-    _fill(service, data, checked)
+    fill(service, data, checked)
     service.updated_at = utcnow()
     record_audit("directory.service_updated", actor=actor, target=service)
     service_changed.send(db.session, service_ids=[service.id], action="updated")

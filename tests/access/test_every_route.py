@@ -11,6 +11,7 @@ from app.extensions import db
 from tests.access.rules import client_as, filled
 from tests.accounts import access_rules as accounts_rules
 from tests.conftest import empty_all_tables
+from tests.directory import access_rules as directory_rules
 from tests.events import access_rules as events_rules
 from tests.factories import ROLES, make_role_cast
 from tests.proposals import access_rules as proposals_rules
@@ -18,7 +19,7 @@ from tests.reports import access_rules as reports_rules
 
 pytestmark = pytest.mark.route_matrix
 
-DOMAINS = (accounts_rules, events_rules, proposals_rules, reports_rules)
+DOMAINS = (accounts_rules, directory_rules, events_rules, proposals_rules, reports_rules)
 RULES = [(domain, route) for domain in DOMAINS for route in domain.RULES]
 
 

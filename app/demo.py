@@ -5,6 +5,7 @@ from app.extensions import db
 
 def seed_demo() -> list[str]:
     from app.accounts.demo import seed_accounts
+    from app.desk_demo import seed_desk
     from app.events.demo import seed_events
     from app.proposals.demo import seed_proposals
     from app.reports.demo import seed_programmes
@@ -14,5 +15,6 @@ def seed_demo() -> list[str]:
     programmes = seed_programmes(accounts, lines)
     seed_events(accounts, programmes, lines)
     seed_proposals(accounts, programmes, lines)
+    seed_desk(accounts, programmes, lines)
     db.session.commit()
     return lines

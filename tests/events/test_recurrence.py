@@ -253,3 +253,24 @@ def test_the_calendar_file_carries_the_rrule_and_exdates(client, desk, organiser
             rules.exdate(moment.dt)
     expected = sorted(s.starts_at for s in db.session.get(Event, desk.id).sessions if s.rule_id)
     assert [moment.astimezone(UTC) for moment in rules] == expected
+
+
+def test_the_event_form_leaves_the_repeating_sessions_to_their_rule(client, desk, organiser):
+    """The edit form lists only the sessions typed on their own; saving it keeps the rule's."""
+    from tests.events.test_management import event_form
+
+    add_session_rule(organiser, desk.id, weekly(date(2027, 1, 13), TEN, ONE, until=date(2027, 2, 24)))
+    sign_in_as(client, organiser)
+    page = client.get(f"/manage/events/{desk.id}/edit").get_data(as_text=True)
+    assert "Repeating sessions are not listed here" in page
+    assert 'value="2027-01-13"' not in page
+    event = db.session.get(Event, desk.id)
+    rule_ids = sorted(s.id for s in event.sessions if s.rule_id)
+    data = event_form(desk.municipality, day=date(2027, 1, 5), version=str(event.version))
+    assert client.post(f"/manage/events/{desk.id}/edit", data=data).status_code == 303
+    db.session.expire_all()
+    event = db.session.get(Event, desk.id)
+    assert sorted(s.id for s in event.sessions if s.rule_id) == rule_ids
+    assert len(event.sessions) == len(rule_ids) + 1
+    assert _local(event.sessions[0], "Africa/Casablanca").date() == date(2027, 1, 5)
+    assert event.ends_at == event.sessions[-1].ends_at

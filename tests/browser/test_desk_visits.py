@@ -19,8 +19,10 @@ LANGUAGES = ("fr", "ar", "en")
 def desk(app):
     oujda = make_municipality("oujda")
     make_organiser(oujda, display_name="Youssef", email="youssef@example.org")
-    for name_fr, name_ar in (("Centre de santé", "المركز الصحي"), ("Permanence juridique", "المداومة القانونية")):
-        db.session.add(Service(municipality_id=oujda.id, name_fr=name_fr, name_ar=name_ar, provider_name="Asso"))
+    names = (("Centre de santé", "المركز الصحي"), ("Permanence juridique", "المداومة القانونية"))
+    for name_fr, name_ar in names:
+        service = Service(municipality_id=oujda.id, name_fr=name_fr, name_ar=name_ar, provider_name="Asso")
+        db.session.add(service)
     db.session.commit()
 
 

@@ -141,3 +141,15 @@ def test_another_municipalitys_organiser_gets_404_and_nothing_is_written(
     db.session.expire_all()
     assert db.session.get(Referral, referral_id).outcome == ReferralOutcome.NOT_YET
     assert _count(DeskVisit) == 1
+
+
+def test_a_card_holders_visits_are_on_their_data_page(client, oujda, organiser, health):
+    holder = make_card_holder("Awa", municipality=oujda)
+    code = holder.cards[0].code
+    sign_in_as(client, organiser)
+    client.post("/desk/visits", data=_visit(oujda, health, card_code=code))
+    page = client.post(f"/desk/people/{holder.id}/data", data={"code": code, "language": "en"})
+    text = page.get_data(as_text=True)
+    assert "Visits to the information desk" in text
+    section = text.split("Visits to the information desk")[1].split("</section>")[0]
+    assert "Health, Legal aid" in section and "Centre de santé</bdi> — Not yet" in section

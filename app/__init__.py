@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.core.language_urls import PREFIX
     from app.directory.views import bp as directory_bp
+    from app.directory.visit_views import bp as desk_visits_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
     from app.privacy.views import bp as privacy_bp
@@ -151,6 +152,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports.views import bp as reports_bp
 
     # Every page lives under its language (app/core/language_urls.py).
-    blueprints = (main_bp, accounts_bp, events_bp, proposals_bp, directory_bp, reports_bp, privacy_bp)
+    blueprints = (
+        main_bp, accounts_bp, events_bp, proposals_bp, directory_bp, desk_visits_bp, reports_bp, privacy_bp
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

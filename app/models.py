@@ -17,7 +17,15 @@ from app.directory.models import (  # noqa: F401
     ServiceNeed,
     ServiceReport,
 )
-from app.events.models import Attendance, AttendanceTally, Event, EventSession, Registration  # noqa: F401
+from app.directory.visits import DeskVisit, Referral  # noqa: F401
+from app.events.models import (  # noqa: F401
+    Attendance,
+    AttendanceTally,
+    Event,
+    EventSession,
+    Registration,
+    SessionRule,
+)
 from app.programmes.models import Programme, programme_municipality  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     AbuseReport,

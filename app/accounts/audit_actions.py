@@ -24,6 +24,9 @@ ACTION_LABELS = {
     "event.cancelled": _l("Event cancelled"),
     "event.duplicated": _l("Event duplicated"),
     "event.attendance_exported": _l("Attendance list exported"),
+    "event.sessions_repeated": _l("Repeating sessions added"),
+    "event.session_changed": _l("One session of a repeating rule changed"),
+    "event.sessions_changed_following": _l("A session and all that follow changed"),
     "attendance.undone": _l("Check-in undone"),
     "participant_card.issued": _l("Participant card issued"),
     "participant_card.reissued": _l("Participant card reissued"),
@@ -34,6 +37,8 @@ ACTION_LABELS = {
     "participant.erased": _l("Card holder erased at the desk"),
     "retention.applied": _l("Card holders' phones erased after the retention period"),
     "participant_card.link_declined": _l("Account holder declined a card link"),
+    "desk_visit.recorded": _l("Desk visit recorded"),
+    "referral.outcome_recorded": _l("Outcome of a referral recorded"),
     # Proposals, moderation and review
     "proposal_call.created": _l("Call for proposals created"),
     "proposal_call.updated": _l("Call for proposals changed"),

@@ -15,6 +15,25 @@ from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
 
 
+class AgeBand(LabelledEnum):
+    """Bands used for anonymous walk-ins and desk visits, and in reports (age at the date of the event
+    or visit). The events and directory domains both record them, so they live here."""
+
+    CHILD = "0-14"
+    YOUTH = "15-24"
+    ADULT = "25-59"
+    SENIOR = "60+"
+
+    @classmethod
+    def _labels(cls):
+        return {
+            cls.CHILD: _l("Under 15"),
+            cls.YOUTH: _l("15 to 24"),
+            cls.ADULT: _l("25 to 59"),
+            cls.SENIOR: _l("60 and over"),
+        }
+
+
 class Gender(LabelledEnum):
     WOMAN = "woman"
     MAN = "man"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Municipality, Participant, new_record_key
+from app.accounts.models import AgeBand, Municipality, Participant, new_record_key  # noqa: F401 - AgeBand read here too
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
@@ -132,24 +132,6 @@ class RegistrationWindow(StrEnum):
         return self not in (RegistrationWindow.STARTED, RegistrationWindow.PAST, RegistrationWindow.CANCELLED)
 
 
-class AgeBand(LabelledEnum):
-    """Bands used for anonymous walk-ins and in reports (age at the date of the event)."""
-
-    CHILD = "0-14"
-    YOUTH = "15-24"
-    ADULT = "25-59"
-    SENIOR = "60+"
-
-    @classmethod
-    def _labels(cls):
-        return {
-            cls.CHILD: _l("Under 15"),
-            cls.YOUTH: _l("15 to 24"),
-            cls.ADULT: _l("25 to 59"),
-            cls.SENIOR: _l("60 and over"),
-        }
-
-
 class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -197,6 +179,9 @@ class Event(db.Model):
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", order_by="EventSession.starts_at", cascade="all, delete-orphan"
+    )
+    rules: Mapped[list[SessionRule]] = relationship(
+        back_populates="event", order_by="SessionRule.starts_on", cascade="all, delete-orphan"
     )
 
     def title(self, locale: str) -> str:
@@ -256,6 +241,36 @@ class Event(db.Model):
         return RegistrationWindow.OPEN
 
 
+class SessionRule(db.Model):
+    """A repeating rule ("every Wednesday 10:00-13:00 from 7 Jan until 31 Mar, except 18 Feb"), kept
+    as an RFC 5545 RRULE on the municipality's clock, with its occurrences materialised as sessions
+    (app/events/recurrence.py). An occurrence changed on its own leaves the rule (its date becomes an
+    excluded date); "this and all that follow" splits the rule in two."""
+
+    __tablename__ = "session_rule"
+    __table_args__ = (sa.CheckConstraint("end_time > start_time", name="rule_ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    # FREQ, BYDAY, UNTIL (local, floating) or COUNT; DTSTART is starts_on at start_time.
+    rrule: Mapped[str] = mapped_column(sa.String(200))
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    start_time: Mapped[time] = mapped_column(sa.Time)
+    end_time: Mapped[time] = mapped_column(sa.Time)
+    excluded_dates: Mapped[str] = mapped_column(sa.Text, default="", server_default="")  # "2027-02-18,..."
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="rules")
+
+    @property
+    def excluded(self) -> list[date]:
+        return [date.fromisoformat(day) for day in (self.excluded_dates or "").split(",") if day]
+
+    @excluded.setter
+    def excluded(self, days) -> None:
+        self.excluded_dates = ",".join(day.isoformat() for day in sorted(set(days)))
+
+
 class EventSession(db.Model):
     """One dated sitting of an event: a training of eight days has eight."""
 
@@ -265,8 +280,14 @@ class EventSession(db.Model):
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The rule this session is an occurrence of; None for a session typed on its own (or moved
+    # out of its rule).
+    rule_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("session_rule.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event] = relationship(back_populates="sessions")
+    rule: Mapped[SessionRule | None] = relationship()
 
     @property
     def position(self) -> int:

@@ -19,7 +19,7 @@ from app.events.models import Attendance, Event, EventSession, Registration
 from app.events.services.desk_rights import check_card_present
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
-from app.privacy import proposals
+from app.privacy import desk_visits, proposals
 from app.privacy.personal_data import erase_participant
 
 
@@ -34,6 +34,7 @@ class CardHolderData:
     proposals: list
     desks: list[Municipality]  # where to ask: the municipalities whose desks issued the cards
     zone: str  # the clock dates are shown on: the first desk's
+    desk_visits: list  # visits recorded with the card, their referrals and outcomes
 
 
 def card_holder_data(
@@ -71,6 +72,7 @@ def card_holder_data(
         proposals=proposals.linked_to(participant.id),
         desks=desks,
         zone=desks[0].timezone if desks else "Africa/Casablanca",
+        desk_visits=desk_visits.export(participant.id, language)["desk_visits"],
     )
     record_audit("participant.data_viewed", actor, participant, language=language)
     db.session.commit()

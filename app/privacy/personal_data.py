@@ -17,11 +17,11 @@ from app.accounts.services import AccountError
 from app.core.audit import record_audit
 from app.core.time import utcnow
 from app.extensions import db
-from app.privacy import accounts, directory, events, proposals, reports
+from app.privacy import accounts, desk_visits, directory, events, proposals, reports
 from app.privacy.when import when
 
 # Every piece, for the test that walks the foreign keys to a person.
-PIECES = (accounts, directory, events, proposals, reports)
+PIECES = (accounts, desk_visits, directory, events, proposals, reports)
 
 EXPORT_FORMAT = "jiwar-personal-data/1"
 UNUSABLE_PASSWORD = "!deleted"  # noqa: S105 - not an Argon2 hash: no password ever verifies against it
@@ -59,6 +59,7 @@ def personal_data(user: User, language: str) -> dict:
         **events.export(user.participant_id, language),
         **proposals.export(user, language),
         **directory.export(user, language),
+        **desk_visits.export(user.participant_id, language),
         **accounts.export_messages_and_history(user, _SECRET_PAYLOAD_KEYS),
     }
 

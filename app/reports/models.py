@@ -17,6 +17,8 @@ class Measure(LabelledEnum):
     PEOPLE_MIN_SESSIONS = "people_min_sessions"
     PROPOSALS = "proposals"
     SUPPORTERS = "supporters"
+    PEOPLE_REFERRED = "people_referred"
+    REFERRALS_COMPLETED = "referrals_completed"
 
     @classmethod
     def _labels(cls):
@@ -26,6 +28,8 @@ class Measure(LabelledEnum):
             cls.PEOPLE_MIN_SESSIONS: _l("People who attended at least N sessions"),
             cls.PROPOSALS: _l("Proposals submitted"),
             cls.SUPPORTERS: _l("Residents who supported a proposal"),
+            cls.PEOPLE_REFERRED: _l("People referred to services at the desk"),
+            cls.REFERRALS_COMPLETED: _l("Referrals completed (the person reached the service)"),
         }
 
 

@@ -4,7 +4,7 @@ Public pages are no longer kept in the process under a global data version: they
 resources with an ETag (app/core/http_cache.py), so the table every write bumped goes.
 
 Revision ID: e4a91c07d2b6
-Revises: 053625af56bf
+Revises: 78afd909cd08
 Create Date: 2026-12-06 15:30:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 revision = 'e4a91c07d2b6'
-down_revision = '053625af56bf'
+down_revision = '78afd909cd08'
 branch_labels = None
 depends_on = None
 

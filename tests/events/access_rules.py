@@ -27,7 +27,21 @@ def build_world(oujda, la_marsa, cast) -> dict:
         "registration": registration,
         "card_holder": card_holder,
         "marsa_event": make_event(la_marsa, title="Atelier La Marsa"),
+        "visit": _desk_visit(oujda),
     }
+
+
+def _desk_visit(oujda):
+    """A visit at Oujda's desk with one referral (the directory's models, written directly)."""
+    from app.directory.models import Service
+    from app.directory.visits import DeskVisit, Referral
+    from app.extensions import db
+
+    service = Service(municipality_id=oujda.id, name_fr="Centre de santé", provider_name="Association")
+    visit = DeskVisit(municipality_id=oujda.id, topics="health", referrals=[Referral(service=service)])
+    db.session.add(visit)
+    db.session.commit()
+    return visit
 
 
 def OTHER_DESK(status: int) -> dict[str, int]:  # noqa: N802 - reads as a table column
@@ -113,7 +127,27 @@ RULES = [
         OTHER_DESK(303),
         data={"event_id": "{event.id}"},
     ),
+    # Repeating sessions: like the door, they do not exist for another municipality's staff.
+    Route("GET", "events.repeat_sessions", "/manage/events/{event.id}/repeat", door(200)),
+    Route("POST", "events.repeat_sessions", "/manage/events/{event.id}/repeat", door(422)),
+    Route(
+        "GET", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(200)
+    ),
+    Route(
+        "POST", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(422)
+    ),
     Route("GET", "events.door", "/door/sessions/{session.id}", door(200)),
+    # Desk visits (app/directory/visit_views.py): another municipality's visit does not exist.
+    Route("GET", "desk_visits.desk_visits", "/desk/visits", only(200, *ANY_ORGANISER)),
+    Route("POST", "desk_visits.desk_visits", "/desk/visits", only(422, *ANY_ORGANISER)),
+    Route("GET", "desk_visits.visit", "/desk/visits/{visit.id}", OTHER_DESK(200)),
+    Route(
+        "POST",
+        "desk_visits.referral_outcome",
+        "/desk/referrals/{visit.referrals[0].id}/outcome",
+        OTHER_DESK(303),
+        data={"outcome": "reached"},
+    ),
     Route(
         "POST",
         "events.check_in",

@@ -91,6 +91,7 @@ RULES = [
         only(200, "organiser", "admin"),
     ),
     Route("GET", "reports.show_report", "/reports", REPORTERS),
+    Route("GET", "reports.desk_report", "/reports/desk", REPORTERS),
     Route("GET", "reports.export_report", "/reports/export/gender.csv", REPORTERS),
 ]
 

@@ -70,7 +70,10 @@ def _validated(actor, data: EventData, event: Event | None = None):
         raise EventError(
             _("Give the event a title in at least one language."), "title_missing", field="title_fr"
         )
-    if not data.sessions:
+    # Sessions of a repeating rule are changed through the rule (app/events/services/recurrence.py);
+    # the form carries only the sessions typed on their own.
+    repeating = [s for s in event.sessions if s.rule_id is not None] if event is not None else []
+    if not data.sessions and not repeating:
         raise EventError(
             _("Add at least one session with its date and times."), "no_session", field="sessions"
         )
@@ -97,8 +100,8 @@ def _validated(actor, data: EventData, event: Event | None = None):
             "capacity_below_confirmed",
             field="capacity",
         )
-    event_starts = min(starts for _s, starts, _e in times)
-    event_ends = max(ends for _s, _st, ends in times)
+    event_starts = min([starts for _s, starts, _e in times] + [s.starts_at for s in repeating])
+    event_ends = max([ends for _s, _st, ends in times] + [s.ends_at for s in repeating])
     opens = _aware(data.registration_opens_at, zone)
     closes = _aware(data.registration_closes_at, zone)
     if closes is not None and closes > event_ends:
@@ -141,8 +144,8 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
     event.starts_at = starts
     event.ends_at = ends
 
-    existing = {session.id: session for session in event.sessions}
-    kept = []
+    existing = {session.id: session for session in event.sessions if session.rule_id is None}
+    kept = [session for session in event.sessions if session.rule_id is not None]
     for session_data, session_starts, session_ends in times:
         session = existing.pop(session_data.id, None) if session_data.id else None
         if session is None:

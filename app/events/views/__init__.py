@@ -6,7 +6,7 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from app.events.views import card_links, desk, desk_accounts, door, manage, public  # noqa: E402, F401
+from app.events.views import card_links, desk, desk_accounts, door, manage, public, recurrence  # noqa: E402, F401
 
 
 @bp.context_processor

@@ -67,6 +67,8 @@ def _fill_from_event(form: EventForm, event) -> None:
     while len(form.sessions.entries):
         form.sessions.pop_entry()
     for session in event.sessions:
+        if session.rule_id is not None:  # changed through its rule's page
+            continue
         starts, ends = to_zone(session.starts_at, zone), to_zone(session.ends_at, zone)
         form.sessions.append_entry(
             {"id": str(session.id), "day": starts.date(), "starts": starts.time(), "ends": ends.time()}

@@ -75,4 +75,4 @@ def report_cross_items(cross) -> list[tuple]:
     return [(label, [cross.cells[(r, key)] for r in keys]) for key, label in cross.column_labels]
 
 
-from app.reports.views import programmes, reports  # noqa: E402,F401 - registers the routes
+from app.reports.views import desk, programmes, reports  # noqa: E402,F401 - registers the routes

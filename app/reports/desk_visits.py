@@ -1,0 +1,202 @@
+"""The desk's figures: visits and referrals by gender x origin x age band, and the two target measures
+that count from them (people referred to services, referrals completed).
+
+Every figure goes through the same disclosure control as attendances (app/reports/cellkey.py): a
+count and the sum of its records' keys from SQL, then `Figure.of`, so small groups show as "< k" and
+the same people always give the same published number. A visit linked to a participant card counts
+with that person's answers (only while their consent is recorded) and record key; an anonymous
+visit with its own answers and key, like an anonymous walk-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.accounts.models import AgeBand, Gender, Origin, Participant
+from app.directory.models import Service
+from app.directory.visits import DeskVisit, Referral, ReferralOutcome
+from app.extensions import db
+from app.programmes.models import programme_municipality
+from app.reports.bands import band_of, year_of
+from app.reports.breakdowns import category_label
+from app.reports.cellkey import Figure
+from app.reports.queries import Progress, _period, key_sum
+
+_consented = sa.and_(DeskVisit.participant_id.is_not(None), Participant.consent_at.is_not(None))
+
+
+def _attribute(person_column, anonymous_column):
+    """The person's answer while consented; the visit's own answer when anonymous; else nothing."""
+    return sa.case(
+        (DeskVisit.participant_id.is_(None), anonymous_column), (_consented, person_column), else_=sa.null()
+    )
+
+
+def _band():
+    age = year_of(DeskVisit.visited_at) - Participant.birth_year
+    person_band = sa.case((Participant.birth_year.is_(None), sa.null()), else_=band_of(age))
+    return _attribute(person_band, DeskVisit.anonymous_age_band)
+
+
+def _person_key():
+    return sa.case((DeskVisit.participant_id.is_(None), DeskVisit.record_key), else_=Participant.record_key)
+
+
+def _person():
+    """One person: their participant id, or the anonymous visit itself (an anonymous person cannot
+    be recognised twice)."""
+    return sa.case((DeskVisit.participant_id.is_(None), -DeskVisit.id), else_=DeskVisit.participant_id)
+
+
+@dataclass
+class DeskTable:
+    title: str
+    bands: list[tuple[str | None, str]]
+    rows: list[tuple[str, list[Figure], Figure]]  # (gender x origin label, one figure per band, row total)
+    total: Figure
+
+
+def _table(title: str, rows, threshold: int, exact: bool, language: str) -> DeskTable:
+    counts: dict = {}
+    for gender, origin, band, count, keys in rows:
+        for key in ((gender, origin, band), (gender, origin, "*"), ("*", "*", "*")):
+            n, k = counts.get(key, (0, 0))
+            counts[key] = (n + count, k + int(keys or 0))
+
+    def figure(key) -> Figure:
+        n, k = counts.get(key, (0, 0))
+        return Figure.of(n, k, threshold, exact)
+
+    bands = [member.value for member in AgeBand] + [None]
+    table_rows = []
+    for gender in [member.value for member in Gender] + [None]:
+        for origin in [member.value for member in Origin] + [None]:
+            label = _(
+                "%(gender)s, %(origin)s",
+                gender=category_label("gender", gender, language),
+                origin=category_label("origin", origin, language),
+            )
+            table_rows.append(
+                (label, [figure((gender, origin, band)) for band in bands], figure((gender, origin, "*")))
+            )
+    band_labels = [(band, category_label("age_band", band, language)) for band in bands]
+    return DeskTable(title, band_labels, table_rows, figure(("*", "*", "*")))
+
+
+def desk_tables(
+    scope: frozenset[int] | None,
+    threshold: int,
+    exact: bool,
+    language: str,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[DeskTable]:
+    """Visits, then referrals, by gender x origin x age band, for the desks in `scope` (None: all).
+    Two queries, whatever the number of visits."""
+    conditions = [*_period(DeskVisit.visited_at, date_from, date_to)]
+    if scope is not None:
+        conditions.append(DeskVisit.municipality_id.in_(scope or [-1]))
+    gender = _attribute(Participant.gender, DeskVisit.anonymous_gender)
+    origin = _attribute(Participant.origin, DeskVisit.anonymous_origin)
+    band = _band()
+    dimensions = [gender.label("gender"), origin.label("origin"), band.label("band")]
+    visits = db.session.execute(
+        sa.select(*dimensions, sa.func.count(), key_sum(_person_key()))
+        .select_from(DeskVisit)
+        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+        .where(*conditions)
+        .group_by(gender, origin, band)
+    ).all()
+    referrals = db.session.execute(
+        sa.select(*dimensions, sa.func.count(), key_sum(_person_key()))
+        .select_from(Referral)
+        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
+        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+        .where(*conditions)
+        .group_by(gender, origin, band)
+    ).all()
+    return [
+        _table(_("Desk visits: gender and origin × age band"), visits, threshold, exact, language),
+        _table(_("Referrals: gender and origin × age band"), referrals, threshold, exact, language),
+    ]
+
+
+# -- targets ------------------------------------------------------------------------------------------
+
+
+def _share(target):
+    if not (target.share_dimension and target.share_value):
+        return None
+    column = {
+        "gender": _attribute(Participant.gender, DeskVisit.anonymous_gender),
+        "origin": _attribute(Participant.origin, DeskVisit.anonymous_origin),
+    }.get(target.share_dimension)
+    return None if column is None else column == target.share_value
+
+
+def _target_conditions(target, date_from, date_to) -> list:
+    covered = sa.select(programme_municipality.c.municipality_id).where(
+        programme_municipality.c.programme_id == target.programme_id
+    )
+    return [DeskVisit.municipality_id.in_(covered), *_period(DeskVisit.visited_at, date_from, date_to)]
+
+
+def people_referred(target, date_from=None, date_to=None) -> Progress:
+    """Distinct people sent to at least one service at the programme's desks (an anonymous visit is
+    one person), with how many are in the target's share."""
+    share = _share(target)
+    in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
+    each = (
+        sa.select(
+            _person().label("person"), in_share.label("in_share"), sa.func.max(_person_key()).label("key")
+        )
+        .select_from(Referral)
+        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
+        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+        .where(*_target_conditions(target, date_from, date_to))
+        .group_by(_person())
+        .subquery()
+    )
+    reached, in_share_count, keys, share_keys = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.sum(each.c.in_share),
+            key_sum(each.c.key),
+            key_sum(each.c.in_share * each.c.key),
+        ).select_from(each)
+    ).one()
+    return Progress(
+        int(reached or 0),
+        None if share is None else int(in_share_count or 0),
+        int(keys or 0),
+        int(share_keys or 0),
+    )
+
+
+def referrals_completed(target, date_from=None, date_to=None) -> Progress:
+    """Referrals whose person reached the service, with how many are in the target's share."""
+    share = _share(target)
+    key = _person_key()
+    in_share = sa.literal(0) if share is None else sa.case((share, 1), else_=0)
+    reached, in_share_count, keys, share_keys = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.sum(in_share),
+            key_sum(key),
+            key_sum(in_share * key),
+        )
+        .select_from(Referral)
+        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
+        .join(Service, Service.id == Referral.service_id)
+        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+        .where(Referral.outcome == ReferralOutcome.REACHED, *_target_conditions(target, date_from, date_to))
+    ).one()
+    return Progress(
+        int(reached or 0),
+        None if share is None else int(in_share_count or 0),
+        int(keys or 0),
+        int(share_keys or 0),
+    )

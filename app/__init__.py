@@ -39,6 +39,7 @@ def create_app(config_class=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_signals(app)
+    _refuse_bad_channels(app)
 
     from app.core.database import configure_database
 
@@ -81,6 +82,18 @@ def _refuse_missing_catalogs(app: Flask) -> None:
             f"Compiled translations missing: {', '.join(missing)}. They ship in git; after editing a "
             "catalog, run `make translations-compile` (or `pybabel compile -d app/translations`)."
         )
+
+
+def _refuse_bad_channels(app: Flask) -> None:
+    """A wrong JIWAR_MAIL_URL or JIWAR_SMS_URL (scheme, missing credentials, no sender) stops the start
+    with a message saying what to write; `flask jiwar worker` also reaches each server before sending."""
+    from app.messages.channels import build_channels
+    from app.messages.channels.base import ConfigurationError
+
+    try:
+        build_channels(app.config).close()
+    except ConfigurationError as error:
+        raise RuntimeError(f"Messages are misconfigured: {error}") from error
 
 
 def _refuse_stale_schema(app: Flask) -> None:
@@ -138,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.messages.views import bp as messages_bp
     from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
@@ -148,3 +162,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(messages_bp)

@@ -83,7 +83,6 @@ class EmailChannel:
         sender_domain = parseaddr(self.sender)[1].rpartition("@")[2]
         # The same Message-ID on a repeated send lets mail systems see it is one message.
         message["Message-ID"] = f"<{idempotency_key}@{sender_domain}>"
-        message["Content-Language"] = composed.language
         message["Auto-Submitted"] = "auto-generated"
         if composed.unsubscribe_url:
             message["List-Unsubscribe"] = f"<{composed.unsubscribe_url}>"
@@ -91,6 +90,7 @@ class EmailChannel:
         message.set_content(composed.text)
         if composed.html:
             message.add_alternative(composed.html, subtype="html")
+        message["Content-Language"] = composed.language  # after the body: set_content clears Content-*
         return message
 
     def send(self, composed, idempotency_key: str) -> Sent:

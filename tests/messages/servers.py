@@ -91,6 +91,7 @@ class SmsStandIn(ThreadingHTTPServer):
         self.accepted: dict[str, dict] = {}  # android: id -> message; twilio: sid -> message
         self.fail_next = 0
         self.hang_next = 0.0
+        self.hang_send: tuple[int, float] | None = None  # (the nth send, seconds): hang that one
         self.arrived = threading.Event()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -167,6 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
         with server.lock:
             server.requests.append({"key": key, "at": time.monotonic()})
             hang, server.hang_next = server.hang_next, 0.0
+            if server.hang_send and server.hang_send[0] == len(server.requests):
+                hang = server.hang_send[1]
             fail = server.fail_next > 0
             server.fail_next -= 1 if fail else 0
         server.arrived.set()
@@ -185,7 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
         key = message.get("id") or uuid.uuid4().hex
         if self._wait_or_fail(key):
             return self._answer(503, {"message": "device is not reachable"})
-        if not all(phone.startswith("+") and phone[1:].isdigit() for phone in phones):
+        if not all(_valid(phone) for phone in phones):  # the app checks numbers unless told not to
             return self._answer(400, {"message": f"invalid phone number: {phones[0]}"})
         with self.server.lock:
             if key in self.server.accepted:
@@ -202,13 +205,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self._wait_or_fail(form.get("Body", "")):
             return self._answer(503, _twilio_error(20503, "Service unavailable", 503))
         to = form.get("To", "")
-        if not (to.startswith("+") and to[1:].isdigit()):
+        if not _valid(to):
             return self._answer(400, _twilio_error(21211, f"The 'To' number {to} is not a valid phone number.",
                                                     400))
         with self.server.lock:
             self.server.accepted[sid] = form
         return self._answer(201, {"sid": sid, "status": "queued", "to": to, "from": form.get("From"),
                                   "body": form.get("Body"), "account_sid": TWILIO_SID})
+
+
+def _valid(phone: str) -> bool:
+    return phone.startswith("+") and phone[1:].isdigit() and 8 <= len(phone) <= 16
 
 
 def _twilio_error(code: int, message: str, status: int) -> dict:

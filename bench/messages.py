@@ -61,12 +61,14 @@ def _fill(config, channel: str) -> None:
         for n in range(PEOPLE):
             email = f"person{n}@example.org" if channel == "email" else None
             phone = f"+2126100{n:05d}" if channel == "sms" else None
-            db.session.add(User(email=email, phone=phone, display_name=f"P{n}", password_hash="x",
+            db.session.add(User(email=email, phone=phone, display_name=f"P{n}",
+                                password_hash="never-signs-in",  # noqa: S106
                                 participant=Participant(display_name=f"P{n}")))
         db.session.commit()
         participants = db.session.scalars(sa.select(Participant.id)).all()
         db.session.execute(sa.insert(OutboxMessage), [
-            {"participant_id": participants[n % PEOPLE], "kind": "event_cancelled", "payload": {"event_id": 1}}
+            {"participant_id": participants[n % PEOPLE], "kind": "event_cancelled",
+             "payload": {"event_id": 1}}
             for n in range(COUNT)
         ])
         db.session.commit()
@@ -127,10 +129,12 @@ def main() -> None:
                     print(f"{kind} {channel} x{workers}: {COUNT / seconds:.0f} messages/s")
     lines = ["", "## Message worker throughput (`python -m bench.messages`)", "",
              f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; machine: {platform.machine()}, "
-             f"{os.cpu_count()} cores; {COUNT} messages per run, claimed 20 at a time; each worker a process;",
-             "  email to aiosmtpd (one kept SMTP connection per worker), SMS to the stand-in speaking SMS Gateway "
-             "for Android's API (HTTP keep-alive); servers, workers and database on the same machine",
-             "", "| database | channel | workers | messages | seconds | messages/s |", "|---|---|---|---|---|---|"]
+             f"{os.cpu_count()} cores; {COUNT} messages per run, claimed 20 at a time; each worker a "
+             "process;",
+             "  email to aiosmtpd (one kept SMTP connection per worker), SMS to the stand-in speaking SMS "
+             "Gateway for Android's API (HTTP keep-alive); servers, workers and database on the same machine",
+             "", "| database | channel | workers | messages | seconds | messages/s |",
+             "|---|---|---|---|---|---|"]
     lines += [f"| {kind} | {channel} | {workers} | {count} | {seconds:.1f} | {count / seconds:.0f} |"
               for kind, channel, workers, count, seconds in rows]
     with RESULTS.open("a", encoding="utf-8") as out:

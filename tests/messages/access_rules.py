@@ -15,10 +15,12 @@ def build_world(oujda, la_marsa, cast) -> dict:
     return {"failed_message": message}
 
 
+RESEND = "/admin/messages/{failed_message.id}/resend"
+
 RULES = [
     Route("GET", "messages.failed_messages", "/admin/messages", only(200, "admin")),
-    Route("GET", "messages.resend_message", "/admin/messages/{failed_message.id}/resend", only(200, "admin")),
-    Route("POST", "messages.resend_message", "/admin/messages/{failed_message.id}/resend", only(303, "admin")),
+    Route("GET", "messages.resend_message", RESEND, only(200, "admin")),
+    Route("POST", "messages.resend_message", RESEND, only(303, "admin")),
     # Gateways sign their calls; nobody's session opens them.
     Route("POST", "messages.sms_gateway_receipt", "/messages/receipts/sms-gateway", everyone(401)),
     Route("POST", "messages.twilio_receipt", "/messages/receipts/twilio", everyone(401)),

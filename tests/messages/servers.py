@@ -206,8 +206,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(503, _twilio_error(20503, "Service unavailable", 503))
         to = form.get("To", "")
         if not _valid(to):
-            return self._answer(400, _twilio_error(21211, f"The 'To' number {to} is not a valid phone number.",
-                                                    400))
+            refusal = f"The 'To' number {to} is not a valid phone number."
+            return self._answer(400, _twilio_error(21211, refusal, 400))
         with self.server.lock:
             self.server.accepted[sid] = form
         return self._answer(201, {"sid": sid, "status": "queued", "to": to, "from": form.get("From"),

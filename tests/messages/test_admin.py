@@ -32,7 +32,8 @@ def test_the_failed_messages_page_shows_reason_attempts_channel_and_a_masked_add
     assert "+212•••78" in html and "+212612345678" not in html
 
 
-def test_resending_asks_first_then_queues_the_message_again_with_a_new_key_and_audits_it(client, app, sms_server):
+def test_resending_asks_first_then_queues_the_message_again_with_a_new_key_and_audits_it(client, app,
+                                                                                        sms_server):
     person = phone_person()
     message = _failed(person, idempotency_key="00000000-0000-4000-8000-000000000000")
     admin = make_admin()
@@ -64,7 +65,8 @@ def test_organisers_see_their_events_reminder_deliveries_counted_in_one_query(cl
     queue_notification(people[0].participant_id, "event_cancelled", event_id=event.id)  # not a reminder
     db.session.commit()
     drain(app, sms_channels(sms_server.gateway_url()))
-    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "reminder_day_before")).all()
+    reminders = sa.select(OutboxMessage).where(OutboxMessage.kind == "reminder_day_before")
+    rows = db.session.scalars(reminders).all()
     rows[0].status, rows[1].status = DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED
     rows[2].status = DeliveryStatus.FAILED
     db.session.commit()

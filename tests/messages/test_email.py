@@ -30,14 +30,16 @@ def test_a_message_arrives_with_its_text_and_html_parts_and_one_click_unsubscrib
     assert received["Content-Language"] == "ar"
     assert received["List-Unsubscribe"] == "<https://jiwar.example/unsubscribe/abc>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert received["Message-ID"] == "<5b0c8a52-0000-4000-8000-000000000001@jiwar.example>" == sent.provider_message_id
+    message_id = "<5b0c8a52-0000-4000-8000-000000000001@jiwar.example>"
+    assert received["Message-ID"] == message_id == sent.provider_message_id
     assert received.get_body(("plain",)).get_content().strip() == ARABIC.text
     assert 'dir="rtl"' in received.get_body(("html",)).get_content()
 
 
 def test_a_password_link_carries_no_unsubscribe_header(smtp_server):
     channel = EmailChannel(smtp_server.url, SENDER)
-    channel.send(Composed("email", "amina@example.org", "Mot de passe", "https://jiwar.example/reset/x"), "k-1")
+    password_link = Composed("email", "amina@example.org", "Mot de passe", "https://jiwar.example/reset/x")
+    channel.send(password_link, "k-1")
     channel.close()
     [received] = smtp_server.box.messages
     assert received["List-Unsubscribe"] is None

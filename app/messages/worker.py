@@ -143,7 +143,7 @@ class Worker:
             self._record(message_id, status=DeliveryStatus.FAILED,
                          failure_reason=short(f"could not be composed: {error!r}"))
             return
-        db.session.rollback()  # end the read transaction: nothing is held open during the send
+        db.session.commit()  # keep what composing wrote (a link's token); nothing held open during the send
         if composed is None:
             self._record(message_id, status=DeliveryStatus.DROPPED,
                          failure_reason="nothing to send: no channel, or the person opted out")

@@ -1,5 +1,5 @@
-"""The email channel against a real SMTP server (aiosmtpd on 127.0.0.1, plain SMTP with AUTH: the
-STARTTLS and smtps:// paths are the standard library's own and are not exercised here)."""
+"""The email channel against a real SMTP server (aiosmtpd on 127.0.0.1, plain SMTP with AUTH; STARTTLS
+and smtps:// in test_email_tls.py)."""
 
 import pytest
 

@@ -54,10 +54,14 @@ class EmailChannel:
             connection = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.starttls:
                 connection.starttls(context=context)
-        if self.user:
-            connection.login(self.user, self.password)
+            if self.user:
+                connection.login(self.user, self.password)
+        except BaseException:
+            connection.close()  # a refused certificate or login leaves no socket behind
+            raise
         return connection
 
     def check(self) -> None:

@@ -4,10 +4,11 @@ Each round claims a few due messages in one statement: queued rows whose `due_at
 come, and rows another worker claimed but whose lease ran out (it died). On PostgreSQL the claim reads
 with `FOR UPDATE SKIP LOCKED`, so several workers, on one machine or several, never take the same row;
 on SQLite the claiming UPDATE runs under the database's single write lock, which gives the same
-guarantee. Before each send the worker renews its lease on that one row (and skips it if the row is no
-longer its own); after the send it records the outcome, guarded by its claim. A worker killed between
-a send and its record leaves that one row claimed: when the lease runs out another worker sends it
-again, with the same idempotency key. Nothing claimed is lost, and only the message in flight repeats.
+guarantee. Once half its lease has gone the worker renews it on the rest of its batch (and leaves a row
+that is no longer its own); after each send it records the outcome, guarded by its claim. A worker
+killed between a send and its record leaves that row claimed: when the lease runs out another worker
+sends it again, with the same idempotency key. Nothing claimed is lost, and only the message in
+flight repeats.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import random
 import socket
 import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -61,6 +63,7 @@ class Worker:
         self.max_attempts = config["JIWAR_MESSAGE_MAX_ATTEMPTS"]
         self.retry_base = config["JIWAR_MESSAGE_RETRY_SECONDS"]
         self.retry_cap = config["JIWAR_MESSAGE_RETRY_CAP_SECONDS"]
+        self.held_until = 0.0  # monotonic time until which our claims' lease holds
 
     # -- claiming -------------------------------------------------------------------------------------
     def claim(self, limit: int | None = None) -> list[int]:
@@ -89,20 +92,24 @@ class Worker:
             .execution_options(synchronize_session=False)
         ).all()
         db.session.commit()
+        self.held_until = time.monotonic() + self.lease.total_seconds()
         return sorted(claimed)
 
-    def _mine(self, message_id: int):
-        return sa.and_(OutboxMessage.id == message_id, OutboxMessage.claimed_by == self.name,
+    def _mine(self, *message_ids: int):
+        return sa.and_(OutboxMessage.id.in_(message_ids), OutboxMessage.claimed_by == self.name,
                        OutboxMessage.status == DeliveryStatus.SENDING)
 
-    def _renew(self, message_id: int) -> bool:
-        renewed = db.session.execute(
-            sa.update(OutboxMessage).where(self._mine(message_id))
+    def _renew(self, message_ids: list[int]) -> list[int]:
+        """Extend the lease on the rows still ours; returns them (a row taken over is left alone)."""
+        renewed = db.session.scalars(
+            sa.update(OutboxMessage).where(self._mine(*message_ids))
             .values(claimed_until=utcnow() + self.lease)
+            .returning(OutboxMessage.id)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ).all()
         db.session.commit()
-        return renewed == 1
+        self.held_until = time.monotonic() + self.lease.total_seconds()
+        return sorted(renewed)
 
     def _record(self, message_id: int, **values) -> None:
         db.session.execute(
@@ -116,9 +123,20 @@ class Worker:
     def run_once(self) -> int:
         """Claim one batch and handle it; returns how many messages were claimed."""
         claimed = self.claim()
-        for message_id in claimed:
-            self.handle(message_id)
+        self.process(claimed)
         return len(claimed)
+
+    def process(self, message_ids: list[int]) -> None:
+        """Send the claimed messages one by one. Once half the lease has gone (slow gateways), the
+        lease is renewed on the rest in one statement before the next send; a row another worker took
+        over meanwhile (this one was stalled past its lease) is left to it."""
+        pending = list(message_ids)
+        while pending:
+            if time.monotonic() > self.held_until - self.lease.total_seconds() / 2:
+                pending = self._renew(pending)
+                if not pending:
+                    return
+            self.handle(pending.pop(0))
 
     def drain(self) -> int:
         """Run rounds until nothing is due (tests, benchmarks, `--once`)."""
@@ -130,8 +148,6 @@ class Worker:
     def handle(self, message_id: int) -> None:
         from app.messages.compose import compose
 
-        if not self._renew(message_id):
-            return  # another worker took it over (our lease ran out): theirs now
         message = db.session.get(OutboxMessage, message_id)
         attempts, key = message.attempts, message.idempotency_key
         try:

@@ -92,6 +92,7 @@ class SmsStandIn(ThreadingHTTPServer):
         self.fail_next = 0
         self.hang_next = 0.0
         self.hang_send: tuple[int, float] | None = None  # (the nth send, seconds): hang that one
+        self.slow_sends = 0.0  # seconds every send waits (a slow gateway)
         self.arrived = threading.Event()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -170,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
             hang, server.hang_next = server.hang_next, 0.0
             if server.hang_send and server.hang_send[0] == len(server.requests):
                 hang = server.hang_send[1]
+            hang = hang or server.slow_sends
             fail = server.fail_next > 0
             server.fail_next -= 1 if fail else 0
         server.arrived.set()

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _messages(ids):
-    db.session.expire_all()
+    db.session.rollback()  # a fresh snapshot (SQLite keeps the open transaction's), objects expired
     return {m.id: m for m in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(ids)))}
 
 
@@ -98,9 +98,34 @@ def test_a_claim_whose_lease_ran_out_is_taken_over_and_sent_once_more_with_the_s
     assert drain(app, sms_channels(sms_server.gateway_url())) == 1
     message = _messages([message_id])[message_id]
     assert (message.status, message.attempts) == (DeliveryStatus.SENT, 2)
-    dead.handle(message_id)  # the first worker wakes up: the row is no longer its own, it sends nothing
+    dead.held_until = 0  # the first worker wakes up, its lease long gone: the row is no longer its own
+    dead.process([message_id])
     assert sms_server.sends() == {message.idempotency_key: 1}
     dead.channels.close()
+
+
+def test_a_slow_batch_renews_its_lease_so_no_other_worker_takes_it_over(app, sms_server):
+    ids = queue_for(phone_person(), 3)
+    slow = worker(app, sms_channels(sms_server.gateway_url()), lease=timedelta(seconds=2))
+    sms_server.slow_sends = 1.2  # each send takes over half the lease
+    claimed = slow.claim()
+
+    def send():
+        with app.app_context():
+            slow.process(claimed)
+            db.session.remove()
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    time.sleep(2.5)  # past the lease first taken; the third send is still waiting for its answer
+    other = worker(app, sms_channels(sms_server.gateway_url()))
+    assert other.claim() == []  # the lease was renewed on it: nothing to take over
+    assert _messages(ids)[ids[2]].status == DeliveryStatus.SENDING  # still in hand
+    thread.join(timeout=30)
+    slow.channels.close()
+    other.channels.close()
+    assert {m.status for m in _messages(ids).values()} == {DeliveryStatus.SENT}
+    assert set(sms_server.sends().values()) == {1}
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message_in_flight(app, sms_server):

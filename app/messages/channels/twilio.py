@@ -15,6 +15,12 @@ from app.messages.channels.base import ConfigurationError, Sent
 from app.messages.channels.http import HttpAdapter, error_text
 
 
+def auth_token(url: str) -> str:
+    """The Auth Token in a twilio:// JIWAR_SMS_URL ("" for another gateway): it signs the callbacks."""
+    parts = urlsplit(url)
+    return unquote(parts.password or "") if parts.scheme.startswith("twilio") else ""
+
+
 class TwilioSms(HttpAdapter):
     label = "Twilio"
 

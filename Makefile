@@ -30,8 +30,11 @@ translations: install
 run: install translations-compile
 	$(BIN)/flask db upgrade
 	$(BIN)/flask jiwar seed-demo
-	@echo "Jiwar is on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - --logger-class app.core.access_log.AccessLog wsgi:app
+	@echo "Jiwar is on http://127.0.0.1:5000, with one message worker beside it (Ctrl-C stops both)"
+	@$(BIN)/flask jiwar worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - \
+	    --logger-class app.core.access_log.AccessLog wsgi:app
 
 # Browser tests drive Debian's Chromium; install it when missing (never a downloaded browser).
 browser:
@@ -56,6 +59,7 @@ bench: install translations-compile
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.messages
 
 clean:
 	rm -rf $(VENV) instance

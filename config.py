@@ -99,6 +99,22 @@ class Config:
         "JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"
     )
 
+    # Messages (README, "Messages"): email when JIWAR_MAIL_URL is set, SMS when JIWAR_SMS_URL is, the
+    # log otherwise. `flask jiwar worker` sends them.
+    JIWAR_MAIL_URL = os.environ.get("JIWAR_MAIL_URL", "")
+    JIWAR_MAIL_FROM = os.environ.get("JIWAR_MAIL_FROM", "")
+    JIWAR_SMS_URL = os.environ.get("JIWAR_SMS_URL", "")
+    # SMS Gateway for Android signs its webhooks with this key (Settings > Webhooks > Signing key).
+    JIWAR_SMS_WEBHOOK_KEY = os.environ.get("JIWAR_SMS_WEBHOOK_KEY", "")
+    JIWAR_WORKER_BATCH = int(os.environ.get("JIWAR_WORKER_BATCH", "20"))
+    JIWAR_WORKER_IDLE_SECONDS = float(os.environ.get("JIWAR_WORKER_IDLE_SECONDS", "2"))
+    # A claimed message whose worker says nothing for this long is taken over by another worker.
+    JIWAR_MESSAGE_LEASE_SECONDS = int(os.environ.get("JIWAR_MESSAGE_LEASE_SECONDS", "120"))
+    # Retries: 30 s, 1 min, 2 min... at most an hour apart; failed for good after 8 attempts (~3 h).
+    JIWAR_MESSAGE_MAX_ATTEMPTS = int(os.environ.get("JIWAR_MESSAGE_MAX_ATTEMPTS", "8"))
+    JIWAR_MESSAGE_RETRY_SECONDS = int(os.environ.get("JIWAR_MESSAGE_RETRY_SECONDS", "30"))
+    JIWAR_MESSAGE_RETRY_CAP_SECONDS = int(os.environ.get("JIWAR_MESSAGE_RETRY_CAP_SECONDS", "3600"))
+
 
 # On one's own machine the site is reached as localhost or 127.0.0.1, whatever the canonical URL says.
 LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]

@@ -42,6 +42,7 @@ def create_app(config_class=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _connect_signals(app)
+    _refuse_bad_channels(app)
 
     from app.core.database import configure_database
 
@@ -86,6 +87,18 @@ def _refuse_missing_catalogs(app: Flask) -> None:
             f"Compiled translations missing: {', '.join(missing)}. They ship in git; after editing a "
             "catalog, run `make translations-compile` (or `pybabel compile -d app/translations`)."
         )
+
+
+def _refuse_bad_channels(app: Flask) -> None:
+    """A wrong JIWAR_MAIL_URL or JIWAR_SMS_URL (scheme, missing credentials, no sender) stops the start
+    with a message saying what to write; `flask jiwar worker` also reaches each server before sending."""
+    from app.messages.channels import build_channels
+    from app.messages.channels.base import ConfigurationError
+
+    try:
+        build_channels(app.config).close()
+    except ConfigurationError as error:
+        raise RuntimeError(f"Messages are misconfigured: {error}") from error
 
 
 def _refuse_stale_schema(app: Flask) -> None:
@@ -147,13 +160,19 @@ def _register_blueprints(app: Flask) -> None:
     from app.directory.visit_views import bp as desk_visits_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.messages.views import bp as messages_bp
+    from app.messages.views import receipts_bp
     from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
 
+
     # Every page lives under its language (app/core/language_urls.py).
     blueprints = (
-        main_bp, accounts_bp, events_bp, proposals_bp, directory_bp, desk_visits_bp, reports_bp, privacy_bp
+        main_bp, accounts_bp, events_bp, proposals_bp, directory_bp, desk_visits_bp, messages_bp, reports_bp,
+        privacy_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
+    # The SMS gateways call these addresses: no language in them.
+    app.register_blueprint(receipts_bp)

@@ -8,9 +8,11 @@ from flask.cli import AppGroup
 
 from app.accounts.cli import create_admin_command
 from app.directory.cli import directory_export_command, directory_import_command
+from app.messages.cli import worker_command
 
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
 jiwar_cli.add_command(create_admin_command)
+jiwar_cli.add_command(worker_command)
 
 
 @jiwar_cli.command("seed-demo")

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "role.withdrawn": _l("Role withdrawn"),
     "municipality.created": _l("Municipality added"),
     "municipality.updated": _l("Municipality changed"),
+    "message.resent": _l("Failed message sent again"),
     # Events, the desk and the door
     "event.created": _l("Event created"),
     "event.updated": _l("Event changed"),

@@ -1,19 +1,32 @@
 """Notifications go to an outbox in the same transaction as the change that causes them.
 
-The default channel is the log (JIWAR_NOTIFICATION_CHANNEL=log); a deployment with SMS or email
-drains the outbox with its own sender, so a failing gateway never rolls back a registration.
+`flask jiwar worker` (app/messages/worker.py) sends them through the configured channel, so a failing
+gateway never rolls back a registration, and a message whose transaction rolled back is never sent.
 """
 
 import logging
+from datetime import datetime
 
 from app.core.models import OutboxMessage
+from app.core.time import utcnow
 from app.extensions import db
 
 log = logging.getLogger("jiwar.notifications")
 
+# Kinds whose name starts with this are reminders of an event: its organisers see how many arrived.
+REMINDER_KIND_PREFIX = "reminder"
 
-def queue_notification(participant_id: int, kind: str, **payload) -> OutboxMessage:
-    message = OutboxMessage(participant_id=participant_id, kind=kind, payload=payload)
+
+def queue_notification(participant_id: int, kind: str, *, due_at: datetime | None = None,
+                       **payload) -> OutboxMessage:
+    """Queue a message for a participant; `due_at` holds it back until then (quiet hours, reminders)."""
+    message = OutboxMessage(
+        participant_id=participant_id,
+        kind=kind,
+        payload=payload,
+        event_id=payload.get("event_id"),
+        due_at=due_at or utcnow(),
+    )
     db.session.add(message)
     log.info("notification queued kind=%s participant=%s", kind, participant_id)
     return message

@@ -634,3 +634,25 @@ def desk_municipality(user, account: User) -> Municipality | None:
         return account.municipality
     first = sa.select(Municipality).where(Municipality.id.in_(own_ids)).order_by(Municipality.id).limit(1)
     return db.session.scalar(first)
+
+
+def reminder_deliveries(event) -> dict[str, int]:
+    """How the event's reminders fared, by delivery status, in one GROUP BY (the outbox's event and kind
+    index): delivered, sent (no receipt yet), failed, and those still waiting."""
+    from app.core.models import DeliveryStatus, OutboxMessage
+    from app.core.notifications import REMINDER_KIND_PREFIX
+
+    rows = db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count())
+        .where(OutboxMessage.event_id == event.id, OutboxMessage.kind.startswith(REMINDER_KIND_PREFIX))
+        .group_by(OutboxMessage.status)
+    ).all()
+    counts = dict.fromkeys((DeliveryStatus.DELIVERED, DeliveryStatus.SENT, DeliveryStatus.FAILED), 0)
+    waiting = 0
+    for status, count in rows:
+        if status in counts:
+            counts[status] = count
+        elif status in (DeliveryStatus.QUEUED, DeliveryStatus.SENDING):
+            waiting += count
+    return {"delivered": counts[DeliveryStatus.DELIVERED], "sent": counts[DeliveryStatus.SENT],
+            "failed": counts[DeliveryStatus.FAILED], "waiting": waiting}

@@ -88,7 +88,11 @@ def export_messages_and_history(user: User, secret_keys: set[str]) -> dict:
             {
                 "kind": message.kind,
                 "queued_at": when(message.created_at),
+                "status": message.status,
+                "channel": message.channel,
+                "address": message.address,
                 "sent_at": when(message.sent_at),
+                "delivered_at": when(message.delivered_at),
                 "details": {
                     key: value for key, value in (message.payload or {}).items() if key not in secret_keys
                 },

@@ -14,12 +14,13 @@ from tests.conftest import empty_all_tables
 from tests.directory import access_rules as directory_rules
 from tests.events import access_rules as events_rules
 from tests.factories import ROLES, make_role_cast
+from tests.messages import access_rules as messages_rules
 from tests.proposals import access_rules as proposals_rules
 from tests.reports import access_rules as reports_rules
 
 pytestmark = pytest.mark.route_matrix
 
-DOMAINS = (accounts_rules, directory_rules, events_rules, proposals_rules, reports_rules)
+DOMAINS = (accounts_rules, directory_rules, events_rules, proposals_rules, reports_rules, messages_rules)
 RULES = [(domain, route) for domain in DOMAINS for route in domain.RULES]
 
 

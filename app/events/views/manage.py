@@ -148,9 +148,10 @@ def manage_event(event_id: int):
     event = get_event_or_404(event_id, manage=True)
     page = queries.event_registrations(event, parse_page(request.args.get("page")))
     attended = queries.attended_counts(event, [r.participant_id for r in page.items])
-    return personal(
-        make_response(render_template("events/manage/event.html", event=event, page=page, attended=attended))
-    )
+    reminders = queries.reminder_deliveries(event)
+    return personal(make_response(render_template(
+        "events/manage/event.html", event=event, page=page, attended=attended, reminders=reminders
+    )))
 
 
 def _action(event_id: int, service, message: str, to_new: bool = False):

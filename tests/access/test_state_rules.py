@@ -14,7 +14,8 @@ pytestmark = pytest.mark.route_matrix
 # (tests/messages/test_receipts.py refuses unsigned and replayed receipts, nothing changed).
 SIGNED_BY_A_GATEWAY = ("message_receipts.",)
 POSTS = [
-    route for _, route in RULES if route.method == "POST" and not route.endpoint.startswith(SIGNED_BY_A_GATEWAY)
+    route for _, route in RULES
+    if route.method == "POST" and not route.endpoint.startswith(SIGNED_BY_A_GATEWAY)
 ]
 GETS = [route for _, route in RULES if route.method == "GET"]
 # Roles in the order tried: the first one the rule lets through is the one that could change state.

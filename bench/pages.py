@@ -29,6 +29,7 @@ LOOKUPS: dict[str, str] = {
     "session": f"SELECT id FROM event_session WHERE event_id = ({BUSIEST_EVENT}) ORDER BY starts_at LIMIT 1",
     "call": "SELECT call_id FROM proposal GROUP BY call_id ORDER BY COUNT(*) DESC, call_id LIMIT 1",
     "proposal": "SELECT id FROM proposal ORDER BY support_count DESC, id LIMIT 1",
+    "service": "SELECT id FROM service WHERE retired_at IS NULL ORDER BY id LIMIT 1",
 }
 
 
@@ -53,6 +54,9 @@ PAGES: list[Page] = [
     Page("proposal page", "/proposals/{proposal}"),
     Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True,
          user=BENCH_REVIEWER),
+    Page("directory list", "/directory/"),
+    Page("directory list, filtered", "/directory/?need=health&municipality=oujda"),
+    Page("directory entry", "/directory/{service}"),
     Page("programme dashboard", "/programmes/1"),
     Page("gender × origin report", "/reports?programme=1", signed_in=True),
 ]

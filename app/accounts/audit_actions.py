@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "directory.service_retired": _l("Directory entry retired"),
     "directory.service_reported": _l("Directory entry reported as wrong"),
     "directory.report_resolved": _l("Report on a directory entry dealt with"),
+    "directory.services_imported": _l("Directory entries imported (HSDS)"),
     # Events, the desk and the door
     "event.created": _l("Event created"),
     "event.updated": _l("Event changed"),

@@ -50,16 +50,14 @@ def event_detail(event_id: int):
         registration = queries.registration_of(event.id, current_user.participant_id)
         if registration is not None:
             position = queries.waiting_position(registration)
-    html = render_template(
+    return render_template(
         "events/detail.html",
         event=event,
         registration=registration,
         position=position,
         state=event.registration_state(utcnow()),
         can_manage=can_manage_event(current_user, event),
-    )
-    response = make_response(html)
-    return personal(response) if current_user.is_authenticated else response
+    )  # signed in: no-store like every signed-in page (app/core/security.py)
 
 
 @bp.post("/events/<int:event_id>/register")

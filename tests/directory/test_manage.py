@@ -113,6 +113,8 @@ def test_a_resident_reports_a_wrong_entry_and_the_organiser_deals_with_it(client
     assert client.post(f"/directory/{service.id}/report", data={"reason": "no"}).status_code == 422
     response = client.post(f"/directory/{service.id}/report", data={"reason": "They moved to Bd Allal"})
     assert response.status_code == 303
+    thanked = client.get(response.location).get_data(as_text=True)  # the entry's page says so
+    assert "the municipality&#39;s team will check the entry" in thanked
     report = db.session.scalar(sa.select(ServiceReport))
     assert report.reporter_id == resident.id
 

@@ -52,6 +52,14 @@ def test_the_list_carries_nothing_of_the_visitor_and_may_be_cached(client, entri
     assert client.get(f"/directory/{entries['legal'].id}").headers["Cache-Control"] == "no-store"
 
 
+def test_public_pages_switch_language_by_links(client, entries):
+    html = client.get(f"/directory/{entries['legal'].id}?x=1").get_data(as_text=True)
+    for code in ("fr", "ar", "en"):  # the standard switch: links to the same page in each language
+        assert f'href="/{code}/directory/{entries["legal"].id}?x=1" lang="{code}"' in html
+        assert f'hreflang="{code}"' in html
+    assert "<form" not in html
+
+
 def test_filters_narrow_the_list(client, entries):
     assert "Legal aid desk" in listed(client, "?need=legal_aid")
     assert "Al Amal" not in listed(client, "?need=legal_aid")

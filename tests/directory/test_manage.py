@@ -8,6 +8,7 @@ from app.directory.models import Service, ServiceReport
 from app.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import make_organiser, make_service, make_user
+from tests.factories.directory import make_report
 
 FORM = {
     "name_fr": "Cours de darija",
@@ -77,6 +78,18 @@ def test_an_organiser_of_another_municipality_reaches_nothing_and_writes_nothing
     assert (service.name_fr, service.verified_at, service.retired_at) == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action.like("directory.%"))) == 1
+
+
+def test_an_organiser_of_another_municipality_cannot_see_or_resolve_its_reports(client, oujda, la_marsa):
+    service = make_service(oujda)
+    report = make_report(service, make_user("Aminata"), "They moved to Bd Allal")
+    sign_in_as(client, make_organiser(la_marsa))
+    assert "They moved to Bd Allal" not in client.get("/manage/directory/").get_data(as_text=True)
+    refused = client.post(f"/manage/directory/reports/{report.id}/resolve")
+    assert refused.status_code == 404 and service.name_fr not in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert report.resolved_at is None
+    assert audits("directory.report_resolved") == 0
 
 
 def test_edit_verify_and_retire_after_asking_once_more(client, oujda):

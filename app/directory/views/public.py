@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Response, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 
+from app.accounts.queries import municipalities
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -21,7 +22,7 @@ from app.directory.views import bp
 def list_services():
     filters = queries.parse_filters(request.args)
     language = current_language()
-    places = queries.municipalities()
+    places = municipalities()
     page = queries.public_services(filters, parse_page(request.args.get("page")), language, places)
     return render_template(
         "directory/list.html",
@@ -49,7 +50,7 @@ def show_service(service_id: int):
 @bp.get("/directory/brochure")
 @public_page
 def brochure():
-    places = queries.municipalities()
+    places = municipalities()
     slug = request.args.get("municipality", "")
     need = request.args.get("need", "")
     paper = "a5" if request.args.get("paper") == "a5" else "a4"

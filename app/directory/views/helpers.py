@@ -4,7 +4,6 @@ fallback), freshness, open state, language names, and the links a phone opens.""
 import re
 
 import segno
-from flask import current_app
 from markupsafe import Markup
 
 from app.core.i18n import current_language
@@ -71,17 +70,6 @@ def dir_qr(url: str, title: str) -> Markup:
     svg = qr.svg_inline(scale=3, border=2, dark="#000", light="#fff", title=title, svgclass="qr",
                         omitsize=True)
     return Markup(svg)  # noqa: S704 - built by segno from our own URL
-
-
-def public_url(endpoint: str, **values) -> str:
-    from flask import url_for
-
-    return current_app.config["JIWAR_CANONICAL_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-@bp.app_template_global("dir_public_url")
-def dir_public_url(endpoint: str, **values) -> str:
-    return public_url(endpoint, **values)
 
 
 @bp.app_template_global("need_label")

@@ -112,7 +112,9 @@ def test_edit_verify_and_retire_after_asking_once_more(client, oujda):
     assert "by Organiser" in staff_page or organiser.display_name in staff_page
     assert "May be out of date" not in client.get(f"/directory/{service.id}").get_data(as_text=True)
 
-    confirm = client.get(f"/manage/directory/{service.id}/retire").get_data(as_text=True)
+    asked = client.get(f"/manage/directory/{service.id}/retire")
+    assert asked.headers["Cache-Control"] == "no-store"  # a signed-in page: never kept
+    confirm = asked.get_data(as_text=True)
     assert "This cannot be undone." in confirm
     assert client.post(f"/manage/directory/{service.id}/retire").status_code == 303
     assert client.get(f"/directory/{service.id}").status_code == 404

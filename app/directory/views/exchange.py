@@ -8,7 +8,7 @@ from app.core.http_cache import public_page
 from app.directory import hsds, permissions
 from app.directory.forms import ImportForm
 from app.directory.views import bp
-from app.directory.views.manage import _municipality_choices, _no_store
+from app.directory.views.manage import _municipality_choices
 
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
 
@@ -63,4 +63,4 @@ def exchange():
                 return redirect(url_for("directory.manage_services"), 303)
     elif form.is_submitted():
         status = 422
-    return _no_store(render_template("directory/manage/exchange.html", form=form, errors=errors), status)
+    return render_template("directory/manage/exchange.html", form=form, errors=errors), status

@@ -101,7 +101,4 @@ def report_service(service_id: int):
                 flash(_("Thank you: the municipality's team will check the entry."), "success")
                 return redirect(url_for("directory.show_service", service_id=service.id), 303)
         status = 422
-    html = render_template("directory/report_form.html", service=service, form=form)
-    response = Response(html, status=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("directory/report_form.html", service=service, form=form), status

@@ -4,12 +4,16 @@ fallback), freshness, open state, language names, and the links a phone opens.""
 import re
 
 import segno
+from flask import current_app
 from markupsafe import Markup
 
 from app.core.i18n import current_language
 from app.core.time import utcnow
 from app.directory import hours, queries
+from app.directory.forms import WEEKDAY_LABELS
 from app.directory.languages import language_name
+from app.directory.models import ProviderKind
+from app.directory.needs import Need
 from app.directory.views import bp
 
 
@@ -74,27 +78,19 @@ def dir_qr(url: str, title: str) -> Markup:
 
 @bp.app_template_global("need_label")
 def need_label(value: str) -> str:
-    from app.directory.needs import Need
-
     return Need(value).label
 
 
 @bp.app_template_global("weekday_label")
 def weekday_label(day: int) -> str:
-    from app.directory.forms import WEEKDAY_LABELS
-
     return str(WEEKDAY_LABELS[day])
 
 
 @bp.app_template_filter("provider_kind_label")
 def provider_kind_label(value: str) -> str:
-    from app.directory.models import ProviderKind
-
     return ProviderKind(value).label
 
 
 @bp.app_template_global("now_date")
 def now_date() -> str:
-    from flask import current_app as app
-
-    return app.jinja_env.filters["local_date"](utcnow())
+    return current_app.jinja_env.filters["local_date"](utcnow())

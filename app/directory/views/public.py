@@ -4,7 +4,8 @@ nothing about the visitor, so they are public pages (app/core/http_cache.py: ETa
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.queries import municipalities
@@ -12,7 +13,9 @@ from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.rate_limits import limit_creations
-from app.directory import queries
+from app.directory import queries, services
+from app.directory.errors import DirectoryError
+from app.directory.forms import ReportForm
 from app.directory.needs import Need
 from app.directory.views import bp
 
@@ -81,13 +84,6 @@ def service_worker():
 @login_required
 @limit_creations("JIWAR_REPORT_LIMIT_PER_ACCOUNT", scope="report")
 def report_service(service_id: int):
-    from flask import flash, redirect, url_for
-    from flask_babel import gettext as _
-
-    from app.directory import services
-    from app.directory.errors import DirectoryError
-    from app.directory.forms import ReportForm
-
     service = _public_service_or_404(service_id)
     form = ReportForm()
     status = 200

@@ -93,26 +93,26 @@ def _form_page(form: ServiceForm, service: Service | None):
     if request.method == "POST":
         if form.validate_on_submit():
             data = form.data_for()
-            errors = services.problems(data)[0]
-            try:
-                if errors:
-                    raise errors[0]
-                if service is None:
-                    saved = services.create_service(current_user, data)
-                    flash(_("The entry is in the directory."), "success")
-                else:
-                    saved = services.update_service(current_user, service, data)
-                    flash(_("The entry is saved."), "success")
-            except DirectoryError as error:
-                db.session.rollback()
-                for problem in errors or [error]:
-                    target = getattr(form, problem.field or "", None)
-                    if target is not None:
-                        target.errors = [*target.errors, problem.message]
+            errors = services.problems(data)[0]  # every broken rule at once, each on its field
+            if not errors:
+                try:
+                    if service is None:
+                        saved = services.create_service(current_user, data)
+                        flash(_("The entry is in the directory."), "success")
                     else:
-                        form.form_errors.append(problem.message)
-            else:
-                return redirect(url_for("directory.staff_service", service_id=saved.id), 303)
+                        saved = services.update_service(current_user, service, data)
+                        flash(_("The entry is saved."), "success")
+                except DirectoryError as error:
+                    db.session.rollback()
+                    errors = [error]
+                else:
+                    return redirect(url_for("directory.staff_service", service_id=saved.id), 303)
+            for problem in errors:
+                target = getattr(form, problem.field or "", None)
+                if target is not None:
+                    target.errors = [*target.errors, problem.message]
+                else:
+                    form.form_errors.append(problem.message)
         status = 422
     return render_template("directory/manage/form.html", form=form, service=service), status
 

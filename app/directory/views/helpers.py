@@ -3,11 +3,11 @@ fallback), freshness, open state, language names, and the links a phone opens.""
 
 import re
 
-import segno
 from flask import current_app
 from markupsafe import Markup
 
 from app.core.i18n import current_language
+from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.directory import hours, queries
 from app.directory.forms import WEEKDAY_LABELS
@@ -69,11 +69,8 @@ def wa_digits(number: str) -> str:
 
 @bp.app_template_global("dir_qr")
 def dir_qr(url: str, title: str) -> Markup:
-    """A QR code (inline SVG, no style attribute) carrying an entry's public URL."""
-    qr = segno.make(url, error="m", micro=False)
-    svg = qr.svg_inline(scale=3, border=2, dark="#000", light="#fff", title=title, svgclass="qr",
-                        omitsize=True)
-    return Markup(svg)  # noqa: S704 - built by segno from our own URL
+    """A QR code carrying an entry's public URL, small enough for a brochure's row."""
+    return qr_svg(url, title, scale=3)
 
 
 @bp.app_template_global("need_label")

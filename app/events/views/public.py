@@ -8,12 +8,13 @@ from app.core.htmx import is_htmx_fragment_request
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.events import queries, services
 from app.events.errors import RegistrationError
 from app.events.models import EventType, RegistrationStatus
 from app.events.permissions import can_manage_event
-from app.events.tickets import event_calendar, qr_svg
+from app.events.tickets import event_calendar
 from app.events.views import bp
 from app.events.views.loaders import (
     get_event_or_404,

@@ -9,8 +9,7 @@ exists already."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
@@ -18,7 +17,8 @@ from app.accounts.models import AgeBand, Gender, Origin
 from app.directory.models import Sensitivity, Service, ServiceNeed
 from app.directory.needs import Need
 from app.directory.visits import DeskVisit, Referral, ReferralOutcome
-from app.events.models import Event, EventSession, EventStatus, EventType
+from app.events.demo import demo_event
+from app.events.models import Audience, EventStatus, EventType
 from app.events.recurrence import RuleSpec, occurrence_times
 from app.events.services.recurrence import add_session_rule
 from app.extensions import db
@@ -113,33 +113,30 @@ def _wednesday_weeks_ago(weeks: int) -> date:
 def seed_desk(accounts: dict, programmes: dict, lines: list[str]) -> None:
     oujda = accounts["municipalities"]["oujda"]
     organiser = accounts["users"]["organiser@jiwar.example"]
-    if db.session.scalar(
-        sa.select(Event.id).where(Event.municipality_id == oujda.id, Event.title_fr == TITLE_FR)
-    ):
+    first = _wednesday_weeks_ago(13)
+    row = (
+        "oujda",
+        "desk",
+        EventType.INFO_DESK,
+        EventStatus.PUBLISHED,
+        TITLE_FR,
+        "شباك الإرشاد الأسبوعي",
+        "Weekly information desk",
+        "Chaque mercredi matin : services, orientation, sans rendez-vous.",
+        "Maison de quartier Lazaret",
+        None,
+        "fr,ar",
+        Audience.EVERYONE,
+        (first - date.today()).days,
+        1,
+        0,
+        10,
+        3,
+    )
+    _key, event, created = demo_event(row, accounts["municipalities"], accounts["users"], programmes or {})
+    if not created:
         return
     services = seed_stand_in_services(oujda)
-    zone = ZoneInfo(oujda.timezone)
-    first = _wednesday_weeks_ago(13)
-    starts = datetime.combine(first, time(10), tzinfo=zone)
-    programme = programmes.get("3h")
-    event = Event(
-        municipality=oujda,
-        programme_id=programme.id if programme else None,
-        event_type=EventType.INFO_DESK,
-        status=EventStatus.PUBLISHED,
-        title_fr=TITLE_FR,
-        title_ar="شباك الإرشاد الأسبوعي",
-        title_en="Weekly information desk",
-        description_fr="Chaque mercredi matin : services, orientation, sans rendez-vous.",
-        venue="Maison de quartier Lazaret",
-        languages="fr,ar",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        created_by_id=organiser.id,
-        version=1,
-    )
-    event.sessions = [EventSession(starts_at=starts, ends_at=starts + timedelta(hours=3))]
-    db.session.add(event)
     db.session.commit()
     holiday = first + timedelta(weeks=6)
     spec = RuleSpec(

@@ -9,7 +9,6 @@ visit with its own answers and key, like an anonymous walk-in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,7 +20,7 @@ from app.directory.visits import DeskVisit, Referral, ReferralOutcome
 from app.extensions import db
 from app.programmes.models import programme_municipality
 from app.reports.bands import band_of, year_of
-from app.reports.breakdowns import category_label
+from app.reports.breakdowns import CrossTable, category_label
 from app.reports.cellkey import Figure
 from app.reports.queries import Progress, _period, key_sum
 
@@ -51,15 +50,9 @@ def _person():
     return sa.case((DeskVisit.participant_id.is_(None), -DeskVisit.id), else_=DeskVisit.participant_id)
 
 
-@dataclass
-class DeskTable:
-    title: str
-    bands: list[tuple[str | None, str]]
-    rows: list[tuple[str, list[Figure], Figure]]  # (gender x origin label, one figure per band, row total)
-    total: Figure
-
-
-def _table(title: str, rows, threshold: int, exact: bool, language: str) -> DeskTable:
+def _table(measure: str, title: str, rows, threshold: int, exact: bool, language: str) -> CrossTable:
+    """Gender x origin down, age band across: each figure from its own count and key sum; no column
+    totals (the rows' totals and the grand total only)."""
     counts: dict = {}
     for gender, origin, band, count, keys in rows:
         for key in ((gender, origin, band), (gender, origin, "*"), ("*", "*", "*")):
@@ -71,19 +64,39 @@ def _table(title: str, rows, threshold: int, exact: bool, language: str) -> Desk
         return Figure.of(n, k, threshold, exact)
 
     bands = [member.value for member in AgeBand] + [None]
-    table_rows = []
-    for gender in [member.value for member in Gender] + [None]:
-        for origin in [member.value for member in Origin] + [None]:
-            label = _(
+    pairs = [
+        (gender, origin)
+        for gender in [member.value for member in Gender] + [None]
+        for origin in [member.value for member in Origin] + [None]
+    ]
+    row_labels = [
+        (
+            f"{gender or ''},{origin or ''}",
+            _(
                 "%(gender)s, %(origin)s",
                 gender=category_label("gender", gender, language),
                 origin=category_label("origin", origin, language),
-            )
-            table_rows.append(
-                (label, [figure((gender, origin, band)) for band in bands], figure((gender, origin, "*")))
-            )
-    band_labels = [(band, category_label("age_band", band, language)) for band in bands]
-    return DeskTable(title, band_labels, table_rows, figure(("*", "*", "*")))
+            ),
+        )
+        for gender, origin in pairs
+    ]
+    return CrossTable(
+        measure=measure,
+        title=title,
+        row_title=_("Gender and origin"),
+        row_labels=row_labels,
+        column_labels=[(band, category_label("age_band", band, language)) for band in bands],
+        cells={
+            (row_key, band): figure((*pair, band))
+            for (row_key, _label), pair in zip(row_labels, pairs, strict=True)
+            for band in bands
+        },
+        row_totals={
+            row_key: figure((*pair, "*")) for (row_key, _label), pair in zip(row_labels, pairs, strict=True)
+        },
+        column_totals={},
+        total=figure(("*", "*", "*")),
+    )
 
 
 def desk_tables(
@@ -93,7 +106,7 @@ def desk_tables(
     language: str,
     date_from: date | None = None,
     date_to: date | None = None,
-) -> list[DeskTable]:
+) -> list[CrossTable]:
     """Visits, then referrals, by gender x origin x age band, for the desks in `scope` (None: all).
     Two queries, whatever the number of visits."""
     conditions = [*_period(DeskVisit.visited_at, date_from, date_to)]
@@ -119,8 +132,10 @@ def desk_tables(
         .group_by(gender, origin, band)
     ).all()
     return [
-        _table(_("Desk visits: gender and origin × age band"), visits, threshold, exact, language),
-        _table(_("Referrals: gender and origin × age band"), referrals, threshold, exact, language),
+        _table("visits", _("Desk visits: gender and origin × age band"), visits, threshold, exact, language),
+        _table(
+            "referrals", _("Referrals: gender and origin × age band"), referrals, threshold, exact, language
+        ),
     ]
 
 

@@ -15,14 +15,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.models import AgeBand, Gender, Origin, Participant
-from app.directory.models import Service
 from app.directory.visits import DeskVisit, Referral, ReferralOutcome
 from app.extensions import db
 from app.programmes.models import programme_municipality
 from app.reports.bands import band_of, year_of
 from app.reports.breakdowns import CrossTable, category_label
 from app.reports.cellkey import Figure
-from app.reports.queries import Progress, _period, key_sum
+from app.reports.queries import _people, _period, _sum_share, key_sum
 
 _consented = sa.and_(DeskVisit.participant_id.is_not(None), Participant.consent_at.is_not(None))
 
@@ -159,59 +158,30 @@ def _target_conditions(target, date_from, date_to) -> list:
     return [DeskVisit.municipality_id.in_(covered), *_period(DeskVisit.visited_at, date_from, date_to)]
 
 
-def people_referred(target, date_from=None, date_to=None) -> Progress:
-    """Distinct people sent to at least one service at the programme's desks (an anonymous visit is
-    one person), with how many are in the target's share."""
-    share = _share(target)
-    in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
-    each = (
-        sa.select(
-            _person().label("person"), in_share.label("in_share"), sa.func.max(_person_key()).label("key")
-        )
-        .select_from(Referral)
-        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
-        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
-        .where(*_target_conditions(target, date_from, date_to))
-        .group_by(_person())
-        .subquery()
-    )
-    reached, in_share_count, keys, share_keys = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(each.c.in_share),
-            key_sum(each.c.key),
-            key_sum(each.c.in_share * each.c.key),
-        ).select_from(each)
-    ).one()
-    return Progress(
-        int(reached or 0),
-        None if share is None else int(in_share_count or 0),
-        int(keys or 0),
-        int(share_keys or 0),
+def _referrals_joined():
+    return sa.join(Referral, DeskVisit, DeskVisit.id == Referral.visit_id).outerjoin(
+        Participant, Participant.id == DeskVisit.participant_id
     )
 
 
-def referrals_completed(target, date_from=None, date_to=None) -> Progress:
-    """Referrals whose person reached the service, with how many are in the target's share."""
-    share = _share(target)
-    key = _person_key()
-    in_share = sa.literal(0) if share is None else sa.case((share, 1), else_=0)
-    reached, in_share_count, keys, share_keys = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(in_share),
-            key_sum(key),
-            key_sum(in_share * key),
-        )
-        .select_from(Referral)
-        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
-        .join(Service, Service.id == Referral.service_id)
-        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+def people_referred(target, date_from=None, date_to=None) -> sa.Select:
+    """The query of distinct people sent to at least one service at the programme's desks (an
+    anonymous visit is one person), with how many are in the target's share: the reports' own
+    people query (queries._people), keyed by the person's record key."""
+    return _people(
+        _person(),
+        _share(target),
+        _referrals_joined(),
+        _target_conditions(target, date_from, date_to),
+        key=_person_key(),
+    )
+
+
+def referrals_completed(target, date_from=None, date_to=None) -> sa.Select:
+    """The query of referrals whose person reached the service, with how many are in the share."""
+    share, key = _share(target), _person_key()
+    return (
+        sa.select(sa.func.count(), _sum_share(1, share), key_sum(key), _sum_share(key, share, sa.BigInteger))
+        .select_from(_referrals_joined())
         .where(Referral.outcome == ReferralOutcome.REACHED, *_target_conditions(target, date_from, date_to))
-    ).one()
-    return Progress(
-        int(reached or 0),
-        None if share is None else int(in_share_count or 0),
-        int(keys or 0),
-        int(share_keys or 0),
     )

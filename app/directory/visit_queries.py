@@ -66,14 +66,21 @@ def referable_service_ids(municipality_id: int, service_ids: list[int]) -> set[i
 
 
 def recent_visits(user, page: int) -> Page:
+    """A page of (visit, its number of referrals), the newest first: the referrals counted in SQL."""
+    referrals = (
+        sa.select(sa.func.count())
+        .where(Referral.visit_id == DeskVisit.id)
+        .correlate(DeskVisit)
+        .scalar_subquery()
+    )
     statement = _scoped(
-        sa.select(DeskVisit)
-        .options(selectinload(DeskVisit.referrals))
-        .order_by(DeskVisit.visited_at.desc(), DeskVisit.id.desc()),
+        sa.select(DeskVisit, referrals.label("referrals")).order_by(
+            DeskVisit.visited_at.desc(), DeskVisit.id.desc()
+        ),
         user,
         DeskVisit.municipality_id,
     )
-    return paginate(statement, page)
+    return paginate(statement, page, scalars=False)
 
 
 def visit_for(user, visit_id: int) -> DeskVisit | None:

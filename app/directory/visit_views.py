@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, render_templ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.htmx import is_htmx_fragment_request
+from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.directory import visit_queries as queries
@@ -24,7 +24,6 @@ def _require_desk_staff() -> None:
 
 def _personal(response):
     response.headers["Cache-Control"] = "no-store"
-    response.vary.add("HX-Request")
     return response
 
 
@@ -45,9 +44,15 @@ def _visit_form() -> VisitForm:
 
 def _render(form: VisitForm, status: int = 200, recorded=None):
     page = queries.recent_visits(current_user, parse_page(request.args.get("page")))
-    template = "directory/visits/_desk.html" if is_htmx_fragment_request() else "directory/visits/desk.html"
-    body = render_template(template, form=form, page=page, recorded=recorded, ReferralOutcome=ReferralOutcome)
-    return _personal(make_response(body, status))
+    response = render_page_or_fragment(
+        "directory/visits/desk.html",
+        "directory/visits/_desk.html",
+        status=status,
+        form=form,
+        page=page,
+        recorded=recorded,
+    )
+    return _personal(response)
 
 
 @bp.route("/desk/visits", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Municipality, Role
+from app.accounts.municipalities import municipalities_for, municipality_ids_for
 from app.core.pagination import Page, paginate
 from app.directory.models import Sensitivity, Service
 from app.directory.visits import DeskVisit, Referral
@@ -15,17 +16,11 @@ from app.extensions import db
 
 def desk_municipality_ids(user) -> set[int] | None:
     """The desks a person records visits at: None means every one (administrators)."""
-    if user.is_admin:
-        return None
-    return set(user.municipality_ids(Role.ORGANISER))
+    return municipality_ids_for(user, Role.ORGANISER)
 
 
 def desk_municipalities(user) -> list[Municipality]:
-    ids = desk_municipality_ids(user)
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    if ids is not None:
-        statement = statement.where(Municipality.id.in_(ids or [-1]))
-    return list(db.session.scalars(statement))
+    return municipalities_for(user, Role.ORGANISER)
 
 
 def _scoped(statement, user, column):

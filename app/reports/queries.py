@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, Role, User
+from app.accounts.municipalities import municipalities_for, municipality_ids_for
 from app.core.pagination import Page, paginate
 from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
@@ -500,9 +501,8 @@ def _progress(statement) -> Progress:
 
 def organiser_scope(user) -> frozenset[int] | None:
     """The municipalities whose figures a person may see in reports: None means all (administrators)."""
-    if user.is_admin:
-        return None
-    return frozenset(user.municipality_ids(Role.ORGANISER))
+    ids = municipality_ids_for(user, Role.ORGANISER)
+    return None if ids is None else frozenset(ids)
 
 
 def visible_programmes(user, page: int) -> Page:
@@ -533,11 +533,7 @@ def programme_choices(user) -> list[tuple[int, str]]:
 
 
 def municipality_choices(user) -> list[Municipality]:
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    scope = organiser_scope(user)
-    if scope is not None:
-        statement = statement.where(Municipality.id.in_(sorted(scope) or [-1]))
-    return list(db.session.scalars(statement))
+    return municipalities_for(user, Role.ORGANISER)
 
 
 EVENT_CHOICES_LIMIT = 300

@@ -2,13 +2,13 @@
 edit, verify, retire (asked once more), and the HSDS exchange page. Every page here is signed in, so
 app/core/security.py marks it no-store."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.accounts.models import Municipality, Role
+from app.accounts.models import Role
+from app.accounts.municipalities import municipalities_for
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.directory import hours, permissions, queries, services
@@ -61,11 +61,8 @@ def staff_service(service_id: int):
 
 
 def _municipality_choices():
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    if not current_user.is_admin:
-        statement = statement.where(Municipality.id.in_(current_user.municipality_ids(Role.ORGANISER)))
     language = current_language()
-    return [SelectChoice(m.id, m.name(language)) for m in db.session.scalars(statement)]
+    return [SelectChoice(m.id, m.name(language)) for m in municipalities_for(current_user, Role.ORGANISER)]
 
 
 def _fill_form(form: ServiceForm, service: Service) -> None:

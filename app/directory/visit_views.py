@@ -65,11 +65,7 @@ def desk_visits():
             try:
                 visit = services.record_visit(current_user, form.to_data())
             except services.VisitError as error:
-                field = getattr(form, error.field, None) if error.field else None
-                if field is not None:
-                    field.errors = [*field.errors, error.message]
-                else:
-                    form.form_errors.append(error.message)
+                form.show_refusal(error)
             else:
                 if is_htmx_fragment_request():  # the next visit's empty form, the same desk chosen
                     fresh = _visit_form()

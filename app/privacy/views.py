@@ -106,15 +106,6 @@ def _page(template: str, status: int = 200, **context):
     return personal(make_response(render_template(f"events/desk/rights/{template}", **context), status))
 
 
-def _refused(form, error: EventError) -> None:
-    """The service's refusal shown on its field (the code), what was typed kept."""
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/desk/people/<int:participant_id>/data", methods=["GET", "POST"])
 @login_required
 def card_holder_data(participant_id: int):
@@ -126,7 +117,7 @@ def card_holder_data(participant_id: int):
     try:
         data = desk.card_holder_data(current_user, participant, form.code.data, language)
     except EventError as error:
-        _refused(form, error)
+        form.show_refusal(error)
         return _page("ask_card.html", 422, participant=participant, form=form)
     with _in_language(language):
         return _page(
@@ -174,7 +165,7 @@ def _card_holder_right(participant_id: int, form, act, done: str, then: str, tem
         try:
             act(participant, form.code.data)
         except EventError as error:
-            _refused(form, error)
+            form.show_refusal(error)
             participant = get_card_holder_or_404(participant_id)  # the refusal rolled the session back
         else:
             flash(done, "success")

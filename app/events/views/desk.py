@@ -63,11 +63,7 @@ def create_card_holder():
             country_code=form.country_code.data or None,
         )
     except EventError as error:
-        field = getattr(form, error.field or "", None)
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        form.show_refusal(error)
         return _desk_page(form, 422)
     flash(_("The card is ready: print it and hand it over."), "success")
     return redirect(url_for("events.card_holder", participant_id=card.participant_id), code=303)

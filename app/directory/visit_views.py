@@ -3,6 +3,7 @@ outcomes. Views load and scope, validate, call one service, then render or redir
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
@@ -73,9 +74,10 @@ def desk_visits():
                     for name in ("topics", "service_ids", "card_code", "gender", "age_band", "origin"):
                         getattr(fresh, name).data = None
                     return _render(fresh, recorded=visit)
-                flash(
-                    _("The visit is recorded (%(count)s referrals).", count=len(visit.referrals)), "success"
-                )
+                count = len(visit.referrals)
+                recorded = ngettext("The visit is recorded (%(count)s referral).",
+                                    "The visit is recorded (%(count)s referrals).", count, count=count)
+                flash(recorded, "success")
                 return redirect(url_for("desk_visits.desk_visits"), code=303)
         return _render(form, 422)
     return _render(form)

@@ -6,9 +6,24 @@ the text values alone, and a file field its file.
 """
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+# Monday first, as Python's weekday() and RFC 5545 count them.
+WEEKDAY_LABELS = (
+    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes (needs, topics, weekdays, report columns): several choices, no JS."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class JiwarForm(FlaskForm):

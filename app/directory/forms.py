@@ -8,21 +8,15 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import JiwarForm
+from app.core.forms import WEEKDAY_LABELS, JiwarForm, MultiCheckboxField
 from app.directory.models import LANGUAGES, ProviderKind, Sensitivity
 from app.directory.needs import Need
 from app.directory.services import ServiceData
-
-WEEKDAY_LABELS = (
-    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")
-)
 
 
 def _choices(enum) -> list[SelectChoice]:
@@ -31,11 +25,6 @@ def _choices(enum) -> list[SelectChoice]:
 
 def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class _Coordinate(FloatField):
@@ -57,7 +46,7 @@ class ServiceForm(JiwarForm):
     description_en = TextAreaField(_l("Description in English"), filters=[_strip])
     provider_name = StringField(_l("Provider"), filters=[_strip])
     provider_kind = SelectField(_l("Kind of provider"), choices=_choices(ProviderKind))
-    needs = CheckboxesField(_l("Needs it answers"), choices=_choices(Need))
+    needs = MultiCheckboxField(_l("Needs it answers"), choices=_choices(Need))
     address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
     latitude = _Coordinate(
         _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90).")

@@ -6,9 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from app.accounts.models import AgeBand, Gender, Origin
-from app.core.forms import JiwarForm
+from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.urls import parse_id
-from app.directory.forms import CheckboxesField
 from app.directory.needs import Need
 from app.directory.visit_services import VisitData
 from app.directory.visits import ReferralOutcome
@@ -21,8 +20,8 @@ def _choices(pairs, blank: str | None = None) -> list[SelectChoice]:
 
 class VisitForm(JiwarForm):
     municipality_id = SelectField(_l("Desk of"), validate_choice=False)
-    topics = CheckboxesField(_l("Topics"), choices=_choices(Need.choices()), validate_choice=False)
-    service_ids = CheckboxesField(_l("Referred to"), validate_choice=False)
+    topics = MultiCheckboxField(_l("Topics"), choices=_choices(Need.choices()), validate_choice=False)
+    service_ids = MultiCheckboxField(_l("Referred to"), validate_choice=False)
     card_code = StringField(
         _l("Participant card code (optional)"),
         validators=[Optional(), Length(max=20)],

@@ -9,18 +9,16 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
 from app.core.dates import DayInRangeField, MomentInRangeField
-from app.core.forms import JiwarForm
+from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
@@ -44,11 +42,6 @@ def _optional_int(value):
     if abs(number) > MAX_ID:
         raise ValueError("not an id")
     return number
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class SessionRowForm(Form):

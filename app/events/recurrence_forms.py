@@ -9,13 +9,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.core.dates import DayInRangeField, in_range
-from app.core.forms import JiwarForm
-from app.events.forms import MultiCheckboxField
+from app.core.forms import WEEKDAY_LABELS, JiwarForm, MultiCheckboxField
 from app.events.recurrence import DAILY, WEEKLY, RuleSpec
-
-WEEKDAY_LABELS = (
-    _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
-)
 
 
 def _excluded_days(text: str) -> list[date]:

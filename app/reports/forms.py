@@ -8,16 +8,14 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import Gender, Origin
 from app.core.dates import refuse_out_of_range
-from app.core.forms import JiwarForm
+from app.core.forms import JiwarForm, MultiCheckboxField
 from app.events.models import EventType
 from app.reports.models import Measure
 
@@ -50,11 +48,6 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(NOT_A_NUMBER)) from error
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ProgrammeForm(JiwarForm):

@@ -6,11 +6,11 @@ import re
 from flask import current_app
 from markupsafe import Markup
 
+from app.core.forms import WEEKDAY_LABELS
 from app.core.i18n import current_language
 from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.directory import hours, queries
-from app.directory.forms import WEEKDAY_LABELS
 from app.directory.languages import language_name
 from app.directory.models import ProviderKind
 from app.directory.needs import Need

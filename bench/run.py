@@ -239,7 +239,7 @@ def other_scale_counts(kind: str, scale: str) -> dict[str, str] | None:
     return query_counts(url)
 
 
-FILTER_CHANGE = "/events?type=workshop&municipality=oujda"
+FILTER_CHANGE = "/fr/events?type=workshop&municipality=oujda"
 
 
 def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tuple[list[str], list[float]]:
@@ -247,6 +247,7 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tu
     ceiling's requests/s beside each page."""
     from bench.pages import PAGES, query_counts, session_cookie
     from bench.reports import measure as report_times
+    from bench.write_mix import section as write_mix
 
     url = database_url(kind, scale)
     generated = prepare(url, scale)
@@ -269,6 +270,7 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tu
             rows.append((page, path, result, beside, html, first_visit))
         rss = server.worker_rss_mb()
         fragment = fragment_weight(server.base, FILTER_CHANGE, "fr")
+        writing = write_mix(kind, url, server, ceiling, seconds)
     finally:
         server.stop()
     lines = [f"## {kind}" + (f" (data generated in {generated:.0f} s)" if generated else ""), "",
@@ -283,7 +285,7 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tu
                      f"{html / 1024:.1f} | {first_visit / 1024:.1f} |")
     lines += ["", f"Worker memory after the run: {', '.join(f'{mb:.0f} MB' for mb in rss)} RSS.", "",
               f"An htmx filter change (`{FILTER_CHANGE}` with HX-Request) transfers "
-              f"{fragment / 1024:.1f} KB compressed.", "", "### Report queries", ""]
+              f"{fragment / 1024:.1f} KB compressed.", "", *writing, "### Report queries", ""]
     lines += report_times(url) + [""]
     return lines, [beside["rps"] for _page, _path, _result, beside, _html, _first in rows]
 

@@ -102,13 +102,15 @@ class Server:
     """gunicorn with the production config, `WORKERS` sync workers, as README's production section.
     `stderr`: a file for the server's log (a long run would fill the pipe otherwise)."""
 
-    def __init__(self, url: str | None, app: str = "wsgi:app", workers: int = WORKERS, stderr=None):
+    def __init__(self, url: str | None, app: str = "wsgi:app", workers: int = WORKERS, stderr=None,
+                 config: str | None = None, env: dict[str, str] | None = None):
         self.port = free_port()
-        env = {**os.environ, "JIWAR_CONFIG": "production", "SECRET_KEY": SECRET_KEY}
+        env = {**os.environ, "JIWAR_CONFIG": "production", "SECRET_KEY": SECRET_KEY, **(env or {})}
         if url:
             env["DATABASE_URL"] = url
         self.process = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", app],
+            [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
+             *(["--config", config] if config else []), app],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr or subprocess.PIPE,
         )
         self.base = f"http://127.0.0.1:{self.port}"

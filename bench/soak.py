@@ -14,10 +14,12 @@ withdraw support; door phones open their door page and check people in. Everythi
 """
 
 import http.client
+import json
 import os
 import platform
 import random
 import secrets
+import shutil
 import sqlite3
 import statistics
 import threading
@@ -183,7 +185,7 @@ class Client:
             body = urlencode(form or {})
         started = time.perf_counter()
         try:
-            self.connection.request(method, path, body=body, headers=headers)
+            self.connection.request(method, "/en" + path, body=body, headers=headers)  # the page's language
             response = self.connection.getresponse()
             data = response.read()
         except (OSError, http.client.HTTPException) as error:
@@ -374,8 +376,12 @@ def soak(kind: str, seconds: float) -> list[str]:
     app = _app(url)
     plan = arrange(app)
     log = ROOT / "bench" / "data" / f"soak-{kind}.log"
+    stats = ROOT / "bench" / "data" / f"soak-{kind}-caches"
+    shutil.rmtree(stats, ignore_errors=True)
+    stats.mkdir(parents=True)
     with log.open("w") as stderr:
-        server = Server(url, workers=WORKERS, stderr=stderr)
+        server = Server(url, workers=WORKERS, stderr=stderr, config="python:bench.cache_stats",
+                        env={"JIWAR_CACHE_STATS_DIR": str(stats)})
         try:
             seen, elapsed, clients = drive(server, app, plan, seconds)
         finally:
@@ -402,7 +408,23 @@ def soak(kind: str, seconds: float) -> list[str]:
               f"| \"database is locked\" in the server log | {locked} |",
               f"| unexpected errors in the server log | {unexpected} |"]
     lines += [f"| {name} | {count} |" for name, count in checks.items()]
-    lines.append("")
+    lines += ["", *cache_rates(stats), ""]
+    return lines
+
+
+def cache_rates(folder: Path) -> list[str]:
+    """Each in-process cache's hits over its lookups, summed over the workers (bench/cache_stats.py):
+    a cache stays only where mixed traffic hits it at least half the time."""
+    totals: dict[str, list[int]] = {}
+    for worker in folder.glob("*.json"):
+        for name, (hits, misses) in json.loads(worker.read_text()).items():
+            total = totals.setdefault(name, [0, 0])
+            total[0] += hits
+            total[1] += misses
+    lines = ["| in-process cache | hits | misses | hit rate |", "|---|---|---|---|"]
+    for name, (hits, misses) in sorted(totals.items()):
+        rate = f"{hits / (hits + misses):.0%}" if hits + misses else "unused"
+        lines.append(f"| `{name}` | {hits} | {misses} | {rate} |")
     return lines
 
 

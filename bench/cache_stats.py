@@ -1,0 +1,28 @@
+"""gunicorn config for the soak: each worker, as it exits, writes how often every in-process cache
+of the app (the functools caches: date texts, enum labels, locales) was hit, so the soak can report
+each cache's hit rate under mixed traffic (`python -m bench.soak`; the app never imports this)."""
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def cache_counts() -> dict[str, list[int]]:
+    counts = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("app.") or module is None:
+            continue
+        for attribute, value in list(vars(module).items()):
+            # Only the module's own caches (not one it imported; not Flask's context proxies).
+            if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == name:
+                stats = value.cache_info()
+                counts[f"{name}.{attribute}"] = [stats.hits, stats.misses]
+    return counts
+
+
+def worker_exit(_server, worker) -> None:
+    folder = os.environ.get("JIWAR_CACHE_STATS_DIR")
+    if folder:
+        Path(folder, f"{worker.pid}.json").write_text(json.dumps(cache_counts()))

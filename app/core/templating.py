@@ -39,11 +39,6 @@ def _time_text(moment: datetime, zone: str, language: str) -> str:
     return format_time(to_zone(moment, zone), format="short", locale=babel_locale(language))
 
 
-@lru_cache(maxsize=8192)
-def _number_text(value, language: str) -> str:
-    return format_decimal(value, locale=babel_locale(language))
-
-
 def local_date_text(moment: datetime, zone: str, fmt: str = "medium") -> str:
     """A moment's date on the municipality's clock, in the request's language (as `local_date`)."""
     return _date_text(moment, zone, fmt, current_language())
@@ -85,4 +80,4 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("number")
     def number(value):
-        return "" if value is None else _number_text(value, current_language())
+        return "" if value is None else format_decimal(value, locale=babel_locale(current_language()))

@@ -3,7 +3,6 @@ machine (it counts this process's CPU, not the time spent waiting for a core).
 
     .venv/bin/python -m bench.cpu postgresql://postgres@127.0.0.1:5432/jiwar_bench_small /events
     .venv/bin/python -m bench.cpu URL PATH --profile     # the 30 costliest functions, by CPU time
-    .venv/bin/python -m bench.cpu URL PATH --fresh       # every request rendered afresh: nothing kept
 
 Prints the best of three rounds of 20 requests, CPU and wall-clock time (identity encoding:
 compression is measured by make bench). Sign-in: BENCH_USER=2 (organiser) or 3 (reviewer) in the environment.
@@ -16,7 +15,7 @@ import sys
 import time
 
 
-def main(url: str, path: str, profile: bool, fresh: bool) -> None:
+def main(url: str, path: str, profile: bool) -> None:
     # config.py reads the environment when first imported: set it before anything imports it
     os.environ.update(JIWAR_CONFIG="production", SECRET_KEY="bench-secret-key-not-for-production",  # noqa: S106
                       DATABASE_URL=url, JIWAR_TRUSTED_HOSTS="localhost")  # the test client's host
@@ -49,4 +48,4 @@ def main(url: str, path: str, profile: bool, fresh: bool) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], "--profile" in sys.argv, "--fresh" in sys.argv)
+    main(sys.argv[1], sys.argv[2], "--profile" in sys.argv)

@@ -302,11 +302,19 @@ def register_bench_person(now: datetime | None = None) -> int:
 @click.option("--supports", default=1_000_000, show_default=True)
 @click.option("--services", default=5_000, show_default=True, help="Directory entries.")
 @click.option("--seed", default=2026, show_default=True)
-def main(people, events, attendances, proposals, supports, services, seed):
+@click.option("--only-services", is_flag=True, help="Add the directory to a data set generated before it.")
+def main(people, events, attendances, proposals, supports, services, seed, only_services):
     """Fill an empty, migrated database with a deterministic benchmark data set."""
     from app import create_app
 
     with create_app().app_context():
+        if only_services:
+            towns = list(db.session.scalars(sa.select(Municipality.id).order_by(Municipality.id)))
+            _generate_services(services, towns, random.Random(seed), click.echo)
+            _reset_sequences()
+            db.session.commit()
+            _analyse()
+            return
         counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo,
                           services=services)
     click.echo("Generated: " + ", ".join(f"{value} {name}" for name, value in counts.items()))

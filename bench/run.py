@@ -26,9 +26,10 @@ BIN = Path(sys.executable).parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SCALES = {
-    "small": {"people": 5_000, "events": 250, "attendances": 50_000, "proposals": 1_000, "supports": 50_000},
+    "small": {"people": 5_000, "events": 250, "attendances": 50_000, "proposals": 1_000, "supports": 50_000,
+              "services": 500},
     "large": {"people": 100_000, "events": 5_000, "attendances": 1_000_000, "proposals": 20_000,
-              "supports": 1_000_000},
+              "supports": 1_000_000, "services": 10_000},
 }
 SECRET_KEY = "bench-secret-key-not-for-production"  # noqa: S105
 WORKERS = 2
@@ -62,13 +63,18 @@ def prepare(url: str, scale: str) -> float:
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
         people = connection.scalar(sa.text("SELECT COUNT(*) FROM participant"))
+        services = connection.scalar(sa.text("SELECT COUNT(*) FROM service"))
     engine.dispose()
+    sizes = SCALES[scale]
+    env = {**os.environ, "DATABASE_URL": url, "JIWAR_CONFIG": "development"}
+    if people and not services:  # a data set generated before the directory: add its entries
+        subprocess.run([str(BIN / "python"), "-m", "bench.generate", "--only-services",
+                        f"--services={sizes['services']}"], cwd=ROOT, env=env, check=True,
+                       capture_output=True, text=True)
     if people:
         return 0.0
     started = time.perf_counter()
-    sizes = SCALES[scale]
     generate_args = [f"--{name}={value}" for name, value in sizes.items()]
-    env = {**os.environ, "DATABASE_URL": url, "JIWAR_CONFIG": "development"}
     subprocess.run([str(BIN / "python"), "-m", "bench.generate", *generate_args], cwd=ROOT, env=env,
                    check=True, capture_output=True, text=True)
     return time.perf_counter() - started

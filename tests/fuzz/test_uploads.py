@@ -136,12 +136,43 @@ def _check_upload(app, client, url, form, photo, name, content_type, field):
 
 
 UPLOADS = ["proposals.submit_proposal", "proposals.submit_assisted", "proposals.edit_proposal"]
+DATA_FILES = ["directory.exchange"]  # an HSDS file to import: JSON or a zip of CSV files
 
 
-def test_the_upload_routes_are_the_proposal_forms(app):
-    """A new form with a file field must join UPLOADS, and so be fuzzed here."""
-    assert [route.endpoint for route in POSTS if _file_fields(app, route.endpoint)] == UPLOADS
+def test_the_upload_routes_are_the_proposal_forms_and_the_directory_import(app):
+    """A new form with a file field must join UPLOADS (a photo) or DATA_FILES, and so be fuzzed here."""
+    with_files = [route.endpoint for route in POSTS if _file_fields(app, route.endpoint)]
+    assert sorted(with_files) == sorted(UPLOADS + DATA_FILES)
     assert {name for endpoint in UPLOADS for name in _file_fields(app, endpoint)} == {"photo"}
+    assert {name for endpoint in DATA_FILES for name in _file_fields(app, endpoint)} == {"file"}
+
+
+data_files = st.one_of(
+    st.binary(max_size=2048),
+    st.sampled_from([b"", b"[]", b"{}", b'{"services": [{}]}', b"PK\x03\x04broken zip", b"\xef\xbb\xbf[",
+                     b'[{"name": 1, "locations": "x"}]', b"null", b"9" * 400]),
+)
+
+
+@pytest.mark.parametrize("endpoint", DATA_FILES)
+def test_fuzzed_import_files_are_never_a_500_and_write_nothing_when_refused(app, endpoint):
+    route = _route(endpoint)
+    world, client = prepared(app, route)
+    url = route.url.format(**world)
+
+    @FUZZ
+    @given(content=data_files, name=file_names, content_type=content_types)
+    def upload(content, name, content_type):
+        rows_before = checks.row_counts()
+        response = post_multipart(client, url, {
+            "municipality_id": str(world["oujda"].id),
+            "file": FileStorage(io.BytesIO(content), name, content_type=content_type),
+        })
+        checks.assert_proper(response)
+        if response.status_code != 303:
+            assert checks.row_counts() == rows_before, f"refused with {response.status_code} yet wrote rows"
+
+    upload()
 
 
 def _route(endpoint):
@@ -183,7 +214,7 @@ def test_several_files_in_one_field_are_never_a_500(app):
     checks.assert_proper(response)
 
 
-WITHOUT_FILES = [route for route in POSTS if route.endpoint not in UPLOADS]
+WITHOUT_FILES = [route for route in POSTS if route.endpoint not in UPLOADS + DATA_FILES]
 
 
 @pytest.mark.parametrize("route", WITHOUT_FILES, ids=[route.id for route in WITHOUT_FILES])

@@ -127,17 +127,20 @@ def _connect_signals(app: Flask) -> None:
     higher ones follow them here, never by an import's side effect, in the same transaction."""
     from app.accounts.signals import announce_changes
     from app.events.tally import keep_tally
+    from app.messages.quiet import watch_quiet_hours
     from app.reports.rollups import connect_signals as connect_reports
 
     keep_tally()
     announce_changes()
     connect_reports(app)
+    watch_quiet_hours()
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.events.views import bp as events_bp
     from app.main.views import bp as main_bp
+    from app.messages.views import bp as messages_bp
     from app.privacy.views import bp as privacy_bp
     from app.proposals.views import bp as proposals_bp
     from app.reports.views import bp as reports_bp
@@ -148,3 +151,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(messages_bp)

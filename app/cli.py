@@ -7,9 +7,11 @@ import click
 from flask.cli import AppGroup
 
 from app.accounts.cli import create_admin_command
+from app.messages.cli import reminders_command
 
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
 jiwar_cli.add_command(create_admin_command)
+jiwar_cli.add_command(reminders_command)
 
 
 @jiwar_cli.command("seed-demo")

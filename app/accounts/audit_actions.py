@@ -24,6 +24,12 @@ ACTION_LABELS = {
     "event.cancelled": _l("Event cancelled"),
     "event.duplicated": _l("Event duplicated"),
     "event.attendance_exported": _l("Attendance list exported"),
+    "event.message_sent": _l("Organisers' message sent to the registered people"),
+    # Messages
+    "messages.unsubscribed": _l("Messages of one kind stopped by an unsubscribe link"),
+    "messages.sms_stopped": _l("SMS stopped by a STOP reply"),
+    "account.confirmed": _l("Account confirmed"),
+    "account.unconfirmed_erased": _l("Unconfirmed accounts erased"),
     "attendance.undone": _l("Check-in undone"),
     "participant_card.issued": _l("Participant card issued"),
     "participant_card.reissued": _l("Participant card reissued"),

@@ -32,6 +32,8 @@ class OutboxMessage(db.Model):
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not sent before this moment (quiet hours); None: at once.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class DataVersion(db.Model):

@@ -122,10 +122,11 @@ def _route(kind, payload, participant: Participant, user: User | None, preferenc
         return None
     if user.is_deleted:
         return None
-    if kind == "sign_up_code":  # to the identifier being confirmed
-        if payload.get("channel") == Channel.SMS and user.phone:
+    if kind in ALWAYS_SENT and payload.get("channel"):  # a code: to the identifier it confirms
+        if payload["channel"] == Channel.SMS and user.phone:
             return Route(Channel.SMS, user.phone, shared)
-        return Route(Channel.EMAIL, user.email) if user.email else None
+        if payload["channel"] == Channel.EMAIL and user.email:
+            return Route(Channel.EMAIL, user.email)
     if kind not in ALWAYS_SENT and (user.is_disabled or not user.is_confirmed):
         return None
     email = Route(Channel.EMAIL, user.email) if user.email else None
@@ -405,7 +406,8 @@ def _sign_up_code(payload, user, language):
     return Draft(
         subject=_("Confirm your Jiwar account"),
         paragraphs=[
-            _("Welcome to Jiwar. Open this link to confirm your account:"),
+            _("Welcome to Jiwar. Open the link below to confirm your account, or type this code on the "
+              "confirmation page: %(code)s", code=code),
             _("Without confirmation the account is erased after %(hours)s hours.", hours=hours),
             _("If you did not create an account, ignore this message."),
         ],

@@ -161,6 +161,25 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
     event.sessions = sorted(kept, key=lambda s: s.starts_at)
 
 
+def _time_and_place(event: Event) -> tuple:
+    """What registered people are told about when it changes: the times and the venue."""
+    return (event.starts_at, event.ends_at, event.venue,
+            tuple((session.starts_at, session.ends_at) for session in event.sessions))
+
+
+def _tell_registered(event: Event, kind: str, **payload) -> int:
+    """Queue `kind` for everyone registered (confirmed or waiting), in the caller's transaction."""
+    participant_ids = list(db.session.scalars(
+        sa.select(Registration.participant_id).where(
+            Registration.event_id == event.id,
+            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
+        ).order_by(Registration.id)
+    ))
+    for participant_id in participant_ids:
+        queue_notification(participant_id, kind, event_id=event.id, **payload)
+    return len(participant_ids)
+
+
 @rolls_back_on_refusal
 def create_event(actor, data: EventData) -> Event:
     checked = _validated(actor, data)
@@ -191,10 +210,13 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
             status=409,
         )
     checked = _validated(actor, data, event)
+    before = _time_and_place(event)
     _apply(event, data, *checked)
     event.version += 1
     db.session.flush()
     promote_waiting(event)  # a larger capacity gives seats to the waiting list at once
+    if event.is_published and _time_and_place(event) != before:
+        _tell_registered(event, "event_changed")
     record_audit("event.updated", actor, event)
     try:
         db.session.commit()
@@ -234,14 +256,7 @@ def cancel_event(actor, event_id: int) -> Event:
         raise EventError(_("This event is already cancelled."), "already_cancelled")
     event.status = EventStatus.CANCELLED
     event.version += 1
-    participant_ids = db.session.scalars(
-        sa.select(Registration.participant_id).where(
-            Registration.event_id == event.id,
-            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
-        )
-    )
-    for participant_id in participant_ids:
-        queue_notification(participant_id, "event_cancelled", event_id=event.id)
+    _tell_registered(event, "event_cancelled")
     record_audit("event.cancelled", actor, event)
     db.session.commit()
     return event

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Municipality
 from app.core.audit import record_audit
+from app.core.models import AuditEntry
 from app.core.notifications import queue_notification
+from app.core.time import utcnow
 from app.events.errors import EventError, StaleEventError
 from app.events.models import Attendance, Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.events.permissions import can_manage_municipality
@@ -290,3 +293,50 @@ def duplicate_event(actor, event_id: int) -> Event:
     record_audit("event.duplicated", actor, copy, source_id=source.id)
     db.session.commit()
     return copy
+
+
+MESSAGE_MAX_LENGTH = 300
+
+
+def organiser_message_problem(event: Event, text: str, now) -> EventError | None:
+    """Why this message cannot go (empty, too long, the day's limit reached), or None."""
+    if not text:
+        return EventError(_("Write the message first."), "empty", field="text")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        return EventError(
+            _("Keep the message within %(count)s characters (it goes by SMS too).", count=MESSAGE_MAX_LENGTH),
+            "too_long", field="text",
+        )
+    limit = current_app.config["JIWAR_ORGANISER_MESSAGES_PER_DAY"]
+    sent_today = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "event.message_sent",
+            AuditEntry.target_type == "Event",
+            AuditEntry.target_id == event.id,
+            AuditEntry.at > now - timedelta(days=1),
+        )
+    )
+    if sent_today >= limit:
+        return EventError(
+            _("This event's people already received %(count)s messages in the last 24 hours: wait before "
+              "sending another.", count=limit),
+            "too_many", field="text",
+        )
+    return None
+
+
+@rolls_back_on_refusal
+def send_organiser_message(actor, event_id: int, text: str) -> int:
+    """A message from the organisers to everyone registered (confirmed or waiting), audited (its length
+    and the number of people, not its text). Returns how many people it was queued for."""
+    event = lock_event(event_id)
+    if event is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    text = " ".join((text or "").split())
+    problem = organiser_message_problem(event, text, utcnow())
+    if problem is not None:
+        raise problem
+    count = _tell_registered(event, "organiser_message", text=text)
+    record_audit("event.message_sent", actor, event, people=count, length=len(text))
+    db.session.commit()
+    return count

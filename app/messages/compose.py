@@ -337,7 +337,7 @@ def _organiser_message(payload, user, language):
         link=facts["link"],
         link_label=_("See the event"),
         sms=_("Jiwar, %(title)s: %(text)s %(link)s"),
-        values={"title": facts["title"], "text": text, "link": facts["link"]},
+        values={"title": facts["title"], "text": text, "link": facts["link"], "when": facts["when"]},
         shrinkable=("text", "title"),
         shared_sms=_("Jiwar: the organisers of your event of %(when)s sent a message. Ask at the desk."),
     )

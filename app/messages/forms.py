@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import JiwarForm
@@ -14,18 +15,20 @@ class PreferencesForm(JiwarForm):
     channel = RadioField(
         _l("How should Jiwar reach you?"),
         choices=[
-            (Channel.EMAIL, _l("By email")),
-            (Channel.SMS, _l("By SMS")),
-            (Channel.NONE, _l("No messages (codes and password links still reach you)")),
+            SelectChoice(Channel.EMAIL, _l("By email")),
+            SelectChoice(Channel.SMS, _l("By SMS")),
+            SelectChoice(Channel.NONE, _l("No messages (codes and password links still reach you)")),
         ],
         validate_choice=False,  # the service says what is wrong, in the reader's language
     )
     language = SelectField(
-        _l("Language of the messages"), choices=list(LANGUAGE_NAMES.items()), validate_choice=False
+        _l("Language of the messages"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        validate_choice=False,
     )
     topics = SelectMultipleField(
         _l("Messages you want"),
-        choices=list(TOPIC_LABELS.items()),
+        choices=[SelectChoice(topic, label) for topic, label in TOPIC_LABELS.items()],
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validate_choice=False,

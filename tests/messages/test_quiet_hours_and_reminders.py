@@ -80,7 +80,9 @@ def event_at(municipality, starts: str):
 def reminders() -> list[tuple[int, str]]:
     return sorted(
         (message.participant_id, message.payload["slot"])
-        for message in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "event_reminder"))
+        for message in db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.kind == "event_reminder")
+        )
     )
 
 

@@ -51,7 +51,8 @@ def test_any_title_or_name_fits_two_segments_and_the_link_is_never_cut(title, na
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.function_scoped_fixture])
-@given(title=st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=300), language=st.sampled_from(["fr", "ar", "en"]))
+@given(title=st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=300),
+       language=st.sampled_from(["fr", "ar", "en"]))
 def test_every_sms_the_app_writes_fits_two_segments(app, title, language):
     """Through compose(), with the catalogs' real templates, for an event title of any length."""
     import sqlalchemy as sa

@@ -13,12 +13,13 @@ from tests.accounts import access_rules as accounts_rules
 from tests.conftest import empty_all_tables
 from tests.events import access_rules as events_rules
 from tests.factories import ROLES, make_role_cast
+from tests.messages import access_rules as messages_rules
 from tests.proposals import access_rules as proposals_rules
 from tests.reports import access_rules as reports_rules
 
 pytestmark = pytest.mark.route_matrix
 
-DOMAINS = (accounts_rules, events_rules, proposals_rules, reports_rules)
+DOMAINS = (accounts_rules, events_rules, proposals_rules, reports_rules, messages_rules)
 RULES = [(domain, route) for domain in DOMAINS for route in domain.RULES]
 
 

@@ -36,7 +36,8 @@ def test_the_registration_email_renders_right_to_left_in_arabic(app, page, scree
                        venue="دار الشباب الزيتون", starts_in=timedelta(days=3))
     with app.test_request_context():
         events.register_for_event(event.id, person.participant_id)
-    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "registration_confirmed"))
+    confirmed = sa.select(OutboxMessage).where(OutboxMessage.kind == "registration_confirmed")
+    message = db.session.scalar(confirmed)
     composed = compose(message)
     for width, suffix in ((800, ""), (360, "-360")):
         page.set_viewport_size({"width": width, "height": 800})

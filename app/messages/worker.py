@@ -186,11 +186,26 @@ class Worker:
         self._record(message_id, status=DeliveryStatus.SENT, sent_at=utcnow(), failure_reason=None,
                      provider_message_id=sent.provider_message_id, **where)
 
+    def queue_reminders(self) -> int:
+        """Queue the reminders due now (app/messages/reminders.py); the loop runs it about once a
+        minute, so no separate scheduler is needed (`flask jiwar reminders` runs one pass by hand)."""
+        from app.messages.reminders import queue_due_reminders
+
+        queued = queue_due_reminders(utcnow())
+        if queued:
+            log.info("worker %s queued %s reminders", self.name, queued)
+        return queued
+
     def run_forever(self, stop: threading.Event, idle_seconds: float) -> None:
         log.info("worker %s started", self.name)
         try:
+            reminders_due = 0.0  # monotonic time of the next reminder pass
             while not stop.is_set():
                 try:
+                    if time.monotonic() >= reminders_due:
+                        self.queue_reminders()
+                        pause = self.app.config.get("JIWAR_REMINDER_PASS_SECONDS", 60)
+                        reminders_due = time.monotonic() + pause
                     handled = self.run_once()
                 except sa.exc.OperationalError as error:  # the database restarting: wait, then go on
                     db.session.rollback()

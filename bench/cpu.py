@@ -24,15 +24,6 @@ def main(url: str, path: str, profile: bool, fresh: bool) -> None:
     from wsgi import app
 
     client = app.test_client()
-    if fresh:
-        from app.core import fragments, kept_pages
-
-        def forget_kept(*_args) -> None:  # what a write anywhere does to what the workers keep
-            fragments.cache.clear()
-            fragments.figures.clear()
-            kept_pages.cache.clear()
-
-        app.before_request(forget_kept)
     if os.environ.get("BENCH_USER"):
         cookie = session_cookie(url, int(os.environ["BENCH_USER"])).split("=", 1)[1]
         client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)

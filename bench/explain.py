@@ -19,7 +19,6 @@ OUT = Path(__file__).resolve().parent / "INDEXES.md"
 def main(url: str) -> None:
     app = _app(url)
     with app.app_context():
-        from app.core import fragments
         from app.extensions import db
 
         engine = db.engine
@@ -35,8 +34,7 @@ def main(url: str) -> None:
              "statements with PostgreSQL's EXPLAIN (ANALYZE) plan; **Seq Scan** lines name a whole-table "
              "read, expected only for small or empty tables (municipality, programme, target, categories, "
              "status changes, roles) and for the whole-programme figures, which read every person's row "
-             "of the programme (programme_person, participant, event). Pages are rendered afresh, "
-             "not served from what a worker keeps.", ""]
+             "of the programme (programme_person, participant, event). ", ""]
     scans = []
     for page in PAGES:
         client = app.test_client()
@@ -44,8 +42,6 @@ def main(url: str) -> None:
             client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[page.user])
         path = page.path(url)
         client.get(path, headers={"Accept-Language": page.language})
-        fragments.cache.clear()  # the statements of a page rendered afresh, not of a kept one
-        fragments.figures.clear()
         captured.clear()
         sa.event.listen(engine, "before_cursor_execute", capture)
         client.get(path, headers={"Accept-Language": page.language})

@@ -7,13 +7,15 @@ reads it) in minutes. The same seed gives the same rows. Counters (confirmed_cou
 """
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import click
 import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, ParticipantCard, Role, RoleAssignment, User
 from app.accounts.passwords import hash_password
+from app.directory.models import OpeningHours, Service, ServiceLanguage, ServiceNeed
+from app.directory.needs import Need
 from app.events import tally
 from app.events.models import Attendance, Event, EventSession, Registration
 from app.extensions import db
@@ -51,7 +53,7 @@ def _insert(model_or_table, rows: list[dict]) -> None:
 
 
 def generate(people: int, events: int, attendances: int, proposals: int, supports: int,
-             seed: int = 2026, echo=print) -> dict[str, int]:
+             seed: int = 2026, echo=print, services: int = 5_000) -> dict[str, int]:
     if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         raise RuntimeError("generate fills an empty database: run it on a fresh one (flask db upgrade).")
     rng = random.Random(seed)
@@ -201,13 +203,41 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
     _insert(Comment, comment_rows)
     echo(f"  {proposals} proposals, {len(support_rows)} supports, {len(comment_rows)} comments")
 
+    _generate_services(services, [t["id"] for t in towns], rng, echo)
     echo(f"  attendance tally: {tally.rebuild()} rows (person x event)")
     _reset_sequences()
     register_bench_person()
     db.session.commit()
     _analyse()
     return {"people": people, "events": events, "attendances": len(attendance_rows),
-            "proposals": proposals, "supports": len(support_rows)}
+            "proposals": proposals, "supports": len(support_rows), "services": services}
+
+
+def _generate_services(count: int, town_ids: list[int], rng: random.Random, echo) -> None:
+    """Directory entries: public and verified, one to three needs, two or three languages, weekday
+    hours; one in twenty retired (not listed)."""
+    needs = list(Need)
+    rows, need_rows, language_rows, hours_rows = [], [], [], []
+    for sid in range(1, count + 1):
+        rows.append(dict(
+            id=sid, municipality_id=rng.choice(town_ids), name_fr=f"Service {sid}", name_ar=f"خدمة {sid}",
+            name_en=f"Service {sid}", description_fr="Accueil et orientation.",
+            description_ar="استقبال وتوجيه.", description_en="Welcome and guidance.",
+            provider_name=f"Association {sid % 400}",
+            provider_kind="ngo", address=f"{sid} rue de la Paix", walk_in=rng.random() < 0.6,
+            no_documents_needed=rng.random() < 0.4, phone="+212 536 00 00 00", sensitivity="public",
+            verified_at=NOW - timedelta(days=rng.randint(0, 400)),
+            retired_at=NOW if sid % 20 == 0 else None, created_at=NOW, updated_at=NOW,
+        ))
+        need_rows += [dict(service_id=sid, need=str(need)) for need in rng.sample(needs, rng.randint(1, 3))]
+        language_rows += [dict(service_id=sid, code=code)
+                          for code in ["fr", "ar"] + (["wo"] if sid % 3 == 0 else [])]
+        hours_rows += [dict(service_id=sid, weekday=day, opens=time(9), closes=time(17)) for day in range(5)]
+    _insert(Service, rows)
+    _insert(ServiceNeed, need_rows)
+    _insert(ServiceLanguage, language_rows)
+    _insert(OpeningHours, hours_rows)
+    echo(f"  {count} directory entries, {len(need_rows)} needs, {len(hours_rows)} opening hours")
 
 
 def _analyse() -> None:
@@ -270,13 +300,15 @@ def register_bench_person(now: datetime | None = None) -> int:
 @click.option("--attendances", default=1_000_000, show_default=True)
 @click.option("--proposals", default=20_000, show_default=True)
 @click.option("--supports", default=1_000_000, show_default=True)
+@click.option("--services", default=5_000, show_default=True, help="Directory entries.")
 @click.option("--seed", default=2026, show_default=True)
-def main(people, events, attendances, proposals, supports, seed):
+def main(people, events, attendances, proposals, supports, services, seed):
     """Fill an empty, migrated database with a deterministic benchmark data set."""
     from app import create_app
 
     with create_app().app_context():
-        counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo)
+        counts = generate(people, events, attendances, proposals, supports, seed=seed, echo=click.echo,
+                          services=services)
     click.echo("Generated: " + ", ".join(f"{value} {name}" for name, value in counts.items()))
 
 

@@ -20,7 +20,9 @@ class Page:
     user: int = BENCH_USER
 
     def path(self, url: str) -> str:
-        return self.template.format(**lookups(url)) if "{" in self.template else self.template
+        """The page's address in its language (every page's address starts with it)."""
+        path = self.template.format(**lookups(url)) if "{" in self.template else self.template
+        return f"/{self.language}{path}"
 
 
 BUSIEST_EVENT = "SELECT id FROM event WHERE status = 'published' ORDER BY confirmed_count DESC, id LIMIT 1"
@@ -29,6 +31,7 @@ LOOKUPS: dict[str, str] = {
     "session": f"SELECT id FROM event_session WHERE event_id = ({BUSIEST_EVENT}) ORDER BY starts_at LIMIT 1",
     "call": "SELECT call_id FROM proposal GROUP BY call_id ORDER BY COUNT(*) DESC, call_id LIMIT 1",
     "proposal": "SELECT id FROM proposal ORDER BY support_count DESC, id LIMIT 1",
+    "service": "SELECT id FROM service WHERE retired_at IS NULL ORDER BY id LIMIT 1",
 }
 
 
@@ -53,6 +56,9 @@ PAGES: list[Page] = [
     Page("proposal page", "/proposals/{proposal}"),
     Page("review queue", "/manage/calls/{call}/review?sort=supports", signed_in=True,
          user=BENCH_REVIEWER),
+    Page("directory list", "/directory/"),
+    Page("directory list, filtered", "/directory/?need=health&municipality=oujda"),
+    Page("directory entry", "/directory/{service}"),
     Page("programme dashboard", "/programmes/1"),
     Page("gender × origin report", "/reports?programme=1", signed_in=True),
 ]
@@ -90,15 +96,13 @@ def session_cookie(url: str, user_id: int = BENCH_USER) -> str:
 
 
 def query_counts(url: str) -> dict[str, str]:
-    """SQL statements each page runs, counted in-process on the same database: rendered afresh, and
-    (when it differs) served from the pages, reports and personal pages a worker keeps. Requests run outside
+    """SQL statements each page runs, counted in-process on the same database. Requests run outside
     any app context of ours: each gets its own, as under gunicorn (a shared one would keep `g`, the
     signed-in user and the language, from one request to the next)."""
     app = _app(url)
     counted: list[str] = []
     results = {}
     with app.app_context():
-        from app.core import fragments, kept_pages
         from app.extensions import db
 
         engine = db.engine
@@ -107,7 +111,6 @@ def query_counts(url: str) -> dict[str, str]:
         counted.append("q")
 
     sa.event.listen(engine, "before_cursor_execute", count)
-    fragments.data_version_readers.append(count)  # the data version's read, past SQLAlchemy's events
     cookies = {user: session_cookie(url, user).split("=", 1)[1] for user in {p.user for p in PAGES}}
     for page in PAGES:
         client = app.test_client()
@@ -115,20 +118,11 @@ def query_counts(url: str) -> dict[str, str]:
             client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookies[page.user])
         path = page.path(url)
         client.get(path, headers={"Accept-Language": page.language})  # warm SQLAlchemy's caches
-        found = []
-        for kept in (False, True):  # rendered afresh, then served from what the worker keeps
-            if not kept:
-                fragments.cache.clear()
-                fragments.figures.clear()
-                kept_pages.cache.clear()
-            counted.clear()
-            response = client.get(path, headers={"Accept-Language": page.language})
-            if response.status_code != 200:
-                raise RuntimeError(f"{page.name} {path}: {response.status_code}")
-            found.append(len(counted))
-        rendered, kept = found
-        results[page.name] = str(rendered) if rendered == kept else f"{rendered} (kept: {kept})"
+        counted.clear()
+        response = client.get(path, headers={"Accept-Language": page.language})
+        if response.status_code != 200:
+            raise RuntimeError(f"{page.name} {path}: {response.status_code}")
+        results[page.name] = str(len(counted))
     sa.event.remove(engine, "before_cursor_execute", count)
-    fragments.data_version_readers.remove(count)
     engine.dispose()
     return results

@@ -18,6 +18,14 @@ ACTION_LABELS = {
     "municipality.created": _l("Municipality added"),
     "municipality.updated": _l("Municipality changed"),
     "message.resent": _l("Failed message sent again"),
+    # The services directory
+    "directory.service_created": _l("Directory entry added"),
+    "directory.service_updated": _l("Directory entry changed"),
+    "directory.service_verified": _l("Directory entry verified"),
+    "directory.service_retired": _l("Directory entry retired"),
+    "directory.service_reported": _l("Directory entry reported as wrong"),
+    "directory.report_resolved": _l("Report on a directory entry dealt with"),
+    "directory.services_imported": _l("Directory entries imported (HSDS)"),
     # Events, the desk and the door
     "event.created": _l("Event created"),
     "event.updated": _l("Event changed"),

@@ -23,6 +23,22 @@ function inScope(url) {
      url.pathname.indexOf("/static/") === 0);
 }
 
+// A page opened before the worker was active asks to be kept (static/js/directory.js).
+self.addEventListener("message", function (event) {
+  var urls = (event.data && event.data.keep) || [];
+  var wanted = urls.map(function (url) { return new URL(url, self.location.href); }).filter(inScope);
+  var reply = event.ports[0];
+  event.waitUntil(
+    caches.open(CACHE).then(function (cache) {
+      return Promise.all(wanted.map(function (url) {
+        return cache.match(url.href).then(function (kept) {
+          return kept || cache.add(url.href).catch(function () { /* kept next time */ });
+        });
+      }));
+    }).then(function () { if (reply) { reply.postMessage(true); } })
+  );
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") { return; }

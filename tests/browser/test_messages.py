@@ -1,6 +1,8 @@
 """The failed messages page and its resend confirmation in Chromium, in each language and at 360 px;
 axe on both; and an Arabic email as received by the SMTP server, rendered."""
 
+import re
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -35,7 +37,7 @@ def test_an_administrator_resends_a_failed_message(page, live_server, screenshot
     make_admin(display_name="Amina Admin", email="admin@example.org")
     page.set_extra_http_headers({"Accept-Language": language})
     sign_in(page, live_server, "admin@example.org")
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
     axe = Axe()
     page.goto(live_server + "/admin/messages")
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
@@ -47,7 +49,7 @@ def test_an_administrator_resends_a_failed_message(page, live_server, screenshot
     found["confirmation"] = _serious(axe.run(page))
     screenshot(f"messages-resend-{language}-{width}")
     page.click("main button[type=submit]")
-    page.wait_for_url(live_server + "/admin/messages")
+    page.wait_for_url("**/admin/messages")
     assert page.locator(".failed-messages > li").count() == 1
     assert found == dict.fromkeys(found, [])
 

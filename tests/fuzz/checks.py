@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from app.extensions import db
 from tests.fuzz.values import SCRIPT
 
-PROPER = {200, 302, 303, 400, 403, 404, 405, 409, 410, 413, 422, 429}
+PROPER = {200, 302, 303, 400, 401, 403, 404, 405, 409, 410, 413, 422, 429}  # 401: an unsigned receipt
 PAGE_TYPES = {"text/html", "text/csv", "application/json", "text/calendar", "application/pdf", "image/png",
-              "image/svg+xml",
+              "image/svg+xml", "text/javascript", "application/zip",
               "image/jpeg", "image/webp", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 

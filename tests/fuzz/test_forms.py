@@ -37,9 +37,13 @@ POSTS = [route for _, route in RULES if route.method == "POST"]
 
 
 def allowed_role(route) -> str:
+    """The least privileged role the route lets through; for a route refused to everyone (a
+    staff-only directory entry on its public page), the anonymous visitor: still never a 500."""
     for role in ROLE_ORDER:
         if route.expect[role] not in DENIED:
             return role
+    if route.method == "GET":
+        return ROLE_ORDER[0]
     pytest.fail(f"{route.id}: no role may post")
 
 

@@ -27,8 +27,10 @@ RULES = [
     Route("GET", "messages.resend_message", RESEND, only(200, "admin")),
     Route("POST", "messages.resend_message", RESEND, only(303, "admin")),
     # Gateways sign their calls; nobody's session opens them.
-    Route("POST", "message_receipts.sms_gateway_receipt", "/messages/receipts/sms-gateway", everyone(401)),
-    Route("POST", "message_receipts.twilio_receipt", "/messages/receipts/twilio", everyone(401)),
+    Route("POST", "message_receipts.sms_gateway_receipt", "/messages/receipts/sms-gateway", everyone(401),
+          signed=True),
+    Route("POST", "message_receipts.twilio_receipt", "/messages/receipts/twilio", everyone(401),
+          signed=True),
     Route("GET", "messages.preferences_page", "/me/messages", signed_in(200)),
     Route("POST", "messages.preferences_page", "/me/messages", signed_in(303),
           data={"channel": "email", "language": "fr", "topics": "reminders"}),

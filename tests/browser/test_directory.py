@@ -1,0 +1,80 @@
+"""Browser checks of the directory: pages once opened stay readable offline (the directory's service
+worker) while the rest of the site does not; screenshots at 360 px in fr, ar and en; axe."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import url_for
+from playwright.sync_api import expect
+
+from tests.factories import make_municipality, make_service
+
+# Resolves once the directory's service worker is active and this page's copy (and its assets) is kept.
+READY = """navigator.serviceWorker.ready.then(function () {
+  return window.jiwarDirectoryKept || true;
+}).then(function () { return true; })"""
+
+STYLED = "Array.from(document.styleSheets).every(function (sheet) { return sheet.cssRules.length > 0; })"
+
+
+def address(app, live_server, endpoint, language, **values):
+    with app.test_request_context():
+        return live_server + url_for(endpoint, page_language=language, **values)
+
+
+@pytest.fixture
+def entry():
+    oujda = make_municipality("oujda")
+    return make_service(oujda)
+
+
+def test_directory_pages_opened_once_stay_readable_offline(app, page, live_server, entry):
+    listing = address(app, live_server, "directory.list_services", "fr")
+    service = address(app, live_server, "directory.show_service", "fr", service_id=entry.id)
+    events = address(app, live_server, "events.list_events", "fr")
+    # Each page is opened once; the list is the first, opened before any service worker exists.
+    page.goto(listing)
+    assert page.evaluate(READY)
+    page.goto(service)
+    expect(page.get_by_role("heading", name="Permanence juridique")).to_be_visible()
+    assert page.evaluate(READY)
+
+    # The browser's own HTTP cache would answer too (the pages may be kept five minutes): empty it,
+    # so what answers offline is the service worker's copy.
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    page.context.set_offline(True)
+    try:
+        answer = page.reload()
+        assert answer.from_service_worker  # not the browser's HTTP cache
+        expect(page.get_by_role("heading", name="Permanence juridique")).to_be_visible()
+        assert page.evaluate(STYLED)  # its stylesheets came from the copy too
+        answer = page.goto(listing)
+        assert answer.from_service_worker
+        expect(page.get_by_role("link", name="Permanence juridique")).to_be_visible()
+        # The service worker's scope is the directory: another page of the site is not kept.
+        with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
+            page.goto(events)
+    finally:
+        page.context.set_offline(False)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar", "en"])
+def test_screenshots_and_accessibility(app, page, live_server, entry, screenshot, language):
+    page.set_viewport_size({"width": 360, "height": 740})
+    problems = {}
+
+    def check(name, url):
+        page.goto(url)
+        screenshot(f"directory-{name}-{language}")
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        results = Axe().run(page)
+        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+
+    check("list", address(app, live_server, "directory.list_services", language))
+    name = {"fr": "Permanence juridique", "ar": "مداومة قانونية", "en": "Legal aid desk"}[language]
+    expect(page.get_by_text(name).first).to_be_visible()
+    check("entry", address(app, live_server, "directory.show_service", language, service_id=entry.id))
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    assert problems == {}

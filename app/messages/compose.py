@@ -31,7 +31,7 @@ from app.proposals.models import Comment, Proposal, ProposalStatus
 
 @dataclass(frozen=True)
 class Composed:
-    channel: str                 # "email" | "sms" | "log"
+    channel: str                 # "email" | "sms": the worker sends through the log when it is not configured
     address: str                 # email address or phone number in E.164 (+212...)
     subject: str                 # email subject ("" for SMS)
     text: str                    # plain text body (email text part, or the SMS text)
@@ -87,13 +87,12 @@ def compose(message: OutboxMessage) -> Composed | None:
             None if topic is None
             else _absolute("messages.unsubscribe", token=unsubscribe_token(participant.id, topic))
         )
-        channel = _configured(route.channel)
         if route.channel == Channel.SMS:
             if route.shared and draft.shared_sms:
                 text = fit_sms(draft.shared_sms, {**_shared_values(draft.values)}, ())
             else:
                 text = fit_sms(draft.sms, draft.values, draft.shrinkable)
-            return Composed(channel, route.address, "", text, None, language, unsubscribe_url)
+            return Composed(route.channel, route.address, "", text, None, language, unsubscribe_url)
         context = {
             "language": language,
             "direction": text_direction(language),
@@ -107,7 +106,7 @@ def compose(message: OutboxMessage) -> Composed | None:
         }
         text = render_template("messages/email.txt", **context)
         html = render_template("messages/email.html", **context)
-        return Composed(channel, route.address, draft.subject, text, html, language, unsubscribe_url)
+        return Composed(route.channel, route.address, draft.subject, text, html, language, unsubscribe_url)
 
 
 # -- Who, where, in which language ------------------------------------------------------------------
@@ -152,12 +151,6 @@ def _language(user: User | None, preference) -> str:
         if language in languages:
             return language
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
-
-
-def _configured(channel: str) -> str:
-    """The log channel stands in for a medium the deployment has not configured."""
-    setting = "JIWAR_MAIL_URL" if channel == Channel.EMAIL else "JIWAR_SMS_URL"
-    return channel if current_app.config.get(setting) else "log"
 
 
 @contextmanager

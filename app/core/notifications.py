@@ -13,8 +13,8 @@ from app.extensions import db
 
 log = logging.getLogger("jiwar.notifications")
 
-# Kinds whose name starts with this are reminders of an event: its organisers see how many arrived.
-REMINDER_KIND_PREFIX = "reminder"
+# The kind of an event's reminders (day before, 2 hours before): its organisers see how many arrived.
+REMINDER_KIND = "event_reminder"
 
 
 def queue_notification(participant_id: int, kind: str, *, due_at: datetime | None = None,

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app.accounts.models import Participant, User
 from app.core.i18n import forget_translations, text_direction
 from app.core.models import OutboxMessage
+from app.core.notifications import REMINDER_KIND
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.messages.kinds import ALWAYS_SENT, TOPICS_OF_KINDS
@@ -465,7 +466,7 @@ BUILDERS = {
     "registration_confirmed": _registration_confirmed,
     "registration_waiting": _registration_waiting,
     "registration_promoted": _registration_promoted,
-    "event_reminder": _event_reminder,
+    REMINDER_KIND: _event_reminder,
     "event_changed": _event_changed,
     "event_cancelled": _event_cancelled,
     "organiser_message": _organiser_message,

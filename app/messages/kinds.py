@@ -2,12 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.notifications import REMINDER_KIND
+
 # kind -> topic. A topic turned off on the preferences page (or by an unsubscribe link) stops its kinds.
 TOPICS_OF_KINDS = {
     "registration_confirmed": "registrations",
     "registration_waiting": "registrations",
     "registration_promoted": "registrations",
-    "event_reminder": "reminders",
+    REMINDER_KIND: "reminders",
     "event_changed": "event_changes",
     "event_cancelled": "event_changes",
     "organiser_message": "organiser_messages",

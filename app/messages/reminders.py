@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Municipality
 from app.core.models import OutboxMessage
+from app.core.notifications import REMINDER_KIND
 from app.events.models import Event, EventStatus, Registration, RegistrationStatus
 from app.extensions import db
 from app.messages.models import ReminderQueued
@@ -112,7 +113,7 @@ def queue_due_reminders(now: datetime) -> int:
             [
                 {
                     "participant_id": row.participant_id,
-                    "kind": "event_reminder",
+                    "kind": REMINDER_KIND,
                     "payload": {"event_id": row.event_id, "registration_id": row.registration_id,
                                 "slot": row.slot},
                     "created_at": now,

@@ -118,7 +118,7 @@ def queue_due_reminders(now: datetime) -> int:
                                 "slot": row.slot},
                     "created_at": now,
                     # Inside the windows above, never in quiet hours: sent at once.
-                    "due_at": None,
+                    "due_at": now,
                 }
                 for row in queued
             ],

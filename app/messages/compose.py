@@ -64,7 +64,18 @@ class Route:
     shared: bool = False
 
 
-def compose(message: OutboxMessage) -> Composed | None:
+@dataclass(frozen=True)
+class Recipient:
+    participant: Participant
+    user: User | None
+    preference: MessagePreference | None
+    topic: str | None  # None for the kinds always sent
+    route: Route
+
+
+def recipient(message: OutboxMessage) -> Recipient | None:
+    """Who a queued message goes to, and where, as things are now; None when it is not to be sent (no
+    channel, the person turned this kind off or answered STOP, the account is erased)."""
     kind = message.kind
     if kind not in TOPICS_OF_KINDS or message.participant_id is None:
         return None
@@ -79,6 +90,16 @@ def compose(message: OutboxMessage) -> Composed | None:
     route = _route(kind, message.payload or {}, participant, user, preference)
     if route is None:
         return None
+    return Recipient(participant, user, preference, topic, route)
+
+
+def compose(message: OutboxMessage) -> Composed | None:
+    found = recipient(message)
+    if found is None:
+        return None
+    kind, participant, user, preference, topic, route = (
+        message.kind, found.participant, found.user, found.preference, found.topic, found.route
+    )
     language = _language(user, preference)
     with _message_context(language):
         draft = BUILDERS[kind](message.payload or {}, user, language)

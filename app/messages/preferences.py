@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from app.accounts.identifiers import phone_candidates
 from app.accounts.models import Municipality, Participant, User
 from app.core.audit import record_audit
+from app.core.models import DeliveryStatus, OutboxMessage
 from app.core.time import utcnow
 from app.extensions import db
+from app.messages.compose import recipient
 from app.messages.kinds import TOPICS
 from app.messages.models import Channel, MessagePreference
 from app.messages.tokens import read_unsubscribe_token
@@ -81,8 +83,9 @@ def unsubscribe(token: str) -> str | None:
 
 def stop_from_phone(phone: str) -> int:
     """A STOP received by SMS from `phone` (as the gateway gives it, E.164 or local): no more SMS to
-    the accounts and card holders with that number, from now on, queued ones included (the worker
-    composes each message when it sends it). Returns how many people it stopped."""
+    the accounts and card holders with that number, from now on. What is still queued for them and
+    would now go nowhere is dropped at once (the rest, e.g. what now goes to their email, or a
+    password link, stays). Returns how many people it stopped."""
     regions = tuple(db.session.scalars(sa.select(Municipality.country_code).distinct()))
     numbers = set(phone_candidates(phone or "", regions)) | ({phone.strip()} if phone else set())
     if not numbers:
@@ -100,5 +103,20 @@ def stop_from_phone(phone: str) -> int:
                 row.channel = None  # the default then goes to their email, if they have one
     if participant_ids:
         record_audit("messages.sms_stopped", people=len(participant_ids))
+        _drop_what_goes_nowhere(participant_ids)
     db.session.commit()
     return len(participant_ids)
+
+
+def _drop_what_goes_nowhere(participant_ids: set[int]) -> None:
+    """The queued messages of these people that the worker would no longer send: dropped with the
+    reason, as the worker would record them."""
+    db.session.flush()
+    queued = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.participant_id.in_(participant_ids),
+                                       OutboxMessage.status == DeliveryStatus.QUEUED)
+    )
+    for message in queued:
+        if recipient(message) is None:
+            message.status = DeliveryStatus.DROPPED
+            message.failure_reason = "STOP received from the phone"

@@ -58,6 +58,8 @@ def unsubscribe_link(composed) -> str:
 
 def test_the_unsubscribe_link_asks_then_stops_that_kind_at_once(client, oujda):
     person = make_user("Amina")
+    person.preferred_locale = "en"  # the link opens in the person's language
+    db.session.commit()
     message = registered(client, person, oujda)
     link = unsubscribe_link(compose(message))
     page = client.get(link)

@@ -9,100 +9,32 @@ exists already."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
 from app.accounts.models import AgeBand, Gender, Origin
-from app.directory.models import Sensitivity, Service, ServiceNeed
+from app.directory.models import Service
 from app.directory.needs import Need
 from app.directory.visits import DeskVisit, Referral, ReferralOutcome
-from app.events.models import Event, EventSession, EventStatus, EventType
+from app.events.demo import demo_event
+from app.events.models import Audience, EventStatus, EventType
 from app.events.recurrence import RuleSpec, occurrence_times
 from app.events.services.recurrence import add_session_rule
 from app.extensions import db
 
 TITLE_FR = "Guichet d'information hebdomadaire"
-# Used only when the directory's own demo has not given Oujda any service yet.
-STAND_IN_SERVICES = [
-    (
-        "Centre de santé de quartier (fictif)",
-        "مركز صحي للحي (وهمي)",
-        "Neighbourhood health centre (fictional)",
-        "Association Santé pour tous (fictive)",
-        Need.HEALTH,
-        Sensitivity.PUBLIC,
-    ),
-    (
-        "Permanence juridique (fictive)",
-        "مداومة قانونية (وهمية)",
-        "Legal aid drop-in (fictional)",
-        "Collectif Droits et Migrations (fictif)",
-        Need.LEGAL_AID,
-        Sensitivity.PUBLIC,
-    ),
-    (
-        "Cours de darija et de français (fictifs)",
-        "دروس الدارجة والفرنسية (وهمية)",
-        "Darija and French classes (fictional)",
-        "Maison des langues (fictive)",
-        Need.LANGUAGE_CLASSES,
-        Sensitivity.PUBLIC,
-    ),
-    (
-        "Orientation emploi (fictive)",
-        "توجيه نحو الشغل (وهمي)",
-        "Job orientation (fictional)",
-        "Agence locale pour l'emploi (fictive)",
-        Need.EMPLOYMENT,
-        Sensitivity.PUBLIC,
-    ),
-    (
-        "Écoute psychosociale (fictive)",
-        "إنصات نفسي اجتماعي (وهمي)",
-        "Psychosocial listening (fictional)",
-        "Association Écoute (fictive)",
-        Need.PSYCHOSOCIAL,
-        Sensitivity.PUBLIC,
-    ),
-    (
-        "Abri pour femmes (fictif)",
-        "مأوى للنساء (وهمي)",
-        "Women's shelter (fictional)",
-        "Réseau Femmes solidaires (fictif)",
-        Need.PROTECTION,
-        Sensitivity.STAFF,
-    ),
-]
 
 
-def seed_stand_in_services(municipality) -> list[Service]:
-    """A handful of fictional services of `municipality`, when the directory has none there yet."""
-    existing = list(
+def _desk_services(municipality) -> list[Service]:
+    """The services the directory's demo (seeded just before) gives the desk's municipality."""
+    return list(
         db.session.scalars(
-            sa.select(Service).where(Service.municipality_id == municipality.id, Service.retired_at.is_(None))
+            sa.select(Service)
+            .where(Service.municipality_id == municipality.id, Service.retired_at.is_(None))
+            .order_by(Service.id)
         )
     )
-    if existing:
-        return existing
-    services = []
-    for name_fr, name_ar, name_en, provider, need, sensitivity in STAND_IN_SERVICES:
-        service = Service(
-            municipality_id=municipality.id,
-            name_fr=name_fr,
-            name_ar=name_ar,
-            name_en=name_en,
-            provider_name=provider,
-            sensitivity=sensitivity,
-            walk_in=True,
-            no_documents_needed=True,
-        )
-        service.needs = [ServiceNeed(need=need.value)]
-        db.session.add(service)
-        services.append(service)
-    db.session.flush()
-    return services
 
 
 def _wednesday_weeks_ago(weeks: int) -> date:
@@ -113,33 +45,29 @@ def _wednesday_weeks_ago(weeks: int) -> date:
 def seed_desk(accounts: dict, programmes: dict, lines: list[str]) -> None:
     oujda = accounts["municipalities"]["oujda"]
     organiser = accounts["users"]["organiser@jiwar.example"]
-    if db.session.scalar(
-        sa.select(Event.id).where(Event.municipality_id == oujda.id, Event.title_fr == TITLE_FR)
-    ):
-        return
-    services = seed_stand_in_services(oujda)
-    zone = ZoneInfo(oujda.timezone)
     first = _wednesday_weeks_ago(13)
-    starts = datetime.combine(first, time(10), tzinfo=zone)
-    programme = programmes.get("3h")
-    event = Event(
-        municipality=oujda,
-        programme_id=programme.id if programme else None,
-        event_type=EventType.INFO_DESK,
-        status=EventStatus.PUBLISHED,
-        title_fr=TITLE_FR,
-        title_ar="شباك الإرشاد الأسبوعي",
-        title_en="Weekly information desk",
-        description_fr="Chaque mercredi matin : services, orientation, sans rendez-vous.",
-        venue="Maison de quartier Lazaret",
-        languages="fr,ar",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=3),
-        created_by_id=organiser.id,
-        version=1,
+    row = (
+        "oujda",
+        "desk",
+        EventType.INFO_DESK,
+        EventStatus.PUBLISHED,
+        TITLE_FR,
+        "شباك الإرشاد الأسبوعي",
+        "Weekly information desk",
+        "Chaque mercredi matin : services, orientation, sans rendez-vous.",
+        "Maison de quartier Lazaret",
+        None,
+        "fr,ar",
+        Audience.EVERYONE,
+        (first - date.today()).days,
+        1,
+        0,
+        10,
+        3,
     )
-    event.sessions = [EventSession(starts_at=starts, ends_at=starts + timedelta(hours=3))]
-    db.session.add(event)
+    _key, event, created = demo_event(row, accounts["municipalities"], accounts["users"], programmes or {})
+    if not created:
+        return
     db.session.commit()
     holiday = first + timedelta(weeks=6)
     spec = RuleSpec(
@@ -150,7 +78,7 @@ def seed_desk(accounts: dict, programmes: dict, lines: list[str]) -> None:
     # Three months of visits on the past Wednesdays, a fixed seed so every demo is the same.
     chance = random.Random(17)  # noqa: S311 - demo data
     past = [s for s, _e in occurrence_times(spec, oujda.timezone) if s.date() < date.today()]
-    referable = [s for s in services if s.retired_at is None]
+    referable = _desk_services(oujda)
     visits = referrals = 0
     for session_start in past:
         for _ in range(chance.randint(6, 14)):

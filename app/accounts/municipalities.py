@@ -11,7 +11,7 @@ from babel import Locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Municipality
+from app.accounts.models import Municipality, Role
 from app.core.audit import record_audit
 from app.extensions import db
 
@@ -46,6 +46,23 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
 
 def all_municipalities() -> list[Municipality]:
     statement = sa.select(Municipality).order_by(Municipality.country_code, Municipality.name_fr)
+    return list(db.session.scalars(statement))
+
+
+def municipality_ids_for(user, role: Role) -> set[int] | None:
+    """The municipalities where `user` holds `role`; None means all of them (administrators). The
+    one scope every domain's staff pages start from."""
+    if user.is_admin:
+        return None
+    return set(user.municipality_ids(role))
+
+
+def municipalities_for(user, role: Role) -> list[Municipality]:
+    """Those municipalities, by name: what a staff form offers to choose from."""
+    statement = sa.select(Municipality).order_by(Municipality.name_fr)
+    ids = municipality_ids_for(user, role)
+    if ids is not None:
+        statement = statement.where(Municipality.id.in_(ids))
     return list(db.session.scalars(statement))
 
 

@@ -12,6 +12,15 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 
 class JiwarForm(FlaskForm):
+    def show_refusal(self, error) -> None:
+        """A service's refusal (a domain error with a message and maybe a field's name) shown on
+        that field, else above the form; what was typed stays."""
+        field = getattr(self, error.field, None) if getattr(error, "field", None) else None
+        if field is not None:
+            field.errors = [*field.errors, error.message]
+        else:
+            self.form_errors.append(error.message)
+
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
             formdata = super().wrap_formdata(form, formdata)

@@ -13,8 +13,9 @@ def is_htmx_fragment_request() -> bool:
     )
 
 
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """Render the full page, or only the fragment template for an htmx request; both vary on it."""
+def render_page_or_fragment(page: str, fragment: str, /, status: int = 200, **context):
+    """Render the full page, or only the fragment template for an htmx request; both vary on it.
+    The two templates are positional only, so the context may hold a `page` (of a pagination)."""
     template = fragment if is_htmx_fragment_request() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")

@@ -9,8 +9,9 @@ again and gets a 304 when nothing changed. Flask-Compress then compresses it and
 the encoding.
 
 The same address answered to a signed-in person (their registration, their supports) or to a visitor
-with something of their own on it (a message to show, a session written, a token) is private and never
-stored by a shared cache: `Vary: Cookie` keeps a proxy from mixing the two.
+with something of their own on it (a message to show, a session written, a token) is left to the
+default of every page (app/core/security.py: `no-store` signed in, else `private, no-cache`), and
+`Vary: Cookie` keeps a proxy from mixing the two.
 """
 
 from collections.abc import Callable
@@ -47,12 +48,7 @@ def register_http_caching(app: Flask) -> None:
         response.vary.add("Cookie")
         if response.status_code != 200:
             return response
-        if current_user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"  # personal data
-            return response
-        if _holds_the_visitors_own(response):
-            if not response.cache_control.no_store:
-                response.headers["Cache-Control"] = "private, no-cache"
+        if current_user.is_authenticated or _holds_the_visitors_own(response):
             return response
         response.add_etag()
         response.cache_control.public = True

@@ -47,21 +47,18 @@ def chosen_language() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def in_language(language: str) -> str:
-    """This page's address (with its query) in another language: the language switch's links and
-    the hreflang alternates. A page without a language (an error) links to that language's home."""
-    if url_language() is None:
-        return f"/{language}/"
-    rest = request.full_path[3:] if request.query_string else request.path[3:]
-    return f"/{language}{rest}"
-
-
 def without_language() -> str:
-    """This page's address without its language: hreflang's x-default, which redirects by visitor."""
+    """This page's address (with its query) without its language: hreflang's x-default, which
+    redirects by visitor. A page without a language (an error) stands for the home page."""
     if url_language() is None:
         return "/"
-    rest = request.full_path[3:] if request.query_string else request.path[3:]
-    return rest or "/"
+    return (request.full_path if request.query_string else request.path)[3:] or "/"
+
+
+def in_language(language: str) -> str:
+    """This page's address in another language: the language switch's links and the hreflang
+    alternates."""
+    return f"/{language}{without_language()}"
 
 
 def register_language_urls(app: Flask) -> None:

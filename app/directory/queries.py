@@ -158,10 +158,6 @@ def open_now_condition(municipalities: list[Municipality], now: datetime):
     )
 
 
-def municipalities() -> list[Municipality]:
-    return list(db.session.scalars(sa.select(Municipality).order_by(Municipality.name_fr)))
-
-
 def filtered(filters: Filters, places: list[Municipality], now: datetime | None = None) -> sa.Select:
     statement = sa.select(Service).where(public_condition())
     if filters.q:

@@ -1,14 +1,14 @@
 """The desk's forms: a visit in one short form, and a referral's outcome."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.accounts.models import AgeBand, Gender, Origin
 from app.core.forms import JiwarForm
 from app.core.urls import parse_id
+from app.directory.forms import CheckboxesField
 from app.directory.needs import Need
 from app.directory.visit_services import VisitData
 from app.directory.visits import ReferralOutcome
@@ -19,15 +19,10 @@ def _choices(pairs, blank: str | None = None) -> list[SelectChoice]:
     return options + [SelectChoice(str(value), label) for value, label in pairs]
 
 
-class _Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
 class VisitForm(JiwarForm):
     municipality_id = SelectField(_l("Desk of"), validate_choice=False)
-    topics = _Checkboxes(_l("Topics"), choices=_choices(Need.choices()), validate_choice=False)
-    service_ids = _Checkboxes(_l("Referred to"), validate_choice=False)
+    topics = CheckboxesField(_l("Topics"), choices=_choices(Need.choices()), validate_choice=False)
+    service_ids = CheckboxesField(_l("Referred to"), validate_choice=False)
     card_code = StringField(
         _l("Participant card code (optional)"),
         validators=[Optional(), Length(max=20)],

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Municipality, Role
+from app.accounts.municipalities import municipalities_for, municipality_ids_for
 from app.core.pagination import Page, paginate
 from app.directory.models import Sensitivity, Service
 from app.directory.visits import DeskVisit, Referral
@@ -15,17 +16,11 @@ from app.extensions import db
 
 def desk_municipality_ids(user) -> set[int] | None:
     """The desks a person records visits at: None means every one (administrators)."""
-    if user.is_admin:
-        return None
-    return set(user.municipality_ids(Role.ORGANISER))
+    return municipality_ids_for(user, Role.ORGANISER)
 
 
 def desk_municipalities(user) -> list[Municipality]:
-    ids = desk_municipality_ids(user)
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    if ids is not None:
-        statement = statement.where(Municipality.id.in_(ids or [-1]))
-    return list(db.session.scalars(statement))
+    return municipalities_for(user, Role.ORGANISER)
 
 
 def _scoped(statement, user, column):
@@ -66,14 +61,21 @@ def referable_service_ids(municipality_id: int, service_ids: list[int]) -> set[i
 
 
 def recent_visits(user, page: int) -> Page:
+    """A page of (visit, its number of referrals), the newest first: the referrals counted in SQL."""
+    referrals = (
+        sa.select(sa.func.count())
+        .where(Referral.visit_id == DeskVisit.id)
+        .correlate(DeskVisit)
+        .scalar_subquery()
+    )
     statement = _scoped(
-        sa.select(DeskVisit)
-        .options(selectinload(DeskVisit.referrals))
-        .order_by(DeskVisit.visited_at.desc(), DeskVisit.id.desc()),
+        sa.select(DeskVisit, referrals.label("referrals")).order_by(
+            DeskVisit.visited_at.desc(), DeskVisit.id.desc()
+        ),
         user,
         DeskVisit.municipality_id,
     )
-    return paginate(statement, page)
+    return paginate(statement, page, scalars=False)
 
 
 def visit_for(user, visit_id: int) -> DeskVisit | None:

@@ -3,9 +3,10 @@ outcomes. Views load and scope, validate, call one service, then render or redir
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.core.htmx import is_htmx_fragment_request
+from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.directory import visit_queries as queries
@@ -24,7 +25,6 @@ def _require_desk_staff() -> None:
 
 def _personal(response):
     response.headers["Cache-Control"] = "no-store"
-    response.vary.add("HX-Request")
     return response
 
 
@@ -45,9 +45,15 @@ def _visit_form() -> VisitForm:
 
 def _render(form: VisitForm, status: int = 200, recorded=None):
     page = queries.recent_visits(current_user, parse_page(request.args.get("page")))
-    template = "directory/visits/_desk.html" if is_htmx_fragment_request() else "directory/visits/desk.html"
-    body = render_template(template, form=form, page=page, recorded=recorded, ReferralOutcome=ReferralOutcome)
-    return _personal(make_response(body, status))
+    response = render_page_or_fragment(
+        "directory/visits/desk.html",
+        "directory/visits/_desk.html",
+        status=status,
+        form=form,
+        page=page,
+        recorded=recorded,
+    )
+    return _personal(response)
 
 
 @bp.route("/desk/visits", methods=["GET", "POST"])
@@ -60,11 +66,7 @@ def desk_visits():
             try:
                 visit = services.record_visit(current_user, form.to_data())
             except services.VisitError as error:
-                field = getattr(form, error.field, None) if error.field else None
-                if field is not None:
-                    field.errors = [*field.errors, error.message]
-                else:
-                    form.form_errors.append(error.message)
+                form.show_refusal(error)
             else:
                 if is_htmx_fragment_request():  # the next visit's empty form, the same desk chosen
                     fresh = _visit_form()
@@ -72,9 +74,10 @@ def desk_visits():
                     for name in ("topics", "service_ids", "card_code", "gender", "age_band", "origin"):
                         getattr(fresh, name).data = None
                     return _render(fresh, recorded=visit)
-                flash(
-                    _("The visit is recorded (%(count)s referrals).", count=len(visit.referrals)), "success"
-                )
+                count = len(visit.referrals)
+                recorded = ngettext("The visit is recorded (%(count)s referral).",
+                                    "The visit is recorded (%(count)s referrals).", count, count=count)
+                flash(recorded, "success")
                 return redirect(url_for("desk_visits.desk_visits"), code=303)
         return _render(form, 422)
     return _render(form)

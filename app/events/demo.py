@@ -254,7 +254,9 @@ def _at(days: int, hour: int, zone: str) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
 
 
-def _event(row, municipalities, users, programmes) -> tuple[str, Event, bool]:
+def demo_event(row, municipalities, users, programmes) -> tuple[str, Event, bool]:
+    """(key, event, created) of one row shaped as EVENTS': found again by its municipality and French
+    title, else added (not flushed) with its sessions. The desk's demo (app/desk_demo.py) uses it too."""
     (
         slug,
         key,
@@ -367,7 +369,7 @@ def seed_events(accounts: dict, programmes: dict, lines: list[str]) -> None:
     municipalities, users = accounts["municipalities"], accounts["users"]
     events, created = {}, set()
     for row in EVENTS:
-        key, event, is_new = _event(row, municipalities, users, programmes or {})
+        key, event, is_new = demo_event(row, municipalities, users, programmes or {})
         events[key] = event
         if is_new:
             created.add(key)

@@ -1,6 +1,7 @@
 """Who may do what with events: pure predicates, no queries."""
 
 from app.accounts.models import Role
+from app.accounts.municipalities import municipality_ids_for
 
 
 def is_organiser(user) -> bool:
@@ -9,9 +10,7 @@ def is_organiser(user) -> bool:
 
 def managed_municipality_ids(user) -> set[int] | None:
     """The municipalities whose events `user` runs; None means all of them (administrators)."""
-    if user.is_admin:
-        return None
-    return user.municipality_ids(Role.ORGANISER)
+    return municipality_ids_for(user, Role.ORGANISER)
 
 
 def can_manage_municipality(user, municipality_id: int) -> bool:

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from app.accounts.models import Municipality, Participant, ParticipantCard, User
+from app.accounts.models import Municipality, Participant, ParticipantCard, Role, User
+from app.accounts.municipalities import municipalities_for
 from app.core.codes import is_card_code
 from app.core.dates import in_range
 from app.core.pagination import Page, paginate
@@ -200,11 +201,7 @@ def managed_events(user, page: int, per_page: int = 20) -> Page:
 
 
 def managed_municipalities(user) -> list[Municipality]:
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    ids = managed_municipality_ids(user)
-    if ids is not None:
-        statement = statement.where(Municipality.id.in_(ids))
-    return list(db.session.scalars(statement))
+    return municipalities_for(user, Role.ORGANISER)
 
 
 def programmes_for(municipality_ids: list[int]) -> list[Programme]:

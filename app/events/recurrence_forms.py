@@ -4,23 +4,18 @@ the change of one occurrence or of all that follow."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField, TimeField
+from wtforms import IntegerField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.dates import DayInRangeField, in_range
 from app.core.forms import JiwarForm
+from app.events.forms import MultiCheckboxField
 from app.events.recurrence import DAILY, WEEKLY, RuleSpec
 
 WEEKDAY_LABELS = (
     _l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"),
 )
-
-
-class _Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _excluded_days(text: str) -> list[date]:
@@ -44,7 +39,7 @@ class SessionRuleForm(JiwarForm):
         _l("Repeats"),
         choices=[SelectChoice(WEEKLY, _l("Every week")), SelectChoice(DAILY, _l("Every day"))],
     )
-    weekdays = _Checkboxes(
+    weekdays = MultiCheckboxField(
         _l("On"),
         choices=[SelectChoice(str(number), label) for number, label in enumerate(WEEKDAY_LABELS)],
         validators=[Optional()],

@@ -106,15 +106,6 @@ def _page(template: str, status: int = 200, **context):
     return personal(make_response(render_template(f"events/desk/rights/{template}", **context), status))
 
 
-def _refused(form, error: EventError) -> None:
-    """The service's refusal shown on its field (the code), what was typed kept."""
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/desk/people/<int:participant_id>/data", methods=["GET", "POST"])
 @login_required
 def card_holder_data(participant_id: int):
@@ -126,7 +117,7 @@ def card_holder_data(participant_id: int):
     try:
         data = desk.card_holder_data(current_user, participant, form.code.data, language)
     except EventError as error:
-        _refused(form, error)
+        form.show_refusal(error)
         return _page("ask_card.html", 422, participant=participant, form=form)
     with _in_language(language):
         return _page(
@@ -143,35 +134,41 @@ def card_holder_data(participant_id: int):
 @bp.route("/desk/people/<int:participant_id>/withdraw-consent", methods=["GET", "POST"])
 @login_required
 def withdraw_card_holder_consent(participant_id: int):
-    participant = get_card_holder_or_404(participant_id)
-    form = WithdrawConsentForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_card_holder_consent(current_user, participant, form.code.data)
-        except EventError as error:
-            _refused(form, error)
-            participant = get_card_holder_or_404(participant_id)  # the refusal rolled the session back
-        else:
-            flash(_("Consent withdrawn: the participation answers are erased."), "success")
-            return redirect(url_for("events.card_holder", participant_id=participant.id), code=303)
-    status = 422 if form.is_submitted() else 200
-    return _page("withdraw_consent.html", status, participant=participant, form=form)
+    return _card_holder_right(
+        participant_id,
+        WithdrawConsentForm(),
+        lambda participant, code: services.withdraw_card_holder_consent(current_user, participant, code),
+        _("Consent withdrawn: the participation answers are erased."),
+        url_for("events.card_holder", participant_id=participant_id),
+        "withdraw_consent.html",
+    )
 
 
 @bp.route("/desk/people/<int:participant_id>/erase", methods=["GET", "POST"])
 @login_required
 def erase_card_holder(participant_id: int):
+    return _card_holder_right(
+        participant_id,
+        EraseCardHolderForm(),
+        lambda participant, code: desk.erase_card_holder(current_user, participant, code),
+        _("The person is erased: the desk no longer knows their name, phone or answers."),
+        url_for("events.desk"),
+        "erase.html",
+    )
+
+
+def _card_holder_right(participant_id: int, form, act, done: str, then: str, template: str):
+    """A right the desk carries out for a card holder who shows their card: the page asks for the
+    code once more, `act(participant, code)` does it, or the refusal is shown on the code."""
     participant = get_card_holder_or_404(participant_id)
-    form = EraseCardHolderForm()
     if form.validate_on_submit():
         try:
-            desk.erase_card_holder(current_user, participant, form.code.data)
+            act(participant, form.code.data)
         except EventError as error:
-            _refused(form, error)
-            participant = get_card_holder_or_404(participant_id)
+            form.show_refusal(error)
+            participant = get_card_holder_or_404(participant_id)  # the refusal rolled the session back
         else:
-            flash(_("The person is erased: the desk no longer knows their name, phone or answers."),
-                  "success")
-            return redirect(url_for("events.desk"), code=303)
+            flash(done, "success")
+            return redirect(then, code=303)
     status = 422 if form.is_submitted() else 200
-    return _page("erase.html", status, participant=participant, form=form)
+    return _page(template, status, participant=participant, form=form)

@@ -9,21 +9,19 @@ visit with its own answers and key, like an anonymous walk-in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.models import AgeBand, Gender, Origin, Participant
-from app.directory.models import Service
 from app.directory.visits import DeskVisit, Referral, ReferralOutcome
 from app.extensions import db
 from app.programmes.models import programme_municipality
 from app.reports.bands import band_of, year_of
-from app.reports.breakdowns import category_label
+from app.reports.breakdowns import CrossTable, category_label
 from app.reports.cellkey import Figure
-from app.reports.queries import Progress, _period, key_sum
+from app.reports.queries import _people, _period, _sum_share, key_sum
 
 _consented = sa.and_(DeskVisit.participant_id.is_not(None), Participant.consent_at.is_not(None))
 
@@ -51,15 +49,9 @@ def _person():
     return sa.case((DeskVisit.participant_id.is_(None), -DeskVisit.id), else_=DeskVisit.participant_id)
 
 
-@dataclass
-class DeskTable:
-    title: str
-    bands: list[tuple[str | None, str]]
-    rows: list[tuple[str, list[Figure], Figure]]  # (gender x origin label, one figure per band, row total)
-    total: Figure
-
-
-def _table(title: str, rows, threshold: int, exact: bool, language: str) -> DeskTable:
+def _table(measure: str, title: str, rows, threshold: int, exact: bool, language: str) -> CrossTable:
+    """Gender x origin down, age band across: each figure from its own count and key sum; no column
+    totals (the rows' totals and the grand total only)."""
     counts: dict = {}
     for gender, origin, band, count, keys in rows:
         for key in ((gender, origin, band), (gender, origin, "*"), ("*", "*", "*")):
@@ -71,19 +63,39 @@ def _table(title: str, rows, threshold: int, exact: bool, language: str) -> Desk
         return Figure.of(n, k, threshold, exact)
 
     bands = [member.value for member in AgeBand] + [None]
-    table_rows = []
-    for gender in [member.value for member in Gender] + [None]:
-        for origin in [member.value for member in Origin] + [None]:
-            label = _(
+    pairs = [
+        (gender, origin)
+        for gender in [member.value for member in Gender] + [None]
+        for origin in [member.value for member in Origin] + [None]
+    ]
+    row_labels = [
+        (
+            f"{gender or ''},{origin or ''}",
+            _(
                 "%(gender)s, %(origin)s",
                 gender=category_label("gender", gender, language),
                 origin=category_label("origin", origin, language),
-            )
-            table_rows.append(
-                (label, [figure((gender, origin, band)) for band in bands], figure((gender, origin, "*")))
-            )
-    band_labels = [(band, category_label("age_band", band, language)) for band in bands]
-    return DeskTable(title, band_labels, table_rows, figure(("*", "*", "*")))
+            ),
+        )
+        for gender, origin in pairs
+    ]
+    return CrossTable(
+        measure=measure,
+        title=title,
+        row_title=_("Gender and origin"),
+        row_labels=row_labels,
+        column_labels=[(band, category_label("age_band", band, language)) for band in bands],
+        cells={
+            (row_key, band): figure((*pair, band))
+            for (row_key, _label), pair in zip(row_labels, pairs, strict=True)
+            for band in bands
+        },
+        row_totals={
+            row_key: figure((*pair, "*")) for (row_key, _label), pair in zip(row_labels, pairs, strict=True)
+        },
+        column_totals={},
+        total=figure(("*", "*", "*")),
+    )
 
 
 def desk_tables(
@@ -93,7 +105,7 @@ def desk_tables(
     language: str,
     date_from: date | None = None,
     date_to: date | None = None,
-) -> list[DeskTable]:
+) -> list[CrossTable]:
     """Visits, then referrals, by gender x origin x age band, for the desks in `scope` (None: all).
     Two queries, whatever the number of visits."""
     conditions = [*_period(DeskVisit.visited_at, date_from, date_to)]
@@ -119,8 +131,10 @@ def desk_tables(
         .group_by(gender, origin, band)
     ).all()
     return [
-        _table(_("Desk visits: gender and origin × age band"), visits, threshold, exact, language),
-        _table(_("Referrals: gender and origin × age band"), referrals, threshold, exact, language),
+        _table("visits", _("Desk visits: gender and origin × age band"), visits, threshold, exact, language),
+        _table(
+            "referrals", _("Referrals: gender and origin × age band"), referrals, threshold, exact, language
+        ),
     ]
 
 
@@ -144,59 +158,30 @@ def _target_conditions(target, date_from, date_to) -> list:
     return [DeskVisit.municipality_id.in_(covered), *_period(DeskVisit.visited_at, date_from, date_to)]
 
 
-def people_referred(target, date_from=None, date_to=None) -> Progress:
-    """Distinct people sent to at least one service at the programme's desks (an anonymous visit is
-    one person), with how many are in the target's share."""
-    share = _share(target)
-    in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
-    each = (
-        sa.select(
-            _person().label("person"), in_share.label("in_share"), sa.func.max(_person_key()).label("key")
-        )
-        .select_from(Referral)
-        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
-        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
-        .where(*_target_conditions(target, date_from, date_to))
-        .group_by(_person())
-        .subquery()
-    )
-    reached, in_share_count, keys, share_keys = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(each.c.in_share),
-            key_sum(each.c.key),
-            key_sum(each.c.in_share * each.c.key),
-        ).select_from(each)
-    ).one()
-    return Progress(
-        int(reached or 0),
-        None if share is None else int(in_share_count or 0),
-        int(keys or 0),
-        int(share_keys or 0),
+def _referrals_joined():
+    return sa.join(Referral, DeskVisit, DeskVisit.id == Referral.visit_id).outerjoin(
+        Participant, Participant.id == DeskVisit.participant_id
     )
 
 
-def referrals_completed(target, date_from=None, date_to=None) -> Progress:
-    """Referrals whose person reached the service, with how many are in the target's share."""
-    share = _share(target)
-    key = _person_key()
-    in_share = sa.literal(0) if share is None else sa.case((share, 1), else_=0)
-    reached, in_share_count, keys, share_keys = db.session.execute(
-        sa.select(
-            sa.func.count(),
-            sa.func.sum(in_share),
-            key_sum(key),
-            key_sum(in_share * key),
-        )
-        .select_from(Referral)
-        .join(DeskVisit, DeskVisit.id == Referral.visit_id)
-        .join(Service, Service.id == Referral.service_id)
-        .outerjoin(Participant, Participant.id == DeskVisit.participant_id)
+def people_referred(target, date_from=None, date_to=None) -> sa.Select:
+    """The query of distinct people sent to at least one service at the programme's desks (an
+    anonymous visit is one person), with how many are in the target's share: the reports' own
+    people query (queries._people), keyed by the person's record key."""
+    return _people(
+        _person(),
+        _share(target),
+        _referrals_joined(),
+        _target_conditions(target, date_from, date_to),
+        key=_person_key(),
+    )
+
+
+def referrals_completed(target, date_from=None, date_to=None) -> sa.Select:
+    """The query of referrals whose person reached the service, with how many are in the share."""
+    share, key = _share(target), _person_key()
+    return (
+        sa.select(sa.func.count(), _sum_share(1, share), key_sum(key), _sum_share(key, share, sa.BigInteger))
+        .select_from(_referrals_joined())
         .where(Referral.outcome == ReferralOutcome.REACHED, *_target_conditions(target, date_from, date_to))
-    ).one()
-    return Progress(
-        int(reached or 0),
-        None if share is None else int(in_share_count or 0),
-        int(keys or 0),
-        int(share_keys or 0),
     )

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, Role, User
+from app.accounts.municipalities import municipalities_for, municipality_ids_for
 from app.core.pagination import Page, paginate
 from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
@@ -328,16 +329,16 @@ def _target_per_person_and_year(target: Target, events: list, date_from, date_to
     return _rolled_up_per_person_and_year(target.programme_id, event_types=_target_types(target))
 
 
-def _people(person, share, joined, conditions: list) -> sa.Select:
+def _people(person, share, joined, conditions: list, key=Participant.record_key) -> sa.Select:
     """How many distinct people, how many of them are in the share, and the sums of their record
-    keys: one group per person first (a hash aggregate), which is much faster than
-    COUNT(DISTINCT ...) (a sort) on large tables."""
+    keys (`key`: the person's record key): one group per person first (a hash aggregate), which is
+    much faster than COUNT(DISTINCT ...) (a sort) on large tables."""
     in_share = sa.literal(0) if share is None else sa.func.max(sa.case((share, 1), else_=0))
     each = (
         sa.select(
             person.label("person"),
             in_share.label("in_share"),
-            sa.func.max(Participant.record_key).label("record_key"),
+            sa.func.max(key).label("record_key"),
         )
         .select_from(joined)
         .where(*conditions)
@@ -365,9 +366,12 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
     if measure in (Measure.PEOPLE_REFERRED, Measure.REFERRALS_COMPLETED):
         from app.reports import desk_visits  # it reads this module's helpers
 
-        if measure is Measure.PEOPLE_REFERRED:
-            return desk_visits.people_referred(target, date_from, date_to)
-        return desk_visits.referrals_completed(target, date_from, date_to)
+        desk_query = (
+            desk_visits.people_referred
+            if measure is Measure.PEOPLE_REFERRED
+            else desk_visits.referrals_completed
+        )
+        return _progress(desk_query(target, date_from, date_to))
     share = _share_condition(target)
     events = _target_events(target, date_from, date_to)
 
@@ -478,6 +482,11 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 *_age_conditions(target, _year(Support.created_at)),
             ],
         )
+    return _progress(statement)
+
+
+def _progress(statement) -> Progress:
+    """A target's progress from its one query: reached, in the share (NULL: no share), key sums."""
     reached, share_count, reached_keys, share_keys = db.session.execute(statement).one()
     return Progress(
         int(reached or 0),
@@ -492,9 +501,8 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
 
 def organiser_scope(user) -> frozenset[int] | None:
     """The municipalities whose figures a person may see in reports: None means all (administrators)."""
-    if user.is_admin:
-        return None
-    return frozenset(user.municipality_ids(Role.ORGANISER))
+    ids = municipality_ids_for(user, Role.ORGANISER)
+    return None if ids is None else frozenset(ids)
 
 
 def visible_programmes(user, page: int) -> Page:
@@ -525,11 +533,7 @@ def programme_choices(user) -> list[tuple[int, str]]:
 
 
 def municipality_choices(user) -> list[Municipality]:
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    scope = organiser_scope(user)
-    if scope is not None:
-        statement = statement.where(Municipality.id.in_(sorted(scope) or [-1]))
-    return list(db.session.scalars(statement))
+    return municipalities_for(user, Role.ORGANISER)
 
 
 EVENT_CHOICES_LIMIT = 300

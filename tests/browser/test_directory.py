@@ -38,7 +38,7 @@ def test_directory_pages_opened_once_stay_readable_offline(app, page, live_serve
     expect(page.get_by_role("heading", name="Permanence juridique")).to_be_visible()
     assert page.evaluate(READY)
 
-    # The browser's own HTTP cache would answer too (the pages may be kept five minutes): empty it,
+    # The browser's own HTTP cache holds the pages too (with their ETag): empty it,
     # so what answers offline is the service worker's copy.
     page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
+from app.accounts.queries import municipalities
 from app.directory import queries
 from app.directory.hours import HoursError, open_state, parse_exceptions, parse_intervals
 from app.directory.models import Service
@@ -26,7 +27,7 @@ def utc(*parts):
 
 
 def open_ids(at: datetime) -> set[int]:
-    places = queries.municipalities()
+    places = municipalities()
     statement = queries.filtered(queries.Filters(open_now=True), places, now=at)
     return {service.id for service in db.session.scalars(statement)}
 

@@ -8,6 +8,7 @@ from app.directory.models import Service, ServiceReport
 from app.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import make_organiser, make_service, make_user
+from tests.factories.directory import make_report
 
 FORM = {
     "name_fr": "Cours de darija",
@@ -79,6 +80,18 @@ def test_an_organiser_of_another_municipality_reaches_nothing_and_writes_nothing
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action.like("directory.%"))) == 1
 
 
+def test_an_organiser_of_another_municipality_cannot_see_or_resolve_its_reports(client, oujda, la_marsa):
+    service = make_service(oujda)
+    report = make_report(service, make_user("Aminata"), "They moved to Bd Allal")
+    sign_in_as(client, make_organiser(la_marsa))
+    assert "They moved to Bd Allal" not in client.get("/manage/directory/").get_data(as_text=True)
+    refused = client.post(f"/manage/directory/reports/{report.id}/resolve")
+    assert refused.status_code == 404 and service.name_fr not in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert report.resolved_at is None
+    assert audits("directory.report_resolved") == 0
+
+
 def test_edit_verify_and_retire_after_asking_once_more(client, oujda):
     organiser = make_organiser(oujda)
     service = make_service(oujda, verified_days_ago=200)
@@ -99,7 +112,9 @@ def test_edit_verify_and_retire_after_asking_once_more(client, oujda):
     assert "by Organiser" in staff_page or organiser.display_name in staff_page
     assert "May be out of date" not in client.get(f"/directory/{service.id}").get_data(as_text=True)
 
-    confirm = client.get(f"/manage/directory/{service.id}/retire").get_data(as_text=True)
+    asked = client.get(f"/manage/directory/{service.id}/retire")
+    assert asked.headers["Cache-Control"] == "no-store"  # a signed-in page: never kept
+    confirm = asked.get_data(as_text=True)
     assert "This cannot be undone." in confirm
     assert client.post(f"/manage/directory/{service.id}/retire").status_code == 303
     assert client.get(f"/directory/{service.id}").status_code == 404
@@ -113,6 +128,8 @@ def test_a_resident_reports_a_wrong_entry_and_the_organiser_deals_with_it(client
     assert client.post(f"/directory/{service.id}/report", data={"reason": "no"}).status_code == 422
     response = client.post(f"/directory/{service.id}/report", data={"reason": "They moved to Bd Allal"})
     assert response.status_code == 303
+    thanked = client.get(response.location).get_data(as_text=True)  # the entry's page says so
+    assert "the municipality&#39;s team will check the entry" in thanked
     report = db.session.scalar(sa.select(ServiceReport))
     assert report.reporter_id == resident.id
 

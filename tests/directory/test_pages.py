@@ -7,7 +7,8 @@ import zipfile
 
 import pytest
 
-from tests.factories import make_municipality, make_service
+from tests.conftest import sign_in_as
+from tests.factories import make_municipality, make_service, make_user
 
 
 @pytest.fixture
@@ -42,6 +43,21 @@ def test_the_list_carries_nothing_of_the_visitor_and_may_be_cached(client, entri
     assert "csrf" not in html.lower()
     assert "Set-Cookie" not in response.headers
     assert "<script" in html and "directory.js" in html  # only the offline helper, deferred
+    # The public pages' HTTP caching: a returning browser is told nothing changed.
+    again = client.get(response.request.path, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    entry = client.get(f"/directory/{entries['legal'].id}")
+    assert "s-maxage" in entry.headers["Cache-Control"] and entry.headers["ETag"]
+    sign_in_as(client, make_user())  # signed in, the same address is never stored by a shared cache
+    assert client.get(f"/directory/{entries['legal'].id}").headers["Cache-Control"] == "no-store"
+
+
+def test_public_pages_switch_language_by_links(client, entries):
+    html = client.get(f"/directory/{entries['legal'].id}?x=1").get_data(as_text=True)
+    for code in ("fr", "ar", "en"):  # the standard switch: links to the same page in each language
+        assert f'href="/{code}/directory/{entries["legal"].id}?x=1" lang="{code}"' in html
+        assert f'hreflang="{code}"' in html
+    assert "<form" not in html
 
 
 def test_filters_narrow_the_list(client, entries):

@@ -31,7 +31,9 @@ def _visits(app, organiser, municipality, services, count, **answers):
 
 
 def _row(table, label):
-    return next(row for row in table.rows if row[0] == label)
+    """(label, one figure per age band, row total) of a table's row."""
+    key = next(key for key, text in table.row_labels if text == label)
+    return label, [table.cells[(key, band)] for band, _text in table.column_labels], table.row_totals[key]
 
 
 def test_small_groups_are_hidden_and_others_perturbed_like_attendances(app, client, oujda, organiser):

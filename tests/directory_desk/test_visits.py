@@ -65,7 +65,7 @@ def test_with_htmx_the_form_comes_back_empty_with_the_visit_listed(client, oujda
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "<html" not in body and 'id="desk-visits"' in body
-    assert "The visit is recorded (1 referrals)." in body
+    assert "The visit is recorded (1 referral)." in body
     assert "HX-Request" in response.headers["Vary"]
     assert _count(DeskVisit) == 1
 

@@ -44,7 +44,7 @@ def test_create_a_card_holder_with_consented_data(client, organiser):
 def test_the_qr_carries_only_the_code(organiser):
     import segno
 
-    from app.events.tickets import qr_svg
+    from app.core.qr import qr_svg
 
     svg = str(qr_svg("K7MW-4QXA", "QR"))
     assert "Mamadou" not in svg

@@ -146,16 +146,15 @@ def get_person_or_404(user_id: int) -> User:
 
 def reset_link_page(person: User, link: str, back_url: str):
     """The one page that shows a password link, to hand over on screen (administrators and desk)."""
-    import segno
     from flask import render_template
 
-    qr = segno.make(link, error="m")
+    from app.core.qr import qr_svg
+
     return render_template(
         "accounts/reset_link_issued.html",
         person=person,
         link=link,
-        # segno draws the SVG from our own link (URL-safe characters only): trusted markup.
-        qr_svg=qr.svg_inline(scale=4, dark="#1b1f24", light="#ffffff"),
+        qr_svg=qr_svg(link, scale=4),
         hours=current_app.config["JIWAR_RESET_LINK_HOURS"],
         back_url=back_url,
     )

@@ -4,25 +4,27 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.http_cache import public_page
 from app.directory import hsds, permissions
 from app.directory.forms import ImportForm
 from app.directory.views import bp
-from app.directory.views.manage import _municipality_choices, _no_store
-from app.directory.views.public import public
+from app.directory.views.manage import _municipality_choices
 
 MAX_IMPORT_BYTES = 30 * 1024 * 1024
 
 
 @bp.get("/directory/hsds.json")
+@public_page
 def export_json():
-    response = public(Response(hsds.export_json(hsds.public_entries()), mimetype="application/json"))
+    response = Response(hsds.export_json(hsds.public_entries()), mimetype="application/json")
     response.headers["Content-Disposition"] = "attachment; filename=jiwar-directory-hsds.json"
     return response
 
 
 @bp.get("/directory/hsds-csv.zip")
+@public_page
 def export_csv():
-    response = public(Response(hsds.export_csv_zip(hsds.public_entries()), mimetype="application/zip"))
+    response = Response(hsds.export_csv_zip(hsds.public_entries()), mimetype="application/zip")
     response.headers["Content-Disposition"] = "attachment; filename=jiwar-directory-hsds-csv.zip"
     return response
 
@@ -61,4 +63,4 @@ def exchange():
                 return redirect(url_for("directory.manage_services"), 303)
     elif form.is_submitted():
         status = 422
-    return _no_store(render_template("directory/manage/exchange.html", form=form, errors=errors), status)
+    return render_template("directory/manage/exchange.html", form=form, errors=errors), status

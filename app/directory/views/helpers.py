@@ -3,14 +3,17 @@ fallback), freshness, open state, language names, and the links a phone opens.""
 
 import re
 
-import segno
 from flask import current_app
 from markupsafe import Markup
 
 from app.core.i18n import current_language
+from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.directory import hours, queries
+from app.directory.forms import WEEKDAY_LABELS
 from app.directory.languages import language_name
+from app.directory.models import ProviderKind
+from app.directory.needs import Need
 from app.directory.views import bp
 
 
@@ -66,47 +69,25 @@ def wa_digits(number: str) -> str:
 
 @bp.app_template_global("dir_qr")
 def dir_qr(url: str, title: str) -> Markup:
-    """A QR code (inline SVG, no style attribute) carrying an entry's public URL."""
-    qr = segno.make(url, error="m", micro=False)
-    svg = qr.svg_inline(scale=3, border=2, dark="#000", light="#fff", title=title, svgclass="qr",
-                        omitsize=True)
-    return Markup(svg)  # noqa: S704 - built by segno from our own URL
-
-
-def public_url(endpoint: str, **values) -> str:
-    from flask import url_for
-
-    return current_app.config["JIWAR_CANONICAL_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-@bp.app_template_global("dir_public_url")
-def dir_public_url(endpoint: str, **values) -> str:
-    return public_url(endpoint, **values)
+    """A QR code carrying an entry's public URL, small enough for a brochure's row."""
+    return qr_svg(url, title, scale=3)
 
 
 @bp.app_template_global("need_label")
 def need_label(value: str) -> str:
-    from app.directory.needs import Need
-
     return Need(value).label
 
 
 @bp.app_template_global("weekday_label")
 def weekday_label(day: int) -> str:
-    from app.directory.forms import WEEKDAY_LABELS
-
     return str(WEEKDAY_LABELS[day])
 
 
 @bp.app_template_filter("provider_kind_label")
 def provider_kind_label(value: str) -> str:
-    from app.directory.models import ProviderKind
-
     return ProviderKind(value).label
 
 
 @bp.app_template_global("now_date")
 def now_date() -> str:
-    from flask import current_app as app
-
-    return app.jinja_env.filters["local_date"](utcnow())
+    return current_app.jinja_env.filters["local_date"](utcnow())

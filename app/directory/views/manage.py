@@ -1,13 +1,14 @@
 """The municipality's work on its directory: entries (staff-only ones too), their reports, create,
-edit, verify, retire (asked once more), and the HSDS exchange page."""
+edit, verify, retire (asked once more), and the HSDS exchange page. Every page here is signed in, so
+app/core/security.py marks it no-store."""
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from app.accounts.models import Municipality, Role
+from app.accounts.models import Role
+from app.accounts.municipalities import municipalities_for
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.directory import hours, permissions, queries, services
@@ -35,14 +36,6 @@ def get_service_or_404(service_id: int) -> Service:
     return service
 
 
-def _no_store(html, status=200):
-    from flask import make_response
-
-    response = make_response(html, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/manage/directory/")
 @login_required
 def manage_services():
@@ -50,15 +43,13 @@ def manage_services():
     ids = _my_municipality_ids()
     q = (request.args.get("q") or "").strip()[:100]
     page = queries.managed_services(ids, parse_page(request.args.get("page")), current_language(), q)
-    return _no_store(
-        render_template(
-            "directory/manage/list.html",
-            results=page,
-            q=q,
-            reports=queries.open_reports(ids),
-            report_counts=queries.report_counts([s.id for s in page.items]),
-            confirm=ConfirmForm(),
-        )
+    return render_template(
+        "directory/manage/list.html",
+        results=page,
+        q=q,
+        reports=queries.open_reports(ids),
+        report_counts=queries.report_counts([s.id for s in page.items]),
+        confirm=ConfirmForm(),
     )
 
 
@@ -66,17 +57,12 @@ def manage_services():
 @login_required
 def staff_service(service_id: int):
     service = get_service_or_404(service_id)
-    return _no_store(
-        render_template("directory/service.html", service=service, staff_view=True, confirm=ConfirmForm())
-    )
+    return render_template("directory/service.html", service=service, staff_view=True, confirm=ConfirmForm())
 
 
 def _municipality_choices():
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    if not current_user.is_admin:
-        statement = statement.where(Municipality.id.in_(current_user.municipality_ids(Role.ORGANISER)))
     language = current_language()
-    return [SelectChoice(m.id, m.name(language)) for m in db.session.scalars(statement)]
+    return [SelectChoice(m.id, m.name(language)) for m in municipalities_for(current_user, Role.ORGANISER)]
 
 
 def _fill_form(form: ServiceForm, service: Service) -> None:
@@ -104,30 +90,28 @@ def _form_page(form: ServiceForm, service: Service | None):
     if request.method == "POST":
         if form.validate_on_submit():
             data = form.data_for()
-            errors = services.problems(data)[0]
-            try:
-                if errors:
-                    raise errors[0]
-                if service is None:
-                    saved = services.create_service(current_user, data)
-                    flash(_("The entry is in the directory."), "success")
-                else:
-                    saved = services.update_service(current_user, service, data)
-                    flash(_("The entry is saved."), "success")
-            except DirectoryError as error:
-                db.session.rollback()
-                for problem in errors or [error]:
-                    target = getattr(form, problem.field or "", None)
-                    if target is not None:
-                        target.errors = [*target.errors, problem.message]
+            errors = services.problems(data)[0]  # every broken rule at once, each on its field
+            if not errors:
+                try:
+                    if service is None:
+                        saved = services.create_service(current_user, data)
+                        flash(_("The entry is in the directory."), "success")
                     else:
-                        form.form_errors.append(problem.message)
-            else:
-                return redirect(url_for("directory.staff_service", service_id=saved.id), 303)
+                        saved = services.update_service(current_user, service, data)
+                        flash(_("The entry is saved."), "success")
+                except DirectoryError as error:
+                    db.session.rollback()
+                    errors = [error]
+                else:
+                    return redirect(url_for("directory.staff_service", service_id=saved.id), 303)
+            for problem in errors:
+                target = getattr(form, problem.field or "", None)
+                if target is not None:
+                    target.errors = [*target.errors, problem.message]
+                else:
+                    form.form_errors.append(problem.message)
         status = 422
-    return _no_store(
-        render_template("directory/manage/form.html", form=form, service=service), status
-    )
+    return render_template("directory/manage/form.html", form=form, service=service), status
 
 
 @bp.route("/manage/directory/new", methods=["GET", "POST"])
@@ -175,7 +159,7 @@ def retire_service(service_id: int):
         else:
             flash(_("The entry is retired."), "success")
         return redirect(url_for("directory.manage_services"), 303)
-    return _no_store(render_template("directory/manage/retire.html", service=service, form=form))
+    return render_template("directory/manage/retire.html", service=service, form=form)
 
 
 @bp.post("/manage/directory/reports/<int:report_id>/resolve")

@@ -1,44 +1,38 @@
 """Public pages: the list with its search and filters, an entry, the brochure, the HSDS export and
 the service worker. None reads the session beyond the language or writes a cookie: no CSRF token,
-nothing about the visitor, so a cache may keep them for everyone."""
+nothing about the visitor, so they are public pages (app/core/http_cache.py: ETag, s-maxage, 304)."""
 
 from pathlib import Path
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.queries import municipalities
+from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.rate_limits import limit_creations
-from app.directory import queries
+from app.directory import queries, services
+from app.directory.errors import DirectoryError
+from app.directory.forms import ReportForm
 from app.directory.needs import Need
 from app.directory.views import bp
 
-PUBLIC_MAX_AGE = 300  # "open now" is recomputed at least every five minutes
-
-
-def public(response_or_html, status: int = 200) -> Response:
-    response = response_or_html if isinstance(response_or_html, Response) else Response(
-        response_or_html, status=status, mimetype="text/html"
-    )
-    response.headers["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
-    return response
-
 
 @bp.get("/directory/")
+@public_page
 def list_services():
     filters = queries.parse_filters(request.args)
     language = current_language()
-    places = queries.municipalities()
+    places = municipalities()
     page = queries.public_services(filters, parse_page(request.args.get("page")), language, places)
-    return public(
-        render_template(
-            "directory/list.html",
-            results=page,
-            filters=filters,
-            needs=list(Need),
-            municipalities=places,
-        )
+    return render_template(
+        "directory/list.html",
+        results=page,
+        filters=filters,
+        needs=list(Need),
+        municipalities=places,
     )
 
 
@@ -50,30 +44,30 @@ def _public_service_or_404(service_id: int):
 
 
 @bp.get("/directory/<int:service_id>")
+@public_page
 def show_service(service_id: int):
     service = _public_service_or_404(service_id)
-    return public(render_template("directory/service.html", service=service, staff_view=False))
+    return render_template("directory/service.html", service=service, staff_view=False)
 
 
 @bp.get("/directory/brochure")
+@public_page
 def brochure():
-    places = queries.municipalities()
+    places = municipalities()
     slug = request.args.get("municipality", "")
     need = request.args.get("need", "")
     paper = "a5" if request.args.get("paper") == "a5" else "a4"
     municipality = next((m for m in places if m.slug == slug), None)
     need = need if need in set(Need) else ""
     services = queries.brochure_services(municipality, need, current_language()) if municipality else []
-    return public(
-        render_template(
-            "directory/brochure.html",
-            municipalities=places,
-            municipality=municipality,
-            need=Need(need) if need else None,
-            needs=list(Need),
-            paper=paper,
-            services=services,
-        )
+    return render_template(
+        "directory/brochure.html",
+        municipalities=places,
+        municipality=municipality,
+        need=Need(need) if need else None,
+        needs=list(Need),
+        paper=paper,
+        services=services,
     )
 
 
@@ -90,13 +84,6 @@ def service_worker():
 @login_required
 @limit_creations("JIWAR_REPORT_LIMIT_PER_ACCOUNT", scope="report")
 def report_service(service_id: int):
-    from flask import flash, redirect, url_for
-    from flask_babel import gettext as _
-
-    from app.directory import services
-    from app.directory.errors import DirectoryError
-    from app.directory.forms import ReportForm
-
     service = _public_service_or_404(service_id)
     form = ReportForm()
     status = 200
@@ -110,7 +97,4 @@ def report_service(service_id: int):
                 flash(_("Thank you: the municipality's team will check the entry."), "success")
                 return redirect(url_for("directory.show_service", service_id=service.id), 303)
         status = 422
-    html = render_template("directory/report_form.html", service=service, form=form)
-    response = Response(html, status=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("directory/report_form.html", service=service, form=form), status

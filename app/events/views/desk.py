@@ -6,11 +6,11 @@ from flask_login import current_user, login_required
 
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.qr import qr_svg
 from app.core.rate_limits import limit_creations
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm, select_choices
-from app.events.tickets import qr_svg
 from app.events.views import bp
 from app.events.views.loaders import get_card_holder_or_404, personal, refused, require_organiser
 
@@ -64,11 +64,7 @@ def create_card_holder():
             phone_shared=form.phone_shared.data,
         )
     except EventError as error:
-        field = getattr(form, error.field or "", None)
-        if field is not None:
-            field.errors = [*field.errors, error.message]
-        else:
-            form.form_errors.append(error.message)
+        form.show_refusal(error)
         return _desk_page(form, 422)
     flash(_("The card is ready: print it and hand it over."), "success")
     return redirect(url_for("events.card_holder", participant_id=card.participant_id), code=303)

@@ -79,11 +79,10 @@ def _fill_from_event(form: EventForm, event) -> None:
 
 
 def _show_error(form: EventForm, error: EventError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and error.field != "sessions":
-        field.errors = [*field.errors, error.message]
-    else:
+    if error.field == "sessions":  # the sessions' list as a whole: above the form
         form.form_errors.append(error.message)
+    else:
+        form.show_refusal(error)
 
 
 def _event_form(event=None):

@@ -9,12 +9,13 @@ from app.core.htmx import is_htmx_fragment_request
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.events import queries, services
 from app.events.errors import RegistrationError
 from app.events.models import EventType, RegistrationStatus
 from app.events.permissions import can_manage_event
-from app.events.tickets import event_calendar, qr_svg
+from app.events.tickets import event_calendar
 from app.events.views import bp
 from app.events.views.loaders import (
     get_event_or_404,
@@ -51,16 +52,14 @@ def event_detail(event_id: int):
         registration = queries.registration_of(event.id, current_user.participant_id)
         if registration is not None:
             position = queries.waiting_position(registration)
-    html = render_template(
+    return render_template(
         "events/detail.html",
         event=event,
         registration=registration,
         position=position,
         state=event.registration_state(utcnow()),
         can_manage=can_manage_event(current_user, event),
-    )
-    response = make_response(html)
-    return personal(response) if current_user.is_authenticated else response
+    )  # signed in: no-store like every signed-in page (app/core/security.py)
 
 
 @bp.post("/events/<int:event_id>/register")

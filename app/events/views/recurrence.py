@@ -24,14 +24,6 @@ def _manage_or_404(event_id: int):
     return event
 
 
-def _show_error(form, error: EventError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 @bp.route("/manage/events/<int:event_id>/repeat", methods=["GET", "POST"])
 @login_required
 def repeat_sessions(event_id: int):
@@ -43,7 +35,7 @@ def repeat_sessions(event_id: int):
         except EventError as error:
             if error.status == 404:
                 abort(404)
-            _show_error(form, error)
+            form.show_refusal(error)
         else:
             count = sum(1 for s in rule.event.sessions if s.rule_id == rule.id)
             flash(_("%(count)s repeating sessions are added.", count=count), "success")
@@ -79,7 +71,7 @@ def change_session(event_id: int, session_id: int):
         except EventError as error:
             if error.status == 404:
                 abort(404)
-            _show_error(form, error)
+            form.show_refusal(error)
         else:
             return redirect(url_for("events.manage_event", event_id=event.id), code=303)
     status = 422 if form.errors or form.form_errors else 200

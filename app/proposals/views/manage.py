@@ -3,13 +3,13 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.accounts.models import Municipality, Role
+from app.accounts.municipalities import municipalities_for
 from app.core.htmx import render_page_or_fragment
 from app.core.pagination import parse_page
 from app.core.time import to_zone
@@ -43,10 +43,7 @@ def manage_calls():
 
 
 def _municipality_choices():
-    statement = sa.select(Municipality).order_by(Municipality.name_fr)
-    if not current_user.is_admin:
-        statement = statement.where(Municipality.id.in_(current_user.municipality_ids(Role.REVIEWER)))
-    return [SelectChoice(m.id, m.name_fr) for m in db.session.scalars(statement)]
+    return [SelectChoice(m.id, m.name_fr) for m in municipalities_for(current_user, Role.REVIEWER)]
 
 
 def _programme_choices():

@@ -57,7 +57,7 @@ def test_an_email_sign_up_gets_a_link_and_opening_it_confirms(client):
     link = sent_to(user).payload["link"]
     assert link in composed.text and link in composed.html
     response = client.get(link.replace("http://127.0.0.1:5000", ""))
-    assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
+    assert response.status_code == 303 and response.headers["Location"] == "/en/sign-in"
     assert db.session.get(User, user.id).is_confirmed
     assert client.get(link.replace("http://127.0.0.1:5000", "")).status_code == 404  # used up
 
@@ -103,7 +103,7 @@ def test_an_unconfirmed_account_cannot_register_propose_or_support(client, oujda
         lambda: client.get(f"/calls/{submission.id}/propose"),
     ):
         response = attempt()
-        assert response.status_code == 303 and response.headers["Location"] == "/confirm"
+        assert response.status_code == 303 and response.headers["Location"] == "/en/confirm"
         assert message in client.get("/confirm").text
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
     assert db.session.get(type(proposal), proposal.id).support_count == 0

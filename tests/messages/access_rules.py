@@ -35,5 +35,5 @@ RULES = [
     Route("POST", "messages.preferences_page", "/me/messages", signed_in(303),
           data={"channel": "email", "language": "fr", "topics": "reminders"}),
     Route("GET", "messages.unsubscribe_page", "/unsubscribe/{unsubscribe_token}", everyone(200)),
-    Route("POST", "messages.unsubscribe", "/unsubscribe/{unsubscribe_token}", everyone(200)),
+    Route("POST", "messages.unsubscribe", "/unsubscribe/{unsubscribe_token}", everyone(200), signed=True),
 ]

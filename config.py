@@ -115,6 +115,8 @@ class Config:
     JIWAR_SMS_WEBHOOK_KEY = os.environ.get("JIWAR_SMS_WEBHOOK_KEY", "")
     JIWAR_WORKER_BATCH = int(os.environ.get("JIWAR_WORKER_BATCH", "20"))
     JIWAR_WORKER_IDLE_SECONDS = float(os.environ.get("JIWAR_WORKER_IDLE_SECONDS", "2"))
+    # How often a running worker looks for reminders to queue (the day before at 18:00, 2 hours before).
+    JIWAR_REMINDER_PASS_SECONDS = float(os.environ.get("JIWAR_REMINDER_PASS_SECONDS", "60"))
     # A claimed message whose worker says nothing for this long is taken over by another worker.
     JIWAR_MESSAGE_LEASE_SECONDS = int(os.environ.get("JIWAR_MESSAGE_LEASE_SECONDS", "120"))
     # Retries: 30 s, 1 min, 2 min... at most an hour apart; failed for good after 8 attempts (~3 h).

@@ -63,6 +63,7 @@ class Worker:
         self.max_attempts = config["JIWAR_MESSAGE_MAX_ATTEMPTS"]
         self.retry_base = config["JIWAR_MESSAGE_RETRY_SECONDS"]
         self.retry_cap = config["JIWAR_MESSAGE_RETRY_CAP_SECONDS"]
+        self.reminder_pass = config["JIWAR_REMINDER_PASS_SECONDS"]
         self.held_until = 0.0  # monotonic time until which our claims' lease holds
 
     # -- claiming -------------------------------------------------------------------------------------
@@ -204,8 +205,7 @@ class Worker:
                 try:
                     if time.monotonic() >= reminders_due:
                         self.queue_reminders()
-                        pause = self.app.config.get("JIWAR_REMINDER_PASS_SECONDS", 60)
-                        reminders_due = time.monotonic() + pause
+                        reminders_due = time.monotonic() + self.reminder_pass
                     handled = self.run_once()
                 except sa.exc.OperationalError as error:  # the database restarting: wait, then go on
                     db.session.rollback()

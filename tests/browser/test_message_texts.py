@@ -63,7 +63,7 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     axe = Axe()
     found = {}
     sign_in(page, live_server, "fatou@example.org")
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + "/me/messages")
     found["/me/messages"] = _serious(axe.run(page))
     screenshot(f"messages-{language}")
@@ -73,7 +73,7 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     page.click(".site-nav button:has-text('" + {"fr": "Se déconnecter", "ar": "تسجيل الخروج",
                                                   "en": "Sign out"}[language] + "')")
     sign_in(page, live_server, "awa@example.org")
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + "/confirm")
     page.fill("#code", "000000")
     page.click("main form button[type=submit]")
@@ -82,7 +82,7 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     screenshot(f"confirm-{language}")
     page.context.clear_cookies()
     sign_in(page, live_server, "org@example.org")
-    page.wait_for_url(live_server + "/")
+    page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + f"/manage/events/{event.id}/message")
     page.fill("#text", "Apportez vos tabliers." if language != "ar" else "أحضروا مآزركم.")
     page.click("main form button[type=submit]")

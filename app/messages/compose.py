@@ -14,11 +14,10 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.accounts.models import Participant, User
-from app.core.i18n import forget_translations, text_direction
+from app.core.i18n import speaking, text_direction
 from app.core.models import OutboxMessage
 from app.core.notifications import REMINDER_KIND
 from app.events.models import Event, Registration
@@ -180,13 +179,8 @@ def _message_context(language: str):
     """A request on the canonical address (so url_for builds its links, not the web request's Host)
     in the person's language, whatever the caller's request or language."""
     canonical = current_app.config["JIWAR_CANONICAL_URL"].rstrip("/")
-    with current_app.test_request_context("/", base_url=canonical), force_locale(language):
-        forget_translations()
-        try:
-            yield
-        finally:
-            forget_translations()
-    forget_translations()
+    with current_app.test_request_context("/", base_url=canonical), speaking(language):
+        yield
 
 
 def _absolute(endpoint: str, **values) -> str:

@@ -38,11 +38,8 @@ receipts_bp = Blueprint("message_receipts", __name__)
 @admin_required
 def failed_messages():
     page = queries.failed_messages(parse_page(request.args.get("page")))
-    response = current_app.make_response(
-        render_template("messages/failed.html", page=page, mask=queries.mask_address)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    # Signed in: no-store, as every signed-in page (app/core/security.py).
+    return render_template("messages/failed.html", page=page, mask=queries.mask_address)
 
 
 @bp.route("/admin/messages/<int:message_id>/resend", methods=["GET", "POST"])
@@ -112,7 +109,9 @@ def twilio_receipt():
 # -- preferences and unsubscribe ---------------------------------------------------------------------
 
 
-def _personal(response):
+def _personal(html: str, status: int):
+    """An unsubscribe page, reached without a session yet about one person: never stored."""
+    response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -143,7 +142,7 @@ def preferences_page():
                 phone_shared=form.phone_shared.data,
             )
         except PreferenceError as error:
-            getattr(form, error.field).errors = [error.message]
+            form.show_refusal(error)
             status = 400
         else:
             flash(_("Your message settings are saved."), "success")
@@ -153,11 +152,7 @@ def preferences_page():
     html = render_template(
         "messages/preferences.html", form=form, user=user, stopped=bool(row and row.sms_stopped_at)
     )
-    return _personal(_make(html, status))
-
-
-def _make(html, status):
-    return make_response(html, status)
+    return html, status  # signed in: no-store, as every signed-in page (app/core/security.py)
 
 
 @bp.get("/unsubscribe/<token>")
@@ -172,7 +167,7 @@ def unsubscribe_page(token: str):
         topic_label=TOPIC_LABELS[read[1]] if valid else None,
         done=False,
     )
-    return _personal(_make(html, 200 if valid else 404))
+    return _personal(html, 200 if valid else 404)
 
 
 @bp.post("/unsubscribe/<token>")
@@ -183,10 +178,10 @@ def unsubscribe(token: str):
         html = render_template(
             "messages/unsubscribe.html", token=token, valid=False, topic_label=None, done=False
         )
-        return _personal(_make(html, 404))
+        return _personal(html, 404)
     if request.form.get("List-Unsubscribe") == "One-Click":
-        return _personal(_make("", 200))
+        return _personal("", 200)
     html = render_template(
         "messages/unsubscribe.html", token=token, valid=True, topic_label=TOPIC_LABELS[topic], done=True
     )
-    return _personal(_make(html, 200))
+    return _personal(html, 200)

@@ -60,6 +60,7 @@ bench: install translations-compile
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.soak
 	$(BIN)/python -m bench.messages
+	$(BIN)/python -m bench.reminders
 
 clean:
 	rm -rf $(VENV) instance

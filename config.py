@@ -47,6 +47,13 @@ class Config:
     JIWAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("JIWAR_PUBLIC_CACHE_SECONDS", "10"))
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
+    # Messages: the time zone of people whose municipality is unknown, quiet hours (local time: nothing
+    # but codes and password links goes out from the first hour to the second), an unconfirmed
+    # account's life, and how many messages an event's organisers may send its people a day.
+    JIWAR_MESSAGES_TIMEZONE = os.environ.get("JIWAR_MESSAGES_TIMEZONE", "Africa/Casablanca")
+    JIWAR_QUIET_HOURS = tuple(int(hour) for hour in os.environ.get("JIWAR_QUIET_HOURS", "21-8").split("-"))
+    JIWAR_UNCONFIRMED_HOURS = int(os.environ.get("JIWAR_UNCONFIRMED_HOURS", "48"))
+    JIWAR_ORGANISER_MESSAGES_PER_DAY = int(os.environ.get("JIWAR_ORGANISER_MESSAGES_PER_DAY", "3"))
     JIWAR_PAGE_SIZE = 20
     # The door accepts check-ins, undos and walk-ins from this many hours before a session starts
     # (and ever after: late corrections from paper sheets).
@@ -108,6 +115,8 @@ class Config:
     JIWAR_SMS_WEBHOOK_KEY = os.environ.get("JIWAR_SMS_WEBHOOK_KEY", "")
     JIWAR_WORKER_BATCH = int(os.environ.get("JIWAR_WORKER_BATCH", "20"))
     JIWAR_WORKER_IDLE_SECONDS = float(os.environ.get("JIWAR_WORKER_IDLE_SECONDS", "2"))
+    # How often a running worker looks for reminders to queue (the day before at 18:00, 2 hours before).
+    JIWAR_REMINDER_PASS_SECONDS = float(os.environ.get("JIWAR_REMINDER_PASS_SECONDS", "60"))
     # A claimed message whose worker says nothing for this long is taken over by another worker.
     JIWAR_MESSAGE_LEASE_SECONDS = int(os.environ.get("JIWAR_MESSAGE_LEASE_SECONDS", "120"))
     # Retries: 30 s, 1 min, 2 min... at most an hour apart; failed for good after 8 attempts (~3 h).

@@ -146,11 +146,13 @@ def _connect_signals(app: Flask) -> None:
     higher ones follow them here, never by an import's side effect, in the same transaction."""
     from app.accounts.signals import announce_changes
     from app.events.tally import keep_tally
+    from app.messages.quiet import watch_quiet_hours
     from app.reports.rollups import connect_signals as connect_reports
 
     keep_tally()
     announce_changes()
     connect_reports(app)
+    watch_quiet_hours()
 
 
 def _register_blueprints(app: Flask) -> None:

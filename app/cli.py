@@ -8,11 +8,12 @@ from flask.cli import AppGroup
 
 from app.accounts.cli import create_admin_command
 from app.directory.cli import directory_export_command, directory_import_command
-from app.messages.cli import worker_command
+from app.messages.cli import reminders_command, worker_command
 
 jiwar_cli = AppGroup("jiwar", help="Jiwar administration tasks.")
 jiwar_cli.add_command(create_admin_command)
 jiwar_cli.add_command(worker_command)
+jiwar_cli.add_command(reminders_command)
 
 
 @jiwar_cli.command("seed-demo")
@@ -65,10 +66,12 @@ def rebuild_rollups_command():
 @jiwar_cli.command("apply-retention")
 @click.option("--dry-run", is_flag=True, help="Only count the card holders whose phone is due for erasure.")
 def apply_retention_command(dry_run: bool):
-    """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS (run daily)."""
+    """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS, and accounts
+    left unconfirmed for JIWAR_UNCONFIRMED_HOURS (run daily, or hourly)."""
     from flask import current_app
 
-    from app.privacy.retention import apply_retention
+    from app.core.time import utcnow
+    from app.privacy.retention import apply_retention, erase_unconfirmed_accounts
 
     days = current_app.config["JIWAR_CARD_HOLDER_RETENTION_DAYS"]
     count = apply_retention(days, dry_run=dry_run)
@@ -77,6 +80,10 @@ def apply_retention_command(dry_run: bool):
         click.echo(f"{count} {noun} inactive for more than {days} days would have their phone erased.")
     else:
         click.echo(f"Phone erased for {count} {noun} inactive for more than {days} days.")
+    hours = current_app.config["JIWAR_UNCONFIRMED_HOURS"]
+    erased = erase_unconfirmed_accounts(utcnow(), hours, dry_run=dry_run)
+    verb = "would be erased" if dry_run else "erased"
+    click.echo(f"{erased} account(s) unconfirmed after {hours} hours {verb}.")
 
 
 jiwar_cli.add_command(directory_export_command)

@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and the test schema see the whole metadata."""
 
 from app.accounts.models import (  # noqa: F401
+    AccountConfirmation,
     Municipality,
     Participant,
     ParticipantCard,
@@ -26,6 +27,7 @@ from app.events.models import (  # noqa: F401
     Registration,
     SessionRule,
 )
+from app.messages.models import MessagePreference, ReminderQueued  # noqa: F401
 from app.programmes.models import Programme, programme_municipality  # noqa: F401
 from app.proposals.models import (  # noqa: F401
     AbuseReport,

@@ -36,6 +36,12 @@ ACTION_LABELS = {
     "event.sessions_repeated": _l("Repeating sessions added"),
     "event.session_changed": _l("One session of a repeating rule changed"),
     "event.sessions_changed_following": _l("A session and all that follow changed"),
+    "event.message_sent": _l("Organisers' message sent to the registered people"),
+    # Messages
+    "messages.unsubscribed": _l("Messages of one kind stopped by an unsubscribe link"),
+    "messages.sms_stopped": _l("SMS stopped by a STOP reply"),
+    "account.confirmed": _l("Account confirmed"),
+    "account.unconfirmed_erased": _l("Unconfirmed accounts erased"),
     "attendance.undone": _l("Check-in undone"),
     "participant_card.issued": _l("Participant card issued"),
     "participant_card.reissued": _l("Participant card reissued"),

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from app.accounts.models import Municipality, Participant, Role, RoleAssignment, User
 from app.accounts.passwords import hash_password
+from app.core.time import utcnow
 from app.extensions import db
 
 MUNICIPALITIES = [
@@ -48,6 +49,7 @@ def seed_accounts(lines: list[str]) -> dict:
                 display_name=name,
                 password_hash=hash_password(DEMO_PASSWORD),
                 is_admin=is_admin,
+                confirmed_at=utcnow(),
                 municipality=municipalities[home] if home else None,
                 participant=Participant(display_name=name),
             )
@@ -60,7 +62,7 @@ def seed_accounts(lines: list[str]) -> dict:
     phone, name, home = PHONE_RESIDENT
     if db.session.scalar(select(User).filter_by(phone=phone)) is None:
         db.session.add(User(
-            phone=phone, display_name=name, password_hash=hash_password(DEMO_PASSWORD),
+            phone=phone, display_name=name, password_hash=hash_password(DEMO_PASSWORD), confirmed_at=utcnow(),
             municipality=municipalities[home], participant=Participant(display_name=name),
         ))
     lines.append(f"  {'0600000001 (phone, no email)':32} {name}")

@@ -355,3 +355,12 @@ class MunicipalityForm(JiwarForm):
     country_code = SelectField(
         _l("Country"), validators=[Choice(_l("Choose a country from the list."))], validate_choice=False
     )
+
+
+class ConfirmCodeForm(AccountForm):
+    code = StringField(
+        _l("6-digit code"),
+        validators=[_required(_l("Type the code from the SMS."))],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 12},
+    )

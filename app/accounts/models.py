@@ -100,6 +100,9 @@ class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     phone: Mapped[str | None] = mapped_column(sa.String(20))  # shared phone of a card holder
+    # Asked at the desk (card holders) and on the preferences page (accounts): messages to a shared
+    # phone carry no personal detail (no event title, no name, no proposal text).
+    phone_shared: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     gender: Mapped[str | None] = mapped_column(sa.String(12))
     birth_year: Mapped[int | None] = mapped_column(sa.SmallInteger)
     origin: Mapped[str | None] = mapped_column(sa.String(12))
@@ -145,6 +148,9 @@ class User(UserMixin, db.Model):
     # Set when the person deletes their account: identifiers and name are erased, the row stays as the
     # anonymous author of their proposals and comments, shown as "Deleted account".
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once the person typed the code sent by SMS or opened the link sent by email. Unconfirmed
+    # accounts cannot register, propose or support, and are erased after 48 hours.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     participant: Mapped[Participant] = relationship(
         back_populates="user", foreign_keys=[participant_id], lazy="joined"
@@ -158,6 +164,10 @@ class User(UserMixin, db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
     @property
     def is_staff(self) -> bool:
@@ -223,3 +233,14 @@ class PasswordResetToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class AccountConfirmation(db.Model):
+    """The code (SMS) or link (email) that confirms a new account; only its hash is stored."""
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    link_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.confirmation import start_confirmation
 from app.accounts.identifiers import looks_like_email, normalise_email, phone_candidates
 from app.accounts.models import (
     Municipality,
@@ -80,17 +81,19 @@ def sign_up(
     )
     db.session.add(user)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # the same identifier signed up a moment ago
         db.session.rollback()
         _tell_owners_of_a_sign_up_attempt(email, phone)
         return None
+    start_confirmation(user)
+    db.session.commit()
     return user
 
 
 def _tell_owners_of_a_sign_up_attempt(email: str | None, phone: str | None) -> bool:
     """Whether an account uses this email or phone; if so, a message for its owner goes to the
-    outbox (sent by email only: the platform sends no SMS) saying nothing about who tried."""
+    outbox (on their own channel) saying nothing about who tried."""
     conditions = []
     if email:
         conditions.append(User.email == email)
@@ -99,7 +102,7 @@ def _tell_owners_of_a_sign_up_attempt(email: str | None, phone: str | None) -> b
     owners = list(db.session.scalars(sa.select(User).where(sa.or_(*conditions)).order_by(User.id)))
     for owner in owners:
         security_event("sign_up.identifier_taken", user=owner.id)
-        if owner.email and not owner.is_disabled:
+        if not owner.is_disabled and not owner.is_deleted:
             queue_notification(owner.participant_id, "sign_up_attempt",
                                forgot_password_link=_canonical_link("accounts.forgot_password"))
     db.session.commit()
@@ -341,6 +344,10 @@ def issue_desk_reset_link(actor: User, user: User, said: str, desk: Municipality
     queue_notification(user.participant_id, "desk_reset_link_given",
                        municipality=desk.name(user.preferred_locale or "fr") if desk else None,
                        municipality_id=desk.id if desk else None, given_at=now.isoformat())
+    # The link also goes to the person's own phone (or email): no need to photograph the QR code.
+    queue_notification(user.participant_id, "password_reset", link=reset_link_for(token),
+                       hours=current_app.config["JIWAR_RESET_LINK_HOURS"],
+                       channel="sms" if user.phone else "email")
     db.session.commit()
     return reset_link_for(token)
 
@@ -467,9 +474,10 @@ def create_admin(*, email: str | None, phone: str | None, display_name: str, pas
         user.is_disabled = False
         user.password_hash = hash_password(password)
         user.session_version = User.session_version + 1
+        user.confirmed_at = user.confirmed_at or utcnow()
     else:
         user = User(
-            email=email, phone=phone, display_name=display_name.strip(), is_admin=True,
+            email=email, phone=phone, display_name=display_name.strip(), is_admin=True, confirmed_at=utcnow(),
             password_hash=hash_password(password), participant=Participant(display_name=display_name.strip()),
         )
         db.session.add(user)

@@ -1,11 +1,12 @@
 """The request's language and text direction, and a translation path that costs little per string.
 Which language a request is in: app/core/language_urls.py."""
 
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import flask_babel
 from babel import Locale
-from flask_babel import Domain, get_locale
+from flask_babel import Domain, force_locale, get_locale
 from markupsafe import Markup
 
 from app.core.bidi import without_bidi_controls
@@ -55,6 +56,20 @@ class RequestCachedDomain(Domain):
 def forget_translations(*_args) -> None:
     _request_translations.set(None)
     _request_language.set(None)
+
+
+@contextmanager
+def speaking(language: str):
+    """Translate (and build links) in `language` for a while, whatever the request's language:
+    Flask-Babel's forced locale, with our per-request catalogue and language forgotten on the way in
+    and out (a message in the person's language, a card holder's data read at the desk)."""
+    with force_locale(language):
+        forget_translations()
+        try:
+            yield
+        finally:
+            forget_translations()
+    forget_translations()
 
 
 def refresh_language() -> None:

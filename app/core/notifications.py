@@ -8,24 +8,25 @@ import logging
 from datetime import datetime
 
 from app.core.models import OutboxMessage
-from app.core.time import utcnow
 from app.extensions import db
 
 log = logging.getLogger("jiwar.notifications")
 
-# Kinds whose name starts with this are reminders of an event: its organisers see how many arrived.
-REMINDER_KIND_PREFIX = "reminder"
+# The kind of an event's reminders (day before, 2 hours before): its organisers see how many arrived.
+REMINDER_KIND = "event_reminder"
 
 
 def queue_notification(participant_id: int, kind: str, *, due_at: datetime | None = None,
                        **payload) -> OutboxMessage:
-    """Queue a message for a participant; `due_at` holds it back until then (quiet hours, reminders)."""
+    """Queue a message for a participant; `due_at` holds it back until then. Without one, the quiet
+    hours watcher (app/messages/quiet.py) may hold it until morning as it is flushed; else it is due
+    at once (the column's default)."""
     message = OutboxMessage(
         participant_id=participant_id,
         kind=kind,
         payload=payload,
         event_id=payload.get("event_id"),
-        due_at=due_at or utcnow(),
+        due_at=due_at,
     )
     db.session.add(message)
     log.info("notification queued kind=%s participant=%s", kind, participant_id)

@@ -142,6 +142,9 @@ class CardHolderForm(JiwarForm):
         validators=[Optional(), Length(max=20)],
         render_kw={"maxlength": 20, "type": "tel"},
     )
+    phone_shared = BooleanField(
+        _l("This phone is shared with others: SMS will say nothing personal"), default=True
+    )
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)])
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
@@ -179,3 +182,13 @@ class WalkInForm(JiwarForm):
         _l("Age band"), choices=select_choices(AgeBand.choices(), "—"), validators=[Optional()]
     )
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
+
+
+class OrganiserMessageForm(JiwarForm):
+    text = TextAreaField(
+        _l("Message to everyone registered (confirmed and waiting)"),
+        description=_l("At most 300 characters and 3 messages a day: it goes by SMS or email, in the "
+                       "language you write it in."),
+        render_kw={"maxlength": 300, "rows": 3},
+    )
+    confirmed = HiddenField()

@@ -637,11 +637,11 @@ def reminder_deliveries(event) -> dict[str, int]:
     """How the event's reminders fared, by delivery status, in one GROUP BY (the outbox's event and kind
     index): delivered, sent (no receipt yet), failed, and those still waiting."""
     from app.core.models import DeliveryStatus, OutboxMessage
-    from app.core.notifications import REMINDER_KIND_PREFIX
+    from app.core.notifications import REMINDER_KIND
 
     rows = db.session.execute(
         sa.select(OutboxMessage.status, sa.func.count())
-        .where(OutboxMessage.event_id == event.id, OutboxMessage.kind.startswith(REMINDER_KIND_PREFIX))
+        .where(OutboxMessage.event_id == event.id, OutboxMessage.kind == REMINDER_KIND)
         .group_by(OutboxMessage.status)
     ).all()
     counts = dict.fromkeys((DeliveryStatus.DELIVERED, DeliveryStatus.SENT, DeliveryStatus.FAILED), 0)

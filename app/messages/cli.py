@@ -1,4 +1,5 @@
-"""`flask jiwar worker`: sends the outbox's messages until stopped (SIGTERM or Ctrl-C end it cleanly)."""
+"""`flask jiwar worker`: sends the outbox's messages until stopped (SIGTERM or Ctrl-C end it cleanly).
+`flask jiwar reminders`: one pass of the reminders (the worker also queues them as it runs)."""
 
 import logging
 import signal
@@ -36,3 +37,12 @@ def worker_command(once: bool):
     channels = ", ".join(sorted(worker.channels.by_name)) or "log only"
     click.echo(f"Worker {worker.name} sending ({channels}); Ctrl-C stops it.")
     worker.run_forever(stop, app.config["JIWAR_WORKER_IDLE_SECONDS"])
+
+@click.command("reminders")
+def reminders_command():
+    """Queue the reminders due now (the day before at 18:00, 2 hours before); safe to run often."""
+    from app.core.time import utcnow
+    from app.messages.reminders import queue_due_reminders
+
+    count = queue_due_reminders(utcnow())
+    click.echo(f"{count} reminder(s) queued.")

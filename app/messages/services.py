@@ -8,6 +8,7 @@ from app.core.audit import record_audit
 from app.core.models import DeliveryStatus, OutboxMessage, new_idempotency_key
 from app.core.time import utcnow
 from app.extensions import db
+from app.messages.preferences import stop_from_phone
 
 # Receipts move a message forward only: a late "sent" never undoes "delivered" or "failed".
 FROM_STATES = {
@@ -45,8 +46,6 @@ def is_stop(text: str) -> bool:
 
 def record_reply(phone: str, text: str) -> bool:
     """A reply came in from a phone: STOP (in French, Arabic or English) ends its messages at once."""
-    from app.messages.preferences import stop_from_phone
-
     if not is_stop(text):
         return False
     stop_from_phone(phone)

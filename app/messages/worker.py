@@ -63,6 +63,7 @@ class Worker:
         self.max_attempts = config["JIWAR_MESSAGE_MAX_ATTEMPTS"]
         self.retry_base = config["JIWAR_MESSAGE_RETRY_SECONDS"]
         self.retry_cap = config["JIWAR_MESSAGE_RETRY_CAP_SECONDS"]
+        self.reminder_pass = config["JIWAR_REMINDER_PASS_SECONDS"]
         self.held_until = 0.0  # monotonic time until which our claims' lease holds
 
     # -- claiming -------------------------------------------------------------------------------------
@@ -186,11 +187,25 @@ class Worker:
         self._record(message_id, status=DeliveryStatus.SENT, sent_at=utcnow(), failure_reason=None,
                      provider_message_id=sent.provider_message_id, **where)
 
+    def queue_reminders(self) -> int:
+        """Queue the reminders due now (app/messages/reminders.py); the loop runs it about once a
+        minute, so no separate scheduler is needed (`flask jiwar reminders` runs one pass by hand)."""
+        from app.messages.reminders import queue_due_reminders
+
+        queued = queue_due_reminders(utcnow())
+        if queued:
+            log.info("worker %s queued %s reminders", self.name, queued)
+        return queued
+
     def run_forever(self, stop: threading.Event, idle_seconds: float) -> None:
         log.info("worker %s started", self.name)
         try:
+            reminders_due = 0.0  # monotonic time of the next reminder pass
             while not stop.is_set():
                 try:
+                    if time.monotonic() >= reminders_due:
+                        self.queue_reminders()
+                        reminders_due = time.monotonic() + self.reminder_pass
                     handled = self.run_once()
                 except sa.exc.OperationalError as error:  # the database restarting: wait, then go on
                     db.session.rollback()

@@ -17,17 +17,17 @@ from app.accounts.services import AccountError
 from app.core.audit import record_audit
 from app.core.time import utcnow
 from app.extensions import db
-from app.privacy import accounts, desk_visits, directory, events, proposals, reports
+from app.privacy import accounts, desk_visits, directory, events, messages, proposals, reports
 from app.privacy.when import when
 
 # Every piece, for the test that walks the foreign keys to a person.
-PIECES = (accounts, desk_visits, directory, events, proposals, reports)
+PIECES = (accounts, desk_visits, directory, events, proposals, reports, messages)
 
 EXPORT_FORMAT = "jiwar-personal-data/1"
 UNUSABLE_PASSWORD = "!deleted"  # noqa: S105 - not an Argon2 hash: no password ever verifies against it
 # Notification payload keys left out of the file: a password link in a saved file would open the
 # account to whoever finds the file on a shared phone.
-_SECRET_PAYLOAD_KEYS = {"link"}
+_SECRET_PAYLOAD_KEYS = {"link", "code"}
 
 
 # -- Download my data ----------------------------------------------------------------------------
@@ -61,6 +61,7 @@ def personal_data(user: User, language: str) -> dict:
         **directory.export(user, language),
         **desk_visits.export(user.participant_id, language),
         **accounts.export_messages_and_history(user, _SECRET_PAYLOAD_KEYS),
+        **messages.export(user),
     }
 
 
@@ -117,5 +118,6 @@ def erase_participant(participant: Participant, now) -> int:
     cleared answers in the same flush. Returns how many registrations were cancelled; the caller
     commits."""
     cancelled = events.erase(participant.id, now)
+    messages.erase(participant.id, participant.user.id if participant.user else None)
     accounts.erase_participant(participant, now)
     return cancelled

@@ -59,3 +59,30 @@ def apply_retention(days: int, dry_run: bool = False) -> int:
     record_audit("retention.applied", card_holders=len(due), days=days)
     db.session.commit()
     return len(due)
+
+
+def erase_unconfirmed_accounts(now, hours: int, dry_run: bool = False) -> int:
+    """Accounts never confirmed (no code typed, no link opened) within `hours` of their creation are
+    erased like a deleted account: they could not register, propose or support, so nothing else
+    points at them. One audit entry with the count, no names."""
+    from app.privacy import accounts
+    from app.privacy.personal_data import UNUSABLE_PASSWORD, erase_participant
+
+    due = list(db.session.scalars(
+        sa.select(User).where(
+            User.confirmed_at.is_(None),
+            User.deleted_at.is_(None),
+            User.is_admin.is_(False),
+            User.created_at < now - timedelta(hours=hours),
+        ).order_by(User.id)
+    ))
+    if dry_run:
+        db.session.rollback()
+        return len(due)
+    for user in due:
+        erase_participant(user.participant, now)
+        accounts.erase_account(user, now, UNUSABLE_PASSWORD)
+    if due:
+        record_audit("account.unconfirmed_erased", accounts=len(due), hours=hours)
+    db.session.commit()
+    return len(due)

@@ -7,11 +7,9 @@ card present (its code typed) and is refused to organisers the person is not ser
 the loader). Registered by create_app; nothing imports this module.
 """
 
-from contextlib import contextmanager
 from functools import partial
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -28,7 +26,7 @@ from app.accounts.views import (
     current_person,
     personal_pages_are_not_cached,
 )
-from app.core.i18n import current_language, forget_translations
+from app.core.i18n import current_language, speaking
 from app.core.security_log import security_event
 from app.core.time import utcnow
 from app.events import services
@@ -89,19 +87,6 @@ def delete_account():
 # -- A card holder's data at the desk --------------------------------------------------------------
 
 
-@contextmanager
-def _in_language(language: str):
-    """Render in the person's language while the desk stays in the organiser's: Flask-Babel's
-    forced locale, and our per-request catalogue and language forgotten on the way in and out."""
-    with force_locale(language):
-        forget_translations()
-        try:
-            yield
-        finally:
-            forget_translations()
-    forget_translations()
-
-
 def _page(template: str, status: int = 200, **context):
     return personal(make_response(render_template(f"events/desk/rights/{template}", **context), status))
 
@@ -119,7 +104,7 @@ def card_holder_data(participant_id: int):
     except EventError as error:
         form.show_refusal(error)
         return _page("ask_card.html", 422, participant=participant, form=form)
-    with _in_language(language):
+    with speaking(language):
         return _page(
             "data.html",
             data=data,

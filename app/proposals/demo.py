@@ -132,6 +132,7 @@ def _neighbours(lines: list[str]) -> list[User]:
                 email=email,
                 display_name=name,
                 password_hash=password_hash,
+                confirmed_at=utcnow(),
                 participant=Participant(display_name=name),
             )
             db.session.add(user)

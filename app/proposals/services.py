@@ -403,18 +403,31 @@ def add_comment(proposal: Proposal, author: User, body: str, parent_id: int | No
     body = body.strip()
     if not body:
         raise ProposalError(_("Write a comment first."), code="empty")
+    replied_to = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
         if parent is None or parent.proposal_id != proposal.id or parent.is_hidden:
             raise ProposalError(_("This comment cannot be answered."), code="parent")
         parent_id = parent.parent_id or parent.id  # one level of replies: answer the thread
+        replied_to = parent
     _lock_proposal(proposal.id)
     comment = Comment(proposal_id=proposal.id, parent_id=parent_id, author_id=author.id, body=body)
     db.session.add(comment)
     db.session.flush()
     _refresh_comment_count(proposal.id)
+    if replied_to is not None:
+        _tell_comment_author(replied_to, comment)
     db.session.commit()
     return comment
+
+
+def _tell_comment_author(parent: Comment, reply: Comment) -> None:
+    """The author of the comment answered hears of a reply that is not their own."""
+    author = parent.author
+    if author is None or author.is_deleted or author.id == reply.author_id:
+        return
+    queue_notification(author.participant_id, "comment_reply", proposal_id=reply.proposal_id,
+                       comment_id=reply.id)
 
 
 def report_abuse(

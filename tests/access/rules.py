@@ -19,7 +19,9 @@ class Route:
     expect: dict[str, int]
     data: dict = field(default_factory=dict)  # form sent with a POST
     opened_first: str = ""  # a URL the same client opens first (a password link before its form)
-    signed: bool = False  # called by a gateway that signs its requests: no session, no CSRF token
+    # Carries its own proof, so no session and no CSRF token: a gateway's signed call, or a signed link
+    # posted as it is (an unsubscribe link's one-click POST, RFC 8058).
+    signed: bool = False
 
     def __post_init__(self):
         assert set(self.expect) == set(ROLES), f"{self.endpoint}: give a status for every role"

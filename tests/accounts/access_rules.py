@@ -36,6 +36,11 @@ NEW_PASSWORD = {"password": "a new long passphrase", "confirm": "a new long pass
 
 RULES = [
     Route("GET", "main.home", "/", everyone(200)),
+    # The cast's accounts are all confirmed: the confirmation page sends them on.
+    Route("GET", "accounts.confirm_account", "/confirm", signed_in(303)),
+    Route("POST", "accounts.confirm_account", "/confirm", signed_in(303), data={"code": "123456"}),
+    Route("POST", "accounts.confirm_again", "/confirm/again", signed_in(303)),
+    Route("GET", "accounts.confirm_link", "/confirm/not-a-link", everyone(404)),
     Route("GET", "main.workspace", "/workspace", only(200, *STAFF)),
     Route("GET", "accounts.sign_in", "/sign-in", anonymous_only(200)),
     Route("POST", "accounts.sign_in", "/sign-in", everyone(200),

@@ -47,8 +47,13 @@ def make_user(
     is_admin: bool = False,
     roles: list[tuple[str, Municipality]] = (),
     municipality: Municipality | None = None,
+    confirmed: bool = True,
     **participant_fields,
 ) -> User:
+    """An account; confirmed (as if its code was typed) unless `confirmed=False`."""
+    from app.core.time import utcnow
+
+    confirmed_at = utcnow() if confirmed else None
     n = next(_counter)
     name = display_name or f"Person {n}"
     if email is None and phone is None:
@@ -59,6 +64,7 @@ def make_user(
         display_name=name,
         password_hash=_password_hash(),
         is_admin=is_admin,
+        confirmed_at=confirmed_at,
         municipality=municipality,
         participant=Participant(display_name=name, **participant_fields),
     )

@@ -41,7 +41,7 @@ def worker(app, channels: Channels, **settings) -> Worker:
     return made
 
 
-def queue_for(user, count: int = 1, kind: str = "event_cancelled", **payload) -> list[int]:
+def queue_for(user, count: int = 1, kind: str = "sign_up_attempt", **payload) -> list[int]:
     messages = [queue_notification(user.participant_id, kind, **payload) for _ in range(count)]
     db.session.commit()
     return [message.id for message in messages]

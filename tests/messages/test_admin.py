@@ -12,8 +12,9 @@ from tests.messages.conftest import drain, phone_person, queue_for, sms_channels
 from tests.query_count import count_queries
 
 
-def _failed(person, reason="SMS Gateway for Android answered 400: invalid phone number", **fields):
-    message = queue_notification(person.participant_id, "event_cancelled", event_id=1)
+def _failed(person, reason="SMS Gateway for Android answered 400: invalid phone number", event_id=1,
+            **fields):
+    message = queue_notification(person.participant_id, "event_cancelled", event_id=event_id)
     message.status, message.channel, message.address = DeliveryStatus.FAILED, "sms", "+212612345678"
     message.failure_reason, message.attempts = reason, 1
     for name, value in fields.items():
@@ -32,10 +33,11 @@ def test_the_failed_messages_page_shows_reason_attempts_channel_and_a_masked_add
     assert "+212•••78" in html and "+212612345678" not in html
 
 
-def test_resending_asks_first_then_queues_the_message_again_with_a_new_key_and_audits_it(client, app,
+def test_resending_asks_first_then_queues_the_message_again_with_a_new_key_and_audits_it(client, app, oujda,
                                                                                         sms_server):
     person = phone_person()
-    message = _failed(person, idempotency_key="00000000-0000-4000-8000-000000000000")
+    message = _failed(person, event_id=make_event(oujda).id,
+                      idempotency_key="00000000-0000-4000-8000-000000000000")
     admin = make_admin()
     sign_in_as(client, admin)
     confirm = client.get(f"/admin/messages/{message.id}/resend").get_data(as_text=True)
@@ -61,11 +63,12 @@ def test_organisers_see_their_events_reminder_deliveries_counted_in_one_query(cl
     event = make_event(oujda)
     people = [make_user(phone=f"+2126123450{n:02d}") for n in range(5)]
     for person in people:
-        queue_notification(person.participant_id, "reminder_day_before", event_id=event.id)
+        queue_notification(person.participant_id, "event_reminder", event_id=event.id,
+                           slot="day_before")
     queue_notification(people[0].participant_id, "event_cancelled", event_id=event.id)  # not a reminder
     db.session.commit()
     drain(app, sms_channels(sms_server.gateway_url()))
-    reminders = sa.select(OutboxMessage).where(OutboxMessage.kind == "reminder_day_before")
+    reminders = sa.select(OutboxMessage).where(OutboxMessage.kind == "event_reminder")
     rows = db.session.scalars(reminders).all()
     rows[0].status, rows[1].status = DeliveryStatus.DELIVERED, DeliveryStatus.DELIVERED
     rows[2].status = DeliveryStatus.FAILED
@@ -91,7 +94,8 @@ def test_an_organiser_of_another_municipality_sees_nothing_of_an_events_deliveri
     published = make_event(oujda)
     draft = make_event(oujda, status=EventStatus.DRAFT)
     for event in (published, draft):
-        queue_for(phone_person(f"+21261234{event.id:04d}"), 1, kind="reminder_two_hours", event_id=event.id)
+        queue_for(phone_person(f"+21261234{event.id:04d}"), 1, kind="event_reminder", event_id=event.id,
+                  slot="two_hours")
     sign_in_as(client, make_organiser(la_marsa))
     for event, status in ((published, 403), (draft, 404)):
         response = client.get(f"/manage/events/{event.id}")

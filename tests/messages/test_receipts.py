@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app.core.models import DeliveryStatus, OutboxMessage
 from app.extensions import db
 from app.messages.receipts import sms_gateway_signature, twilio_signature
+from tests.factories import make_event
 from tests.messages.conftest import drain, phone_person, queue_for, sms_channels
 from tests.messages.servers import TWILIO_TOKEN
 
@@ -86,17 +87,20 @@ def test_without_a_signing_key_configured_every_receipt_is_refused(app, client, 
     assert _android(client, event, key="").status_code == 401
 
 
-def test_a_stop_reply_drops_what_is_still_queued_for_that_phone(app, client, sms_server, signing_key):
+def test_a_stop_reply_drops_what_is_still_queued_for_that_phone(app, client, oujda, sms_server, signing_key):
     person = phone_person("+212612345678")
     other = phone_person("+212698765432")
-    mine = queue_for(person, 2)
-    [theirs] = queue_for(other)
+    event_id = make_event(oujda).id
+    mine = queue_for(person, 2, kind="event_cancelled", event_id=event_id)
+    [theirs] = queue_for(other, kind="event_cancelled", event_id=event_id)
+    [password_link] = queue_for(person, kind="password_reset", link="http://127.0.0.1:5000/fr/reset/x")
     event = {"event": "sms:received", "payload": {"messageId": "69bde8d0", "message": "Stop",
                                                   "phoneNumber": "+212612345678",
                                                   "receivedAt": "2026-12-06T19:00:00.000+01:00"}}
     assert _android(client, event).status_code == 204
     assert {_message(i).status for i in mine} == {DeliveryStatus.DROPPED}
     assert _message(theirs).status == DeliveryStatus.QUEUED
+    assert _message(password_link).status == DeliveryStatus.QUEUED  # asked for: it still goes
     # Any other reply changes nothing.
     event["payload"] = {**event["payload"], "phoneNumber": "+212698765432", "message": "Merci, à demain"}
     assert _android(client, event).status_code == 204
@@ -125,10 +129,10 @@ def test_twilio_status_callbacks_are_checked_by_signature(app, client, sms_serve
     assert (second.status, second.failure_reason) == (DeliveryStatus.FAILED, "Twilio error 30003")
 
 
-def test_a_twilio_stop_reply_is_honoured(app, client, sms_server, monkeypatch):
+def test_a_twilio_stop_reply_is_honoured(app, client, oujda, sms_server, monkeypatch):
     monkeypatch.setitem(app.config, "JIWAR_SMS_URL", sms_server.twilio_url())
     monkeypatch.setitem(app.config, "JIWAR_CANONICAL_URL", "http://127.0.0.1:5000")
-    [queued] = queue_for(phone_person("+21620123456"))
+    [queued] = queue_for(phone_person("+21620123456"), kind="event_cancelled", event_id=make_event(oujda).id)
     form = {"From": "+21620123456", "Body": "توقف", "SmsStatus": "received", "MessageSid": "SMx"}
     assert _twilio(client, form).status_code == 204
     assert db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == queued)) == "dropped"

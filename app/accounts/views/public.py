@@ -2,10 +2,11 @@
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from app.accounts import services
+from app.accounts import confirmation, services
 from app.accounts.forms import (
+    ConfirmCodeForm,
     ForgotPasswordForm,
     ResetPasswordForm,
     SignInForm,
@@ -25,8 +26,9 @@ from app.extensions import limiter
 
 def sign_up_answer() -> str:
     return _(
-        "If this email address or phone number was free, your account is ready: sign in with it and "
-        "your password. If you cannot sign in, it may already be in use: sign in with your own "
+        "If this email address or phone number was free, your account is created and a message is on "
+        "its way to it: open the link in the email, or sign in and type the 6-digit code from the SMS, "
+        "within 48 hours. If it was already in use, its owner is told instead: sign in with your own "
         "password, or ask at the information desk for a new password link."
     )
 
@@ -77,6 +79,51 @@ def sign_up():
             flash(sign_up_answer(), "info")
             return redirect(url_for("accounts.sign_in"), code=303)
     return render_template("accounts/sign_up.html", form=form, error=error)
+
+
+# -- Confirming a new account ---------------------------------------------------------------------
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), methods=["POST"], deduct_when=_failed)
+def confirm_account():
+    user = current_person()
+    if user.is_confirmed:
+        return redirect(url_for("main.home"), code=303)
+    form = ConfirmCodeForm()
+    error = _form_error()
+    if form.validate_on_submit():
+        try:
+            confirmation.confirm_with_code(user, form.code.data)
+        except confirmation.ConfirmationError as failure:
+            error = failure.message
+        else:
+            flash(_("Your account is confirmed: you can register, propose and support."), "success")
+            return redirect(url_for("main.home"), code=303)
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/confirm.html", form=form, error=error, user=user), status
+
+
+@bp.post("/confirm/again")
+@login_required
+@limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"))
+def confirm_again():
+    confirmation.send_again(current_person())
+    flash(_("A new message is on its way. Earlier codes and links no longer work."), "info")
+    return redirect(url_for("accounts.confirm_account"), code=303)
+
+
+@bp.get("/confirm/<token>")
+@limiter.limit(_config("JIWAR_RESET_LIMIT_PER_CLIENT"), deduct_when=_refused_link)
+def confirm_link(token: str):
+    try:
+        confirmation.confirm_with_link(token)
+    except confirmation.ConfirmationError as failure:
+        return render_template("accounts/confirm_refused.html", message=failure.message), 404
+    flash(_("Your account is confirmed: you can register, propose and support."), "success")
+    target = "main.home" if current_user.is_authenticated else "accounts.sign_in"
+    return redirect(url_for(target), code=303)
 
 
 @bp.post("/sign-out")

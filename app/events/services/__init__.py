@@ -28,7 +28,9 @@ from app.events.services.management import (  # noqa: F401
     cancel_event,
     create_event,
     duplicate_event,
+    organiser_message_problem,
     publish_event,
+    send_organiser_message,
     update_event,
 )
 from app.events.services.registration import (  # noqa: F401

@@ -34,6 +34,7 @@ def create_card_holder(
     birth_year: int | None = None,
     origin: str | None = None,
     country_code: str | None = None,
+    phone_shared: bool = True,
 ) -> ParticipantCard:
     """A participant known by a name or nickname, and their first card. Participation data is
     kept only when the organiser records that the person agreed."""
@@ -55,7 +56,8 @@ def create_card_holder(
             "consent_missing",
             field="consent",
         )
-    participant = Participant(display_name=display_name, phone=(phone or "").strip() or None)
+    participant = Participant(display_name=display_name, phone=(phone or "").strip() or None,
+                              phone_shared=bool(phone_shared))
     if has_data:
         participant.gender = gender
         participant.birth_year = birth_year

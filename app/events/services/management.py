@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import Municipality
 from app.core.audit import record_audit
+from app.core.models import AuditEntry
 from app.core.notifications import queue_notification
+from app.core.time import utcnow
 from app.events.errors import EventError, StaleEventError
 from app.events.models import Attendance, Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.events.permissions import can_manage_municipality
@@ -164,6 +167,25 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
     event.sessions = sorted(kept, key=lambda s: s.starts_at)
 
 
+def _time_and_place(event: Event) -> tuple:
+    """What registered people are told about when it changes: the times and the venue."""
+    return (event.starts_at, event.ends_at, event.venue,
+            tuple((session.starts_at, session.ends_at) for session in event.sessions))
+
+
+def _tell_registered(event: Event, kind: str, **payload) -> int:
+    """Queue `kind` for everyone registered (confirmed or waiting), in the caller's transaction."""
+    participant_ids = list(db.session.scalars(
+        sa.select(Registration.participant_id).where(
+            Registration.event_id == event.id,
+            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
+        ).order_by(Registration.id)
+    ))
+    for participant_id in participant_ids:
+        queue_notification(participant_id, kind, event_id=event.id, **payload)
+    return len(participant_ids)
+
+
 @rolls_back_on_refusal
 def create_event(actor, data: EventData) -> Event:
     checked = _validated(actor, data)
@@ -194,10 +216,13 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
             status=409,
         )
     checked = _validated(actor, data, event)
+    before = _time_and_place(event)
     _apply(event, data, *checked)
     event.version += 1
     db.session.flush()
     promote_waiting(event)  # a larger capacity gives seats to the waiting list at once
+    if event.is_published and _time_and_place(event) != before:
+        _tell_registered(event, "event_changed")
     record_audit("event.updated", actor, event)
     try:
         db.session.commit()
@@ -237,14 +262,7 @@ def cancel_event(actor, event_id: int) -> Event:
         raise EventError(_("This event is already cancelled."), "already_cancelled")
     event.status = EventStatus.CANCELLED
     event.version += 1
-    participant_ids = db.session.scalars(
-        sa.select(Registration.participant_id).where(
-            Registration.event_id == event.id,
-            Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)),
-        )
-    )
-    for participant_id in participant_ids:
-        queue_notification(participant_id, "event_cancelled", event_id=event.id)
+    _tell_registered(event, "event_cancelled")
     record_audit("event.cancelled", actor, event)
     db.session.commit()
     return event
@@ -278,3 +296,50 @@ def duplicate_event(actor, event_id: int) -> Event:
     record_audit("event.duplicated", actor, copy, source_id=source.id)
     db.session.commit()
     return copy
+
+
+MESSAGE_MAX_LENGTH = 300
+
+
+def organiser_message_problem(event: Event, text: str, now) -> EventError | None:
+    """Why this message cannot go (empty, too long, the day's limit reached), or None."""
+    if not text:
+        return EventError(_("Write the message first."), "empty", field="text")
+    if len(text) > MESSAGE_MAX_LENGTH:
+        return EventError(
+            _("Keep the message within %(count)s characters (it goes by SMS too).", count=MESSAGE_MAX_LENGTH),
+            "too_long", field="text",
+        )
+    limit = current_app.config["JIWAR_ORGANISER_MESSAGES_PER_DAY"]
+    sent_today = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "event.message_sent",
+            AuditEntry.target_type == "Event",
+            AuditEntry.target_id == event.id,
+            AuditEntry.at > now - timedelta(days=1),
+        )
+    )
+    if sent_today >= limit:
+        return EventError(
+            _("This event's people already received %(count)s messages in the last 24 hours: wait before "
+              "sending another.", count=limit),
+            "too_many", field="text",
+        )
+    return None
+
+
+@rolls_back_on_refusal
+def send_organiser_message(actor, event_id: int, text: str) -> int:
+    """A message from the organisers to everyone registered (confirmed or waiting), audited (its length
+    and the number of people, not its text). Returns how many people it was queued for."""
+    event = lock_event(event_id)
+    if event is None:
+        raise EventError(_("This event does not exist."), "not_found", status=404)
+    text = " ".join((text or "").split())
+    problem = organiser_message_problem(event, text, utcnow())
+    if problem is not None:
+        raise problem
+    count = _tell_registered(event, "organiser_message", text=text)
+    record_audit("event.message_sent", actor, event, people=count, length=len(text))
+    db.session.commit()
+    return count

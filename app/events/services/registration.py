@@ -64,6 +64,10 @@ def register_for_event(event_id: int, participant_id: int) -> Registration:
         registration.status = RegistrationStatus.WAITING
         registration.confirmed_at = None
         event.waiting_count += 1
+    db.session.flush()  # the registration's id, for the message
+    confirmed = registration.status == RegistrationStatus.CONFIRMED
+    kind = "registration_confirmed" if confirmed else "registration_waiting"
+    queue_notification(participant_id, kind, event_id=event.id, registration_id=registration.id)
     db.session.commit()
     return registration
 

@@ -61,6 +61,7 @@ def create_card_holder():
             birth_year=form.birth_year.data,
             origin=form.origin.data or None,
             country_code=form.country_code.data or None,
+            phone_shared=form.phone_shared.data,
         )
     except EventError as error:
         form.show_refusal(error)

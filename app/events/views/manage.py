@@ -2,17 +2,19 @@
 
 from datetime import datetime
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
-from app.core.time import to_zone
+from app.core.time import to_zone, utcnow
 from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
-from app.events.forms import EventForm, select_choices
+from app.events.forms import EventForm, OrganiserMessageForm, select_choices
+from app.events.permissions import can_manage_event
 from app.events.views import bp
 from app.events.views.loaders import get_event_or_404, personal, refused, require_organiser
 
@@ -212,3 +214,35 @@ def attendance_csv(event_id: int):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="attendance-event-{event.id}.csv"'
     return personal(response)
+
+
+@bp.route("/manage/events/<int:event_id>/message", methods=["GET", "POST"])
+@login_required
+def message_registered(event_id: int):
+    """Write, then confirm (the message cannot be taken back once queued), then send."""
+    event = get_event_or_404(event_id)
+    if not can_manage_event(current_user, event):
+        abort(404)  # names nothing, not even that the event can be managed by someone else
+    form = OrganiserMessageForm()
+    error = None
+    confirming = False
+    if form.validate_on_submit():
+        text = " ".join((form.text.data or "").split())
+        problem = services.organiser_message_problem(event, text, utcnow())
+        if problem is not None:
+            error = problem.message
+        elif form.confirmed.data != "1":
+            confirming = True
+        else:
+            try:
+                count = services.send_organiser_message(current_user, event.id, text)
+            except EventError as refusal:
+                error = refusal.message
+            else:
+                flash(ngettext("The message is on its way to %(num)s person.",
+                               "The message is on its way to %(num)s people.", count), "success")
+                return redirect(url_for("events.manage_event", event_id=event.id), code=303)
+    status = 400 if error else 200
+    html = render_template("events/manage/message.html", event=event, form=form, error=error,
+                           confirming=confirming, recipients=event.confirmed_count + event.waiting_count)
+    return personal(make_response(html, status))

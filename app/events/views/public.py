@@ -4,6 +4,7 @@ from flask import current_app, flash, make_response, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.confirmation import confirmed_required
 from app.core.htmx import is_htmx_fragment_request
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
@@ -63,6 +64,7 @@ def event_detail(event_id: int):
 
 @bp.post("/events/<int:event_id>/register")
 @login_required
+@confirmed_required
 def register(event_id: int):
     event = get_event_or_404(event_id)
     target = url_for("events.event_detail", event_id=event.id)

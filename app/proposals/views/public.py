@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.confirmation import confirmed_required
 from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
 from app.core.http_cache import public_page
 from app.core.pagination import parse_page
@@ -109,6 +110,7 @@ def _read_photo(form) -> bytes | None:
 
 @bp.route("/calls/<int:call_id>/propose", methods=["GET", "POST"])
 @login_required
+@confirmed_required
 @limit_creations("JIWAR_PROPOSAL_LIMIT_PER_ACCOUNT", scope="proposal")
 def submit_proposal(call_id: int):
     call = get_call_or_404(call_id)
@@ -284,6 +286,7 @@ def _support_response(proposal_id: int, action):
 
 @bp.post("/proposals/<int:proposal_id>/support")
 @login_required
+@confirmed_required
 def support_proposal(proposal_id: int):
     return _support_response(proposal_id, services.support_proposal)
 

@@ -1,8 +1,29 @@
-"""Test setup: one schema per run (from the models), emptied after every test.
+"""Test setup: one schema per run (from the models); each test's writes are undone after it.
 
 The database is SQLite by default; set JIWAR_TEST_DB to a PostgreSQL URL to run the same suite there.
 Each request from the test client runs in a fresh context of its own, as in production: its own
 app context, `g` and database session, so a view that forgets to commit is caught.
+
+How a test's rows go away (`app_context`, decided in one place: `commits_for_real`):
+
+- Most tests run inside ONE transaction on ONE connection, rolled back when the test ends. Every
+  session the app opens meanwhile (the test's own, and each request's) is bound to that connection
+  and joins it through a SAVEPOINT (`join_transaction_mode="create_savepoint"`): a `commit()` releases
+  the session's savepoint, a `rollback()` or a session closed without commit returns to it, so a view
+  that forgets to commit still loses its writes. Flask-SQLAlchemy's Session.get_bind answers
+  `db.engines[...]` whatever the session was bound to, hence tests/transactions.py's
+  `SessionOnTheTestConnection`, whose get_bind answers the bound connection first (db.engine itself
+  stays the real engine). On SQLite the outer transaction is the plain BEGIN of
+  app/core/database.py's "begin" hook; savepoints need no more. Anything that would see the database
+  apart from that connection fails loudly instead of reading another state: a second connection
+  taken from the pool during the test, or a session used from another thread. A test reading or
+  writing rows beside the app's sessions uses `tests.transactions.database_connection()`.
+- Tests whose writes must really be committed, because something else than that connection reads
+  them, run as before and every table is emptied after them (`empty_all_tables`): those marked
+  `commits` (threads of tests/concurrency.py, `db.engine.connect()` in the test, BEGIN IMMEDIATE,
+  subprocesses reading the database), the `postgres_only` concurrency proofs (row locks between
+  connections), the browser tests and any test using a fixture of COMMITTING_FIXTURES (the live
+  server's thread, `limited_client`'s second app and engine). None is skipped: they only cost more.
 """
 
 import contextvars
@@ -15,6 +36,7 @@ import app.models  # noqa: F401 - the whole metadata
 from app import create_app
 from app.extensions import db, limiter
 from config import TestConfig
+from tests.transactions import SessionOnTheTestConnection, database_connection, one_rolled_back_transaction
 
 LANGUAGES = ("fr", "ar", "en")
 
@@ -64,6 +86,10 @@ class IsolatedClient(FlaskClient):
 
     def open_as_sent(self, *args, **kwargs):
         """The request as it is, without following the language redirect (tests of that redirect)."""
+        if self._depth == 0:
+            # Whatever the test's session read is not the request's business (it has its own
+            # session); ending it here also keeps the test's savepoint from enclosing the request's.
+            db.session.rollback()
         self._depth += 1
         try:
             response = contextvars.Context().run(super().open, *args, **kwargs)
@@ -95,10 +121,25 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+# A test using one of these needs its rows committed: another thread or engine reads them.
+COMMITTING_FIXTURES = frozenset({"live_server", "limited_client"})
+
+
+def commits_for_real(item: pytest.Item) -> bool:
+    """The one place deciding which tests commit for real and are cleaned by DELETE (see above)."""
+    return (
+        any(item.get_closest_marker(name) is not None for name in ("commits", "postgres_only", "browser"))
+        or not COMMITTING_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
+
+
 @pytest.fixture(scope="session")
 def app():
     flask_app = create_app(TestConfig)
     flask_app.test_client_class = IsolatedClient
+    # db.session's factory (one per process, shared by every app) makes the sessions above; bound to
+    # nothing they are Flask-SQLAlchemy's own.
+    db.session.session_factory.class_ = SessionOnTheTestConnection
     with flask_app.app_context():
         db.drop_all()
         db.create_all()
@@ -109,18 +150,23 @@ def app():
 
 
 @pytest.fixture(autouse=True)
-def app_context(app):
-    with app.app_context():
+def app_context(app, request):
+    if commits_for_real(request.node):
+        with app.app_context():
+            yield
+            db.session.remove()
+            empty_all_tables()
+        return
+    with app.app_context(), one_rolled_back_transaction():
         yield
-        db.session.remove()
-        empty_all_tables()
 
 
 def empty_all_tables() -> None:
     """Children first. DELETE, not TRUNCATE, on PostgreSQL too: a test leaves a few rows, and
     truncating every table took about 0.1 s a test (a DELETE of them all, 0.01 s). Ids are not
-    restarted: tests take ids from the rows they make."""
-    with db.engine.begin() as connection:
+    restarted: tests take ids from the rows they make. Inside a test that runs in one transaction,
+    the DELETEs are made in it (tests starting their world afresh)."""
+    with database_connection() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 
-_NOT_QUERIES = ("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")  # transaction bookkeeping, not reads
+# Transaction bookkeeping, not reads (savepoints: tests/conftest.py runs most tests in one transaction).
+_NOT_QUERIES = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK TO", "PRAGMA")
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ from app.extensions import db
 from tests.access.rules import client_as, filled
 from tests.access.test_every_route import RULES, _build_world
 from tests.fuzz.checks import row_counts
+from tests.transactions import database_connection
 
 pytestmark = pytest.mark.route_matrix
 
@@ -30,7 +31,7 @@ def _state() -> dict[str, list]:
     import sqlalchemy as sa
 
     contents = {}
-    with db.engine.connect() as connection:
+    with database_connection() as connection:
         for table in db.metadata.sorted_tables:
             if table.name in ("audit_entry", "data_version"):
                 continue

@@ -1,5 +1,6 @@
 """A backup restores every row, on SQLite (backup API) and on PostgreSQL (pg_dump / pg_restore)."""
 
+import pytest
 import sqlalchemy as sa
 
 from app.cli import jiwar_cli
@@ -22,6 +23,7 @@ def _row_counts() -> dict[str, int]:
         }
 
 
+@pytest.mark.commits  # the backup (SQLite backup API, pg_dump) reads what is committed
 def test_restoring_a_backup_brings_back_every_row(app, tmp_path):
     oujda = make_municipality("oujda")
     person = make_user("Aïcha", phone="+212600000001")

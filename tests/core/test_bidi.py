@@ -17,6 +17,7 @@ from tests.factories import (
     make_proposal,
     make_user,
 )
+from tests.transactions import database_connection
 
 
 def test_event_page_isolates_the_organisers_text(client):
@@ -85,7 +86,7 @@ class _Shown(HTMLParser):
 
 
 def _poison_typed_text() -> None:
-    with db.engine.begin() as connection:
+    with database_connection() as connection:
         for name, columns in FREE_TEXT.items():
             table = db.metadata.tables[name]
             connection.execute(

@@ -2,11 +2,14 @@
 
 import contextlib
 
+import pytest
 import sqlalchemy as sa
 
 from app.core import database
 from app.extensions import db
 from tests.factories import make_event
+
+pytestmark = pytest.mark.commits  # the pool's own connections, each request checking one out
 
 
 @contextlib.contextmanager

@@ -490,6 +490,7 @@ def right_after_the_check_in_commits(action):
         sa.event.remove(Session, "after_commit", committed)
 
 
+@pytest.mark.commits  # the other phone is another thread, with its own connection
 @pytest.mark.parametrize("htmx", [True, False])
 def test_an_undo_from_another_phone_as_the_check_in_commits_answers_not_present(
     app, client, organiser, oujda, resident, htmx

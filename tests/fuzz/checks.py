@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from tests.fuzz.values import SCRIPT
+from tests.transactions import database_connection
 
 PROPER = {200, 302, 303, 400, 401, 403, 404, 405, 409, 410, 413, 422, 429}  # 401: an unsigned receipt
 PAGE_TYPES = {"text/html", "text/csv", "application/json", "text/calendar", "application/pdf", "image/png",
@@ -43,7 +44,7 @@ def row_counts() -> tuple[int, ...]:
     """Every table's row count in one statement: cheap enough to take around each request."""
     tables = db.metadata.sorted_tables
     counts = [sa.select(sa.func.count()).select_from(table).scalar_subquery() for table in tables]
-    with db.engine.connect() as connection:
+    with database_connection() as connection:
         return tuple(connection.execute(sa.select(*counts)).one())
 
 
@@ -62,7 +63,7 @@ COUNTERS = {
 
 
 def assert_counters_hold() -> None:
-    with db.engine.connect() as connection:
+    with database_connection() as connection:
         for name, sql in COUNTERS.items():
             wrong = connection.execute(sa.text(sql)).scalars().all()
             assert wrong == [], f"{name} disagrees with the rows for ids {wrong}"

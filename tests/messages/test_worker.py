@@ -104,6 +104,7 @@ def test_a_claim_whose_lease_ran_out_is_taken_over_and_sent_once_more_with_the_s
     dead.channels.close()
 
 
+@pytest.mark.commits  # the second worker is another thread, with its own connection
 def test_a_slow_batch_renews_its_lease_so_no_other_worker_takes_it_over(app, sms_server):
     ids = queue_for(phone_person(), 3)
     slow = worker(app, sms_channels(sms_server.gateway_url()), lease=timedelta(seconds=2))
@@ -128,6 +129,7 @@ def test_a_slow_batch_renews_its_lease_so_no_other_worker_takes_it_over(app, sms
     assert set(sms_server.sends().values()) == {1}
 
 
+@pytest.mark.commits  # the worker is a process of its own
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_at_most_the_message_in_flight(app, sms_server):
     person = phone_person()
     ids = queue_for(person, 12)

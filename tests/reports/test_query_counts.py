@@ -1,9 +1,6 @@
 """The programme page and the reports run the same number of queries whatever the amount of data."""
 
-import contextlib
 from datetime import UTC, datetime
-
-import sqlalchemy as sa
 
 from app.events.models import EventType
 from app.extensions import db
@@ -20,24 +17,11 @@ from tests.factories import (
     make_target,
     make_user,
 )
+from tests.query_count import count_queries
 from tests.reports.dataset import CONSENT, on
 
 GENDERS = ("woman", "man", "undisclosed")
 ORIGINS = ("host", "migrant", "refugee", "returnee")
-
-
-@contextlib.contextmanager
-def counting():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def world(rows: int):
@@ -76,7 +60,7 @@ def world(rows: int):
 
 
 def queries_for(client, url: str) -> int:
-    with counting() as statements:
+    with count_queries() as statements:
         response = client.get(url)
     assert response.status_code == 200
     return len(statements)

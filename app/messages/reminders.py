@@ -114,6 +114,7 @@ def queue_due_reminders(now: datetime) -> int:
                 {
                     "participant_id": row.participant_id,
                     "kind": REMINDER_KIND,
+                    "event_id": row.event_id,  # organisers count their event's reminders by it
                     "payload": {"event_id": row.event_id, "registration_id": row.registration_id,
                                 "slot": row.slot},
                     "created_at": now,

@@ -146,3 +146,16 @@ def test_the_pass_runs_a_fixed_number_of_statements_whatever_the_number_of_regis
         counts.append(len(queries))
         assert queued == 2 * size
     assert counts[0] == counts[1] <= 4
+
+
+def test_the_reminders_the_pass_queues_are_counted_on_the_event_s_management_page(app, client):
+    from tests.conftest import sign_in_as
+    from tests.factories import make_organiser
+
+    oujda = make_municipality("oujda")
+    event = event_at(oujda, "2026-12-08T15:00:00")
+    for name in ("Amina", "Omar"):
+        make_registration(event, make_user(name).participant)
+    assert queue_due_reminders(at("2026-12-07T17:00:00")) == 2  # 18:00 in Oujda, the day before
+    page = sign_in_as(client, make_organiser(oujda)).get(f"/en/manage/events/{event.id}").text
+    assert "2 waiting to be sent" in page

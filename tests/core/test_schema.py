@@ -57,3 +57,28 @@ def test_migrations_at_head_match_the_models(empty_database_url):
             differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
         db.engine.dispose()
     assert differences == [], "run `flask db migrate -m '...'` and commit the revision"
+
+
+@pytest.mark.commits
+def test_a_database_holding_people_and_attendances_migrates_down_and_up_again(empty_database_url):
+    """SQLite rebuilds a table to alter it (batch mode): with rows pointing at it (attendances at a
+    session, a card at a person) that needs foreign keys off during the migration (migrations/env.py)
+    and nothing left pointing nowhere after it."""
+    from flask_migrate import downgrade
+
+    from app.events.models import Attendance
+    from tests.factories import make_attendance, make_event, make_municipality, make_user
+
+    migrator = create_app(_config_for(empty_database_url, check=False))
+    directory = os.path.join(migrator.root_path, "..", "migrations")
+    with migrator.app_context():
+        upgrade(directory=directory)
+        person = make_user("Amina")
+        event = make_event(make_municipality("oujda"))
+        make_attendance(event.sessions[0], person.participant)
+        db.session.remove()
+        downgrade(directory=directory, revision="9bf96b651984")  # before this stop's migrations
+        upgrade(directory=directory)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
+        db.session.remove()
+        db.engine.dispose()

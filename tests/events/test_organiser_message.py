@@ -40,6 +40,18 @@ def test_the_organiser_checks_then_sends_to_confirmed_and_waiting_people(client,
     assert "The message is on its way to 2 people." in client.get(f"/manage/events/{event.id}").text
 
 
+def test_changing_the_message_before_sending_keeps_what_was_typed(client, oujda):
+    event, _people = registered_event(oujda)
+    sign_in_as(client, make_organiser(oujda))
+    check = client.post(f"/manage/events/{event.id}/message", data={"text": "Apportez vos tabliers."})
+    assert 'name="confirmed" value="change"' in check.text
+    back = client.post(f"/manage/events/{event.id}/message",
+                       data={"text": "Apportez vos tabliers.", "confirmed": "change"})
+    assert back.status_code == 200 and "Check before sending" in back.text
+    assert "Apportez vos tabliers.</textarea>" in back.text and "Once sent" not in back.text
+    assert messages() == []
+
+
 def test_a_message_too_long_is_refused_keeping_what_was_typed(client, oujda):
     event, _people = registered_event(oujda)
     sign_in_as(client, make_organiser(oujda))

@@ -231,6 +231,8 @@ def message_registered(event_id: int):
         problem = services.organiser_message_problem(event, text, utcnow())
         if problem is not None:
             error = problem.message
+        elif form.confirmed.data == "change":
+            pass  # back to the text as it was typed, to change it
         elif form.confirmed.data != "1":
             confirming = True
         else:

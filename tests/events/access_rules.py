@@ -175,7 +175,7 @@ RULES = [
     ),
     # The walk-in tally and the headcount-only setting: the door's own rules.
     Route(
-        "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "women"}
+        "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "men"}
     ),
     Route(
         "POST",

@@ -307,3 +307,26 @@ def test_a_resident_cannot_tap_the_tally(client, oujda, resident):
     sign_in_as(client, make_user("Omar"))
     assert tap(client, session, "women").status_code == 404
     assert walk_ins() == []
+
+
+def test_a_tap_runs_the_same_few_queries_with_1_or_40_walk_ins(client, organiser, oujda):
+    from tests.query_count import count_queries
+
+    session = make_event(oujda, starts_in=SOON).sessions[0]
+    sign_in_as(client, organiser)
+    tap(client, session, "women", HTMX)  # warm-up: the session lookup, template compilation
+
+    def statements_of_a_tap() -> int:
+        with count_queries() as statements:
+            assert tap(client, session, "girls", HTMX).status_code == 200
+        return len(statements)
+
+    one = statements_of_a_tap()
+    for _ in range(20):
+        services.count_walk_in(organiser, session, "men")
+        services.count_walk_in(organiser, session, "boys")
+    assert statements_of_a_tap() == one <= 12
+    last = db.session.scalars(sa.select(Attendance.id).order_by(Attendance.id.desc())).first()
+    page = client.get(f"/door/sessions/{session.id}", query_string={"last": last}).text
+    assert 'id="tally-count-men">20</span>' in counts(page)
+    assert 'id="tally-count-girls">2</span>' in counts(page)

@@ -330,3 +330,12 @@ def test_a_tap_runs_the_same_few_queries_with_1_or_40_walk_ins(client, organiser
     page = client.get(f"/door/sessions/{session.id}", query_string={"last": last}).text
     assert 'id="tally-count-men">20</span>' in counts(page)
     assert 'id="tally-count-girls">2</span>' in counts(page)
+
+
+def test_before_check_in_opens_the_tally_shows_its_counts_without_buttons(client, organiser, oujda):
+    session = make_event(oujda, starts_in=timedelta(days=3)).sessions[0]
+    sign_in_as(client, organiser)
+    page = client.get(f"/door/sessions/{session.id}").text
+    assert "Check-in opens at" in page and "Walk-in tally" in page
+    assert 'name="group"' not in page and "<dt>Girls</dt><dd>0</dd>" in page
+    assert tap(client, session, "girls").status_code == 303 and walk_ins() == []

@@ -339,3 +339,13 @@ def test_before_check_in_opens_the_tally_shows_its_counts_without_buttons(client
     assert "Check-in opens at" in page and "Walk-in tally" in page
     assert 'name="group"' not in page and "<dt>Girls</dt><dd>0</dd>" in page
     assert tap(client, session, "girls").status_code == 303 and walk_ins() == []
+
+
+def test_the_walk_in_list_names_only_what_was_recorded(client, organiser, oujda):
+    session = make_event(oujda, starts_in=SOON).sessions[0]
+    services.count_walk_in(organiser, session, "women")
+    services.record_walk_in(organiser, session, gender="man", age_band="0-14", origin="host")
+    sign_in_as(client, organiser)
+    page = client.get(f"/door/sessions/{session.id}").text
+    assert re.search(r"Anonymous — Woman\s", page)
+    assert "Anonymous — Man, Under 15, Host community" in page and "Woman, ," not in page

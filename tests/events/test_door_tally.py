@@ -352,3 +352,12 @@ def test_the_walk_in_list_names_only_what_was_recorded(client, organiser, oujda)
     page = client.get(f"/door/sessions/{session.id}").text
     assert re.search(r"Anonymous — Woman\s", page)
     assert "Anonymous — Man, Under 15, Host community" in page and "Woman, ," not in page
+
+
+def test_a_cancelled_events_door_offers_no_tally_buttons(client, organiser, oujda):
+    session = make_event(oujda, starts_in=SOON, status="cancelled").sessions[0]
+    sign_in_as(client, organiser)
+    page = client.get(f"/door/sessions/{session.id}").text
+    assert "This event has been cancelled." in page and 'name="group"' not in page
+    refused = tap(client, session, "women", HTMX)
+    assert refused.headers["HX-Redirect"].endswith(f"/door/sessions/{session.id}") and walk_ins() == []

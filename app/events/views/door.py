@@ -112,7 +112,7 @@ def tally_context(session, last=None, undone=False) -> dict:
         "tally": queries.door_tally(session),
         "last": last,
         "undone": undone,
-        "tally_open": services.check_in_not_open(session) is None,
+        "tally_open": not session.event.is_cancelled and services.check_in_not_open(session) is None,
     }
 
 

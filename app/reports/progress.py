@@ -24,6 +24,10 @@ class TargetProgress:
     percent_of_goal: int | None
     share_percent: int | None
     share_holds: bool | None
+    # Walk-ins (or proposals with no known author) the measure cannot name, published like every
+    # figure; `estimate` when the target's rule added them to what is reached.
+    unnamed: Figure | None = None
+    estimate: bool = False
 
     @property
     def share_label(self) -> str | None:
@@ -34,6 +38,17 @@ def share_label(target: Target) -> str | None:
     if not target.share_dimension:
         return None
     return str(dict(share_pairs()).get(f"{target.share_dimension}:{target.share_value}", target.share_value))
+
+
+def unnamed_label(item: TargetProgress) -> str:
+    """What the count beside a target is, in words."""
+    if item.unnamed is None:
+        return ""
+    if Measure(item.target.measure) is Measure.PROPOSERS:
+        return _("Proposals with no known author, left out")
+    if item.estimate:
+        return _("Anonymous walk-ins, each counted as one person (estimate)")
+    return _("Anonymous walk-ins, left out")
 
 
 def target_progress(
@@ -61,7 +76,13 @@ def target_progress(
             # Met / not met would bound a hidden share (4 of 14 against 25%), so it goes with it.
             if target.share_min_percent:
                 holds = share_count * 100 >= target.share_min_percent * reached.value
-        result.append(TargetProgress(target, reached, share, percent, share_percent, holds))
+        unnamed = None
+        if progress.unnamed is not None:
+            unnamed = Figure.of(progress.unnamed, progress.unnamed_keys, threshold, exact)
+        estimate = bool(target.walk_ins_as_people and progress.unnamed)
+        result.append(
+            TargetProgress(target, reached, share, percent, share_percent, holds, unnamed, estimate)
+        )
     return result
 
 
@@ -83,6 +104,9 @@ def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
             _("In the share"),
             _("Share reached (%)"),
             _("Share target holds"),
+            _("Estimate"),
+            _("Walk-ins or proposals with no known author"),
+            _("How they are counted"),
         ]
     ]
     for item in progress:
@@ -100,6 +124,9 @@ def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
                 show(item.share),
                 "" if item.share_percent is None else item.share_percent,
                 holds,
+                _("Yes") if item.estimate else "",
+                show(item.unnamed),
+                unnamed_label(item),
             ]
         )
     return rows

@@ -10,10 +10,11 @@ from app.accounts.models import Municipality
 from app.core.audit import record_audit
 from app.events.models import Event
 from app.extensions import db
+from app.programmes.age_bands import AgeBandsError, age_bands_text, parse_age_bands
 from app.programmes.covers import covers
 from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports.models import Measure, Target
+from app.reports.models import WALK_IN_MEASURES, Measure, Target
 
 
 class ReportError(Exception):
@@ -37,10 +38,18 @@ def _check_period(starts_on, ends_on) -> None:
         raise ReportError(_("The end date must be on or after the start date."), code="period")
 
 
+def _age_bands(text: str | None) -> str:
+    try:
+        return age_bands_text(parse_age_bands(text))
+    except AgeBandsError as error:
+        raise ReportError(str(error), code="age_bands") from error
+
+
 def create_programme(
-    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public
+    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public, age_bands=""
 ) -> Programme:
     _check_period(starts_on, ends_on)
+    bands = _age_bands(age_bands)
     programme = Programme(
         name=name.strip(),
         description=description.strip(),
@@ -48,6 +57,7 @@ def create_programme(
         ends_on=ends_on,
         is_public=is_public,
         municipalities=_municipalities(municipality_ids),
+        age_bands=bands,
     )
     db.session.add(programme)
     db.session.flush()
@@ -57,9 +67,11 @@ def create_programme(
 
 
 def update_programme(
-    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public
+    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public,
+    age_bands="",
 ) -> Programme:
     _check_period(starts_on, ends_on)
+    bands = _age_bands(age_bands)
     municipalities = _municipalities(municipality_ids)
     kept = [m.id for m in municipalities]
     in_use = db.session.scalar(
@@ -80,6 +92,7 @@ def update_programme(
     programme.description = description.strip()
     programme.starts_on, programme.ends_on = starts_on, ends_on
     programme.is_public = is_public
+    programme.age_bands = bands
     programme.municipalities = municipalities
     record_audit("programme.updated", actor, programme)
     db.session.commit()
@@ -120,6 +133,8 @@ def save_target(actor, programme: Programme, data: dict, target: Target | None =
     _check_target(data)
     if data["measure"] != Measure.PEOPLE_MIN_SESSIONS:
         data = {**data, "min_sessions": None}
+    if data["measure"] not in WALK_IN_MEASURES:  # the rule says nothing elsewhere: keep it off
+        data = {**data, "walk_ins_as_people": False}
     if target is None:
         position = len(programme.targets)
         target = Target(programme=programme, position=position, **data)

@@ -23,7 +23,7 @@ from app.reports.breakdowns import (
 )
 from app.reports.forms import PeriodForm, ReportFilterForm, options
 from app.reports.progress import target_progress, targets_sheet
-from app.reports.protected import disclosure_threshold, protected_report
+from app.reports.protected import disclosure_threshold, protected_report, protected_sex_age
 from app.reports.views import bp, get_programme_or_404, no_store, wants_exact_figures
 
 # -- reports ----------------------------------------------------------------------------------------
@@ -102,6 +102,7 @@ def show_report():
             render_template(
                 "reports/_figures.html",
                 report=report,
+                sex_age=protected_sex_age(filters, exact),
                 exact=exact,
                 query=query,
                 hidden_text=hidden_text(disclosure_threshold()),

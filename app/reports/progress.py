@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from app.programmes.models import Programme
 from app.reports import queries
-from app.reports.breakdowns import hidden_text, shown
 from app.reports.cellkey import Figure
 from app.reports.forms import share_pairs
 from app.reports.models import Measure, Target
@@ -86,12 +85,9 @@ def target_progress(
     return result
 
 
-def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
-    hide = hidden_text(threshold)
-
-    def show(figure):
-        return "" if figure is None else shown(figure, hide)
-
+def targets_sheet(progress: list[TargetProgress]) -> list[list]:
+    """The donor report's first sheet: one row per target. Figures stay `Figure`s (the export
+    writes them as numbers with their marks); an empty cell is None, never text."""
     rows = [
         [
             _("Target"),
@@ -111,22 +107,22 @@ def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
     ]
     for item in progress:
         target = item.target
-        holds = "" if item.share_holds is None else (_("Yes") if item.share_holds else _("No"))
+        holds = None if item.share_holds is None else (_("Yes") if item.share_holds else _("No"))
         rows.append(
             [
                 target.title,
                 Measure(target.measure).label,
                 target.goal,
-                show(item.reached),
-                "" if item.percent_of_goal is None else item.percent_of_goal,
-                item.share_label or "",
-                target.share_min_percent or "",
-                show(item.share),
-                "" if item.share_percent is None else item.share_percent,
+                item.reached,
+                item.percent_of_goal,
+                item.share_label,
+                target.share_min_percent,
+                item.share,
+                item.share_percent,
                 holds,
-                _("Yes") if item.estimate else "",
-                show(item.unnamed),
-                unnamed_label(item),
+                _("Yes") if item.estimate else None,
+                item.unnamed,
+                unnamed_label(item) or None,
             ]
         )
     return rows

@@ -74,7 +74,7 @@ def test_people_who_proposed_count_each_author_once_and_card_holders_entered_at_
     organiser = data.organiser
     card = create_card_holder(organiser, data.oujda.id, "Fatou")
     call = make_call(data.oujda, programme_id=data.programme.id, phase="submission")
-    text = ProposalData("Atelier couture", "Un atelier de couture ouvert aux voisines.", call.categories[0].id)
+    text = ProposalData("Atelier couture", "Un atelier de couture pour les voisines.", call.categories[0].id)
     submit_proposal(call, None, text, Assistance("group", organiser, card.code, True, "Femmes de Lazaret"))
     submit_proposal(call, None, text, Assistance("paper", organiser))  # nobody known
     db.session.commit()

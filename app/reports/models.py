@@ -35,6 +35,26 @@ class Measure(LabelledEnum):
         }
 
 
+# Co-funded activities: the further programmes an event or a call counts towards, beside the one
+# it names itself (Event.programme_id, ProposalCall.programme_id, chosen on its own form). Attaching
+# an event or a call to a second programme adds a row here instead of moving it; it then counts
+# once in each programme (app/reports/links.py says which events and calls a programme counts).
+event_cofunder = sa.Table(
+    "event_cofunder",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+call_cofunder = sa.Table(
+    "call_cofunder",
+    db.metadata,
+    sa.Column("call_id", sa.ForeignKey("proposal_call.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+
 # The measures of distinct people that anonymous walk-ins could be added to (each as one person).
 WALK_IN_MEASURES = (Measure.PEOPLE,)
 

@@ -18,6 +18,7 @@ from app.programmes.models import Programme
 from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
 from app.reports import whole_programme
 from app.reports.bands import BANDS, band_of, year_of
+from app.reports.links import programme_call_ids, programme_event_ids
 from app.reports.models import WALK_IN_MEASURES, Measure, ProgrammeTally, Target
 
 DIMENSIONS = ("gender", "origin", "age_band", "country")
@@ -54,7 +55,7 @@ def _event_conditions(filters: ReportFilters) -> list:
     if filters.scope is not None:
         conditions.append(Event.municipality_id.in_(sorted(filters.scope) or [-1]))
     if filters.programme_id:
-        conditions.append(Event.programme_id == filters.programme_id)
+        conditions.append(Event.id.in_(programme_event_ids(filters.programme_id)))
     if filters.municipality_id:
         conditions.append(Event.municipality_id == filters.municipality_id)
     if filters.event_type:
@@ -169,7 +170,8 @@ def _whole_programme(filters: ReportFilters) -> tuple[bool, int | None]:
         return municipality in filters.scope, municipality
     # Several municipalities seen: the whole programme's figures when none of its events is elsewhere.
     elsewhere = sa.select(Event.id).where(
-        Event.programme_id == filters.programme_id, Event.municipality_id.not_in(sorted(filters.scope))
+        Event.id.in_(programme_event_ids(filters.programme_id)),
+        Event.municipality_id.not_in(sorted(filters.scope)),
     )
     return db.session.scalar(elsewhere.limit(1)) is None, None
 
@@ -357,7 +359,7 @@ def _target_types(target: Target) -> list[str]:
 
 
 def _target_events(target: Target, date_from, date_to) -> list:
-    conditions = [Event.programme_id == target.programme_id]
+    conditions = [Event.id.in_(programme_event_ids(target.programme_id))]
     conditions += _period(Event.starts_at, date_from, date_to)
     types = _target_types(target)
     if types:
@@ -497,7 +499,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             .join(ProposalCall, ProposalCall.id == Proposal.call_id)
             .outerjoin(Participant, Participant.id == Proposal.participant_id)
             .where(
-                ProposalCall.programme_id == target.programme_id,
+                ProposalCall.id.in_(programme_call_ids(target.programme_id)),
                 Proposal.status != ProposalStatus.WITHDRAWN,
                 Proposal.is_hidden.is_(False),
                 *_period(Proposal.created_at, date_from, date_to),
@@ -515,7 +517,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             share,
             joined,
             [
-                ProposalCall.programme_id == target.programme_id,
+                ProposalCall.id.in_(programme_call_ids(target.programme_id)),
                 *_period(Support.created_at, date_from, date_to),
                 *_age_conditions(target, _year(Support.created_at)),
             ],
@@ -552,7 +554,7 @@ def _walk_ins_count(target: Target, events: list) -> sa.Select:
 
 def _proposal_conditions(target: Target, date_from, date_to) -> list:
     return [
-        ProposalCall.programme_id == target.programme_id,
+        ProposalCall.id.in_(programme_call_ids(target.programme_id)),
         Proposal.status != ProposalStatus.WITHDRAWN,
         Proposal.is_hidden.is_(False),
         *_period(Proposal.created_at, date_from, date_to),
@@ -673,17 +675,20 @@ def event_choices(user, language: str) -> list[tuple[int, str]]:
 
 def attached_events(programme: Programme, page: int) -> Page:
     statement = (
-        sa.select(Event).where(Event.programme_id == programme.id).order_by(Event.starts_at.desc(), Event.id)
+        sa.select(Event)
+        .where(Event.id.in_(programme_event_ids(programme.id)))
+        .order_by(Event.starts_at.desc(), Event.id)
     )
     return paginate(statement, page)
 
 
 def attachable_events(programme: Programme) -> list[Event]:
-    """Events of the programme's municipalities not yet in a programme, most recent first."""
+    """Events of the programme's municipalities not yet counting towards it (those of another
+    programme included: they would then count towards both), most recent first."""
     ids = [m.id for m in programme.municipalities] or [-1]
     statement = (
         sa.select(Event)
-        .where(Event.municipality_id.in_(ids), Event.programme_id.is_(None))
+        .where(Event.municipality_id.in_(ids), Event.id.not_in(programme_event_ids(programme.id)))
         .order_by(Event.starts_at.desc())
         .limit(EVENT_CHOICES_LIMIT)
     )
@@ -693,7 +698,7 @@ def attachable_events(programme: Programme) -> list[Event]:
 def attached_calls(programme: Programme) -> list[ProposalCall]:
     statement = (
         sa.select(ProposalCall)
-        .where(ProposalCall.programme_id == programme.id)
+        .where(ProposalCall.id.in_(programme_call_ids(programme.id)))
         .order_by(ProposalCall.submission_opens_at.desc())
     )
     return list(db.session.scalars(statement))
@@ -703,7 +708,10 @@ def attachable_calls(programme: Programme) -> list[ProposalCall]:
     ids = [m.id for m in programme.municipalities] or [-1]
     statement = (
         sa.select(ProposalCall)
-        .where(ProposalCall.municipality_id.in_(ids), ProposalCall.programme_id.is_(None))
+        .where(
+            ProposalCall.municipality_id.in_(ids),
+            ProposalCall.id.not_in(programme_call_ids(programme.id)),
+        )
         .order_by(ProposalCall.submission_opens_at.desc())
         .limit(EVENT_CHOICES_LIMIT)
     )

@@ -5,6 +5,9 @@ B (woman, 2011) E2 2025: 14; C (man, 1985) E1 2026: 41; D (man, 1960) E2 2025: 6
 consent): gender and age not recorded. So the whole programme has 1 girl (B), 0 boys, 1 woman (A),
 2 men (C, D) and 1 person not recorded (P)."""
 
+import csv
+import io
+
 import pytest
 
 from app.extensions import db
@@ -142,3 +145,14 @@ def test_age_bands_are_stored_in_order_as_typed(client):
     assert db.session.get(Programme, programme.id).age_bands == "0-17,18-24,25-59,60+"
     page = client.get(f"/en/programmes/{programme.id}").get_data(as_text=True)
     assert "18 to 24" in page and "60 and over" in page
+
+
+def test_sex_and_age_exports_as_csv_like_the_page(client, data):
+    sign_in_as(client, data.organiser)
+    query = f"programme={data.programme.id}"
+    page = table(page_cells(client, f"/reports?{query}"), SEX_AGE)
+    response = client.get(f"/en/reports/export/sex_age.csv?{query}")
+    assert response.status_code == 200
+    rows = {row[0]: row[1:] for row in csv.reader(io.StringIO(response.data.decode("utf-8-sig"))) if row}
+    assert rows["Under 18"] == [page[("minor", key)] for key in ("woman", "man", "undisclosed", "", "total")]
+    assert rows["Under 18"][0] == "< 5"

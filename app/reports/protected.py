@@ -27,9 +27,10 @@ def protected_report(filters: queries.ReportFilters, exact: bool, cross: tuple[s
     return build_report(people, attendances, disclosure_threshold(), exact, current_language(), cross)
 
 
-def protected_sex_age(filters: queries.ReportFilters, exact: bool) -> SexAge:
-    """The sex x age tables, with the programme's own age bands when one programme is chosen."""
-    programme = queries.get_programme(filters.programme_id) if filters.programme_id else None
-    bands = programme.age_bands if programme is not None else ""
+def protected_sex_age(filters: queries.ReportFilters, exact: bool, age_bands: str | None = None) -> SexAge:
+    """The sex x age tables, with the programme's own age bands when one programme is chosen
+    (`age_bands` when the caller holds the programme already)."""
+    if age_bands is None:
+        age_bands = queries.programme_age_bands(filters.programme_id) if filters.programme_id else ""
     rows = queries.sex_age_rows(filters)
-    return build_sex_age(rows, bands, disclosure_threshold(), exact, current_language())
+    return build_sex_age(rows, age_bands, disclosure_threshold(), exact, current_language())

@@ -633,6 +633,11 @@ def get_programme(programme_id: int) -> Programme | None:
     return db.session.get(Programme, programme_id)
 
 
+def programme_age_bands(programme_id: int) -> str:
+    """The programme's own age bands as stored ("" when none), without loading the programme."""
+    return db.session.scalar(sa.select(Programme.age_bands).where(Programme.id == programme_id)) or ""
+
+
 def get_target(programme: Programme, target_id: int) -> Target | None:
     target = db.session.get(Target, target_id)
     return target if target is not None and target.programme_id == programme.id else None

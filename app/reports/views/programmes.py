@@ -124,7 +124,9 @@ def show_programme(programme_id: int):
         programme=programme,
         progress=target_progress(programme, exact, disclosure_threshold()),
         # The whole programme, as its targets: the page is public and the same for every reader.
-        sex_age=protected_sex_age(queries.ReportFilters(programme_id=programme.id), exact),
+        sex_age=protected_sex_age(
+            queries.ReportFilters(programme_id=programme.id), exact, programme.age_bands
+        ),
         exact=exact,
         threshold=disclosure_threshold(),
         hidden_text=hidden_text(disclosure_threshold()),

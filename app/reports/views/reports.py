@@ -123,12 +123,16 @@ def show_report():
 EXPORT_TABLES = (*TABLES, "sex_age")
 
 
+def _sex_age_rows(filters: queries.ReportFilters, exact: bool, age_bands: str | None = None) -> list[list]:
+    rows: list[list] = []
+    for crossed in protected_sex_age(filters, exact, age_bands).tables:
+        rows += [*cross_rows(crossed), []]
+    return rows[:-1]
+
+
 def _export_table(filters: queries.ReportFilters, exact: bool, cross, table: str) -> tuple[str, list[list]]:
     if table == "sex_age":
-        rows: list[list] = []
-        for crossed in protected_sex_age(filters, exact).tables:
-            rows += [*cross_rows(crossed), []]
-        return _("Sex and age"), rows[:-1]
+        return _("Sex and age"), _sex_age_rows(filters, exact)
     return table_rows(protected_report(filters, exact, cross), table)
 
 
@@ -220,7 +224,7 @@ def donor_report(programme_id: int):
     ]
     sheets = [(_("Targets"), targets_sheet(target_progress(programme, exact, threshold, date_from, date_to)))]
     sheets += [table_rows(report, table) for table in TABLES]
-    sheets.append(_export_table(filters, exact, None, "sex_age"))
+    sheets.append((_("Sex and age"), _sex_age_rows(filters, exact, programme.age_bands)))
     name = f"jiwar-donor-report-{programme.id}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx"
     rtl = text_direction(current_language()) == "rtl"
     preamble = _preamble(_("Donor report"), asked, exact)

@@ -149,12 +149,13 @@ class Nginx:
         self.process = subprocess.Popen(  # noqa: S603
             [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf"),
              "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
         )
         try:
             _wait_for(self.port, self.process, "nginx")
         except RuntimeError as error:
-            raise RuntimeError(f"{error}: {self.process.stderr.read().decode()[-2000:]}") from None
+            log = folder / "error.log"
+            raise RuntimeError(f"{error}: {log.read_text()[-2000:] if log.exists() else ''}") from None
 
     def connect(self, timeout: float = 30) -> http.client.HTTPSConnection:
         context = ssl.create_default_context()
@@ -168,7 +169,7 @@ class Nginx:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: open requests finish
+            self.process.terminate()  # the run is over: nginx's fast stop
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

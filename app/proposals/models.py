@@ -246,7 +246,7 @@ class Proposal(db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     place: Mapped[str] = mapped_column(sa.String(150), default="")
     estimated_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
-    photo_name: Mapped[str | None] = mapped_column(sa.String(80))  # file in JIWAR_UPLOAD_DIR
+    photo_name: Mapped[str | None] = mapped_column(sa.String(80))  # proposals/<name> in app/core/storage.py
     status: Mapped[str] = mapped_column(sa.String(12), default=ProposalStatus.SUBMITTED, index=True)
     answer_text: Mapped[str] = mapped_column(sa.Text, default="")
     first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -224,9 +224,9 @@ def submit_proposal(
         )
     ]
     db.session.add(proposal)
-    if data.photo is not None:
-        proposal.photo_name = store_photo(data.photo)
     try:
+        if data.photo is not None:
+            proposal.photo_name = store_photo(data.photo)
         db.session.flush()
         if assistance is not None:
             record_audit(
@@ -273,10 +273,11 @@ def edit_proposal(
     proposal.place = data.place.strip()
     proposal.estimated_cost = data.estimated_cost
     proposal.category = category
-    new_photo = store_photo(data.photo) if data.photo is not None else None
-    if new_photo or remove_photo:
-        proposal.photo_name = new_photo
+    new_photo = None
     try:
+        new_photo = store_photo(data.photo) if data.photo is not None else None
+        if new_photo or remove_photo:
+            proposal.photo_name = new_photo
         db.session.commit()
     except Exception:
         db.session.rollback()

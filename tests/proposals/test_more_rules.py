@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.proposals.models import AbuseReport, Comment, Proposal, ProposalCall
-from app.proposals.photos import upload_dir
+from app.proposals.photos import photo_key
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_comment, make_proposal, make_reviewer, make_user
 from tests.factories.proposals import make_abuse_report
@@ -52,7 +52,7 @@ def test_editing_a_call_keeps_used_categories(client, oujda, reviewer):
     assert saved.title == "Nouveau titre" and [c.name for c in saved.categories] == ["Culture", "Sport"]
 
 
-def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resident):
+def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     proposal = make_proposal(call, resident)
     sign_in_as(client, resident)
@@ -68,16 +68,16 @@ def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resi
         data={**form, "photo": (io.BytesIO(image_bytes("WEBP")), "a.webp")},
     )
     first = db.session.get(Proposal, proposal.id).photo_name
-    assert (upload_dir() / first).is_file()
+    assert photo_storage.keys("") == {photo_key(first)}
     client.post(
         f"/proposals/{proposal.id}/edit",
         content_type="multipart/form-data",
         data={**form, "photo": (io.BytesIO(image_bytes()), "b.jpg")},
     )
     second = db.session.get(Proposal, proposal.id).photo_name
-    assert second != first and not (upload_dir() / first).exists()
+    assert second != first and photo_storage.keys("") == {photo_key(second)}
     client.post(f"/proposals/{proposal.id}/edit", data={**form, "remove_photo": "y"})
-    assert db.session.get(Proposal, proposal.id).photo_name is None and not (upload_dir() / second).exists()
+    assert db.session.get(Proposal, proposal.id).photo_name is None and photo_storage.keys("") == set()
     assert client.get(f"/proposals/{proposal.id}/photo").status_code == 404
 
 

@@ -158,7 +158,8 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    languages: Mapped[str] = mapped_column(sa.String(20), default="fr")  # "fr,ar"
+    # Languages spoken, CLDR codes ("fr,ar,ary,wo"): any language, named in the reader's.
+    languages: Mapped[str] = mapped_column(sa.String(200), default="fr")
     audience: Mapped[str] = mapped_column(sa.String(16), default=Audience.EVERYONE)
     # First session start and last session end, kept by the services for listing and filtering.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -18,7 +18,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
-from app.core.languages import language_name
+from app.core.languages import COMMON_LANGUAGES, language_name
 
 CONTENT_LANGUAGES = tuple(LANGUAGE_NAMES)  # ("fr", "ar", "en"): French first, the platform's default
 ARABIC_LETTERS = ("\u0600", "\u06ff")
@@ -180,6 +180,7 @@ def register_translated_helpers(app) -> None:
         localized=localized,
         missing_languages=missing_languages,
         content_languages=CONTENT_LANGUAGES,
+        common_languages=COMMON_LANGUAGES,
         language_name=lambda code: language_name(code, current_language()),
     )
     app.jinja_env.filters["language_label"] = lambda code: language_name(code, current_language())

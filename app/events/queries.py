@@ -16,6 +16,7 @@ from app.accounts.models import Municipality, Participant, ParticipantCard, Role
 from app.accounts.municipalities import municipalities_for
 from app.core.codes import is_card_code
 from app.core.dates import in_range
+from app.core.languages import normalise
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
 from app.events import desk_scope
@@ -68,7 +69,7 @@ class EventFilters:
             event_type=event_type if event_type in set(EventType) else "",
             municipality=(args.get("municipality", "") or "")[:60],
             on=on,
-            language=language if language in LANGUAGES else "",
+            language=normalise(language) or "",
             q=(args.get("q", "") or "").strip()[:100],
             when="past" if args.get("when") == "past" else "upcoming",
             refused_date=refused_date,

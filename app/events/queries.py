@@ -586,6 +586,26 @@ def participant_registrations(participant_id: int, limit: int = 50) -> list[Regi
     )
 
 
+def upcoming_registrations(participant_id: int, now: datetime, limit: int = 3) -> list[Registration]:
+    """What a printed card lists: the person's next events (a seat or a place on the waiting list),
+    soonest first, with their municipality for the place and clock."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.participant_id == participant_id,
+                Registration.status.in_(ACTIVE),
+                Event.ends_at >= now,
+                Event.status != EventStatus.CANCELLED,
+            )
+            .join(Registration.event)
+            .options(contains_eager(Registration.event))
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit)
+        )
+    )
+
+
 def open_link_requests(account_id: int) -> list[CardLinkRequest]:
     """The desk's requests waiting for this account holder's answer, newest first."""
     return list(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import sqlalchemy as sa
+from babel.lists import format_list
 from flask_babel import LazyString
 from sqlalchemy.ext.hybrid import hybrid_property
 from wtforms import StringField, TextAreaField
@@ -184,3 +185,11 @@ def register_translated_helpers(app) -> None:
         language_name=lambda code: language_name(code, current_language()),
     )
     app.jinja_env.filters["language_label"] = lambda code: language_name(code, current_language())
+    app.jinja_env.filters["spoken_list"] = spoken_list
+
+
+def spoken_list(items) -> str:
+    """"French, Wolof and Zarma" / "الفرنسية والولوفية والزارمية": a list as the reader's language
+    writes one (CLDR's list patterns)."""
+    items = [str(item) for item in items]
+    return format_list(items, locale=current_language()) if items else ""

@@ -97,7 +97,7 @@ def test_a_call_form_lists_missing_languages_and_keeps_what_was_typed(client, ou
     assert "Give the same categories, one a line and in the same order, in each language you fill." in page
     assert ">العيش معاً</" not in page  # an input keeps its value in the attribute
     assert 'value="العيش معاً"' in page and "اقترحوا مشاريعكم للحي." in page
-    assert "Not written yet in: French, English" in page
+    assert "Not written yet in: French and English" in page
     assert db.session.scalar(sa.select(sa.func.count(ProposalCall.id))) == 0
 
     response = client.post("/en/manage/calls/new", data={**data, "categories_ar": "ثقافة\nرياضة"})

@@ -45,7 +45,7 @@ def test_a_target_form_without_any_title_is_refused_and_says_what_is_missing(cli
     assert response.status_code == 303
     target = db.session.scalar(sa.select(Target))
     edit = client.get(f"/en/programmes/{programme.id}/targets/{target.id}/edit").get_data(as_text=True)
-    assert "Not written yet in: French, English" in edit
+    assert "Not written yet in: French and English" in edit
     assert 'value="أطفال"' in edit
 
 

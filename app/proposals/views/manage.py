@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from app.accounts.models import Municipality, Role
 from app.accounts.municipalities import municipalities_for
 from app.core.htmx import render_page_or_fragment
+from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import to_zone
 from app.core.translated import form_values, values_of
@@ -44,7 +45,8 @@ def manage_calls():
 
 
 def _municipality_choices():
-    return [SelectChoice(m.id, m.name_fr) for m in municipalities_for(current_user, Role.REVIEWER)]
+    language = current_language()
+    return [SelectChoice(m.id, m.name(language)) for m in municipalities_for(current_user, Role.REVIEWER)]
 
 
 def _programme_choices():

@@ -18,9 +18,9 @@ def _call_form(call, **overrides):
     data = {
         "municipality_id": call.municipality_id,
         "programme_id": 0,
-        "title": call.title,
-        "description": call.description,
-        "categories": "\n".join(c.name for c in call.categories),
+        "title_fr": call.title,
+        "description_fr": call.description,
+        "categories_fr": "\n".join(c.name for c in call.categories),
         "submission_opens_at": "2027-01-01T09:00",
         "submission_closes_at": "2027-02-01T09:00",
         "support_opens_at": "2027-02-01T09:00",
@@ -39,13 +39,13 @@ def test_editing_a_call_keeps_used_categories(client, oujda, reviewer):
     edit = client.get(f"/manage/calls/{call.id}/edit").get_data(as_text=True)
     assert "Culture" in edit
     response = client.post(
-        f"/manage/calls/{call.id}/edit", data=_call_form(call, categories="Santé\nJeunesse")
+        f"/manage/calls/{call.id}/edit", data=_call_form(call, categories_fr="Santé\nJeunesse")
     )
     assert response.status_code == 422
     assert "A category that proposals use cannot be removed." in response.get_data(as_text=True)
     response = client.post(
         f"/manage/calls/{call.id}/edit",
-        data=_call_form(call, title="Nouveau titre", categories="Culture\nSport"),
+        data=_call_form(call, title_fr="Nouveau titre", categories_fr="Culture\nSport"),
     )
     assert response.status_code == 303
     saved = db.session.get(ProposalCall, call.id)

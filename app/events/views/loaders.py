@@ -69,3 +69,10 @@ def personal(response):
     """Pages about one person are never cached by a shared phone's browser or a proxy."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def kept_offline_until(response, session):
+    """A phone may keep this answer (its door page, its roster) until the session ends, no later
+    (static/js/offline-pages.js forgets it then)."""
+    response.headers["Jiwar-Keep-Until"] = session.ends_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return response

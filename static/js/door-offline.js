@@ -1,0 +1,330 @@
+// The door without a network (templates/events/door/door.html). The door's service worker keeps
+// the page and the session's roster (names and ticket codes); this script keeps on the phone the
+// check-ins and walk-ins made while the network is gone, each with an id made here, and sends them
+// to the door's sync endpoint when it is back (app/events/views/door_offline.py). The server
+// accepts each id once, so a queue sent twice records nothing twice. Online, the forms carry the
+// same ids: a form sent twice (a double tap, an answer lost on the way back) counts once.
+// Without JavaScript the door works online as before.
+(function () {
+  "use strict";
+  var QUEUE = "jiwar-door-queue";
+  var box = document.getElementById("door-offline");
+  if (!box || !window.fetch || !window.localStorage || !window.crypto) { return; }
+  var text = box.dataset;
+  var roster = null;
+  var sending = false;
+  var problems = [];
+
+  function newId() {
+    if (crypto.randomUUID) { return crypto.randomUUID(); }
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64;
+    b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20)].join("-");
+  }
+
+  // Each form that stands for one action gets its own id when it appears.
+  function giveIds(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll("input[name=client_id]").forEach(function (input) {
+      if (!input.value) { input.value = newId(); }
+    });
+  }
+
+  function readQueue() {
+    try { return JSON.parse(localStorage.getItem(QUEUE)) || []; } catch (e) { return []; }
+  }
+
+  function writeQueue(queue) {
+    localStorage.setItem(QUEUE, JSON.stringify(queue));
+    show();
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, name) { return values[name]; });
+  }
+
+  function show() {
+    var waiting = readQueue().length;
+    var lines = [];
+    if (waiting) { lines.push(fill(text.waiting, { count: waiting })); }
+    if (!navigator.onLine) { lines.push(text.offline); }
+    box.textContent = "";
+    lines.forEach(function (line) {
+      var p = document.createElement("p");
+      p.textContent = line;
+      box.appendChild(p);
+    });
+    if (problems.length) {
+      var list = document.createElement("ul");
+      problems.forEach(function (problem) {
+        var item = document.createElement("li");
+        item.textContent = problem;
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    }
+    box.hidden = !box.childNodes.length;
+    box.className = problems.length ? "notice danger" : "notice warn";
+  }
+
+  function keep(kind, fields, label) {
+    var queue = readQueue();
+    var id = fields.client_id || newId();
+    delete fields.client_id;
+    if (!queue.some(function (entry) { return entry.client_id === id; })) {
+      queue.push({ client_id: id, kind: kind, fields: fields, label: label, sync: text.sync });
+    }
+    writeQueue(queue);
+  }
+
+  function formFields(form) {
+    var fields = {};
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && name !== "q") { fields[name] = value; }
+    });
+    return fields;
+  }
+
+  function kindOf(form) {
+    return form.getAttribute("action").split("/").pop();  // "check-in" or "walk-in"
+  }
+
+  function keepForm(form) {
+    var fields = formFields(form);
+    var kind = kindOf(form);
+    var label = fields.display_name || text.anonymous;
+    if (kind === "check-in") {
+      var person = findPerson(fields.participant_id);
+      label = person ? person.name : fields.code || "";
+    }
+    keep(kind, fields, label);
+    markKept(form, fields.participant_id);
+    if (kind === "walk-in") {
+      form.reset();
+      form.querySelector("input[name=client_id]").value = newId();
+      var said = document.createElement("p");
+      said.className = "notice ok";
+      said.setAttribute("role", "status");
+      said.textContent = text.keptWalkIn;
+      form.querySelectorAll(".notice").forEach(function (old) { old.remove(); });
+      form.prepend(said);
+    }
+  }
+
+  function markKept(form, participantId) {
+    if (!participantId) { return; }
+    var row = document.getElementById("door-row-" + participantId);
+    var place = row ? row.querySelector("form, button") : null;
+    if (!place) { return; }
+    var badge = document.createElement("span");
+    badge.className = "badge warn";
+    badge.textContent = text.kept;
+    place.replaceWith(badge);
+  }
+
+  function queuedFor(participantId) {
+    return readQueue().some(function (entry) {
+      return entry.sync === text.sync && entry.kind === "check-in" &&
+        String(entry.fields.participant_id) === String(participantId);
+    });
+  }
+
+  // -- The roster, and searching it while offline --------------------------------------------------
+
+  function loadRoster() {
+    return fetch(text.roster, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data) { roster = data.people; } })
+      .catch(function () { /* kept by the service worker next time */ });
+  }
+
+  function findPerson(id) {
+    return (roster || []).find(function (person) { return String(person.id) === String(id); });
+  }
+
+  var CODE = /^[346789ACDEFGHJKMNPQRTUVWXY]{6}([346789ACDEFGHJKMNPQRTUVWXY]{2})?$/;
+
+  function asCode(typed) {
+    var raw = typed.toUpperCase().replace(/[^0-9A-Z]/g, "");
+    if (!CODE.test(raw)) { return null; }
+    return raw.slice(0, raw.length / 2) + "-" + raw.slice(raw.length / 2);
+  }
+
+  // One row of the offline results: a person of the roster, or a code it does not list (shown = false).
+  function row(name, code, participantId, shown) {
+    var item = document.createElement("li");
+    item.className = "door-row";
+    if (participantId) { item.id = "door-row-" + participantId; }
+    var who = document.createElement("div");
+    who.className = "who";
+    var strong = document.createElement("strong");
+    var bdi = document.createElement("bdi");
+    bdi.textContent = name;
+    strong.appendChild(bdi);
+    who.appendChild(strong);
+    if (code && shown !== false) {
+      var small = document.createElement("span");
+      small.className = "code small";
+      small.textContent = code;
+      who.appendChild(small);
+    }
+    item.appendChild(who);
+    if (participantId && queuedFor(participantId)) {
+      var badge = document.createElement("span");
+      badge.className = "badge warn";
+      badge.textContent = text.kept;
+      item.appendChild(badge);
+      return item;
+    }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = text.markPresent;
+    button.addEventListener("click", function () {
+      var fields = { code: code || "" };
+      if (participantId) { fields.participant_id = String(participantId); }
+      keep("check-in", fields, name);
+      var badge = document.createElement("span");
+      badge.className = "badge warn";
+      badge.textContent = text.kept;
+      button.replaceWith(badge);
+    });
+    item.appendChild(button);
+    return item;
+  }
+
+  function searchOffline(typed) {
+    var results = document.getElementById("door-results");
+    var wanted = typed.trim().toLowerCase();
+    var code = asCode(typed);
+    var found = (roster || []).filter(function (person) {
+      return wanted && (person.name.toLowerCase().indexOf(wanted) !== -1 ||
+        (code !== null && person.code === code));
+    }).slice(0, 30);
+    results.textContent = "";
+    var list = document.createElement("ul");
+    list.className = "door-list";
+    found.forEach(function (person) { list.appendChild(row(person.name, person.code, person.id)); });
+    if (!found.length && code) {
+      // A card (or a ticket) the roster does not list: the server checks it when it is sent.
+      list.appendChild(row(fill(text.codeLabel, { code: code }), code, null, false));
+    }
+    if (list.childNodes.length) {
+      results.appendChild(list);
+    } else {
+      var none = document.createElement("p");
+      none.textContent = roster ? text.nobody : text.noRoster;
+      results.appendChild(none);
+    }
+  }
+
+  // -- Sending -----------------------------------------------------------------------------------
+
+  function token() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function sendPart(url, entries) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token() },
+      body: JSON.stringify({ entries: entries.map(function (entry) {
+        return { client_id: entry.client_id, kind: entry.kind, fields: entry.fields };
+      }) })
+    }).then(function (response) {
+      var labels = {};
+      entries.forEach(function (entry) { labels[entry.client_id] = entry.label; });
+      if (response.status === 404 || response.status === 403) {
+        // Not this organiser's door (another municipality's session): nothing recorded, nobody named.
+        problems.push(text.foreign);
+        return entries.map(function (entry) { return entry.client_id; });
+      }
+      if (!response.ok) { return []; }  // kept, sent again later
+      return response.json().then(function (data) {
+        return data.results.map(function (result) {
+          if (result.status === "refused") {
+            problems.push(fill(text.refused, { label: labels[result.client_id] || "", reason: result.message }));
+          }
+          return result.client_id;
+        });
+      });
+    });
+  }
+
+  function refreshCounters() {
+    fetch(location.pathname, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html) { return; }
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("door-counters");
+      var counters = document.getElementById("door-counters");
+      if (fresh && counters) { counters.replaceWith(fresh); }
+    }).catch(function () { /* the next page load shows them */ });
+  }
+
+  function send() {
+    var queue = readQueue();
+    if (sending || !queue.length || !navigator.onLine) { return Promise.resolve(); }
+    sending = true;
+    var byUrl = {};
+    queue.forEach(function (entry) { (byUrl[entry.sync] = byUrl[entry.sync] || []).push(entry); });
+    var parts = [];
+    Object.keys(byUrl).forEach(function (url) {
+      for (var i = 0; i < byUrl[url].length; i += 100) { parts.push([url, byUrl[url].slice(i, i + 100)]); }
+    });
+    var done = {};
+    return parts.reduce(function (previous, part) {
+      return previous.then(function () {
+        return sendPart(part[0], part[1]).then(function (ids) { ids.forEach(function (id) { done[id] = true; }); });
+      });
+    }, Promise.resolve()).catch(function () { /* the network went again: the rest is kept */ }).then(function () {
+      writeQueue(readQueue().filter(function (entry) { return !done[entry.client_id]; }));
+      sending = false;
+      if (Object.keys(done).length) { refreshCounters(); }
+    });
+  }
+  window.jiwarDoorSend = send;  // the browser tests wait on it
+
+  // -- Wiring --------------------------------------------------------------------------------------
+
+  function queueable(element) {
+    return element && element.tagName === "FORM" && element.querySelector("input[name=client_id]");
+  }
+
+  document.addEventListener("htmx:load", function (event) { giveIds(event.target); });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (navigator.onLine) { return; }
+    var element = event.detail.elt;
+    if (queueable(element)) {
+      event.preventDefault();
+      keepForm(element);
+    } else if (element.getAttribute("role") === "search" || element.id === "door-q") {
+      event.preventDefault();
+      searchOffline(document.getElementById("door-q").value);
+    }
+  });
+  // Sent but no answer came back: kept, and sent again with the same id (it may have arrived).
+  document.addEventListener("htmx:sendError", function (event) {
+    var element = event.detail.elt;
+    if (queueable(element)) { keepForm(element); }
+    else { searchOffline(document.getElementById("door-q").value); }
+  });
+  document.addEventListener("submit", function (event) {
+    if (navigator.onLine || event.defaultPrevented) { return; }
+    var form = event.target;
+    if (queueable(form)) {
+      event.preventDefault();
+      keepForm(form);
+    } else if (form.getAttribute("role") === "search") {
+      event.preventDefault();
+      searchOffline(document.getElementById("door-q").value);
+    }
+  });
+  window.addEventListener("online", function () { show(); send(); });
+  window.addEventListener("offline", show);
+  window.setInterval(send, 20000);
+  giveIds(document);
+  show();
+  window.jiwarDoorReady = loadRoster().then(send).then(function () { return true; });
+}());

@@ -12,6 +12,7 @@
   if (!box || !window.fetch || !window.localStorage || !window.crypto) { return; }
   var text = box.dataset;
   var roster = null;
+  var words = {};  // those of the offline search, in the page's language: they come with the roster
   var sending = false;
   var problems = [];
 
@@ -135,7 +136,7 @@
   function loadRoster() {
     return fetch(text.roster, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (data) { if (data) { roster = data.people; } })
+      .then(function (data) { if (data) { roster = data.people; words = data.words; } })
       .catch(function () { /* kept by the service worker next time */ });
   }
 
@@ -179,7 +180,7 @@
     }
     var button = document.createElement("button");
     button.type = "button";
-    button.textContent = text.markPresent;
+    button.textContent = words.markPresent;
     button.addEventListener("click", function () {
       var fields = { code: code || "" };
       if (participantId) { fields.participant_id = String(participantId); }
@@ -207,13 +208,13 @@
     found.forEach(function (person) { list.appendChild(row(person.name, person.code, person.id)); });
     if (!found.length && code) {
       // A card (or a ticket) the roster does not list: the server checks it when it is sent.
-      list.appendChild(row(fill(text.codeLabel, { code: code }), code, null, false));
+      list.appendChild(row(fill(words.codeLabel, { code: code }), code, null, false));
     }
     if (list.childNodes.length) {
       results.appendChild(list);
     } else {
       var none = document.createElement("p");
-      none.textContent = roster ? text.nobody : text.noRoster;
+      none.textContent = roster ? words.nobody : text.noRoster;
       results.appendChild(none);
     }
   }

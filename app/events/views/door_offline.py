@@ -42,8 +42,17 @@ def door_roster(session_id: int):
         {"id": person.id, "name": person_name(person), "code": code}
         for person, code in queries.door_roster(session)
     ]
-    response = jsonify(session_id=session.id, keep_until=session.ends_at.isoformat(), people=people)
+    response = jsonify(session_id=session.id, people=people, words=_offline_search_words())
     return kept_offline_until(personal(response), session)
+
+
+def _offline_search_words() -> dict:
+    """What the offline search (static/js/door-offline.js) writes on its rows, in the page's language."""
+    return {
+        "markPresent": _("Mark present"),
+        "codeLabel": _("Code %(code)s: checked when sent", code="{code}"),
+        "nobody": _("Nobody on the list kept on this phone matches. A ticket or card code is checked when sent."),
+    }
 
 
 @bp.post("/door/sessions/<int:session_id>/sync")

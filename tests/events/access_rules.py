@@ -173,6 +173,11 @@ RULES = [
         door(303),
         data={"display_name": "Visiteur"},
     ),
+    # The door offline: the worker holds nothing of anyone; the roster and the sync are the door's.
+    Route("GET", "events.door_service_worker", "/door/offline.js", everyone(200)),
+    Route("GET", "events.door_roster", "/door/sessions/{session.id}/roster", door(200)),
+    # A form instead of the JSON queue: refused as unreadable (400), once the door is known to be theirs.
+    Route("POST", "events.door_sync", "/door/sessions/{session.id}/sync", door(400), data={"entries": "x"}),
     # Card holders' data rights at the desk: the card's code typed, the person served by this desk.
     Route("GET", "privacy.card_holder_data", "/desk/people/{card_holder.id}/data", OTHER_DESK(200)),
     Route(

@@ -14,6 +14,9 @@
   var roster = null;
   var words = {};  // those of the offline search, in the page's language: they come with the roster
   var sending = false;
+  // navigator.onLine is not enough: a phone on a hall's Wi-Fi without internet says it is online
+  // (and so does Chromium's own offline mode after a reload). A request that fails says so.
+  var offline = !navigator.onLine;
   var problems = [];
 
   function newId() {
@@ -49,7 +52,7 @@
     var waiting = readQueue().length;
     var lines = [];
     if (waiting) { lines.push(fill(text.waiting, { count: waiting })); }
-    if (!navigator.onLine) { lines.push(text.offline); }
+    if (offline || !navigator.onLine) { lines.push(text.offline); }
     box.textContent = "";
     lines.forEach(function (line) {
       var p = document.createElement("p");
@@ -79,9 +82,9 @@
     writeQueue(queue);
   }
 
-  function formFields(form) {
+  function formFields(form, submitter) {
     var fields = {};
-    new FormData(form).forEach(function (value, name) {
+    new FormData(form, submitter || null).forEach(function (value, name) {
       if (name !== "csrf_token" && name !== "q") { fields[name] = value; }
     });
     return fields;
@@ -91,8 +94,8 @@
     return form.getAttribute("action").split("/").pop();  // "check-in" or "walk-in"
   }
 
-  function keepForm(form) {
-    var fields = formFields(form);
+  function keepForm(form, submitter) {
+    var fields = formFields(form, submitter);
     var kind = kindOf(form);
     var label = fields.display_name || text.anonymous;
     if (kind === "check-in") {
@@ -264,9 +267,15 @@
     }).catch(function () { /* the next page load shows them */ });
   }
 
+  function reachable() {
+    return fetch(text.probe, { method: "HEAD", cache: "no-store", credentials: "same-origin" })
+      .then(function () { return true; }, function () { return false; })
+      .then(function (answered) { offline = !answered; show(); return answered; });
+  }
+
   function send() {
     var queue = readQueue();
-    if (sending || !queue.length || !navigator.onLine) { return Promise.resolve(); }
+    if (sending || !queue.length) { return Promise.resolve(); }
     sending = true;
     var byUrl = {};
     queue.forEach(function (entry) { (byUrl[entry.sync] = byUrl[entry.sync] || []).push(entry); });
@@ -279,7 +288,9 @@
       return previous.then(function () {
         return sendPart(part[0], part[1]).then(function (ids) { ids.forEach(function (id) { done[id] = true; }); });
       });
-    }, Promise.resolve()).catch(function () { /* the network went again: the rest is kept */ }).then(function () {
+    }, Promise.resolve()).then(function () { offline = false; }, function () {
+      offline = true;  // the network went again: the rest is kept
+    }).then(function () {
       writeQueue(readQueue().filter(function (entry) { return !done[entry.client_id]; }));
       sending = false;
       if (Object.keys(done).length) { refreshCounters(); }
@@ -308,24 +319,47 @@
   // Sent but no answer came back: kept, and sent again with the same id (it may have arrived).
   document.addEventListener("htmx:sendError", function (event) {
     var element = event.detail.elt;
-    if (queueable(element)) { keepForm(element); }
-    else { searchOffline(document.getElementById("door-q").value); }
-  });
-  document.addEventListener("submit", function (event) {
-    if (navigator.onLine || event.defaultPrevented) { return; }
-    var form = event.target;
-    if (queueable(form)) {
-      event.preventDefault();
-      keepForm(form);
-    } else if (form.getAttribute("role") === "search") {
-      event.preventDefault();
+    offline = true;
+    if (queueable(element)) {
+      keepForm(element);
+    } else if (element.getAttribute("role") === "search") {
       searchOffline(document.getElementById("door-q").value);
+    } else {
+      show();
     }
   });
-  window.addEventListener("online", function () { show(); send(); });
-  window.addEventListener("offline", show);
-  window.setInterval(send, 20000);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful && offline) { offline = false; show(); send(); }
+  });
+  // A plain form (sent without htmx) that stands for one action: asked first whether the server
+  // answers; if not, kept on the phone instead of showing the browser's "no internet" page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !queueable(form) || form.hasAttribute("hx-post")) { return; }
+    if (form.dataset.reachable) {  // asked: this is the form sent for real
+      delete form.dataset.reachable;
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter;
+    (navigator.onLine ? reachable() : Promise.resolve(false)).then(function (answered) {
+      if (!answered) {
+        offline = true;
+        keepForm(form, submitter);
+        return;
+      }
+      form.dataset.reachable = "1";
+      form.requestSubmit(submitter || null);
+    });
+  });
+  window.addEventListener("online", function () { offline = false; show(); send(); });
+  window.addEventListener("offline", function () { offline = true; show(); });
+  window.setInterval(send, 10000);
   giveIds(document);
   show();
-  window.jiwarDoorReady = loadRoster().then(send).then(function () { return true; });
+  // Once the page is loaded and kept (static/js/offline.js), the roster is read (from the network,
+  // or the kept copy) and whatever waits is sent.
+  window.jiwarDoorReady = new Promise(function (resolve) {
+    window.addEventListener("load", function () { resolve(window.jiwarKept); });
+  }).then(loadRoster).then(send).then(function () { return true; });
 }());

@@ -7,10 +7,11 @@
   if (!("serviceWorker" in navigator) || !script) { return; }
   var url = script.getAttribute("data-worker");
   // The page that registers the worker was fetched before the worker existed: once it is active,
-  // ask it to keep this page and its stylesheets and scripts too. window.jiwarKept resolves when
+  // ask it to keep this page and its stylesheets and scripts too (and the addresses in data-keep,
+  // such as the door's roster). window.jiwarKept resolves when
   // they are kept (or could not be).
   function keepThisPage(registration) {
-    var urls = [location.href];
+    var urls = [location.href].concat((script.getAttribute("data-keep") || "").split(" ").filter(Boolean));
     document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (node) {
       urls.push(node.href || node.src);
     });

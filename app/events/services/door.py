@@ -94,6 +94,17 @@ def _keep_receipt(session: EventSession, client_id: str | None) -> None:
         db.session.add(DoorReceipt(client_id=client_id, session_id=session.id))
 
 
+def _receive_alone(session: EventSession, client_id: str | None) -> None:
+    """This entry's id, kept after its check-in lost the race to another phone's for the same person."""
+    if client_id is None or door_receipt_exists(client_id):
+        return
+    _keep_receipt(session, client_id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # this entry, sent twice at once
+        db.session.rollback()
+
+
 def _attendance(session_id: int, participant_id: int) -> Attendance | None:
     return db.session.scalar(
         sa.select(Attendance).filter_by(session_id=session_id, participant_id=participant_id)
@@ -119,11 +130,7 @@ def check_in(
     registration = _registration_at_the_door(session, participant_id, code)
     existing = _attendance(session.id, participant_id)
     if existing is not None:  # marked by another phone: this entry is received all the same
-        _keep_receipt(session, client_id)
-        try:
-            db.session.commit()
-        except IntegrityError:  # this entry, sent twice at once
-            db.session.rollback()
+        _receive_alone(session, client_id)
         return existing
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     attendance = Attendance(
@@ -140,7 +147,10 @@ def check_in(
         db.session.commit()
     except IntegrityError:  # the same person checked in from another phone, or this entry sent twice, at once
         db.session.rollback()
-        return _attendance(session.id, participant_id)  # None if a third phone undid it since
+        existing = _attendance(session.id, participant_id)  # None if a third phone undid it since
+        if existing is not None:
+            _receive_alone(session, client_id)
+        return existing
     return attendance
 
 

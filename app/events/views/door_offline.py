@@ -51,7 +51,9 @@ def _offline_search_words() -> dict:
     return {
         "markPresent": _("Mark present"),
         "codeLabel": _("Code %(code)s: checked when sent", code="{code}"),
-        "nobody": _("Nobody on the list kept on this phone matches. A ticket or card code is checked when sent."),
+        "nobody": _(
+            "Nobody on the list kept on this phone matches. A ticket or card code is checked when sent."
+        ),
     }
 
 

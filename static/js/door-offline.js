@@ -352,6 +352,20 @@
       form.requestSubmit(submitter || null);
     });
   });
+  // Sign-out clears everything this browser kept (Clear-Site-Data), the entries waiting included:
+  // from the door page, they are sent first, and the sign-out waits while some are left.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!/\/sign-out$/.test(form.getAttribute("action") || "") || !readQueue().length) { return; }
+    event.preventDefault();
+    send().then(function () {
+      if (readQueue().length) {
+        box.scrollIntoView();
+      } else {
+        form.submit();
+      }
+    });
+  });
   window.addEventListener("online", function () { offline = false; show(); send(); });
   window.addEventListener("offline", function () { offline = true; show(); });
   window.setInterval(send, 10000);

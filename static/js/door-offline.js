@@ -187,7 +187,7 @@
     button.addEventListener("click", function () {
       var fields = { code: code || "" };
       if (participantId) { fields.participant_id = String(participantId); }
-      keep("check-in", fields, name);
+      keep("check-in", fields, shown === false ? code : name);
       var badge = document.createElement("span");
       badge.className = "badge warn";
       badge.textContent = text.kept;

@@ -54,12 +54,12 @@ def go_offline(page):
     assert page.evaluate("navigator.onLine") is False
 
 
-def mark_present_offline(page, name):
-    page.get_by_label("Ticket or card code, name or phone").fill(name)
-    page.get_by_role("button", name="Find", exact=True).click()
+def mark_present_offline(page, name, kept="Kept on this phone"):
+    page.locator("#door-q").fill(name)
+    page.locator(".door-search button[type=submit]").click()
     row = page.locator(".door-row", has_text=name)
-    row.get_by_role("button", name="Mark present").click()
-    expect(row.get_by_text("Kept on this phone")).to_be_visible()
+    row.locator("button").click()
+    expect(row.get_by_text(kept)).to_be_visible()
 
 
 def add_walk_in_offline(page, gender, age_band, origin):
@@ -185,3 +185,29 @@ def test_the_offline_door_screenshots_and_accessibility(app, page, live_server, 
         assert serious == []
     finally:
         page.context.set_offline(False)
+
+
+def test_entries_refused_when_sent_are_listed_on_the_phone_with_their_reason(app, page, live_server, door):
+    """Kept offline, then refused: the event cancelled meanwhile; a card replaced since. The phone
+    says which and why, in its language, and nothing is recorded."""
+    from app.events import services
+    from tests.factories import make_card_holder
+
+    organiser, session = door
+    holder = make_card_holder("Awa", municipality=session.event.municipality)
+    old_code = holder.cards[0].code
+    open_door(app, page, live_server, organiser, session, "fr")
+    go_offline(page)
+    try:
+        expect(page.get_by_role("button", name="Chercher", exact=True)).to_be_visible()
+        mark_present_offline(page, "Amina", kept="Gardé sur ce téléphone")
+        mark_present_offline(page, old_code, kept="Gardé sur ce téléphone")
+        services.reissue_card(organiser, holder.id)  # at the desk, while the door was offline
+        services.cancel_event(organiser, session.event_id)
+    finally:
+        page.context.set_offline(False)
+    sent(page)
+    status = page.locator("#door-offline")
+    expect(status).to_contain_text("Non enregistré — Amina : Cet événement a été annulé.")
+    expect(status).to_contain_text(f"Non enregistré — {old_code} : Cette carte a été remplacée")
+    assert counted() == (0, 0, 0)

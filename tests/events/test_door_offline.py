@@ -2,7 +2,7 @@
 back (each entry with an id made on the phone, accepted once)."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
@@ -68,7 +68,7 @@ def test_the_roster_holds_names_and_ticket_codes_until_the_session_ends(client, 
     assert "Inconnu" not in response.text and str(stranger.participant.id) not in response.text
     assert response.headers["Cache-Control"] == "no-store"
     # The door page and the roster are kept by the phone no longer than the session lasts.
-    ends = session.ends_at.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    ends = session.ends_at.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert response.headers["Jiwar-Keep-Until"] == ends
     assert client.get(f"/door/sessions/{session.id}").headers["Jiwar-Keep-Until"] == ends
 

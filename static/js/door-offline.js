@@ -94,9 +94,23 @@
     return form.getAttribute("action").split("/").pop();  // "check-in" or "walk-in"
   }
 
+  function say(form, message, kind) {
+    var said = document.createElement("p");
+    said.className = "notice " + kind;
+    said.setAttribute("role", kind === "ok" ? "status" : "alert");
+    said.textContent = message;
+    form.querySelectorAll(".notice").forEach(function (old) { old.remove(); });
+    form.prepend(said);
+  }
+
   function keepForm(form, submitter) {
     var fields = formFields(form, submitter);
     var kind = kindOf(form);
+    if (kind === "walk-in" && !fields.display_name && !(fields.gender && fields.age_band && fields.origin) &&
+        words.anonymousIncomplete) {
+      say(form, words.anonymousIncomplete, "danger");  // what the server would answer, said at once
+      return;
+    }
     var label = fields.display_name || text.anonymous;
     if (kind === "check-in") {
       var person = findPerson(fields.participant_id);
@@ -107,12 +121,7 @@
     if (kind === "walk-in") {
       form.reset();
       form.querySelector("input[name=client_id]").value = newId();
-      var said = document.createElement("p");
-      said.className = "notice ok";
-      said.setAttribute("role", "status");
-      said.textContent = text.keptWalkIn;
-      form.querySelectorAll(".notice").forEach(function (old) { old.remove(); });
-      form.prepend(said);
+      say(form, text.keptWalkIn, "ok");
     }
   }
 

@@ -91,6 +91,12 @@ def test_ten_check_ins_and_five_walk_ins_offline_are_recorded_once(app, page, li
         assert page.evaluate("window.jiwarDoorReady")
         for name in NAMES[:10]:
             mark_present_offline(page, name)
+        # An anonymous walk-in without its answers is refused at once, as the server would, and not kept.
+        page.get_by_role("button", name="Count this walk-in").click()
+        expect(page.get_by_role("alert")).to_have_text(
+            "For an anonymous walk-in, choose a gender, an age band and an origin, or give a name."
+        )
+        assert page.evaluate(WAITING) == 10
         for gender, age_band, origin in (
             ("woman", "25-59", "migrant"),
             ("man", "15-24", "host"),

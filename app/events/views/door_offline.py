@@ -42,17 +42,21 @@ def door_roster(session_id: int):
         {"id": person.id, "name": person_name(person), "code": code}
         for person, code in queries.door_roster(session)
     ]
-    response = jsonify(session_id=session.id, people=people, words=_offline_search_words())
+    response = jsonify(session_id=session.id, people=people, words=_offline_words())
     return kept_offline_until(personal(response), session)
 
 
-def _offline_search_words() -> dict:
-    """What the offline search (static/js/door-offline.js) writes on its rows, in the page's language."""
+def _offline_words() -> dict:
+    """What static/js/door-offline.js says offline (its search's rows, a walk-in it cannot keep), in
+    the page's language."""
     return {
         "markPresent": _("Mark present"),
         "codeLabel": _("Code %(code)s: checked when sent", code="{code}"),
         "nobody": _(
             "Nobody on the list kept on this phone matches. A ticket or card code is checked when sent."
+        ),
+        "anonymousIncomplete": _(
+            "For an anonymous walk-in, choose a gender, an age band and an origin, or give a name."
         ),
     }
 

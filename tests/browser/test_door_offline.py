@@ -179,11 +179,13 @@ def test_the_offline_door_screenshots_and_accessibility(app, page, live_server, 
         page.locator(".door-search button[type=submit]").click()
         expect(page.locator("#door-results .door-row").first).to_be_visible()
         page.locator("#door-results .door-row button").first.click()
+        expect(page.locator("#door-results .door-row .badge")).to_have_count(1)
+        screenshot(f"door-offline-{language}")
         page.locator("#door-q").fill("K7MW4QXA")  # a card the roster does not list
         page.locator(".door-search button[type=submit]").click()
         expect(page.locator("#door-results .door-row")).to_have_count(1)
         expect(page.locator("#door-offline")).to_be_visible()
-        screenshot(f"door-offline-{language}")
+        screenshot(f"door-offline-code-{language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         results = Axe().run(page)

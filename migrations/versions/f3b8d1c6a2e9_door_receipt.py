@@ -4,7 +4,7 @@ The door's phones keep check-ins and walk-ins made offline and send them when th
 each with an id made on the phone; the door accepts each id once.
 
 Revision ID: f3b8d1c6a2e9
-Revises: b9b1201d2156
+Revises: 5e0c4d7a9b21
 Create Date: 2026-12-06 17:50:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'f3b8d1c6a2e9'
-down_revision = 'b9b1201d2156'
+down_revision = '5e0c4d7a9b21'
 branch_labels = None
 depends_on = None
 

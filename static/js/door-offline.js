@@ -82,16 +82,16 @@
     writeQueue(queue);
   }
 
-  function formFields(form, submitter) {
+  function fieldsOf(formData) {
     var fields = {};
-    new FormData(form, submitter || null).forEach(function (value, name) {
+    formData.forEach(function (value, name) {
       if (name !== "csrf_token" && name !== "q") { fields[name] = value; }
     });
     return fields;
   }
 
   function kindOf(form) {
-    return form.getAttribute("action").split("/").pop();  // "check-in" or "walk-in"
+    return form.getAttribute("action").split("/").pop();  // "check-in", "walk-in" or "tally"
   }
 
   function say(form, message, kind) {
@@ -103,8 +103,8 @@
     form.prepend(said);
   }
 
-  function keepForm(form, submitter) {
-    var fields = formFields(form, submitter);
+  // The form's entry kept on the phone; `fields` are what it would have sent (its id included).
+  function keepForm(form, fields) {
     var kind = kindOf(form);
     if (kind === "walk-in" && !fields.display_name && !(fields.gender && fields.age_band && fields.origin) &&
         words.anonymousIncomplete) {
@@ -115,6 +115,11 @@
     if (kind === "check-in") {
       var person = findPerson(fields.participant_id);
       label = person ? person.name : fields.code || "";
+    }
+    var count = kind === "tally" ? document.getElementById("tally-count-" + fields.group) : null;
+    if (count) {  // the tally's own count goes up at once; the server's comes back with the next answer
+      label = count.parentNode.querySelector(".tally-label").textContent;
+      count.textContent = String(Number(count.textContent) + 1);
     }
     keep(kind, fields, label);
     markKept(form, fields.participant_id);
@@ -314,12 +319,20 @@
   }
 
   document.addEventListener("htmx:load", function (event) { giveIds(event.target); });
+  // Each request of such a form gets its own id (a +1 sent twice is two people; a check-in sent
+  // twice is one presence whatever its ids): the one it carries is the one kept if it fails.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (queueable(event.detail.elt)) { event.detail.parameters.client_id = newId(); }
+  });
+  function sentFields(event) {
+    return fieldsOf(event.detail.requestConfig.formData);
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (navigator.onLine) { return; }
     var element = event.detail.elt;
     if (queueable(element)) {
       event.preventDefault();
-      keepForm(element);
+      keepForm(element, sentFields(event));
     } else if (element.getAttribute("role") === "search" || element.id === "door-q") {
       event.preventDefault();
       searchOffline(document.getElementById("door-q").value);
@@ -330,7 +343,7 @@
     var element = event.detail.elt;
     offline = true;
     if (queueable(element)) {
-      keepForm(element);
+      keepForm(element, sentFields(event));
     } else if (element.getAttribute("role") === "search") {
       searchOffline(document.getElementById("door-q").value);
     } else {
@@ -354,7 +367,7 @@
     (navigator.onLine ? reachable() : Promise.resolve(false)).then(function (answered) {
       if (!answered) {
         offline = true;
-        keepForm(form, submitter);
+        keepForm(form, fieldsOf(new FormData(form, submitter || null)));
         return;
       }
       form.dataset.reachable = "1";

@@ -178,6 +178,31 @@ RULES = [
     Route("GET", "events.door_roster", "/door/sessions/{session.id}/roster", door(200)),
     # A form instead of the JSON queue: refused as unreadable (400), once the door is known to be theirs.
     Route("POST", "events.door_sync", "/door/sessions/{session.id}/sync", door(400), data={"entries": "x"}),
+    # The walk-in tally and the headcount-only setting: the door's own rules.
+    Route(
+        "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "men"}
+    ),
+    Route(
+        "POST",
+        "events.tally_origin",
+        "/door/sessions/{session.id}/tally/origin",
+        door(303),
+        data={"attendance_id": "1", "origin": "migrant"},
+    ),
+    Route(
+        "POST",
+        "events.tally_undo",
+        "/door/sessions/{session.id}/tally/undo",
+        door(303),
+        data={"attendance_id": "1"},
+    ),
+    Route(
+        "POST",
+        "events.headcount_only",
+        "/door/sessions/{session.id}/headcount-only",
+        door(303),
+        data={"headcount_only": "0"},
+    ),
     # Card holders' data rights at the desk: the card's code typed, the person served by this desk.
     Route("GET", "privacy.card_holder_data", "/desk/people/{card_holder.id}/data", OTHER_DESK(200)),
     Route(

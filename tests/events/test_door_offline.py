@@ -80,7 +80,7 @@ def test_the_door_page_says_what_waits_and_each_form_carries_an_id_slot(client, 
     sign_in_as(client, organiser)
     page = client.get(f"/door/sessions/{event.sessions[0].id}").text
     assert 'id="door-offline"' in page and "Waiting to be sent: {count}" in page
-    assert page.count('name="client_id"') == 2  # Fatou's check-in and the walk-in form
+    assert page.count('name="client_id"') == 3  # Fatou's check-in, the tally's +1 and the walk-in form
     worker = client.get("/door/offline.js")
     assert worker.mimetype == "text/javascript" and "offline-pages.js" in worker.text
 
@@ -266,3 +266,24 @@ def test_the_queue_is_sent_with_the_pages_token_and_refused_without_it(
     )
     assert by_id(sent)[entry["client_id"]]["status"] == "recorded"
     assert len(attendances()) == 1
+
+
+def test_tally_taps_kept_offline_count_once(client, organiser, oujda):
+    event = make_event(oujda, starts_in=SOON)
+    session = event.sessions[0]
+    sign_in_as(client, organiser)
+    taps = [
+        {"client_id": str(uuid.uuid4()), "kind": "tally", "fields": {"group": group}}
+        for group in ("women", "girls", "aliens")
+    ]
+    first = sync(client, session, taps).get_json()["results"]
+    assert [result["status"] for result in first] == ["recorded", "recorded", "refused"]
+    assert first[2]["message"] == "Choose women, men, girls or boys."
+    again = sync(client, session, taps).get_json()["results"]
+    assert [result["status"] for result in again] == ["already", "already", "refused"]
+    assert sorted(a.anonymous_gender for a in attendances()) == ["woman", "woman"]
+    # Online, a +1 sent twice with its id (the answer lost, the phone sent it again) is one person.
+    tap = {"group": "men", "client_id": str(uuid.uuid4())}
+    for _ in range(2):
+        client.post(f"/door/sessions/{session.id}/tally", data=tap)
+    assert len(attendances()) == 3

@@ -12,6 +12,7 @@ from app.events.views import (  # noqa: E402, F401
     desk_accounts,
     door,
     door_offline,
+    door_tally,
     manage,
     public,
     recurrence,
@@ -21,7 +22,7 @@ from app.events.views import (  # noqa: E402, F401
 @bp.context_processor
 def template_enums():
     from app.accounts.models import Gender, Origin
-    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus
+    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus, TallyGroup
 
     return {
         "EventType": EventType,
@@ -31,6 +32,7 @@ def template_enums():
         "AgeBand": AgeBand,
         "Gender": Gender,
         "Origin": Origin,
+        "TallyGroup": TallyGroup,
     }
 
 

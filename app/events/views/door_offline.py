@@ -126,5 +126,12 @@ def _sync_walk_in(session, fields: MultiDict, client_id: str) -> str | None:
     return None
 
 
-# The kinds of entries a phone queues, named after the door's forms they stand for.
-SYNCED = {"check-in": _sync_check_in, "walk-in": _sync_walk_in}
+def _sync_tally(session, fields: MultiDict, client_id: str) -> str | None:
+    """A +1 of the walk-in tally (its origin and "Undo" need the server: they are not kept offline)."""
+    services.count_walk_in(current_user, session, fields.get("group", ""), client_id=client_id)
+    return None
+
+
+# The kinds of entries a phone queues, named after the door's forms they stand for (the last part of
+# their address).
+SYNCED = {"check-in": _sync_check_in, "walk-in": _sync_walk_in, "tally": _sync_tally}

@@ -219,3 +219,19 @@ def test_entries_refused_when_sent_are_listed_on_the_phone_with_their_reason(app
     expect(status).to_contain_text("Non enregistré — Amina : Cet événement a été annulé.")
     expect(status).to_contain_text(f"Non enregistré — {old_code} : Cette carte a été remplacée")
     assert counted() == (0, 0, 0)
+
+
+def test_tally_taps_offline_count_on_the_phone_then_once_on_the_server(app, page, live_server, door):
+    organiser, session = door
+    open_door(app, page, live_server, organiser, session)
+    go_offline(page)
+    try:
+        for group in ("women", "women", "boys"):
+            page.locator(f".tally-{group}").click()
+        expect(page.locator("#tally-count-women")).to_have_text("2")  # counted on the phone at once
+        expect(page.locator("#door-offline")).to_contain_text("Waiting to be sent: 3")
+        assert counted() == (0, 0, 0)
+    finally:
+        page.context.set_offline(False)
+    sent(page)
+    assert counted() == (0, 3, 3)

@@ -390,6 +390,15 @@ def door_receipt_exists(client_id: str) -> bool:
     return db.session.get(DoorReceipt, client_id) is not None
 
 
+def door_receipts_among(client_ids: list[str]) -> set[str]:
+    """Which of these ids (made on phones) the door has already accepted: a queue sent again is
+    answered with one read."""
+    if not client_ids:
+        return set()
+    found = sa.select(DoorReceipt.client_id).where(DoorReceipt.client_id.in_(client_ids))
+    return set(db.session.scalars(found))
+
+
 def door_roster(session: EventSession) -> list[tuple[DoorPerson, str]]:
     """Who the door may name at this session, for a phone to keep while the network is gone: each
     registered person (confirmed or waiting) and their ticket code; who is present is not in it."""

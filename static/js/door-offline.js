@@ -295,7 +295,7 @@
     queue.forEach(function (entry) { (byUrl[entry.sync] = byUrl[entry.sync] || []).push(entry); });
     var parts = [];
     Object.keys(byUrl).forEach(function (url) {
-      for (var i = 0; i < byUrl[url].length; i += 100) { parts.push([url, byUrl[url].slice(i, i + 100)]); }
+      for (var i = 0; i < byUrl[url].length; i += 25) { parts.push([url, byUrl[url].slice(i, i + 25)]); }
     });
     var done = {};
     return parts.reduce(function (previous, part) {

@@ -209,6 +209,8 @@ def test_malformed_and_foreign_entries_are_refused_naming_nobody(client, organis
         assert refused.status_code == 400
         assert refused.get_json()["error"] == "These entries could not be read: nothing was recorded."
     assert len(attendances()) == 1
+    assert sync(client, session, [walk_in_entry() for _ in range(101)]).status_code == 400  # parts of 25
+    assert len(attendances()) == 1
 
 
 def test_another_municipalitys_organiser_gets_nothing_and_writes_nothing(client, oujda, resident):

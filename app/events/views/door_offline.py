@@ -25,7 +25,7 @@ from app.events.views import bp
 from app.events.views.door import CODE_PROBLEMS
 from app.events.views.loaders import get_door_session_or_404, kept_offline_until, personal
 
-MAX_ENTRIES = 200  # a phone sends its queue in parts of 100
+MAX_ENTRIES = 100  # a phone sends its queue in parts of 25 (each entry is its own transaction)
 
 
 @bp.get("/door/offline.js")
@@ -69,10 +69,12 @@ def door_sync(session_id: int):
     entries = body.get("entries") if isinstance(body, dict) else None
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
         return personal(jsonify(error=_("These entries could not be read: nothing was recorded."))), 400
-    return personal(jsonify(results=[_sync_entry(session, entry) for entry in entries]))
+    ids = [parse_client_id(entry.get("client_id")) for entry in entries if isinstance(entry, dict)]
+    received = queries.door_receipts_among([client_id for client_id in ids if client_id is not None])
+    return personal(jsonify(results=[_sync_entry(session, entry, received) for entry in entries]))
 
 
-def _sync_entry(session, entry) -> dict:
+def _sync_entry(session, entry, received: set[str]) -> dict:
     client_id = parse_client_id(entry.get("client_id")) if isinstance(entry, dict) else None
     kind = entry.get("kind") if isinstance(entry, dict) else None
     fields = entry.get("fields") if isinstance(entry, dict) else None
@@ -82,7 +84,7 @@ def _sync_entry(session, entry) -> dict:
             "status": "refused",
             "message": _("This entry could not be read: it was not recorded."),
         }
-    if queries.door_receipt_exists(client_id):
+    if client_id in received:
         return {"client_id": client_id, "status": "already"}
     fields = MultiDict({key: str(value) for key, value in fields.items() if isinstance(value, str | int)})
     try:

@@ -3,8 +3,8 @@
 The door's phones keep check-ins and walk-ins made offline and send them when the network is back,
 each with an id made on the phone; the door accepts each id once.
 
-Revision ID: f3b8d1c6a2e9
-Revises: 5e0c4d7a9b21
+Revision ID: 9d4c1e7b2a60
+Revises: f3b8a61c0d24
 Create Date: 2026-12-06 17:50:00
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 
-revision = 'f3b8d1c6a2e9'
-down_revision = '5e0c4d7a9b21'
+revision = '9d4c1e7b2a60'
+down_revision = 'f3b8a61c0d24'
 branch_labels = None
 depends_on = None
 

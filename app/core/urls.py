@@ -1,5 +1,6 @@
 """URLs: redirect targets stay on this site and ids in URLs and forms stay in range."""
 
+import uuid
 from urllib.parse import urlsplit
 
 from flask import url_for
@@ -40,3 +41,14 @@ def parse_id(value: str | None) -> int | None:
         return None  # int() refuses more than 4,300 digits, and ten cover every id
     number = int(value)
     return number if number <= MAX_ID else None
+
+
+def parse_client_id(value) -> str | None:
+    """An id made on a phone for something it recorded offline (a UUID, as crypto.randomUUID writes
+    it), or None when it cannot be one."""
+    if not isinstance(value, str) or len(value) != 36:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None

@@ -388,6 +388,18 @@ class TallyGroup(LabelledEnum):
         return AgeBand.CHILD if self in (TallyGroup.GIRLS, TallyGroup.BOYS) else None
 
 
+class DoorReceipt(db.Model):
+    """A check-in or walk-in the door accepted, by the id the phone gave it. A phone that kept its
+    entries offline may send them twice (the answer lost on the way back, a queue replayed): the
+    second time the id is found here and nothing changes."""
+
+    __tablename__ = "door_receipt"
+
+    client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AttendanceTally(db.Model):
     """How many sessions of an event each registered person attended: one narrow row per person and
     event, kept equal to the attendance rows in the same transaction (app/events/tally.py). Reports

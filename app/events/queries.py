@@ -24,6 +24,7 @@ from app.events.models import (
     Attendance,
     AttendeeStatus,
     CardLinkRequest,
+    DoorReceipt,
     Event,
     EventSession,
     EventStatus,
@@ -383,6 +384,32 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
     result = paginate(statement, page, per_page, scalars=False)
     result.items = [_door_row(*row) for row in result.items]
     return result
+
+
+def door_receipt_exists(client_id: str) -> bool:
+    """Whether the door already accepted the entry a phone made with this id."""
+    return db.session.get(DoorReceipt, client_id) is not None
+
+
+def door_receipts_among(client_ids: list[str]) -> set[str]:
+    """Which of these ids (made on phones) the door has already accepted: a queue sent again is
+    answered with one read."""
+    if not client_ids:
+        return set()
+    found = sa.select(DoorReceipt.client_id).where(DoorReceipt.client_id.in_(client_ids))
+    return set(db.session.scalars(found))
+
+
+def door_roster(session: EventSession) -> list[tuple[DoorPerson, str]]:
+    """Who the door may name at this session, for a phone to keep while the network is gone: each
+    registered person (confirmed or waiting) and their ticket code; who is present is not in it."""
+    found = db.session.execute(
+        sa.select(Participant.id, Participant.display_name, Participant.erased_at, Registration.ticket_code)
+        .join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
+        .order_by(Participant.display_name, Registration.id)
+    )
+    return [(DoorPerson(id, name, erased_at), code) for id, name, erased_at, code in found]
 
 
 def door_row(session: EventSession, participant_id: int) -> DoorRow | None:

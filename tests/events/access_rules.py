@@ -173,6 +173,11 @@ RULES = [
         door(303),
         data={"display_name": "Visiteur"},
     ),
+    # The door offline: the worker holds nothing of anyone; the roster and the sync are the door's.
+    Route("GET", "events.door_service_worker", "/door/offline.js", everyone(200)),
+    Route("GET", "events.door_roster", "/door/sessions/{session.id}/roster", door(200)),
+    # A form instead of the JSON queue: refused as unreadable (400), once the door is known to be theirs.
+    Route("POST", "events.door_sync", "/door/sessions/{session.id}/sync", door(400), data={"entries": "x"}),
     # The walk-in tally and the headcount-only setting: the door's own rules.
     Route(
         "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "men"}

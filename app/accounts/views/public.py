@@ -133,7 +133,11 @@ def sign_out():
         services.end_all_sessions(current_person())
     end_session()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("main.home"), code=303)
+    response = redirect(url_for("main.home"), code=303)
+    # What this browser kept for the person (offline copies of pages, lists of names, anything kept
+    # on a shared phone) goes with the session.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 # -- Password links ------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from app.events.views import (  # noqa: E402, F401
     desk,
     desk_accounts,
     door,
+    door_offline,
     door_tally,
     manage,
     public,

@@ -18,7 +18,9 @@ def local_path(target: str | None) -> str | None:
     drop tabs and line breaks, so "/<tab>/evil.example" would become "//evil.example") is refused."""
     if not target or len(target) > MAX_NEXT_LENGTH or not target.startswith("/"):
         return None
-    if target.startswith("//") or "\\" in target or any(ch.isspace() or not ch.isprintable() for ch in target):
+    if target.startswith("//") or "\\" in target:
+        return None
+    if any(ch.isspace() or not ch.isprintable() for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

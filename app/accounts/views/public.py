@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import confirmation, services
-from app.accounts.identifiers import format_phone
 from app.accounts.forms import (
     ConfirmCodeForm,
     ForgotPasswordForm,
@@ -14,6 +13,7 @@ from app.accounts.forms import (
     SignUpForm,
     chosen_municipality,
 )
+from app.accounts.identifiers import format_phone
 from app.accounts.services import AccountError
 from app.accounts.session import end_session, start_session
 from app.accounts.views import _account_key, _config, _failed, _form_error, _refused_link, bp, current_person
@@ -30,19 +30,20 @@ def sign_up_answer(email: str | None, phone: str | None) -> str:
     which): the person's own email address or number, and the step that follows on that channel.
     The identifier is isolated (U+2068…U+2069) so that "+212 6…" keeps its order in Arabic."""
     hours = current_app.config["JIWAR_UNCONFIRMED_HOURS"]
+    isolated = "\u2068" + (email or format_phone(phone)) + "\u2069"
     if email:
         return _(
             "Next step: open the email we are sending to %(email)s and tap its link, within %(hours)s "
             "hours. If this address already had an account, nothing was created: sign in below with "
             "that account's password, or choose “Forgot your password?”.",
-            email=f"\u2068{email}\u2069", hours=hours,
+            email=isolated, hours=hours,
         )
     return _(
         "Next step: sign in below with %(phone)s and your password, then type the 6-digit code we are "
         "sending to this number by SMS, within %(hours)s hours. If this number already had an "
         "account, nothing was created: sign in with that account's password, or choose “Forgot your "
         "password?”.",
-        phone=f"\u2068{format_phone(phone)}\u2069", hours=hours,
+        phone=isolated, hours=hours,
     )
 
 

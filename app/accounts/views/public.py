@@ -3,6 +3,7 @@
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from app.accounts import confirmation, services
 from app.accounts.forms import (
@@ -25,26 +26,29 @@ from app.extensions import limiter
 # -- Signing up, in and out ----------------------------------------------------------------------
 
 
-def sign_up_answer(email: str | None, phone: str | None) -> str:
+def sign_up_answer(email: str | None, phone: str | None) -> Markup:
     """What to do next, said the same whether the identifier was free or taken (nothing here tells
     which): the person's own email address or number, and the step that follows on that channel.
-    The identifier is isolated (U+2068…U+2069) so that "+212 6…" keeps its order in Arabic."""
-    hours = current_app.config["JIWAR_UNCONFIRMED_HOURS"]
-    isolated = "\u2068" + (email or format_phone(phone)) + "\u2069"
+    The identifier is isolated in a <bdi> so that "+212 6…" keeps its order in an Arabic sentence."""
+    values = {
+        "hours": current_app.config["JIWAR_UNCONFIRMED_HOURS"],
+        "email" if email else "phone": Markup('<bdi dir="ltr">%s</bdi>') % (email or format_phone(phone)),
+    }
     if email:
-        return _(
+        text = _(
             "Next step: open the email we are sending to %(email)s and tap its link, within %(hours)s "
             "hours. If this address already had an account, nothing was created: sign in below with "
-            "that account's password, or choose “Forgot your password?”.",
-            email=isolated, hours=hours,
+            "that account's password, or choose “Forgot your password?”."
         )
-    return _(
-        "Next step: sign in below with %(phone)s and your password, then type the 6-digit code we are "
-        "sending to this number by SMS, within %(hours)s hours. If this number already had an "
-        "account, nothing was created: sign in with that account's password, or choose “Forgot your "
-        "password?”.",
-        phone=isolated, hours=hours,
-    )
+    else:
+        text = _(
+            "Next step: sign in below with %(phone)s and your password, then type the 6-digit code we "
+            "are sending to this number by SMS, within %(hours)s hours. If this number already had an "
+            "account, nothing was created: sign in with that account's password, or choose “Forgot "
+            "your password?”."
+        )
+    # Formatted here, not by gettext: the message is escaped and only the <bdi> stays markup.
+    return escape(text) % values
 
 
 # The identifier just given at sign-up, filled in on the sign-in page that follows (kept in the signed

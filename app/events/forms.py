@@ -159,7 +159,7 @@ class CardHolderForm(JiwarForm):
     def __init__(self, *args, language: str = "fr", **kwargs):
         super().__init__(*args, **kwargs)
         # Names in the reader's language, as on the profile's page: a code is never shown.
-        self.country_code.choices = select_choices(country_choices(language), "—")
+        self.country_code.choices = [("", "—"), *country_choices(language)]
 
 
 class LinkAccountForm(JiwarForm):

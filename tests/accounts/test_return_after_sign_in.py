@@ -82,9 +82,8 @@ def test_the_language_of_the_sign_in_page_is_kept(client, event):
     make_user("Fatou", email="fatou@example.org")
     form = client.get(f"/ar/sign-in?next=/fr/events/{event.id}").get_data(as_text=True)
     assert _next_field(form) == f"/ar/events/{event.id}"
-    response = client.post(
-        "/ar/sign-in", data={"identifier": "fatou@example.org", "password": PASSWORD, "next": f"/fr/events/{event.id}"}
-    )
+    data = {"identifier": "fatou@example.org", "password": PASSWORD, "next": f"/fr/events/{event.id}"}
+    response = client.post("/ar/sign-in", data=data)
     assert response.headers["Location"] == f"/ar/events/{event.id}"
 
 

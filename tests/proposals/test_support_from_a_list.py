@@ -30,9 +30,8 @@ def test_supporting_from_the_list_updates_every_card(client, oujda, resident):
     shown = re.search(r'name="shown" value="([\d,]+)"', page).group(1)
     assert sorted(int(n) for n in shown.split(",")) == sorted([first.id, second.id, third.id])
 
-    answer = client.post(
-        f"/en/proposals/{first.id}/support", headers=HTMX, data={"next": f"/en/calls/{call.id}", "shown": shown}
-    ).get_data(as_text=True)
+    form = {"next": f"/en/calls/{call.id}", "shown": shown}
+    answer = client.post(f"/en/proposals/{first.id}/support", headers=HTMX, data=form).get_data(as_text=True)
     boxes = _boxes(answer)
     assert set(boxes) == {first.id, second.id, third.id}
     assert "hx-swap-oob" not in boxes[first.id] and "withdraw my support" in boxes[first.id]
@@ -42,9 +41,8 @@ def test_supporting_from_the_list_updates_every_card(client, oujda, resident):
         assert ">Support</button>" in boxes[other.id]
         assert f'name="shown" value="{shown}"' in boxes[other.id]  # they keep working
 
-    answer = client.post(
-        f"/en/proposals/{second.id}/support", headers=HTMX, data={"next": f"/en/calls/{call.id}", "shown": shown}
-    ).get_data(as_text=True)
+    form = {"next": f"/en/calls/{call.id}", "shown": shown}
+    answer = client.post(f"/en/proposals/{second.id}/support", headers=HTMX, data=form).get_data(as_text=True)
     boxes = _boxes(answer)
     # The cap is reached: the third card says so instead of offering a Support that would be refused.
     assert "You have used 2 of your 2 supports." in boxes[third.id]
@@ -66,8 +64,9 @@ def test_without_javascript_the_redirect_shows_the_list_as_it_now_is(client, ouj
     call = make_call(oujda, phase="support", support_cap=1)
     first, second = make_proposal(call, make_user()), make_proposal(call, make_user())
     sign_in_as(client, resident)
-    response = client.post(f"/en/proposals/{first.id}/support", data={"next": f"/en/calls/{call.id}?sort=newest"})
-    assert response.status_code == 303 and response.headers["Location"] == f"/en/calls/{call.id}?sort=newest"
+    back = f"/en/calls/{call.id}?sort=newest"
+    response = client.post(f"/en/proposals/{first.id}/support", data={"next": back})
+    assert response.status_code == 303 and response.headers["Location"] == back
     listed = _listed(client, call)
     assert "first withdraw one of your supports" in listed[second.id]
 

@@ -9,7 +9,7 @@ import pytest
 from tests.factories import make_call, make_event, make_municipality
 
 FOLD = re.compile(
-    r'<details class="filters-fold"( open)?>\s*<summary><span>([^<]*)</span>'
+    r'<details class="phone-fold filters-fold"( open)?>\s*<summary><span>([^<]*)</span>'
     r'( <span class="badge">([^<]*)</span>)?'
 )
 
@@ -18,7 +18,7 @@ def _fold(html: str):
     match = FOLD.search(html)
     assert match, "no folded filters"
     form = html.index('class="filters"')
-    assert match.start() < form < html.index("</details>")  # the form is inside the fold
+    assert match.start() < form < html.index("</details>", match.start())  # the form is inside the fold
     return bool(match.group(1)), match.group(2), match.group(4)
 
 

@@ -43,7 +43,7 @@ def test_sign_up_with_email_creates_the_account_and_sends_to_sign_in(client):
     assert verify_password(user.password_hash, GOOD["password"])
     assert user.password_hash.startswith("$argon2id$")
     page = client.get("/sign-in").data
-    assert ANSWER in page and b'<bdi dir="ltr">fatou@example.org</bdi>' in page
+    assert ANSWER in page and b'<bdi class="identifier" dir="ltr">fatou@example.org</bdi>' in page
     assert b'value="fatou@example.org"' in page  # filled in for the sign-in that follows
     assert b'value="fatou@example.org"' not in client.get("/sign-in").data  # once
     assert client.get("/me").status_code == 302  # not signed in: a taken address could not be
@@ -122,7 +122,7 @@ def test_a_taken_and_a_free_identifier_get_the_same_answer(app):
     assert taken[0] == 303 and taken[1]["Location"] == "/en/sign-in"
     assert ANSWER in taken[3] and b"Someone" not in taken[3]
     # The answer to a phone number says the step of a phone: sign in, then type the SMS code.
-    assert b'Next step: sign in below with <bdi dir="ltr">IDENT</bdi> and your password, then type the ' \
+    assert b'Next step: sign in below with <bdi class="identifier" dir="ltr">IDENT</bdi> and your password, then type the ' \
         b"6-digit code" in taken_phone[3]
 
 

@@ -3,12 +3,14 @@ screen (the filters fold behind one button), the staff menu takes one line, supp
 card after an htmx support, and signing in or up from an event comes back to it. Screenshots are
 saved under tests/browser/screenshots/phone-*.png; axe finds nothing serious."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
+from tests.accounts.helpers import translated
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import (
     PASSWORD,
@@ -118,4 +120,79 @@ def test_the_staff_menu_takes_one_line(app, browser, live_server, lang):
     _shot(page, f"staff-menu-{lang}")
     workspace.click()
     page.wait_for_url(f"**/{lang}/workspace")
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_supports_follow_on_every_card_after_an_htmx_support(app, browser, live_server, lang):
+    oujda = make_municipality("oujda")
+    call = make_call(oujda, phase="support", support_cap=2, title="Vivre ensemble à Oujda")
+    for n in range(3):
+        make_proposal(call, make_user(), title=f"{TEXT[lang]['proposal']} {n + 1}")
+    resident = make_user("Fatou")
+    db.session.commit()
+    context, page = _phone(browser, lang)
+    _sign_in(app, context, live_server, resident)
+    page.goto(f"{live_server}/{lang}/calls/{call.id}")
+    cards = page.locator(".proposal-cards > li")
+    used = lambda n: translated(app, lang, "You have used %(used)s of your %(cap)s supports.", used=n, cap=2)  # noqa: E731
+    assert used(0).decode() in cards.nth(2).inner_text()
+    cards.nth(0).locator("button[type=submit]").click()
+    page.locator(".proposal-cards > li").nth(0).locator("button[aria-pressed=true]").wait_for()
+    for n in (1, 2):
+        assert used(1).decode() in cards.nth(n).inner_text()
+    cards.nth(1).locator("button[type=submit]").click()
+    page.locator(".proposal-cards > li").nth(1).locator("button[aria-pressed=true]").wait_for()
+    assert used(2).decode() in cards.nth(0).inner_text()
+    # The third card no longer offers a Support the cap would refuse.
+    third = cards.nth(2)
+    assert third.locator("button").count() == 0
+    assert translated(app, lang, "To support this one, first withdraw one of your supports.").decode() \
+        in third.inner_text()
+    assert page.url.endswith(f"/{lang}/calls/{call.id}")  # no reload: htmx swapped the boxes
+    _shot(page, f"supports-{lang}")
+    assert _serious(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_signing_in_from_an_event_comes_back_to_it(browser, live_server, lang):
+    event = make_event(make_municipality("oujda"), title=TEXT[lang]["event"], starts_in=timedelta(days=3))
+    make_user("Fatou", email="fatou@example.org")
+    db.session.commit()
+    context, page = _phone(browser, lang)
+    page.goto(f"{live_server}/{lang}/events/{event.id}")
+    page.locator(".site-nav a[href*='/sign-in']").click()
+    page.fill("#identifier", "fatou@example.org")
+    page.fill("#password", PASSWORD)
+    _shot(page, f"sign-in-{lang}")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/{lang}/events/{event.id}")
+    assert page.locator(".site-nav").get_by_text("Fatou").count() == 1
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_creating_an_account_from_an_event_comes_back_to_it(app, browser, live_server, lang):
+    event = make_event(make_municipality("oujda"), title=TEXT[lang]["event"], starts_in=timedelta(days=3))
+    db.session.commit()
+    context, page = _phone(browser, lang)
+    page.goto(f"{live_server}/{lang}/events/{event.id}")
+    page.locator(".site-nav a[href*='/sign-up']").click()
+    page.fill("#display_name", "Aminata")
+    page.fill("#phone", "06 12 34 56 78")
+    page.fill("#password", "evening walk by the sea")
+    page.fill("#confirm", "evening walk by the sea")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(rf".*/{lang}/sign-in\?next=/{lang}/events/{event.id}$"))
+    # The answer says what to do next, with the number as typed in international form, filled in.
+    flash = page.locator(".flash").first.inner_text()
+    assert "+212 6 12 34 56 78" in flash
+    assert flash.startswith("الخطوة التالية" if lang == "ar" else "Étape suivante")
+    assert page.input_value("#identifier") == "+212 6 12 34 56 78"
+    _shot(page, f"after-sign-up-{lang}")
+    assert _serious(page) == []
+    page.fill("#password", "evening walk by the sea")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/{lang}/events/{event.id}")
     context.close()

@@ -29,10 +29,11 @@ from app.extensions import limiter
 def sign_up_answer(email: str | None, phone: str | None) -> Markup:
     """What to do next, said the same whether the identifier was free or taken (nothing here tells
     which): the person's own email address or number, and the step that follows on that channel.
-    The identifier is isolated in a <bdi> so that "+212 6…" keeps its order in an Arabic sentence."""
+    The identifier is isolated in a <bdi>, on one line, so that "+212 6 12…" keeps its order in an
+    Arabic sentence."""
     values = {
         "hours": current_app.config["JIWAR_UNCONFIRMED_HOURS"],
-        "email" if email else "phone": Markup('<bdi dir="ltr">%s</bdi>') % (email or format_phone(phone)),
+        "email" if email else "phone": Markup('<bdi class="identifier" dir="ltr">%s</bdi>') % (email or format_phone(phone)),
     }
     if email:
         text = _(

@@ -122,8 +122,10 @@ def test_a_taken_and_a_free_identifier_get_the_same_answer(app):
     assert taken[0] == 303 and taken[1]["Location"] == "/en/sign-in"
     assert ANSWER in taken[3] and b"Someone" not in taken[3]
     # The answer to a phone number says the step of a phone: sign in, then type the SMS code.
-    assert b'Next step: sign in below with <bdi class="identifier" dir="ltr">IDENT</bdi> and your password, then type the ' \
-        b"6-digit code" in taken_phone[3]
+    assert (
+        b'Next step: sign in below with <bdi class="identifier" dir="ltr">IDENT</bdi> and your password, '
+        b"then type the 6-digit code" in taken_phone[3]
+    )
 
 
 def test_the_password_is_hashed_for_a_taken_identifier_too(client, monkeypatch):

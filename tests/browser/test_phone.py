@@ -25,7 +25,8 @@ from tests.factories.directory import make_service
 
 PHONE = {"width": 360, "height": 740}
 TEXT = {
-    "fr": {"event": "Atelier couture", "proposal": "Jardin partagé des voisins", "service": "Centre de santé"},
+    "fr": {"event": "Atelier couture", "proposal": "Jardin partagé des voisins",
+           "service": "Centre de santé"},
     "ar": {"event": "ورشة الخياطة", "proposal": "حديقة مشتركة للجيران", "service": "المركز الصحي"},
 }
 
@@ -38,7 +39,8 @@ def _phone(browser, lang):
 
 
 def _sign_in(app, context, base_url, user):
-    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": user.get_id(), "_fresh": True})
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
     context.add_cookies([{"name": "session", "value": value, "url": base_url}])
 
 
@@ -50,13 +52,14 @@ def _shot(page, name: str) -> None:
 
 def _serious(page) -> list[str]:
     results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    violations = results.response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def _in_first_screen(page, selector: str) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, selector
-    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"], (selector, box)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (selector, box)
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])

@@ -31,10 +31,9 @@ def sign_up_answer(email: str | None, phone: str | None) -> Markup:
     which): the person's own email address or number, and the step that follows on that channel.
     The identifier is isolated in a <bdi>, on one line, so that "+212 6 12…" keeps its order in an
     Arabic sentence."""
-    values = {
-        "hours": current_app.config["JIWAR_UNCONFIRMED_HOURS"],
-        "email" if email else "phone": Markup('<bdi class="identifier" dir="ltr">%s</bdi>') % (email or format_phone(phone)),
-    }
+    identifier = Markup('<bdi class="identifier" dir="ltr">%s</bdi>') % (email or format_phone(phone))
+    hours = current_app.config["JIWAR_UNCONFIRMED_HOURS"]
+    values = {"hours": hours, "email" if email else "phone": identifier}
     if email:
         text = _(
             "Next step: open the email we are sending to %(email)s and tap its link, within %(hours)s "

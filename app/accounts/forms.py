@@ -365,3 +365,4 @@ class ConfirmCodeForm(AccountForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 12},
     )
+    next = HiddenField(filters=CLEAN)  # the page whose button asked for a confirmed account

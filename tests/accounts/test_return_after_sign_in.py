@@ -139,3 +139,38 @@ def test_a_signed_in_person_opening_sign_up_goes_to_the_page_asked(client, event
     response = client.get(f"/fr/sign-up?next=/fr/events/{event.id}")
     assert response.status_code == 302 and response.headers["Location"] == f"/fr/events/{event.id}"
     assert client.get("/fr/sign-up?next=//evil.example").headers["Location"] == "/fr/"
+
+
+def test_confirming_the_account_comes_back_to_the_event_whose_button_asked_for_it(client, event):
+    """A new phone account signs in, comes back to the event, taps Register: it must first type its
+    SMS code, and then it is back on the event, where Register now works."""
+    from app.core.models import OutboxMessage
+    from app.events.models import Registration
+
+    client.post("/fr/sign-up", data={
+        "display_name": "Aminata", "phone": "0612345678", "email": "", "municipality": "",
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "next": f"/fr/events/{event.id}",
+    })
+    client.post("/fr/sign-in", data={"identifier": "0612345678", "password": NEW_PASSWORD,
+                                     "next": f"/fr/events/{event.id}"})
+    here = f"http://localhost/fr/events/{event.id}"
+    response = client.post(f"/fr/events/{event.id}/register", headers={"Referer": here})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/fr/confirm?next=/fr/events/{event.id}"
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert _next_field(page) == f"/fr/events/{event.id}"
+    sms = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "sign_up_code"))
+    code = sms.payload["code"]
+    response = client.post("/fr/confirm", data={"code": code, "next": _next_field(page)})
+    assert response.status_code == 303 and response.headers["Location"] == f"/fr/events/{event.id}"
+
+
+def test_a_referer_from_another_site_is_not_followed(client, event):
+    client.post("/fr/sign-up", data={
+        "display_name": "Aminata", "phone": "0612345678", "email": "", "municipality": "",
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    client.post("/fr/sign-in", data={"identifier": "0612345678", "password": NEW_PASSWORD})
+    response = client.post(f"/fr/events/{event.id}/register", headers={"Referer": "https://evil.example/fr/x"})
+    assert response.headers["Location"] == "/fr/confirm"

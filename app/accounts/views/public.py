@@ -115,8 +115,8 @@ def sign_up():
 def confirm_account():
     user = current_person()
     if user.is_confirmed:
-        return redirect(url_for("main.home"), code=303)
-    form = ConfirmCodeForm()
+        return redirect(safe_next_path(request.values.get("next")), code=303)
+    form = ConfirmCodeForm(next=local_path(request.args.get("next")) or "")
     error = _form_error()
     if form.validate_on_submit():
         try:
@@ -125,7 +125,7 @@ def confirm_account():
             error = failure.message
         else:
             flash(_("Your account is confirmed: you can register, propose and support."), "success")
-            return redirect(url_for("main.home"), code=303)
+            return redirect(safe_next_path(form.next.data), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/confirm.html", form=form, error=error, user=user), status
 
@@ -136,7 +136,7 @@ def confirm_account():
 def confirm_again():
     confirmation.send_again(current_person())
     flash(_("A new message is on its way. Earlier codes and links no longer work."), "info")
-    return redirect(url_for("accounts.confirm_account"), code=303)
+    return redirect(url_for("accounts.confirm_account", next=local_path(request.form.get("next"))), code=303)
 
 
 @bp.get("/confirm/<token>")

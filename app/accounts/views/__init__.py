@@ -42,7 +42,9 @@ def return_here() -> str | None:
     Only an address that GET can open again, and the same for every visitor of this one, so a
     public page stays the same bytes for all (app/core/http_cache.py)."""
     if request.endpoint in ("accounts.sign_in", "accounts.sign_up"):
-        return local_path(request.values.get("next"))
+        # What their view read from its form; never the body read here (an error page for a body
+        # too large is rendered with this menu, and reading it again would raise once more).
+        return g.get("return_here")
     if request.method != "GET" or request.endpoint is None or request.endpoint in NO_RETURN:
         return None
     return local_path(request.full_path.removesuffix("?"))

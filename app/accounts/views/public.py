@@ -1,6 +1,6 @@
 """Signing up, in and out, and the one-time password links."""
 
-from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
@@ -65,6 +65,7 @@ def sign_in():
         return redirect(safe_next_path(request.args.get("next")))
     form = SignInForm(next=local_path(request.args.get("next")) or "",
                       identifier=session.pop(SIGNED_UP_KEY, None) if request.method == "GET" else None)
+    g.return_here = local_path(form.next.data)
     error = _form_error()
     if form.validate_on_submit():
         try:
@@ -83,6 +84,7 @@ def sign_up():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next_path(request.args.get("next")))
     form = SignUpForm(language=current_language(), next=local_path(request.args.get("next")) or "")
+    g.return_here = local_path(form.next.data)
     error = _form_error()
     if form.validate_on_submit():
         try:

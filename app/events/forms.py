@@ -17,7 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.accounts.forms import Choice
 from app.accounts.models import Gender, Origin
+from app.accounts.queries import country_choices
 from app.core.dates import DayInRangeField, MomentInRangeField
 from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.i18n import current_language
@@ -175,12 +177,16 @@ class CardHolderForm(JiwarForm):
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)])
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
-    country_code = StringField(
-        _l("Country of origin (two-letter code, e.g. SN)"),
-        validators=[Optional(), Length(max=2)],
-        render_kw={"maxlength": 2},
+    country_code = SelectField(
+        _l("Country of origin"), validators=[Optional(), Choice(_l("Choose a country from the list."))],
+        validate_choice=False,
     )
     consent = BooleanField(_l("The person agreed that this participation data is recorded"))
+
+    def __init__(self, *args, language: str = "fr", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language, as on the profile's page: a code is never shown.
+        self.country_code.choices = [("", "—"), *country_choices(language)]
 
 
 class LinkAccountForm(JiwarForm):

@@ -268,13 +268,20 @@ def _support_response(proposal_id: int, action):
     else:
         error = _("The form has expired. Please reload the page and try again.")
     if is_htmx_fragment_request():
+        # From a list, the other cards come along (htmx out-of-band swaps): their "used N of 3" and
+        # their Support buttons change with this one.
+        shown = queries.parse_ids(request.form.get("shown"))
+        others = [p for p in queries.listed_proposals(proposal.call, shown) if p.id != proposal.id]
         response = render_page_or_fragment(
-            "proposals/_support.html",
-            "proposals/_support.html",
+            "proposals/_support_answer.html",
+            "proposals/_support_answer.html",
             proposal=proposal,
-            supported=queries.supported_ids(current_user, [proposal.id]),
+            others=others,
+            call=proposal.call,
+            supported=queries.supported_ids(current_user, [proposal.id, *(p.id for p in others)]),
             used=queries.supports_used(current_user, proposal.call),
             error=error,
+            shown=",".join(str(number) for number in shown),
             next_url=safe_next_path(request.form.get("next")),
         )
         return no_store(response)

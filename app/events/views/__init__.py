@@ -6,7 +6,16 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from app.events.views import card_links, desk, desk_accounts, door, manage, public, recurrence  # noqa: E402, F401
+from app.events.views import (  # noqa: E402, F401
+    card_links,
+    desk,
+    desk_accounts,
+    door,
+    manage,
+    paper,
+    public,
+    recurrence,
+)
 
 
 @bp.context_processor

@@ -87,7 +87,8 @@ def test_typing_the_sheet_in_records_ticks_walk_ins_and_tallies_as_paper(client,
     ]
     data = _form(people, ticked=["Fatou", "Awa"], rows=rows, tallies={"woman_child": 2, "man_adult": 1})
     response = client.post(f"/door/sessions/{session.id}/sheet/type-in", data=data)
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"/door/sessions/{session.id}")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/door/sessions/{session.id}")
     door = client.get(response.headers["Location"]).text
     assert "Presences from its ticks: 2. Walk-ins: 5." in door
     recorded = attendances()
@@ -123,7 +124,8 @@ def test_htmx_check_answers_the_fragment_and_recording_redirects(client, organis
     session = event.sessions[0]
     sign_in_as(client, organiser)
     url = f"/door/sessions/{session.id}/sheet/type-in"
-    page = client.post(url, data=_form(people, ticked=["Omar"], confirmed=False), headers={"HX-Request": "true"})
+    htmx = {"HX-Request": "true"}
+    page = client.post(url, data=_form(people, ticked=["Omar"], confirmed=False), headers=htmx)
     assert page.status_code == 200 and "<html" not in page.text and 'id="type-in"' in page.text
     assert "HX-Request" in page.headers["Vary"]
     whole = client.get(url)
@@ -193,7 +195,8 @@ def test_someone_already_checked_in_at_the_door_is_not_counted_twice(organiser, 
     event, people = sheet_event
     session = event.sessions[0]
     make_attendance(session, people["Fatou"], is_walk_in=False)
-    outcome = type_in_paper_sheet(organiser, session, TypedSheet(ticked=[people["Fatou"].id, people["Omar"].id]))
+    typed = TypedSheet(ticked=[people["Fatou"].id, people["Omar"].id])
+    outcome = type_in_paper_sheet(organiser, session, typed)
     assert (outcome.ticked, outcome.already_present) == (1, 1)
     channels = sorted((a.participant_id, a.channel) for a in attendances())
     assert channels == sorted([(people["Fatou"].id, "door"), (people["Omar"].id, "paper")])
@@ -207,7 +210,8 @@ def test_a_cancelled_event_or_a_session_not_open_takes_no_sheet(organiser, oujda
         type_in_paper_sheet(organiser, event.sessions[0], TypedSheet(ticked=[people["Fatou"].id]))
     later = make_event(oujda, starts_in=timedelta(days=5))
     with pytest.raises(DoorError) as not_open:
-        type_in_paper_sheet(organiser, later.sessions[0], TypedSheet(walk_ins=[WalkInLine(display_name="Binta")]))
+        binta = TypedSheet(walk_ins=[WalkInLine(display_name="Binta")])
+        type_in_paper_sheet(organiser, later.sessions[0], binta)
     assert (cancelled.value.code, not_open.value.code) == ("cancelled", "not_open")
     assert attendances() == []
 

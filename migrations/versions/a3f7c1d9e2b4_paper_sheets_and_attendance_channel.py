@@ -34,9 +34,11 @@ def upgrade():
     # A plain ADD COLUMN (no table rebuild on SQLite): every existing presence was taken at the door.
     with op.batch_alter_table('attendance', schema=None) as batch_op:
         batch_op.add_column(sa.Column('channel', sa.String(length=8), server_default='door', nullable=False))
+        batch_op.create_index('ix_attendance_channel_event', ['channel', 'event_id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('attendance', schema=None) as batch_op:
+        batch_op.drop_index('ix_attendance_channel_event')
         batch_op.drop_column('channel')
     op.drop_table('paper_sheet')

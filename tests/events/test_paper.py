@@ -1,5 +1,6 @@
 """The paper kit: the printable sheet of a session, and the sheet typed back in."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from app.events.services import TypedSheet, WalkInLine, type_in_paper_sheet
 from app.extensions import db
 from tests.conftest import sign_in_as
 from tests.factories import (
+    make_admin,
     make_attendance,
     make_event,
     make_organiser,
@@ -240,3 +242,18 @@ def test_more_rows_adds_blank_rows_without_recording(client, organiser, sheet_ev
     page = client.post(f"/door/sessions/{event.sessions[0].id}/sheet/type-in", data=data)
     assert page.text.count("<legend>Row ") == 10 and 'value="Binta"' in page.text
     assert attendances() == []
+
+
+def test_reports_tell_paper_from_door(client, organiser, sheet_event):
+    event, people = sheet_event
+    session = event.sessions[0]
+    make_attendance(session, people["Omar"], is_walk_in=False)  # at the door
+    sign_in_as(client, organiser)
+    data = _form(people, ticked=["Fatou"], tallies={"woman_adult": 4})
+    assert client.post(f"/door/sessions/{session.id}/sheet/type-in", data=data).status_code == 303
+    sign_in_as(client, make_admin())
+    page = client.get("/reports", query_string={"event": event.id, "exact": 1}).text
+    assert re.search(r'data-column="attendances">\s*6\s*<', page)
+    assert "typed in from paper sheets" in page and re.search(r'data-column="paper">\s*5\s*<', page)
+    export = client.get("/reports/export/summary.csv", query_string={"event": event.id, "exact": 1}).text
+    assert "Of all attendances: typed in from paper sheets,5" in export

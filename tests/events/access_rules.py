@@ -141,6 +141,23 @@ RULES = [
         "POST", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(422)
     ),
     Route("GET", "events.door", "/door/sessions/{session.id}", door(200)),
+    # The paper kit: like the door, another municipality's sheet does not exist.
+    Route("GET", "events.paper_sheet", "/door/sessions/{session.id}/sheet", door(200)),
+    Route("GET", "events.type_in_sheet", "/door/sessions/{session.id}/sheet/type-in", door(200)),
+    Route(
+        "POST",
+        "events.type_in_sheet",
+        "/door/sessions/{session.id}/sheet/type-in",
+        door(200),  # the totals to check before recording
+        data={"ticked": "{registration.participant_id}"},
+    ),
+    Route(
+        "POST",
+        "events.type_in_sheet",
+        "/door/sessions/{session.id}/sheet/type-in",
+        door(422),  # recorded: refused, as the session is a week away
+        data={"ticked": "{registration.participant_id}", "confirmed": "1"},
+    ),
     # Desk visits (app/directory/visit_views.py): another municipality's visit does not exist.
     Route("GET", "desk_visits.desk_visits", "/desk/visits", only(200, *ANY_ORGANISER)),
     Route("POST", "desk_visits.desk_visits", "/desk/visits", only(422, *ANY_ORGANISER)),

@@ -60,6 +60,8 @@ def door(status: int) -> dict[str, int]:
     residents), so it does not even confirm the session exists; 403 for Oujda's reviewers."""
     return {**only(status, *ORGANISERS), "resident": 404, "organiser_other": 404, "reviewer_other": 404}
 
+CANCEL = "/manage/events/{event.id}/cancel"
+
 RULES = [
     Route("GET", "events.list_events", "/events", everyone(200)),
     Route("GET", "events.event_detail", "/events/{event.id}", everyone(200)),
@@ -91,7 +93,10 @@ RULES = [
             "reviewer_other": 404,
         },
     ),
-    Route("POST", "events.cancel_event", "/manage/events/{event.id}/cancel", only(303, *ORGANISERS)),
+    # Cancelling asks once more (GET, or POST without "confirmed"); nobody else learns it can be managed.
+    Route("GET", "events.cancel_event", CANCEL, only(200, *ORGANISERS, denied=404)),
+    Route("POST", "events.cancel_event", CANCEL, only(200, *ORGANISERS, denied=404)),
+    Route("POST", "events.cancel_event", CANCEL, only(303, *ORGANISERS, denied=404), data={"confirmed": "1"}),
     Route("POST", "events.duplicate_event", "/manage/events/{event.id}/duplicate", only(303, *ORGANISERS)),
     Route("GET", "events.attendance_csv", "/manage/events/{event.id}/attendance.csv", only(200, *ORGANISERS)),
     Route("GET", "events.desk", "/desk", only(200, *ANY_ORGANISER)),

@@ -174,10 +174,22 @@ def publish_event(event_id: int):
     return _action(event_id, services.publish_event, _("The event is published."))
 
 
-@bp.post("/manage/events/<int:event_id>/cancel")
+@bp.route("/manage/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_event(event_id: int):
-    return _action(event_id, services.cancel_event, _("The event is cancelled. Registered people are told."))
+    """Asks once more, saying who will be told (it cannot be undone), then cancels."""
+    event = get_event_or_404(event_id)
+    if not can_manage_event(current_user, event):
+        abort(404)  # names nothing, as the message page
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        done = _("The event is cancelled. Registered people are told.")
+        return _action(event_id, services.cancel_event, done)
+    if event.is_cancelled:
+        flash(_("This event is already cancelled."), "error")
+        return redirect(url_for("events.manage_event", event_id=event.id), code=303)
+    return personal(make_response(render_template(
+        "events/manage/cancel.html", event=event, recipients=event.confirmed_count + event.waiting_count
+    )))
 
 
 @bp.post("/manage/events/<int:event_id>/duplicate")

@@ -22,6 +22,7 @@ from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.i18n import LANGUAGE_NAMES
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
+from app.events.recurrence_forms import NewEventRuleForm
 from app.events.services import EventData, SessionData
 
 LOCALES = ("fr", "ar", "en")
@@ -89,6 +90,7 @@ class EventForm(JiwarForm):
     audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
+    repeat = FormField(NewEventRuleForm)  # a new event only: its sessions by rule
 
     def validate_venue(self, field):
         if not (field.data or "").strip():

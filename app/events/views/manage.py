@@ -15,6 +15,7 @@ from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
 from app.events.forms import EventForm, OrganiserMessageForm, select_choices
 from app.events.permissions import can_manage_event
+from app.events.services.recurrence import RecurrenceError
 from app.events.views import bp
 from app.events.views.loaders import get_event_or_404, personal, refused, require_organiser
 
@@ -79,7 +80,11 @@ def _fill_from_event(form: EventForm, event) -> None:
 
 
 def _show_error(form: EventForm, error: EventError) -> None:
-    if error.field == "sessions":  # the sessions' list as a whole: above the form
+    rule = form.repeat.form
+    if isinstance(error, RecurrenceError) and error.field in rule:  # the rule's own field, and above
+        rule[error.field].errors = [*rule[error.field].errors, error.message]
+        form.form_errors.append(error.message)
+    elif error.field == "sessions":  # the sessions' list as a whole: above the form
         form.form_errors.append(error.message)
     else:
         form.show_refusal(error)
@@ -100,7 +105,8 @@ def _event_form(event=None):
         return form, None
     try:
         if event is None:
-            return form, services.create_event(current_user, form.to_data())
+            rule = form.repeat.form.to_spec() if form.repeat.form.wanted else None
+            return form, services.create_event(current_user, form.to_data(), rule)
         version = parse_id(form.version.data) or 0
         return form, services.update_event(current_user, event.id, form.to_data(), version)
     except StaleEventError as error:

@@ -39,6 +39,7 @@ WORKERS = 4
 INTERVAL = 2.0  # seconds between one phone's taps
 DOOR_STAFF = 2  # the organiser of every town (bench/generate.py)
 BAR_P99_MS = 300
+CPU_CHECK_INS = 41  # people kept aside for the in-process measure (the first warms up)
 
 
 @dataclass
@@ -193,7 +194,9 @@ def rush(seconds: float, phones: int) -> list[str]:
 
     url = clone()
     app = _app(url)
-    session_id, order, residents, pages = arrange(app, phones * (int(seconds / INTERVAL) + 1))
+    taps = phones * (int(seconds / INTERVAL) + 1)
+    session_id, order, residents, pages = arrange(app, taps + CPU_CHECK_INS)
+    spare, order = order[taps:], order[:taps]
     with app.app_context():
         from app.accounts.models import Participant
         from app.extensions import db
@@ -236,6 +239,7 @@ def rush(seconds: float, phones: int) -> list[str]:
                                   .where(Attendance.session_id == session_id)).all()
         db.engine.dispose()
     presences = {participant for participant, _channel in rows}
+    cpu_ms, wall_ms = cpu_per_check_in(app, session_id, spare)
     checks = seen.latencies["check in"]
     reads = seen.latencies["resident page"]
     passed = (percentile(checks, 0.99) < BAR_P99_MS and not seen.errors and len(rows) == seen.taps
@@ -260,9 +264,38 @@ def rush(seconds: float, phones: int) -> list[str]:
         f"- taps: {seen.taps}; answered present: {len(seen.answered)}; presences recorded: {len(rows)} "
         f"({len(presences)} people, channel {sorted({channel for _p, channel in rows})}); errors: "
         f"{len(seen.errors)}{' ' + str(seen.errors[:5]) if seen.errors else ''}",
+        f"- in-process, one request at a time (no load but this process's): a check-in costs "
+        f"**{cpu_ms:.1f} ms of CPU**, {wall_ms:.1f} ms with the database (mean of {len(spare)} people "
+        "not yet present; the test client, CSRF check off), the measure a quiet machine's p50 starts from",
         f"- bar (check-in p99 < {BAR_P99_MS} ms, 0 errors, presences == taps): "
         f"**{'met' if passed else 'NOT met'}**", "",
     ]
+
+
+def cpu_per_check_in(app, session_id: int, people: list[int]) -> tuple[float, float]:
+    """CPU and wall time of one check-in as the door's htmx sends it, in this process, person by
+    person (bench/cpu.py's measure, for a POST)."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        now = int(time.time())
+        session.update({"_user_id": str(DOOR_STAFF), "_fresh": True, "signed_in_at": now, "seen_at": now})
+    url = f"/en/door/sessions/{session_id}/check-in"
+    headers = {"HX-Request": "true", "Accept-Language": "en"}
+    client.post(url, data={"participant_id": people[0]}, headers=headers)  # warm: templates, caches
+    cpu = wall = 0.0
+    for participant_id in people[1:]:
+        started, clock = time.process_time(), time.perf_counter()
+        response = client.post(url, data={"participant_id": participant_id}, headers=headers)
+        cpu += time.process_time() - started
+        wall += time.perf_counter() - clock
+        if response.status_code != 200:
+            raise RuntimeError(f"in-process check-in answered {response.status_code}")
+    count = max(len(people) - 1, 1)
+    with app.app_context():
+        from app.extensions import db
+
+        db.engine.dispose()
+    return cpu / count * 1000, wall / count * 1000
 
 
 def _write_section(section: str) -> None:

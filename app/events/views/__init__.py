@@ -11,8 +11,13 @@ from app.events.views import (  # noqa: E402, F401
     desk,
     desk_accounts,
     door,
+<<<<<<< HEAD
     manage,
     paper,
+=======
+    door_tally,
+    manage,
+>>>>>>> main
     public,
     recurrence,
 )
@@ -21,7 +26,7 @@ from app.events.views import (  # noqa: E402, F401
 @bp.context_processor
 def template_enums():
     from app.accounts.models import Gender, Origin
-    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus
+    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus, TallyGroup
 
     return {
         "EventType": EventType,
@@ -31,6 +36,7 @@ def template_enums():
         "AgeBand": AgeBand,
         "Gender": Gender,
         "Origin": Origin,
+        "TallyGroup": TallyGroup,
     }
 
 

@@ -11,13 +11,9 @@ from app.events.views import (  # noqa: E402, F401
     desk,
     desk_accounts,
     door,
-<<<<<<< HEAD
-    manage,
-    paper,
-=======
     door_tally,
     manage,
->>>>>>> main
+    paper,
     public,
     recurrence,
 )

@@ -257,3 +257,13 @@ def test_reports_tell_paper_from_door(client, organiser, sheet_event):
     assert "typed in from paper sheets" in page and re.search(r'data-column="paper">\s*5\s*<', page)
     export = client.get("/reports/export/summary.csv", query_string={"event": event.id, "exact": 1}).text
     assert "Of all attendances: typed in from paper sheets,5" in export
+
+
+def test_the_door_and_the_event_page_link_to_the_paper_kit(client, organiser, sheet_event):
+    event, _people = sheet_event
+    session = event.sessions[0]
+    sign_in_as(client, organiser)
+    for url in (f"/door/sessions/{session.id}", f"/manage/events/{event.id}"):
+        assert f'href="/en/door/sessions/{session.id}/sheet"' in client.get(url).text, url
+    door = client.get(f"/door/sessions/{session.id}").text
+    assert f'href="/en/door/sessions/{session.id}/sheet/type-in"' in door

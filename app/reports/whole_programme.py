@@ -70,6 +70,11 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
     return [*registered, people]
 
 
+def person_rows(municipality_id: int | None):
+    """The one-row-per-person roll-up of a whole programme, or of one municipality's part of it."""
+    return _person if municipality_id is None else MunicipalityPerson
+
+
 def _share(target: Target):
     if not (target.share_dimension and target.share_value):
         return None

@@ -3,7 +3,7 @@
 Presences recorded before this revision were all taken at the door: the column's default says so.
 
 Revision ID: a3f7c1d9e2b4
-Revises: 5e0c4d7a9b21
+Revises: f3b8a61c0d24
 Create Date: 2026-12-06 17:40:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a3f7c1d9e2b4'
-down_revision = '5e0c4d7a9b21'
+down_revision = 'f3b8a61c0d24'
 branch_labels = None
 depends_on = None
 

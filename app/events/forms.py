@@ -27,6 +27,7 @@ from app.core.languages import COMMON_LANGUAGES, language_name, parse_languages
 from app.core.translated import translated_fields
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
+from app.events.recurrence_forms import NewEventRuleForm
 from app.events.services import EventData, SessionData
 
 LOCALES = ("fr", "ar", "en")
@@ -101,6 +102,7 @@ class EventForm(JiwarForm):
     audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
+    repeat = FormField(NewEventRuleForm)  # a new event only: its sessions by rule
 
     def validate_other_languages(self, field):
         _codes, unknown = parse_languages(field.data or "", current_language())

@@ -30,6 +30,7 @@ from app.events.models import (
     EventStatus,
     EventType,
     LinkRequestStatus,
+    PaperSheet,
     Registration,
     RegistrationStatus,
     TallyGroup,
@@ -428,6 +429,42 @@ def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
         .where(Participant.id == participant_id)
     ).one_or_none()
     return None if found is None else _door_row(*found)
+
+
+def paper_sheet_people(session: EventSession) -> list[DoorRow]:
+    """Everyone the printed sheet lists (the event's confirmed and waiting registrations, by name),
+    each with their presence at this session: the same rows as the door's, all on one sheet."""
+    rows = db.session.execute(
+        sa.select(*_DOOR_COLUMNS)
+        .select_from(Registration)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(
+            _PRESENCE,
+            sa.and_(
+                _PRESENCE.session_id == session.id, _PRESENCE.participant_id == Registration.participant_id
+            ),
+        )
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
+        .order_by(Participant.display_name, Registration.id)
+    )
+    return [_door_row(*row) for row in rows]
+
+
+def active_registration_ids(event_id: int, participant_ids: list[int]) -> dict[int, int]:
+    """participant id -> their confirmed or waiting registration's id, for these people."""
+    rows = db.session.execute(
+        sa.select(Registration.participant_id, Registration.id).where(
+            Registration.event_id == event_id,
+            Registration.participant_id.in_(participant_ids),
+            Registration.status.in_(ACTIVE),
+        )
+    )
+    return dict(rows.all())
+
+
+def paper_sheet_of(session_id: int) -> PaperSheet | None:
+    """The session's sheet if it was typed back in already."""
+    return db.session.scalar(sa.select(PaperSheet).filter_by(session_id=session_id))
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:

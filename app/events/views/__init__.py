@@ -14,6 +14,7 @@ from app.events.views import (  # noqa: E402, F401
     door_offline,
     door_tally,
     manage,
+    paper,
     public,
     recurrence,
 )

@@ -241,20 +241,27 @@ def edit_proposal(proposal_id: int):
     ), status
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw_proposal(proposal_id: int):
+    """Asks once more (withdrawing cannot be undone), then withdraws."""
     proposal = get_proposal_or_404(proposal_id)
     if not permissions.is_author(current_user, proposal):
         abort(403)
-    if SupportForm().validate_on_submit():
+    form = SupportForm()
+    if request.method == "POST" and request.form.get("confirmed") == "1" and form.validate_on_submit():
         try:
             services.withdraw_proposal(proposal, current_user)
         except ProposalError as error:
             flash_error(error)
         else:
             flash(_("Your proposal is withdrawn."), "success")
-    return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+    if not permissions.can_withdraw_proposal(current_user, proposal):
+        message = _("Only its author can withdraw a proposal, and only before the municipality answers.")
+        flash(message, "error")
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+    return render_template("proposals/withdraw.html", proposal=proposal)
 
 
 def _support_response(proposal_id: int, action):

@@ -351,10 +351,10 @@ def _door_row(person_id, name, erased_at, status, code, attendance_id) -> DoorRo
     return DoorRow(DoorPerson(person_id, name, erased_at), ticket, attendance_id)
 
 
-def door_people(session: EventSession, search: str, page: int, per_page: int = 30) -> Page:
-    """The event's registrations (confirmed and waiting), each with its presence at this session;
-    searched by name, phone or ticket code."""
-    statement = (
+def _door_registrations(session: EventSession) -> sa.Select:
+    """The event's confirmed and waiting registrations by name, each with its presence at this
+    session: the rows of the door and of the printed sheet."""
+    return (
         sa.select(*_DOOR_COLUMNS)
         .select_from(Registration)
         .join(Participant, Participant.id == Registration.participant_id)
@@ -367,6 +367,12 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
         .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
         .order_by(Participant.display_name, Registration.id)
     )
+
+
+def door_people(session: EventSession, search: str, page: int, per_page: int = 30) -> Page:
+    """The event's registrations (confirmed and waiting), each with its presence at this session;
+    searched by name, phone or ticket code."""
+    statement = _door_registrations(session)
     if search:
         pattern = _like(search)
         digits = "".join(ch for ch in search if ch.isdigit())
@@ -434,19 +440,7 @@ def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
 def paper_sheet_people(session: EventSession) -> list[DoorRow]:
     """Everyone the printed sheet lists (the event's confirmed and waiting registrations, by name),
     each with their presence at this session: the same rows as the door's, all on one sheet."""
-    rows = db.session.execute(
-        sa.select(*_DOOR_COLUMNS)
-        .select_from(Registration)
-        .join(Participant, Participant.id == Registration.participant_id)
-        .outerjoin(
-            _PRESENCE,
-            sa.and_(
-                _PRESENCE.session_id == session.id, _PRESENCE.participant_id == Registration.participant_id
-            ),
-        )
-        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
-        .order_by(Participant.display_name, Registration.id)
-    )
+    rows = db.session.execute(_door_registrations(session))
     return [_door_row(*row) for row in rows]
 
 

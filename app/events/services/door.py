@@ -42,13 +42,13 @@ def check_in_not_open(session: EventSession, now: datetime | None = None) -> str
     )
 
 
-def _refuse_unless_open(session: EventSession) -> None:
+def refuse_unless_open(session: EventSession) -> None:
     message = check_in_not_open(session)
     if message is not None:
         raise DoorError(message, "not_open")
 
 
-def _refuse_at_a_cancelled_event(session: EventSession) -> None:
+def refuse_at_a_cancelled_event(session: EventSession) -> None:
     if session.event.is_cancelled:
         raise DoorError(_("This event has been cancelled."), "cancelled")
 
@@ -89,7 +89,7 @@ def already_received(client_id: str | None) -> bool:
     return client_id is not None and door_receipt_exists(client_id)
 
 
-def _keep_receipt(session: EventSession, client_id: str | None) -> None:
+def keep_receipt(session: EventSession, client_id: str | None) -> None:
     if client_id is not None:
         db.session.add(DoorReceipt(client_id=client_id, session_id=session.id))
 
@@ -98,7 +98,7 @@ def _receive_alone(session: EventSession, client_id: str | None) -> None:
     """This entry's id, kept after its check-in lost the race to another phone's for the same person."""
     if client_id is None or door_receipt_exists(client_id):
         return
-    _keep_receipt(session, client_id)
+    keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # this entry, sent twice at once
@@ -125,8 +125,8 @@ def check_in(
     afresh instead of following it."""
     if already_received(client_id):
         return _attendance(session.id, participant_id)
-    _refuse_at_a_cancelled_event(session)
-    _refuse_unless_open(session)
+    refuse_at_a_cancelled_event(session)
+    refuse_unless_open(session)
     registration = _registration_at_the_door(session, participant_id, code)
     existing = _attendance(session.id, participant_id)
     if existing is not None:  # marked by another phone: this entry is received all the same
@@ -142,7 +142,7 @@ def check_in(
         checked_in_by_id=actor.id,
     )
     db.session.add(attendance)
-    _keep_receipt(session, client_id)
+    keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same person checked in from another phone, or this entry sent twice, at once
@@ -156,7 +156,7 @@ def check_in(
 
 @rolls_back_on_refusal
 def undo_check_in(actor, session: EventSession, attendance_id: int) -> None:
-    _refuse_unless_open(session)
+    refuse_unless_open(session)
     # Locked (PostgreSQL) and read afresh: of two phones undoing at once, the second finds nothing
     # to delete instead of deleting a row already gone (and taking it off the tally twice).
     attendance = db.session.scalar(
@@ -189,8 +189,8 @@ def record_walk_in(
     An entry sent again with the same `client_id` counts nobody twice (None: already counted)."""
     if already_received(client_id):
         return None
-    _refuse_at_a_cancelled_event(session)
-    _refuse_unless_open(session)
+    refuse_at_a_cancelled_event(session)
+    refuse_unless_open(session)
     display_name = (display_name or "").strip()
     if display_name and session.event.headcount_only:
         raise DoorError(
@@ -213,7 +213,7 @@ def record_walk_in(
         attendance.anonymous_age_band = age_band
         attendance.anonymous_origin = origin
     db.session.add(attendance)
-    _keep_receipt(session, client_id)
+    keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same entry, sent twice at once: the other request counted it

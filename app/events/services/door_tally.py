@@ -12,10 +12,10 @@ from app.events.errors import DoorError
 from app.events.models import Attendance, Event, EventSession, TallyGroup
 from app.events.queries import tally_walk_in
 from app.events.services.door import (
-    _keep_receipt,
-    _refuse_at_a_cancelled_event,
-    _refuse_unless_open,
     already_received,
+    keep_receipt,
+    refuse_at_a_cancelled_event,
+    refuse_unless_open,
     undo_check_in,
 )
 from app.events.services.locking import rolls_back_on_refusal
@@ -35,8 +35,8 @@ def count_walk_in(
     (made on the phone, kept offline) counts nobody twice (None: already counted)."""
     if already_received(client_id):
         return None
-    _refuse_at_a_cancelled_event(session)
-    _refuse_unless_open(session)
+    refuse_at_a_cancelled_event(session)
+    refuse_unless_open(session)
     if group not in TallyGroup._value2member_map_:
         raise _unknown_group()
     chosen = TallyGroup(group)
@@ -49,7 +49,7 @@ def count_walk_in(
         anonymous_age_band=None if chosen.age_band is None else str(chosen.age_band),
     )
     db.session.add(attendance)
-    _keep_receipt(session, client_id)
+    keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same tap, sent twice at once: the other request counted it
@@ -62,7 +62,7 @@ def count_walk_in(
 def note_walk_in_origin(actor, session: EventSession, attendance_id: int, origin: str) -> Attendance | None:
     """The origin an anonymous walk-in chose to give (or "prefer not to say"), added after the +1.
     Returns None when that walk-in is gone (undone from another phone): nothing to amend."""
-    _refuse_unless_open(session)
+    refuse_unless_open(session)
     if origin not in Origin._value2member_map_:
         raise DoorError(_("Choose one of the origins shown."), "tally_origin")
     attendance = tally_walk_in(session, attendance_id)
@@ -78,7 +78,7 @@ def note_walk_in_origin(actor, session: EventSession, attendance_id: int, origin
 def undo_counted_walk_in(actor, session: EventSession, attendance_id: int) -> bool:
     """The tally's "Undo": takes an anonymous walk-in of this session off the count (never a named
     person's presence, whatever id is sent). False when it was already gone."""
-    _refuse_unless_open(session)
+    refuse_unless_open(session)
     if tally_walk_in(session, attendance_id) is None:
         db.session.commit()
         return False

@@ -24,7 +24,7 @@ from app.events.models import (
     RegistrationStatus,
 )
 from app.events.queries import active_registration_ids, paper_sheet_of, paper_sheet_people
-from app.events.services.door import _refuse_at_a_cancelled_event, _refuse_unless_open
+from app.events.services.door import refuse_at_a_cancelled_event, refuse_unless_open
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
 
@@ -120,8 +120,8 @@ def _check_tallies(tallies: dict[tuple[str, str], int]) -> None:
 @rolls_back_on_refusal
 def type_in_paper_sheet(actor, session: EventSession, typed: TypedSheet) -> SheetOutcome:
     """Record a session's paper sheet, all of it or none of it."""
-    _refuse_at_a_cancelled_event(session)
-    _refuse_unless_open(session)
+    refuse_at_a_cancelled_event(session)
+    refuse_unless_open(session)
     existing = paper_sheet_of(session.id)
     if existing is not None:
         raise _already_typed(existing, session)

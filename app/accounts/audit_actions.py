@@ -37,6 +37,8 @@ ACTION_LABELS = {
     "event.session_changed": _l("One session of a repeating rule changed"),
     "event.sessions_changed_following": _l("A session and all that follow changed"),
     "event.message_sent": _l("Organisers' message sent to the registered people"),
+    "event.headcount_only": _l("Door switched to headcount only, or back to names"),
+    "paper_sheet.typed_in": _l("Paper attendance sheet typed in"),
     # Messages
     "messages.unsubscribed": _l("Messages of one kind stopped by an unsubscribe link"),
     "messages.sms_stopped": _l("SMS stopped by a STOP reply"),

@@ -98,7 +98,14 @@ class NewEventRuleForm(RuleFields, Form):
         return self.frequency.data in (DAILY, WEEKLY)
 
     def validate(self, extra_validators=None):
-        return super().validate(extra_validators) if self.wanted else True
+        if self.wanted:
+            return super().validate(extra_validators)
+        # Left at "No" the rule is not used, but the form shows back what was typed in it: a day that
+        # cannot be one (year 9999) is said rather than kept silently.
+        unreadable = [field for field in self if field.process_errors]
+        for field in unreadable:
+            field.errors = list(field.process_errors)
+        return not unreadable
 
 
 ONLY_THIS, FOLLOWING = "this", "following"

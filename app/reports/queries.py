@@ -377,7 +377,10 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
 
     types = _target_types(target)
     whole = not (date_from or date_to)
-    if measure is Measure.PEOPLE and whole and whole_programme.answers_people(target, types):
+    totals = whole_programme.from_cells(target, types) if whole else None
+    if totals is not None and measure is not Measure.ATTENDANCES:
+        statement = totals
+    elif measure is Measure.PEOPLE and whole and whole_programme.answers_people(target, types):
         statement = whole_programme.people(target, types)
     elif measure is Measure.PEOPLE:
         per = _target_per_person_and_year(target, events, date_from, date_to)
@@ -389,7 +392,9 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
         )
     elif measure is Measure.ATTENDANCES:
         with_age = target.age_min is not None or target.age_max is not None
-        if whole and not types and not with_age:
+        if totals is not None:
+            registered = totals
+        elif whole and not types and not with_age:
             registered = whole_programme.attendances(target)
         else:
             per = _target_per_person_and_year(target, events, date_from, date_to)

@@ -6,9 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,6 +38,10 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 def to_xlsx(sheets: list[tuple[str, list[list]]], rtl: bool = False) -> bytes:
     """One sheet per (title, rows); the first row of each is bold. Text cells are written as text."""
+    # Imported here: openpyxl weighs about 8 MB in every web worker, for a download few ask for.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()

@@ -77,6 +77,7 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
         if pid % 5:  # four in five have an account, the others a participant card
             users.append(dict(id=pid, email=f"person{pid}@bench.example", display_name=f"Personne {pid}",
                               password_hash=password_hash, participant_id=pid, created_at=NOW,
+                              confirmed_at=NOW,  # as the migration that asked for confirmation did
                               is_admin=pid == 1, is_disabled=False, session_version=1))
         else:
             cards.append(dict(participant_id=pid, code=f"C{pid:08d}", is_active=True, issued_at=NOW))

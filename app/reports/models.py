@@ -154,7 +154,8 @@ class ProgrammeTypePerson(_PersonFigures, db.Model):
 class ProgrammeCell(db.Model):
     """The totals of the one-row-per-person roll-ups (ProgrammePerson, MunicipalityPerson,
     ProgrammeTypePerson), kept in step with them in the same transaction (app/reports/cells.py): how
-    many people ("p") or registered attendances ("a"), and the sum of their record keys, per
+    many people ("p"), registered attendances ("a") or anonymous walk-ins ("w", followed from what
+    events announce: app/events/walk_ins.py), and the sum of their record keys, per
     programme, municipality (0: all of them), event type ("": all), gender, origin, age band (of the
     person at their first event for people, at the event for attendances), country and, for people
     of one type, the most sessions attended of one event. A whole programme's report and most

@@ -201,10 +201,11 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
     conditions = _event_conditions(filters)
     whole, municipality = _whole_programme(filters)
     if whole:
-        *registered, people = whole_programme.cubes(filters.programme_id, municipality)
+        *attended, people = whole_programme.cubes(filters.programme_id, municipality)
     else:
         registered, people = _registered_and_people(filters, conditions)
-    rows = db.session.execute(sa.union_all(*registered, _walk_ins(conditions), people)).all()
+        attended = [*registered, _walk_ins(conditions)]
+    rows = db.session.execute(sa.union_all(*attended, people)).all()
     return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
 
 
@@ -410,6 +411,10 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 .join(Participant, Participant.id == per.c.participant_id)
                 .where(*_age_conditions(target, per.c.year))
             )
+        if totals is not None:
+            walk_in_bands = _walk_in_bands(target) if with_age else None
+            walk_ins = whole_programme.walk_ins_from_cells(target, types, walk_in_bands)
+            return _sum_of(db.session.execute(sa.union_all(registered, walk_ins)).all(), share)
         walk_in_share = None
         if target.share_dimension and target.share_value:
             column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
@@ -428,15 +433,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             .join(Event, Event.id == Attendance.event_id)
             .where(_anonymous, *events, *bands)
         )
-        rows = db.session.execute(sa.union_all(registered, walk_ins)).all()
-        reached = sum(row[0] or 0 for row in rows)
-        share_count = None if share is None else sum(row[1] or 0 for row in rows)
-        return Progress(
-            int(reached),
-            None if share_count is None else int(share_count),
-            sum(int(row[2] or 0) for row in rows),
-            sum(int(row[3] or 0) for row in rows),
-        )
+        return _sum_of(db.session.execute(sa.union_all(registered, walk_ins)).all(), share)
     elif measure is Measure.PEOPLE_MIN_SESSIONS:
         # The tally holds the sessions each person attended per event: no grouping needed.
         events_by_year = _events_by_year(events)
@@ -488,6 +485,18 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             ],
         )
     return _progress(statement)
+
+
+def _sum_of(rows, share) -> Progress:
+    """An attendance target's progress from its registered and walk-in rows."""
+    reached = sum(row[0] or 0 for row in rows)
+    share_count = None if share is None else sum(row[1] or 0 for row in rows)
+    return Progress(
+        int(reached),
+        None if share_count is None else int(share_count),
+        sum(int(row[2] or 0) for row in rows),
+        sum(int(row[3] or 0) for row in rows),
+    )
 
 
 def _progress(statement) -> Progress:

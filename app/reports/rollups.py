@@ -219,6 +219,10 @@ def _tally_rebuilt(connection) -> None:
     rebuild(connection)
 
 
+def _walk_ins_changed(connection, counts: Counter, keys: Counter) -> None:
+    cells.follow_walk_ins(connection, counts, keys)
+
+
 def _participation_changed(connection, participant_ids: list[int]) -> None:
     _rebuild_people(connection, participant_ids)
 
@@ -230,4 +234,5 @@ def connect_signals(app) -> None:
     events_signals.attendance_recounted.connect(_people_recounted)
     events_signals.event_moved.connect(_people_recounted)
     events_signals.tally_rebuilt.connect(_tally_rebuilt)
+    events_signals.walk_ins_changed.connect(_walk_ins_changed)
     accounts_signals.participation_changed.connect(_participation_changed)

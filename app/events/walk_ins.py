@@ -94,7 +94,8 @@ def before_flush(session: Session) -> None:
         for event_id, *told, count, key_sum in rows:
             _add(deltas, places.get(event_id), tuple(told), -count, -int(key_sum or 0))
     if moved:
-        staying = [Attendance.event_id.in_(sorted(moved)), Attendance.session_id.not_in(deleted_sessions or [-1])]
+        staying = [Attendance.event_id.in_(sorted(moved)),
+                   Attendance.session_id.not_in(deleted_sessions or [-1])]
         for event_id, *told, count, key_sum in _walk_ins(connection, [*staying, *untouched]):
             _add(deltas, old_places.get(event_id), tuple(told), -count, -int(key_sum or 0))
             _add(deltas, moved[event_id], tuple(told), count, int(key_sum or 0))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import AgeBand, Municipality, Participant, new_record_key  # noqa: F401 - AgeBand read here too
+from app.accounts.models import AgeBand, Gender, Municipality, Participant, new_record_key  # noqa: F401 - AgeBand read here too
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
 from app.extensions import db
@@ -160,6 +160,8 @@ class Event(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     languages: Mapped[str] = mapped_column(sa.String(20), default="fr")  # "fr,ar"
     audience: Mapped[str] = mapped_column(sa.String(16), default=Audience.EVERYONE)
+    # Outdoor days where names are never taken: the door shows only the walk-in tally.
+    headcount_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # First session start and last session end, kept by the services for listing and filtering.
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -354,6 +356,38 @@ class Attendance(db.Model):
 
     session: Mapped[EventSession] = relationship()
     participant: Mapped[Participant | None] = relationship()
+
+    @property
+    def tally_group(self) -> TallyGroup | None:
+        """The door tally's button this anonymous walk-in counts under (None: gender not given)."""
+        if self.participant_id is not None or self.anonymous_gender not in (Gender.WOMAN, Gender.MAN):
+            return None
+        child = self.anonymous_age_band == AgeBand.CHILD
+        if self.anonymous_gender == Gender.WOMAN:
+            return TallyGroup.GIRLS if child else TallyGroup.WOMEN
+        return TallyGroup.BOYS if child else TallyGroup.MEN
+
+
+class TallyGroup(LabelledEnum):
+    """The tally's buttons. Girls and boys are the "Under 15" age band; for women and men the door
+    does not ask an age, so their band stays unrecorded (reports show it as not recorded)."""
+
+    WOMEN = "women"
+    MEN = "men"
+    GIRLS = "girls"
+    BOYS = "boys"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.WOMEN: _l("Women"), cls.MEN: _l("Men"), cls.GIRLS: _l("Girls"), cls.BOYS: _l("Boys")}
+
+    @property
+    def gender(self) -> str:
+        return Gender.WOMAN if self in (TallyGroup.WOMEN, TallyGroup.GIRLS) else Gender.MAN
+
+    @property
+    def age_band(self) -> str | None:
+        return AgeBand.CHILD if self in (TallyGroup.GIRLS, TallyGroup.BOYS) else None
 
 
 class AttendanceTally(db.Model):

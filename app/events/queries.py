@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from app.accounts.models import Municipality, Participant, ParticipantCard, Role, User
+from app.accounts.models import AgeBand, Gender, Municipality, Participant, ParticipantCard, Role, User
 from app.accounts.municipalities import municipalities_for
 from app.core.codes import is_card_code
 from app.core.dates import in_range
@@ -30,6 +30,7 @@ from app.events.models import (
     LinkRequestStatus,
     Registration,
     RegistrationStatus,
+    TallyGroup,
 )
 from app.events.permissions import managed_municipality_ids
 from app.extensions import db
@@ -409,6 +410,47 @@ def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:
             .options(joinedload(Attendance.participant))
             .order_by(Attendance.checked_in_at.desc(), Attendance.id.desc())
             .limit(limit)
+        )
+    )
+
+
+def _tally_group_of_walk_in():
+    """Which tally button an anonymous walk-in counts under: the tally's own and the walk-in form's
+    (a woman of 15 to 24 counts among the women), None for a gender not given."""
+    child = Attendance.anonymous_age_band == AgeBand.CHILD.value
+    woman = Attendance.anonymous_gender == Gender.WOMAN.value
+    man = Attendance.anonymous_gender == Gender.MAN.value
+    return sa.case(
+        (sa.and_(woman, child), TallyGroup.GIRLS.value),
+        (woman, TallyGroup.WOMEN.value),
+        (sa.and_(man, child), TallyGroup.BOYS.value),
+        (man, TallyGroup.MEN.value),
+        else_=sa.null(),
+    )
+
+
+def door_tally(session: EventSession) -> dict[str, int]:
+    """Anonymous walk-ins at this session per tally button, counted in one GROUP BY."""
+    group = _tally_group_of_walk_in().label("tally_group")
+    rows = db.session.execute(
+        sa.select(group, sa.func.count())
+        .where(Attendance.session_id == session.id, Attendance.participant_id.is_(None))
+        .group_by(group)
+    )
+    counts = {member.value: 0 for member in TallyGroup}
+    counts.update({key: number for key, number in rows if key is not None})
+    return counts
+
+
+def tally_walk_in(session: EventSession, attendance_id: int | None) -> Attendance | None:
+    """An anonymous walk-in of this session (the one a tally's "Undo" and origin buttons amend)."""
+    if attendance_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(Attendance).where(
+            Attendance.id == attendance_id,
+            Attendance.session_id == session.id,
+            Attendance.participant_id.is_(None),
         )
     )
 

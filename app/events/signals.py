@@ -17,7 +17,3 @@ tally_rebuilt = _signals.signal("tally-rebuilt")
 # kwargs: participant_ids, the people who attended events that moved (to another programme,
 # municipality, type or date) or were deleted: their presence now counts elsewhere, or nowhere.
 event_moved = _signals.signal("event-moved")
-# kwargs: counts and keys, two Counters {(programme_id, municipality_id, event_type, gender, origin,
-# age_band): walk-ins added (negative: removed), and the sum of their record keys}: anonymous
-# walk-ins recorded, undone, named, or whose event moved or was deleted.
-walk_ins_changed = _signals.signal("walk-ins-changed")

@@ -8,7 +8,6 @@ upsert (`sessions = sessions + 1`), so two door phones checking the same person 
 once both count, and a refused insert (the unique constraint) changes nothing because the flush fails
 before the tally is touched. Bulk UPDATE/INSERT statements bypass the ORM: the code that runs them
 calls `recount(participant_ids)` (a card merged into an account) or `rebuild()` (generated data).
-Anonymous walk-ins are announced apart (app/events/walk_ins.py), from the same listeners.
 `keep_tally()`, called once by `create_app`, starts watching the flushes.
 """
 
@@ -21,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, attributes
 
-from app.events import signals, walk_ins
+from app.events import signals
 from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
 
@@ -86,7 +85,6 @@ def _follow_attendances(session: Session, _context) -> None:
         _apply(session.connection(), changes)
         signals.attendance_changed.send(session.connection(), changes=changes)
     _announce_moved_events(session)
-    walk_ins.after_flush(session)
 
 
 # -- events that moved: their people's presence counts elsewhere ------------------------------------
@@ -108,7 +106,6 @@ def _remember_people_of_deleted_events(session: Session, _context, _instances) -
     deleted = [instance.id for instance in session.deleted if isinstance(instance, Event)]
     if deleted:
         session.info.setdefault("events_moved_people", set()).update(_people_of(session, deleted))
-    walk_ins.before_flush(session)
 
 
 def _announce_moved_events(session: Session) -> None:

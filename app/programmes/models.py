@@ -26,6 +26,9 @@ class Programme(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     is_public: Mapped[bool] = mapped_column(default=True)
+    # The programme's own age bands for reports, as donors define them: "0-17,18-24,25-59,60+"
+    # (app/programmes/age_bands.py reads and checks them); empty: none beyond under 18 and adults.
+    age_bands: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
 
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=programme_municipality, lazy="selectin"

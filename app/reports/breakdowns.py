@@ -223,34 +223,35 @@ def shown(fig: Figure, hidden: str):
     return hidden if fig.hidden else fig.value
 
 
+def cross_rows(cross: CrossTable) -> list[list]:
+    """A crossed table as rows: its title, its header, one row per category, the totals."""
+    rows = [[cross.title]]
+    rows.append([cross.row_title, *(label for _key, label in cross.column_labels), _("Total")])
+    for key, label in cross.row_labels:
+        cells = [cross.cells[(key, o)] for o, _label in cross.column_labels]
+        rows.append([label, *cells, cross.row_totals[key]])
+    totals = [cross.column_totals[o] for o, _label in cross.column_labels]
+    rows.append([_("Total"), *totals, cross.total])
+    return rows
+
+
 def table_rows(report: Report, table: str) -> tuple[str, list[list]]:
-    """(title, rows) of one table, the first row being the header; hidden cells as "< k" text."""
-    hide = hidden_text(report.threshold)
-
-    def show(fig: Figure):
-        return shown(fig, hide)
-
+    """(title, rows) of one table; its figures are `Figure`s, which an export writes as the page
+    shows them (app/reports/exports.py)."""
     titles = column_titles()
     if table == "summary":
         rows = [[_("Figure"), _("Count")]]
-        rows += [[titles[c], show(report.summary[c])] for c in COLUMNS]
+        rows += [[titles[c], report.summary[c]] for c in COLUMNS]
         return _("Summary"), rows
     if table in DIMENSIONS:
         breakdown = report.breakdown(table)
         rows = [[breakdown.title, *(titles[c] for c in COLUMNS)]]
         for row in [*breakdown.rows, breakdown.total]:
-            rows.append([row.label, *(show(row.figures[c]) for c in COLUMNS)])
+            rows.append([row.label, *(row.figures[c] for c in COLUMNS)])
         return breakdown.title, rows
     if table == "crossed":
         rows = []
         for cross in report.crossed:
-            rows.append([cross.title])
-            rows.append([cross.row_title, *(label for _key, label in cross.column_labels), _("Total")])
-            for key, label in cross.row_labels:
-                cells = [show(cross.cells[(key, o)]) for o, _label in cross.column_labels]
-                rows.append([label, *cells, show(cross.row_totals[key])])
-            totals = [show(cross.column_totals[o]) for o, _label in cross.column_labels]
-            rows.append([_("Total"), *totals, show(cross.total)])
-            rows.append([])
+            rows += [*cross_rows(cross), []]
         return report.cross_title, rows[:-1]
     raise KeyError(table)

@@ -13,7 +13,6 @@ from collections import Counter
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.events.models import Attendance, Event
 from app.reports.bands import band_of
 from app.reports.models import (
     MunicipalityPerson,
@@ -95,21 +94,6 @@ def apply(connection, before: Counter, after: Counter) -> None:
     _add(connection, changes)
 
 
-def follow_walk_ins(connection, counts: Counter, keys: Counter) -> None:
-    """Anonymous walk-ins added or removed at (programme, municipality, event type, gender, origin,
-    age band): their cells ("w") for the whole programme, its municipality and the event type."""
-    changes: dict[tuple, dict[str, int]] = {}
-    for place, count in counts.items():
-        programme_id, municipality_id, event_type, *told = place
-        told = [value or "" for value in told]
-        for scope in ((0, ""), (municipality_id, ""), (0, event_type)):
-            key = (programme_id, *scope, "w", told[0], told[1], told[2], "", 0)
-            change = changes.setdefault(key, {"count": 0, "key_sum": 0})
-            change["count"] += count
-            change["key_sum"] += keys[place]
-    _add(connection, changes)
-
-
 def _add(connection, changes: dict[tuple, dict[str, int]]) -> None:
     """Add each change to its cell, in key order (concurrent transactions never wait for each other
     in a cycle); a cell brought to zero is removed."""
@@ -132,31 +116,9 @@ def _add(connection, changes: dict[tuple, dict[str, int]]) -> None:
         connection.execute(sa.delete(table).where(where, table.c.count <= 0))
 
 
-def walk_in_contributions() -> list[sa.Select]:
-    """Every anonymous walk-in of a programme's events, in ProgrammeCell's columns ("w"), for the
-    whole programme, its municipality and its event type."""
-    told = [sa.func.coalesce(getattr(Attendance, name), "") for name in
-            ("anonymous_gender", "anonymous_origin", "anonymous_age_band")]
-    raw = [Attendance.anonymous_gender, Attendance.anonymous_origin, Attendance.anonymous_age_band]
-    selects = []
-    for municipality, event_type in ((None, None), (Event.municipality_id, None), (None, Event.event_type)):
-        scope = [Event.programme_id, municipality if municipality is not None else sa.literal(0),
-                 event_type if event_type is not None else sa.literal("")]
-        grouped = [column for column in (municipality, event_type) if column is not None]
-        selects.append(
-            sa.select(*scope, sa.literal("w"), *told, sa.literal(""), sa.literal(0), sa.func.count(),
-                      sa.func.sum(sa.cast(Attendance.record_key, sa.BigInteger)))
-            .join(Event, Event.id == Attendance.event_id)
-            .where(Attendance.participant_id.is_(None), Event.programme_id.is_not(None))
-            .group_by(Event.programme_id, *grouped, *raw)
-        )
-    return selects
-
-
 def rebuild(connection) -> None:
     """Recompute every total from the person rows, one statement."""
     table = ProgrammeCell.__table__
     connection.execute(sa.delete(table))
     everything = [select for model in PERSON_MODELS for select in contributions(model, [])]
-    everything += walk_in_contributions()
     connection.execute(sa.insert(table).from_select([*KEYS, "count", "key_sum"], sa.union_all(*everything)))

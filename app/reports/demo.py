@@ -20,6 +20,8 @@ PROGRAMMES = {
         "starts_on": date(2026, 1, 1),
         "ends_on": date(2027, 12, 31),
         "municipalities": ["oujda"],
+        # The bands the funder's logframe reports in (children, youth, adults, older people).
+        "age_bands": "0-14,15-24,25-59,60+",
         "targets": [
             {
                 "title": "800 personnes participent à des événements de sensibilisation "
@@ -104,6 +106,7 @@ def seed_programmes(accounts: dict, lines: list[str]) -> dict:
                 starts_on=spec["starts_on"],
                 ends_on=spec["ends_on"],
                 is_public=True,
+                age_bands=spec.get("age_bands", ""),
                 municipalities=[municipalities[slug] for slug in spec["municipalities"]],
             )
             programme.targets = [

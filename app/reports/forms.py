@@ -17,6 +17,7 @@ from app.accounts.models import Gender, Origin
 from app.core.dates import refuse_out_of_range
 from app.core.forms import JiwarForm, MultiCheckboxField
 from app.events.models import EventType
+from app.programmes.age_bands import AgeBandsError, parse_age_bands
 from app.reports.models import Measure
 
 REQUIRED = _l("This field is required.")
@@ -57,6 +58,13 @@ class ProgrammeForm(JiwarForm):
     ends_on = DateInput(_l("Ends on"), validators=[InputRequired(NOT_A_DATE)])
     municipality_ids = MultiCheckboxField(_l("Municipalities"), coerce=int, validate_choice=False)
     is_public = BooleanField(_l("Public: anyone can see the programme page and its protected figures"))
+    age_bands = StringField(_l("The programme's own age bands"), validators=[Optional(), Length(max=120)])
+
+    def validate_age_bands(self, field):
+        try:
+            parse_age_bands(field.data)
+        except AgeBandsError as error:
+            raise ValidationError(str(error)) from error
 
     def validate_municipality_ids(self, field):
         allowed = {choice.value for choice in field.choices}
@@ -115,6 +123,10 @@ class TargetForm(JiwarForm):
         validators=[Optional(), NumberRange(1, 100, _l("Enter a percentage from 1 to 100."))],
     )
 
+    walk_ins_as_people = BooleanField(
+        _l("Count each anonymous walk-in as one more person (the figure is then an estimate)")
+    )
+
     def validate_event_types(self, field):
         if not set(field.data or []) <= {member.value for member in EventType}:
             raise ValidationError(_l("Choose from the list."))
@@ -136,6 +148,7 @@ class TargetForm(JiwarForm):
             "share_dimension": dimension or None,
             "share_value": value or None,
             "share_min_percent": self.share_min_percent.data,
+            "walk_ins_as_people": bool(self.walk_ins_as_people.data),
         }
 
 

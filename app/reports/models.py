@@ -16,6 +16,7 @@ class Measure(LabelledEnum):
     ATTENDANCES = "attendances"
     PEOPLE_MIN_SESSIONS = "people_min_sessions"
     PROPOSALS = "proposals"
+    PROPOSERS = "proposers"
     SUPPORTERS = "supporters"
     PEOPLE_REFERRED = "people_referred"
     REFERRALS_COMPLETED = "referrals_completed"
@@ -27,10 +28,35 @@ class Measure(LabelledEnum):
             cls.ATTENDANCES: _l("Attendances"),
             cls.PEOPLE_MIN_SESSIONS: _l("People who attended at least N sessions"),
             cls.PROPOSALS: _l("Proposals submitted"),
+            cls.PROPOSERS: _l("People who proposed"),
             cls.SUPPORTERS: _l("Residents who supported a proposal"),
             cls.PEOPLE_REFERRED: _l("People referred to services at the desk"),
             cls.REFERRALS_COMPLETED: _l("Referrals completed (the person reached the service)"),
         }
+
+
+# Co-funded activities: the further programmes an event or a call counts towards, beside the one
+# it names itself (Event.programme_id, ProposalCall.programme_id, chosen on its own form). Attaching
+# an event or a call to a second programme adds a row here instead of moving it; it then counts
+# once in each programme (app/reports/links.py says which events and calls a programme counts).
+event_cofunder = sa.Table(
+    "event_cofunder",
+    db.metadata,
+    sa.Column("event_id", sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+call_cofunder = sa.Table(
+    "call_cofunder",
+    db.metadata,
+    sa.Column("call_id", sa.ForeignKey("proposal_call.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("programme_id", sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+
+# The measures of distinct people that anonymous walk-ins could be added to (each as one person).
+WALK_IN_MEASURES = (Measure.PEOPLE,)
 
 
 class Target(db.Model):
@@ -50,6 +76,9 @@ class Target(db.Model):
     share_dimension: Mapped[str | None] = mapped_column(sa.String(12))  # gender / origin
     share_value: Mapped[str | None] = mapped_column(sa.String(12))  # woman / migrant
     share_min_percent: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    # Distinct people: whether each anonymous walk-in counts as one more person (an estimate: the
+    # same person may walk in twice) or is left out (the page says how many were).
+    walk_ins_as_people: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     # Programme.targets is added from here: programmes know nothing of what reports measure.
     programme: Mapped[Programme] = relationship(
@@ -154,8 +183,7 @@ class ProgrammeTypePerson(_PersonFigures, db.Model):
 class ProgrammeCell(db.Model):
     """The totals of the one-row-per-person roll-ups (ProgrammePerson, MunicipalityPerson,
     ProgrammeTypePerson), kept in step with them in the same transaction (app/reports/cells.py): how
-    many people ("p"), registered attendances ("a") or anonymous walk-ins ("w", followed from what
-    events announce: app/events/walk_ins.py), and the sum of their record keys, per
+    many people ("p") or registered attendances ("a"), and the sum of their record keys, per
     programme, municipality (0: all of them), event type ("": all), gender, origin, age band (of the
     person at their first event for people, at the event for attendances), country and, for people
     of one type, the most sessions attended of one event. A whole programme's report and most

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from app.programmes.models import Programme
 from app.reports import queries
-from app.reports.breakdowns import hidden_text, shown
 from app.reports.cellkey import Figure
 from app.reports.forms import share_pairs
 from app.reports.models import Measure, Target
@@ -24,6 +23,10 @@ class TargetProgress:
     percent_of_goal: int | None
     share_percent: int | None
     share_holds: bool | None
+    # Walk-ins (or proposals with no known author) the measure cannot name, published like every
+    # figure; `estimate` when the target's rule added them to what is reached.
+    unnamed: Figure | None = None
+    estimate: bool = False
 
     @property
     def share_label(self) -> str | None:
@@ -34,6 +37,17 @@ def share_label(target: Target) -> str | None:
     if not target.share_dimension:
         return None
     return str(dict(share_pairs()).get(f"{target.share_dimension}:{target.share_value}", target.share_value))
+
+
+def unnamed_label(item: TargetProgress) -> str:
+    """What the count beside a target is, in words."""
+    if item.unnamed is None:
+        return ""
+    if Measure(item.target.measure) is Measure.PROPOSERS:
+        return _("Proposals with no known author, left out")
+    if item.estimate:
+        return _("Anonymous walk-ins, each counted as one person (estimate)")
+    return _("Anonymous walk-ins, left out")
 
 
 def target_progress(
@@ -61,16 +75,19 @@ def target_progress(
             # Met / not met would bound a hidden share (4 of 14 against 25%), so it goes with it.
             if target.share_min_percent:
                 holds = share_count * 100 >= target.share_min_percent * reached.value
-        result.append(TargetProgress(target, reached, share, percent, share_percent, holds))
+        unnamed = None
+        if progress.unnamed is not None:
+            unnamed = Figure.of(progress.unnamed, progress.unnamed_keys, threshold, exact)
+        estimate = bool(target.walk_ins_as_people and progress.unnamed)
+        result.append(
+            TargetProgress(target, reached, share, percent, share_percent, holds, unnamed, estimate)
+        )
     return result
 
 
-def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
-    hide = hidden_text(threshold)
-
-    def show(figure):
-        return "" if figure is None else shown(figure, hide)
-
+def targets_sheet(progress: list[TargetProgress]) -> list[list]:
+    """The donor report's first sheet: one row per target. Figures stay `Figure`s (the export
+    writes them as numbers with their marks); an empty cell is None, never text."""
     rows = [
         [
             _("Target"),
@@ -83,23 +100,29 @@ def targets_sheet(progress: list[TargetProgress], threshold: int) -> list[list]:
             _("In the share"),
             _("Share reached (%)"),
             _("Share target holds"),
+            _("Estimate"),
+            _("Walk-ins or proposals with no known author"),
+            _("How they are counted"),
         ]
     ]
     for item in progress:
         target = item.target
-        holds = "" if item.share_holds is None else (_("Yes") if item.share_holds else _("No"))
+        holds = None if item.share_holds is None else (_("Yes") if item.share_holds else _("No"))
         rows.append(
             [
                 target.title,
                 Measure(target.measure).label,
                 target.goal,
-                show(item.reached),
-                "" if item.percent_of_goal is None else item.percent_of_goal,
-                item.share_label or "",
-                target.share_min_percent or "",
-                show(item.share),
-                "" if item.share_percent is None else item.share_percent,
+                item.reached,
+                item.percent_of_goal,
+                item.share_label,
+                target.share_min_percent,
+                item.share,
+                item.share_percent,
                 holds,
+                _("Yes") if item.estimate else None,
+                item.unnamed,
+                unnamed_label(item) or None,
             ]
         )
     return rows

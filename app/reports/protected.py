@@ -11,6 +11,7 @@ from flask import current_app
 from app.core.i18n import current_language
 from app.reports import queries
 from app.reports.breakdowns import DEFAULT_CROSS, Report, build_report
+from app.reports.sex_age import SexAge, build_sex_age
 
 
 def disclosure_threshold() -> int:
@@ -24,3 +25,12 @@ def protected_report(filters: queries.ReportFilters, exact: bool, cross: tuple[s
     queries.tune_for_aggregates()
     people, attendances = queries.report_cubes(filters)
     return build_report(people, attendances, disclosure_threshold(), exact, current_language(), cross)
+
+
+def protected_sex_age(filters: queries.ReportFilters, exact: bool, age_bands: str | None = None) -> SexAge:
+    """The sex x age tables, with the programme's own age bands when one programme is chosen
+    (`age_bands` when the caller holds the programme already)."""
+    if age_bands is None:
+        age_bands = queries.programme_age_bands(filters.programme_id) if filters.programme_id else ""
+    rows = queries.sex_age_rows(filters)
+    return build_sex_age(rows, age_bands, disclosure_threshold(), exact, current_language())

@@ -18,7 +18,8 @@ from app.programmes.models import Programme
 from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
 from app.reports import whole_programme
 from app.reports.bands import BANDS, band_of, year_of
-from app.reports.models import Measure, ProgrammeTally, Target
+from app.reports.links import programme_call_ids, programme_event_ids
+from app.reports.models import WALK_IN_MEASURES, Measure, ProgrammeTally, Target
 
 DIMENSIONS = ("gender", "origin", "age_band", "country")
 
@@ -54,7 +55,7 @@ def _event_conditions(filters: ReportFilters) -> list:
     if filters.scope is not None:
         conditions.append(Event.municipality_id.in_(sorted(filters.scope) or [-1]))
     if filters.programme_id:
-        conditions.append(Event.programme_id == filters.programme_id)
+        conditions.append(Event.id.in_(programme_event_ids(filters.programme_id)))
     if filters.municipality_id:
         conditions.append(Event.municipality_id == filters.municipality_id)
     if filters.event_type:
@@ -169,7 +170,8 @@ def _whole_programme(filters: ReportFilters) -> tuple[bool, int | None]:
         return municipality in filters.scope, municipality
     # Several municipalities seen: the whole programme's figures when none of its events is elsewhere.
     elsewhere = sa.select(Event.id).where(
-        Event.programme_id == filters.programme_id, Event.municipality_id.not_in(sorted(filters.scope))
+        Event.id.in_(programme_event_ids(filters.programme_id)),
+        Event.municipality_id.not_in(sorted(filters.scope)),
     )
     return db.session.scalar(elsewhere.limit(1)) is None, None
 
@@ -201,12 +203,48 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
     conditions = _event_conditions(filters)
     whole, municipality = _whole_programme(filters)
     if whole:
-        *attended, people = whole_programme.cubes(filters.programme_id, municipality)
+        *registered, people = whole_programme.cubes(filters.programme_id, municipality)
     else:
         registered, people = _registered_and_people(filters, conditions)
-        attended = [*registered, _walk_ins(conditions)]
-    rows = db.session.execute(sa.union_all(*attended, people)).all()
+    rows = db.session.execute(sa.union_all(*registered, _walk_ins(conditions), people)).all()
     return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
+
+
+def sex_age_rows(filters: ReportFilters) -> list[sa.Row]:
+    """Distinct people by gender and age in whole years at the first event they attended in the
+    selection (NULL: not recorded), with the sum of their record keys: (gender, age, count,
+    key_sum). At most a few hundred rows whatever the number of people; the bands are summed from
+    them (app/reports/sex_age.py), walk-ins left out as everywhere people are counted."""
+    whole, municipality = _whole_programme(filters)
+    if whole:
+        person = whole_programme.person_rows(municipality)
+        age = sa.case((person.birth_year.is_not(None), person.first_year - person.birth_year), else_=None)
+        selected = [person.programme_id == filters.programme_id]
+        if municipality is not None:
+            selected.append(person.municipality_id == municipality)
+        statement = (
+            sa.select(person.gender, age, sa.cast(sa.func.count(), sa.Integer), key_sum(person.record_key))
+            .where(*selected)
+            .group_by(person.gender, age)
+        )
+    else:
+        per = _report_per_person_and_year(filters, _event_conditions(filters), name="per_person_year")
+        first = (
+            sa.select(per.c.participant_id, sa.func.min(per.c.year).label("first_year"))
+            .group_by(per.c.participant_id)
+            .subquery()
+        )
+        gender = _person(Participant.gender)
+        age = sa.case(
+            (sa.and_(_consented, Participant.birth_year.is_not(None)), _age(first.c.first_year)), else_=None
+        )
+        statement = (
+            sa.select(gender, age, sa.cast(sa.func.count(), sa.Integer), key_sum(Participant.record_key))
+            .select_from(first)
+            .join(Participant, Participant.id == first.c.participant_id)
+            .group_by(gender, age)
+        )
+    return db.session.execute(statement).all()
 
 
 def _registered_and_people(filters: ReportFilters, conditions: list) -> tuple[list[sa.Select], sa.Select]:
@@ -285,6 +323,11 @@ class Progress:
     share_count: int | None  # how many of them are in the share ("women"), when the target has one
     reached_keys: int = 0  # the sums of their record keys (app/reports/cellkey.py)
     share_keys: int = 0
+    # Who the measure cannot name: anonymous walk-ins' attendances (distinct people), proposals with
+    # no known author (people who proposed); None for the other measures. Added to `reached` or
+    # left out by the target's rule (Target.walk_ins_as_people), and shown beside it either way.
+    unnamed: int | None = None
+    unnamed_keys: int = 0
 
 
 def _age_conditions(target: Target, year) -> list:
@@ -316,7 +359,7 @@ def _target_types(target: Target) -> list[str]:
 
 
 def _target_events(target: Target, date_from, date_to) -> list:
-    conditions = [Event.programme_id == target.programme_id]
+    conditions = [Event.id.in_(programme_event_ids(target.programme_id))]
     conditions += _period(Event.starts_at, date_from, date_to)
     types = _target_types(target)
     if types:
@@ -379,19 +422,16 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
     types = _target_types(target)
     whole = not (date_from or date_to)
     totals = whole_programme.from_cells(target, types) if whole else None
-    if totals is not None and measure is not Measure.ATTENDANCES:
-        statement = totals
-    elif measure is Measure.PEOPLE and whole and whole_programme.answers_people(target, types):
-        statement = whole_programme.people(target, types)
-    elif measure is Measure.PEOPLE:
-        per = _target_per_person_and_year(target, events, date_from, date_to)
-        statement = _people(
-            per.c.participant_id,
-            share,
-            sa.join(per, Participant, Participant.id == per.c.participant_id),
-            _age_conditions(target, per.c.year),
-        )
-    elif measure is Measure.ATTENDANCES:
+    if measure is Measure.PEOPLE:
+        progress = _progress(totals) if totals is not None else _people_progress(
+            target, share, events, date_from, date_to)
+        return _with_unnamed(progress, target, _walk_ins_count(target, events))
+    if measure is Measure.PROPOSERS:
+        return _with_unnamed(_progress(_proposers(target, share, date_from, date_to)), target,
+                             _unnamed_proposals(target, date_from, date_to))
+    if measure is Measure.PEOPLE_MIN_SESSIONS and totals is not None:
+        return _progress(totals)
+    if measure is Measure.ATTENDANCES:
         with_age = target.age_min is not None or target.age_max is not None
         if totals is not None:
             registered = totals
@@ -411,10 +451,6 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 .join(Participant, Participant.id == per.c.participant_id)
                 .where(*_age_conditions(target, per.c.year))
             )
-        if totals is not None:
-            walk_in_bands = _walk_in_bands(target) if with_age else None
-            walk_ins = whole_programme.walk_ins_from_cells(target, types, walk_in_bands)
-            return _sum_of(db.session.execute(sa.union_all(registered, walk_ins)).all(), share)
         walk_in_share = None
         if target.share_dimension and target.share_value:
             column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
@@ -461,7 +497,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             .join(ProposalCall, ProposalCall.id == Proposal.call_id)
             .outerjoin(Participant, Participant.id == Proposal.participant_id)
             .where(
-                ProposalCall.programme_id == target.programme_id,
+                ProposalCall.id.in_(programme_call_ids(target.programme_id)),
                 Proposal.status != ProposalStatus.WITHDRAWN,
                 Proposal.is_hidden.is_(False),
                 *_period(Proposal.created_at, date_from, date_to),
@@ -479,12 +515,87 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             share,
             joined,
             [
-                ProposalCall.programme_id == target.programme_id,
+                ProposalCall.id.in_(programme_call_ids(target.programme_id)),
                 *_period(Support.created_at, date_from, date_to),
                 *_age_conditions(target, _year(Support.created_at)),
             ],
         )
     return _progress(statement)
+
+
+def _people_progress(target: Target, share, events: list, date_from, date_to) -> Progress:
+    types = _target_types(target)
+    if not (date_from or date_to) and whole_programme.answers_people(target, types):
+        return _progress(whole_programme.people(target, types))
+    per = _target_per_person_and_year(target, events, date_from, date_to)
+    return _progress(_people(
+        per.c.participant_id,
+        share,
+        sa.join(per, Participant, Participant.id == per.c.participant_id),
+        _age_conditions(target, per.c.year),
+    ))
+
+
+def _walk_ins_count(target: Target, events: list) -> sa.Select:
+    """Anonymous walk-ins' attendances at the target's events (in its age range when the whole of
+    their band lies inside), with the sum of their keys."""
+    bands = []
+    if target.age_min is not None or target.age_max is not None:
+        bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
+    return (
+        sa.select(sa.cast(sa.func.count(), sa.Integer), key_sum(Attendance.record_key))
+        .select_from(Attendance)
+        .join(Event, Event.id == Attendance.event_id)
+        .where(_anonymous, *events, *bands)
+    )
+
+
+def _proposal_conditions(target: Target, date_from, date_to) -> list:
+    return [
+        ProposalCall.id.in_(programme_call_ids(target.programme_id)),
+        Proposal.status != ProposalStatus.WITHDRAWN,
+        Proposal.is_hidden.is_(False),
+        *_period(Proposal.created_at, date_from, date_to),
+    ]
+
+
+def _proposers(target: Target, share, date_from, date_to) -> sa.Select:
+    """Distinct people who proposed: the author of each proposal or the card holder an organiser
+    entered it for (a group's proposal counts the card holder who brought it), once each."""
+    joined = sa.join(Proposal, ProposalCall, ProposalCall.id == Proposal.call_id).join(
+        Participant, Participant.id == Proposal.participant_id
+    )
+    return _people(
+        Proposal.participant_id,
+        share,
+        joined,
+        [*_proposal_conditions(target, date_from, date_to),
+         *_age_conditions(target, _year(Proposal.created_at))],
+    )
+
+
+def _unnamed_proposals(target: Target, date_from, date_to) -> sa.Select:
+    """Proposals with no known author (a paper form or a group with no card): nobody to count once.
+    Proposals hold no record key; their ids stand in (the proposals themselves are public)."""
+    return (
+        sa.select(sa.cast(sa.func.count(), sa.Integer), key_sum(Proposal.id))
+        .select_from(Proposal)
+        .join(ProposalCall, ProposalCall.id == Proposal.call_id)
+        .where(Proposal.participant_id.is_(None), *_proposal_conditions(target, date_from, date_to))
+    )
+
+
+def _with_unnamed(progress: Progress, target: Target, unnamed: sa.Select) -> Progress:
+    """The progress with its unnamed count beside it, added to what is reached when the target's
+    rule counts walk-ins as people (they hold no share: gender and origin at the door are not
+    the person's own record)."""
+    count, keys = db.session.execute(unnamed).one()
+    count, keys = int(count or 0), int(keys or 0)
+    if target.walk_ins_as_people and Measure(target.measure) in WALK_IN_MEASURES:
+        return Progress(progress.reached + count, progress.share_count, progress.reached_keys + keys,
+                        progress.share_keys, count, keys)
+    return Progress(progress.reached, progress.share_count, progress.reached_keys, progress.share_keys,
+                    count, keys)
 
 
 def _sum_of(rows, share) -> Progress:
@@ -532,6 +643,11 @@ def get_programme(programme_id: int) -> Programme | None:
     return db.session.get(Programme, programme_id)
 
 
+def programme_age_bands(programme_id: int) -> str:
+    """The programme's own age bands as stored ("" when none), without loading the programme."""
+    return db.session.scalar(sa.select(Programme.age_bands).where(Programme.id == programme_id)) or ""
+
+
 def get_target(programme: Programme, target_id: int) -> Target | None:
     target = db.session.get(Target, target_id)
     return target if target is not None and target.programme_id == programme.id else None
@@ -574,17 +690,20 @@ def event_choices(user, language: str) -> list[tuple[int, str]]:
 
 def attached_events(programme: Programme, page: int) -> Page:
     statement = (
-        sa.select(Event).where(Event.programme_id == programme.id).order_by(Event.starts_at.desc(), Event.id)
+        sa.select(Event)
+        .where(Event.id.in_(programme_event_ids(programme.id)))
+        .order_by(Event.starts_at.desc(), Event.id)
     )
     return paginate(statement, page)
 
 
 def attachable_events(programme: Programme) -> list[Event]:
-    """Events of the programme's municipalities not yet in a programme, most recent first."""
+    """Events of the programme's municipalities not yet counting towards it (those of another
+    programme included: they would then count towards both), most recent first."""
     ids = [m.id for m in programme.municipalities] or [-1]
     statement = (
         sa.select(Event)
-        .where(Event.municipality_id.in_(ids), Event.programme_id.is_(None))
+        .where(Event.municipality_id.in_(ids), Event.id.not_in(programme_event_ids(programme.id)))
         .order_by(Event.starts_at.desc())
         .limit(EVENT_CHOICES_LIMIT)
     )
@@ -594,7 +713,7 @@ def attachable_events(programme: Programme) -> list[Event]:
 def attached_calls(programme: Programme) -> list[ProposalCall]:
     statement = (
         sa.select(ProposalCall)
-        .where(ProposalCall.programme_id == programme.id)
+        .where(ProposalCall.id.in_(programme_call_ids(programme.id)))
         .order_by(ProposalCall.submission_opens_at.desc())
     )
     return list(db.session.scalars(statement))
@@ -604,7 +723,10 @@ def attachable_calls(programme: Programme) -> list[ProposalCall]:
     ids = [m.id for m in programme.municipalities] or [-1]
     statement = (
         sa.select(ProposalCall)
-        .where(ProposalCall.municipality_id.in_(ids), ProposalCall.programme_id.is_(None))
+        .where(
+            ProposalCall.municipality_id.in_(ids),
+            ProposalCall.id.not_in(programme_call_ids(programme.id)),
+        )
         .order_by(ProposalCall.submission_opens_at.desc())
         .limit(EVENT_CHOICES_LIMIT)
     )

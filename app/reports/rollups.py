@@ -12,7 +12,8 @@
   after the other, the second seeing the first's committed rows.
 - ProgrammeCell: those rows' totals (app/reports/cells.py), moved by the rebuilt people's old and new
   rows in the same flush.
-An event moved to another programme, municipality, type or year has its people recounted.
+An event moved to another programme, municipality, type or year has its people recounted, and so
+has one attached to or detached from a further programme (app/reports/services.py).
 Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`
 (through tally.rebuild).
 """
@@ -30,6 +31,7 @@ from app.events import tally
 from app.events.models import AgeBand, AttendanceTally, Event
 from app.reports import cells
 from app.reports.bands import band_of, year_of
+from app.reports.links import event_programmes
 from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally, ProgrammeTypePerson
 
 TALLY_KEYS = ["programme_id", "participant_id", "municipality_id", "event_type", "year"]
@@ -45,31 +47,36 @@ SESSIONS_BY_BAND = {
 
 
 def _rolled_up(connection, changes: Counter) -> Counter:
-    """The tally's (person, event) deltas on the programme tally's keys; events outside a programme
-    drop out."""
+    """The tally's (person, event) deltas on the programme tally's keys, once for each programme
+    the event counts towards (app/reports/links.py); events outside any programme drop out."""
     event_ids = sorted({event_id for _person, event_id in changes})
+    counted = event_programmes(event_ids)
     rows = connection.execute(
         sa.select(
-            Event.id, Event.programme_id, Event.municipality_id, Event.event_type, year_of(Event.starts_at)
-        ).where(Event.id.in_(event_ids), Event.programme_id.is_not(None))
+            Event.id, counted.c.programme_id, Event.municipality_id, Event.event_type,
+            year_of(Event.starts_at),
+        ).join(counted, counted.c.event_id == Event.id)
     )
-    where = {row[0]: tuple(row[1:]) for row in rows}
+    where: dict[int, list[tuple]] = {}
+    for row in rows:
+        where.setdefault(row[0], []).append(tuple(row[1:]))
     rolled: Counter = Counter()
     for (participant_id, event_id), delta in changes.items():
-        if event_id in where:
-            programme_id, municipality_id, event_type, year = where[event_id]
+        for programme_id, municipality_id, event_type, year in where.get(event_id, ()):
             rolled[(programme_id, participant_id, municipality_id, event_type, year)] += delta
     return Counter({key: delta for key, delta in rolled.items() if delta})
 
 
 def _tally_rows(where: list) -> sa.Select:
     """The programme tally computed from the attendance tally."""
-    keys = (Event.programme_id, AttendanceTally.participant_id, Event.municipality_id, Event.event_type,
+    counted = event_programmes()
+    keys = (counted.c.programme_id, AttendanceTally.participant_id, Event.municipality_id, Event.event_type,
             year_of(Event.starts_at))
     return (
         sa.select(*keys, sa.func.sum(AttendanceTally.sessions))
         .join(Event, Event.id == AttendanceTally.event_id)
-        .where(Event.programme_id.is_not(None), *where)
+        .join(counted, counted.c.event_id == Event.id)
+        .where(*where)
         .group_by(*keys)
     )
 
@@ -135,7 +142,8 @@ def _type_people_rows(where: list) -> sa.Select:
     def in_band(value):
         return sa.func.sum(sa.case((sa.and_(known_age, band == value), sessions), else_=0))
 
-    keys = [Event.programme_id, Event.event_type, AttendanceTally.participant_id]
+    counted = event_programmes()  # every programme an event counts towards (co-funded: several)
+    keys = [counted.c.programme_id, Event.event_type, AttendanceTally.participant_id]
     return (
         sa.select(
             *keys, shown(person.gender), shown(person.origin), shown(person.country_code),
@@ -144,8 +152,9 @@ def _type_people_rows(where: list) -> sa.Select:
             sa.func.sum(sa.case((known_age, 0), else_=sessions)), person.record_key, sa.func.max(sessions),
         )
         .join(Event, Event.id == AttendanceTally.event_id)
+        .join(counted, counted.c.event_id == Event.id)
         .join(person, person.id == AttendanceTally.participant_id)
-        .where(Event.programme_id.is_not(None), *where)
+        .where(*where)
         .group_by(*keys, person.id)
     )
 
@@ -219,10 +228,6 @@ def _tally_rebuilt(connection) -> None:
     rebuild(connection)
 
 
-def _walk_ins_changed(connection, counts: Counter, keys: Counter) -> None:
-    cells.follow_walk_ins(connection, counts, keys)
-
-
 def _participation_changed(connection, participant_ids: list[int]) -> None:
     _rebuild_people(connection, participant_ids)
 
@@ -234,5 +239,4 @@ def connect_signals(app) -> None:
     events_signals.attendance_recounted.connect(_people_recounted)
     events_signals.event_moved.connect(_people_recounted)
     events_signals.tally_rebuilt.connect(_tally_rebuilt)
-    events_signals.walk_ins_changed.connect(_walk_ins_changed)
     accounts_signals.participation_changed.connect(_participation_changed)

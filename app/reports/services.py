@@ -8,12 +8,15 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Municipality
 from app.core.audit import record_audit
-from app.events.models import Event
+from app.events.models import AttendanceTally, Event
 from app.extensions import db
+from app.programmes.age_bands import AgeBandsError, age_bands_text, parse_age_bands
 from app.programmes.covers import covers
 from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports.models import Measure, Target
+from app.reports import rollups
+from app.reports.links import programme_call_ids, programme_event_ids
+from app.reports.models import WALK_IN_MEASURES, Measure, Target, call_cofunder, event_cofunder
 
 
 class ReportError(Exception):
@@ -37,10 +40,18 @@ def _check_period(starts_on, ends_on) -> None:
         raise ReportError(_("The end date must be on or after the start date."), code="period")
 
 
+def _age_bands(text: str | None) -> str:
+    try:
+        return age_bands_text(parse_age_bands(text))
+    except AgeBandsError as error:
+        raise ReportError(str(error), code="age_bands") from error
+
+
 def create_programme(
-    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public
+    actor, *, name, description, starts_on, ends_on, municipality_ids, is_public, age_bands=""
 ) -> Programme:
     _check_period(starts_on, ends_on)
+    bands = _age_bands(age_bands)
     programme = Programme(
         name=name.strip(),
         description=description.strip(),
@@ -48,6 +59,7 @@ def create_programme(
         ends_on=ends_on,
         is_public=is_public,
         municipalities=_municipalities(municipality_ids),
+        age_bands=bands,
     )
     db.session.add(programme)
     db.session.flush()
@@ -57,19 +69,24 @@ def create_programme(
 
 
 def update_programme(
-    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public
+    actor, programme: Programme, *, name, description, starts_on, ends_on, municipality_ids, is_public,
+    age_bands="",
 ) -> Programme:
     _check_period(starts_on, ends_on)
+    bands = _age_bands(age_bands)
     municipalities = _municipalities(municipality_ids)
     kept = [m.id for m in municipalities]
     in_use = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Event)
-        .where(Event.programme_id == programme.id, Event.municipality_id.not_in(kept))
+        .where(Event.id.in_(programme_event_ids(programme.id)), Event.municipality_id.not_in(kept))
     ) + db.session.scalar(
         sa.select(sa.func.count())
         .select_from(ProposalCall)
-        .where(ProposalCall.programme_id == programme.id, ProposalCall.municipality_id.not_in(kept))
+        .where(
+            ProposalCall.id.in_(programme_call_ids(programme.id)),
+            ProposalCall.municipality_id.not_in(kept),
+        )
     )
     if in_use:
         raise ReportError(
@@ -80,6 +97,7 @@ def update_programme(
     programme.description = description.strip()
     programme.starts_on, programme.ends_on = starts_on, ends_on
     programme.is_public = is_public
+    programme.age_bands = bands
     programme.municipalities = municipalities
     record_audit("programme.updated", actor, programme)
     db.session.commit()
@@ -89,9 +107,11 @@ def update_programme(
 def delete_programme(actor, programme: Programme) -> None:
     """Only an empty programme goes: figures already reported to a funder must not vanish."""
     attached = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Event).where(Event.programme_id == programme.id)
+        sa.select(sa.func.count()).select_from(Event).where(Event.id.in_(programme_event_ids(programme.id)))
     ) + db.session.scalar(
-        sa.select(sa.func.count()).select_from(ProposalCall).where(ProposalCall.programme_id == programme.id)
+        sa.select(sa.func.count())
+        .select_from(ProposalCall)
+        .where(ProposalCall.id.in_(programme_call_ids(programme.id)))
     )
     if attached:
         raise ReportError(
@@ -120,6 +140,8 @@ def save_target(actor, programme: Programme, data: dict, target: Target | None =
     _check_target(data)
     if data["measure"] != Measure.PEOPLE_MIN_SESSIONS:
         data = {**data, "min_sessions": None}
+    if data["measure"] not in WALK_IN_MEASURES:  # the rule says nothing elsewhere: keep it off
+        data = {**data, "walk_ins_as_people": False}
     if target is None:
         position = len(programme.targets)
         target = Target(programme=programme, position=position, **data)
@@ -148,24 +170,60 @@ def _linked_object(kind: str, object_id: int):
     return found
 
 
+_COFUNDERS = {"event": (event_cofunder, "event_id"), "call": (call_cofunder, "call_id")}
+
+
+def _is_cofunder(kind: str, programme: Programme, object_id: int) -> bool:
+    table, column = _COFUNDERS[kind]
+    row = sa.select(table.c[column]).where(table.c[column] == object_id, table.c.programme_id == programme.id)
+    return db.session.scalar(row) is not None
+
+
+def _recount_event(kind: str, object_id: int) -> None:
+    """The people of an event whose further programmes changed are counted again, in this
+    transaction (a change of its own programme is followed by the events' signal instead)."""
+    if kind != "event":
+        return  # proposals and supports are counted from the calls on each reading
+    people = db.session.scalars(
+        sa.select(AttendanceTally.participant_id).where(AttendanceTally.event_id == object_id)
+    ).all()
+    if people:
+        rollups.recount_people(db.session.connection(), list(people))
+
+
 def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
-    """Count an event or a call for proposals towards the programme (it moves from another one)."""
+    """Count an event or a call for proposals towards the programme. One that already counts
+    towards another programme stays there and counts towards both (co-funded), once in each."""
     found = _linked_object(kind, object_id)
     if not covers(programme, found.municipality_id):
         raise ReportError(
             _("Only events and calls of the programme's municipalities can be attached."),
             code="wrong_municipality",
         )
-    found.programme_id = programme.id
+    if found.programme_id == programme.id or _is_cofunder(kind, programme, object_id):
+        raise ReportError(_("This event or call already counts towards the programme."), code="attached")
+    if found.programme_id is None:
+        found.programme_id = programme.id
+    else:
+        table, column = _COFUNDERS[kind]
+        db.session.execute(sa.insert(table).values({column: object_id, "programme_id": programme.id}))
+        _recount_event(kind, object_id)
     record_audit(f"programme.{kind}_attached", actor, programme, object_id=object_id)
     db.session.commit()
 
 
 def detach(actor, programme: Programme, kind: str, object_id: int) -> None:
     found = _linked_object(kind, object_id)
-    if found.programme_id != programme.id:
+    if found.programme_id == programme.id:
+        found.programme_id = None
+    elif _is_cofunder(kind, programme, object_id):
+        table, column = _COFUNDERS[kind]
+        db.session.execute(
+            sa.delete(table).where(table.c[column] == object_id, table.c.programme_id == programme.id)
+        )
+        _recount_event(kind, object_id)
+    else:
         raise ReportError(_("This event or call is not part of the programme."), code="not_attached")
-    found.programme_id = None
     record_audit(f"programme.{kind}_detached", actor, programme, object_id=object_id)
     db.session.commit()
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.reports.bands import BANDS
-from app.reports.models import Measure, ProgrammeCell, ProgrammePerson, ProgrammeTally, Target
+from app.reports.models import (
+    Measure,
+    MunicipalityPerson,
+    ProgrammeCell,
+    ProgrammePerson,
+    ProgrammeTally,
+    Target,
+)
 from app.reports.rollups import SESSIONS_BY_BAND
 
 _person = ProgrammePerson
@@ -20,9 +27,8 @@ _all_sessions = sum(
 
 
 def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Select]:
-    """The registered attendances by gender, origin, age band at the event and country, the anonymous
-    walk-ins by what they told, then the distinct people by the same (age band at their first event),
-    as report_cubes' rows; of the
+    """The registered attendances by gender, origin, age band at the event and country, then the
+    distinct people by the same (age band at their first event), as report_cubes' rows; of the
     programme's events in one municipality when `municipality_id` is given. Read from the totals
     of the person rows (ProgrammeCell): a few hundred rows, however many people took part."""
     cell = ProgrammeCell
@@ -31,20 +37,19 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
     groups = (cell.gender, cell.origin, cell.age_band, cell.country)
 
     def of_kind(kind: str) -> sa.Select:
-        walk_in = kind == "w"
         return (
             sa.select(
                 *[sa.func.nullif(column, "").label(column.key) for column in groups],
-                sa.literal(walk_in).label("walk_in"),
+                sa.literal(False).label("walk_in"),
                 sa.cast(sa.func.sum(cell.count), sa.Integer).label("count"),
                 sa.cast(sa.func.sum(cell.key_sum), sa.BigInteger).label("key_sum"),
-                sa.literal("a" if walk_in else kind).label("kind"),
+                sa.literal(kind).label("kind"),
             )
             .where(*selected, cell.kind == kind)
             .group_by(*groups)
         )
 
-    return [of_kind("a"), of_kind("w"), of_kind("p")]
+    return [of_kind("a"), of_kind("p")]
 
 
 # -- targets read from the totals ---------------------------------------------------------------------
@@ -91,20 +96,6 @@ def from_cells(target: Target, types: list[str]) -> sa.Select | None:
     return _totals(cell, where, share)
 
 
-def walk_ins_from_cells(target: Target, types: list[str], bands: list[str] | None) -> sa.Select:
-    """The anonymous walk-ins of an attendance target read from the totals ("w"): those whose band
-    lies inside the target's age range when it has one (`bands`)."""
-    cell = ProgrammeCell
-    where = [cell.programme_id == target.programme_id, cell.municipality_id == 0,
-             cell.event_type == (types[0] if types else ""), cell.kind == "w"]
-    if bands is not None:
-        where.append(cell.age_band.in_(bands or ["-"]))
-    share = None
-    if target.share_dimension and target.share_value:
-        share = getattr(cell, target.share_dimension) == target.share_value
-    return _totals(cell, where, share)
-
-
 def _totals(cell, where: list, share) -> sa.Select:
     """How many, how many in the share (NULL: no share), and the sums of their record keys."""
 
@@ -119,6 +110,11 @@ def _totals(cell, where: list, share) -> sa.Select:
         sa.cast(sa.func.coalesce(sa.func.sum(cell.key_sum), 0), sa.BigInteger).label("reached_keys"),
         in_share(cell.key_sum, sa.BigInteger).label("share_keys"),
     ).where(*where)
+
+
+def person_rows(municipality_id: int | None):
+    """The one-row-per-person roll-up of a whole programme, or of one municipality's part of it."""
+    return _person if municipality_id is None else MunicipalityPerson
 
 
 def _share(target: Target):

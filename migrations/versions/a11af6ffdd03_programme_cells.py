@@ -110,18 +110,6 @@ def upgrade():
                 f"SUM(CAST({sessions} * record_key AS BIGINT)) FROM {table} WHERE {sessions} > 0 "
                 f"GROUP BY {grouped}, gender, origin, country"
             )
-    # Anonymous walk-ins ("w"), from the attendances, for the programme, its municipality and its type.
-    told = "a.anonymous_gender, a.anonymous_origin, a.anonymous_age_band"
-    for municipality, event_type, grouped in (("0", "''", ""), ("e.municipality_id", "''", ", e.municipality_id"),
-                                              ("0", "e.event_type", ", e.event_type")):
-        op.execute(
-            f"INSERT INTO programme_cell ({columns}) SELECT e.programme_id, {municipality}, {event_type}, 'w', "
-            "COALESCE(a.anonymous_gender, ''), COALESCE(a.anonymous_origin, ''), "
-            "COALESCE(a.anonymous_age_band, ''), '', 0, COUNT(*), SUM(CAST(a.record_key AS BIGINT)) "
-            "FROM attendance a JOIN event e ON e.id = a.event_id "
-            "WHERE a.participant_id IS NULL AND e.programme_id IS NOT NULL "
-            f"GROUP BY e.programme_id{grouped}, {told}"
-        )
 
 
 def downgrade():

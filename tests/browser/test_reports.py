@@ -116,7 +116,9 @@ def test_report_page_with_charts(page, app, live_server, screenshot, language):
     signed_in(page, app, live_server, data.organiser)
     page.set_extra_http_headers({"Accept-Language": language})
     page.goto(f"{live_server}/reports?programme={data.programme.id}")
-    assert page.locator("svg.bar-chart").count() == 6  # four breakdowns and two gender x origin tables
+    assert page.locator("svg.bar-chart").count() == 4  # the four breakdowns
+    # Grouped bars: the two gender x origin tables and sex x age.
+    assert page.locator("figure.grouped-chart").count() == 3
     labels = page.locator("#chart-gender-title")
     assert labels.count() == 1
     chart = page.locator("section[aria-labelledby=gender-title] svg").bounding_box()
@@ -150,3 +152,39 @@ def test_changing_a_filter_updates_the_report_in_place(page, app, live_server):
     # E1: 7 (3 of them walk-ins), and 24 at the other awareness event: 31 attendances
     awareness = Event.event_type == EventType.AWARENESS
     assert total.inner_text() == published_attendances(data.programme, awareness)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language):
+    """At 360 px: girls, boys, women and men first; the crossed charts draw one bar per cell, from
+    the right in Arabic, and nothing is wider than the screen."""
+    data = grown_dataset()
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(f"{live_server}/programmes/{data.programme.id}")
+    headline = page.locator("#sex-age-headline dd")
+    assert headline.count() == 4
+    # 24 adults came to the awareness event, 12 women and 12 men, with A and C: figures, not "< 5".
+    assert all(text.strip().isdigit() for text in headline.all_inner_texts()[2:])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+    screenshot(f"reports-programme-sex-age-360-{language}")
+    assert serious(Axe().run(page)) == []
+
+    signed_in(page, app, live_server, data.organiser)
+    page.goto(f"{live_server}/reports?programme={data.programme.id}")
+    chart = page.locator("#chart-sex-age")
+    bars = chart.locator("svg.chart-bar rect")
+    assert bars.count() == 3 * 4  # under 18, adults, age not recorded x four genders
+    widest = max(float(bar.get_attribute("width")) for bar in bars.all())
+    assert widest == 100
+    adults_women = chart.locator(".chart-group").nth(1).locator("svg.chart-bar").first
+    box, rect = adults_women.bounding_box(), adults_women.locator("rect").bounding_box()
+    if language == "ar":  # the bar grows from the right edge, as the text runs
+        assert abs((rect["x"] + rect["width"]) - (box["x"] + box["width"])) < 1
+    else:
+        assert abs(rect["x"] - box["x"]) < 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.locator("#sex-age-title").scroll_into_view_if_needed()
+    screenshot(f"reports-report-360-{language}")
+    assert serious(Axe().run(page)) == []

@@ -173,6 +173,31 @@ RULES = [
         door(303),
         data={"display_name": "Visiteur"},
     ),
+    # The walk-in tally and the headcount-only setting: the door's own rules.
+    Route(
+        "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "men"}
+    ),
+    Route(
+        "POST",
+        "events.tally_origin",
+        "/door/sessions/{session.id}/tally/origin",
+        door(303),
+        data={"attendance_id": "1", "origin": "migrant"},
+    ),
+    Route(
+        "POST",
+        "events.tally_undo",
+        "/door/sessions/{session.id}/tally/undo",
+        door(303),
+        data={"attendance_id": "1"},
+    ),
+    Route(
+        "POST",
+        "events.headcount_only",
+        "/door/sessions/{session.id}/headcount-only",
+        door(303),
+        data={"headcount_only": "0"},
+    ),
     # Card holders' data rights at the desk: the card's code typed, the person served by this desk.
     Route("GET", "privacy.card_holder_data", "/desk/people/{card_holder.id}/data", OTHER_DESK(200)),
     Route(

@@ -38,6 +38,7 @@ from tests.factories import (
 )
 from tests.reports.dataset import CONSENT, build_dataset, on
 from tests.reports.html import report_cells
+from tests.reports.sheets import shown as sheet_shown
 from tests.reports.test_exports import read_csv, workbook
 
 K = 5
@@ -225,10 +226,10 @@ def test_report_programme_page_csv_xlsx_and_donor_report_show_one_figure_per_gro
     page = report_cells(client.get(f"/reports?{query}").get_data(as_text=True))
     csv_rows = {row[0]: row[1:] for row in read_csv(client.get(f"/reports/export/summary.csv?{query}"))}
     book = workbook(client.get(f"/reports/export/summary.xlsx?{query}"))
-    xlsx_rows = {row[0]: row[1:] for row in book.active.iter_rows(values_only=True)}
+    xlsx_rows = sheet_shown(book.active)
     donor = workbook(client.get(f"/programmes/{data.programme.id}/donor-report.xlsx"))
-    donor_rows = {row[0]: row[1:] for row in donor["Summary"].iter_rows(values_only=True)}
-    targets = {row[0]: row[1:] for row in donor["Targets"].iter_rows(values_only=True) if row}
+    donor_rows = sheet_shown(donor["Summary"])
+    targets = sheet_shown(donor["Targets"])
     programme_page = " ".join(client.get(f"/programmes/{data.programme.id}").text.split())
     html = client.get(f"/reports?programme={data.programme.id}").get_data(as_text=True)
     whole = report_cells(html)

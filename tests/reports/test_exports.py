@@ -16,6 +16,7 @@ from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_attendance, make_target, make_user
 from tests.reports.dataset import CONSENT, KEYS, build_dataset, published
 from tests.reports.html import report_cells
+from tests.reports.sheets import preamble, shown, table_rows
 
 # The record keys behind E1's 7 attendances (A, B, C, P once each, three walk-ins) and behind all 13.
 E1_ATTENDANCES = KEYS["A"] + KEYS["B"] + KEYS["C"] + KEYS["P"] + KEYS["W1"] + KEYS["W2"] + KEYS["W3"]
@@ -154,21 +155,68 @@ def test_donor_report_has_a_targets_sheet_and_one_per_breakdown(client, data):
         "Age at the date of the event",
         "Country of origin",
         "Gender × Origin",
+        "Sex and age",
     ]
-    rows = [[c.value for c in row] for row in book["Targets"].iter_rows()]
-    assert rows[0][0] == "Initiative 3H — Oujda"
-    assert rows[1][0].startswith("From 2026-01-01 to 2027-12-31")
-    header = rows[3]
-    assert header[:4] == ["Target", "What is counted", "Number to reach", "Reached"]
-    people, attendances = rows[4], rows[5]
-    assert people[:4] == ["Personnes sensibilisées", "Distinct people who attended", 800, "< 5"]
+    lines = preamble(book["Targets"])
+    assert lines[:3] == ["Donor report", "Initiative 3H — Oujda", "From 2026-01-01 to 2027-12-31"]
+    header = table_rows(book["Targets"])[0]
+    assert list(header[:6]) == ["Target", "What is counted", "Number to reach", "Reached", "Reached: mark",
+                          "Reached, as a share of the number to reach (%)"]
+    targets = shown(book["Targets"])
+    people, attendances = targets["Personnes sensibilisées"], targets["Participations"]
+    assert people[:3] == ["Distinct people who attended", 800, "< 5"]
     # The programme's period starts in 2026: E2 (June 2025) is outside, E1 has 7 attendances of
     # which 3 by women (A, B, walk-in W1; P has not consented): 3 is hidden, and the share with it.
     e1 = published(7, E1_ATTENDANCES)
-    assert attendances[3] == e1 and attendances[7] == "< 5" and attendances[8] is None
-    assert attendances[9] is None  # "met: no" would tell the hidden share is at most 3
-    summary = {row[0].value: row[1].value for row in book["Summary"].iter_rows(min_row=2)}
-    assert summary["All attendances"] == e1  # the same attendances: the same figure as the target
+    assert attendances[2] == e1 and attendances[6] == "< 5" and attendances[7] is None
+    assert attendances[8] is None  # "met: no" would tell the hidden share is at most 3
+    summary = shown(book["Summary"])
+    assert summary["All attendances"] == [e1]  # the same attendances: the same figure as the target
+
+
+def test_xlsx_keeps_numbers_numbers_with_marks_apart_and_says_what_was_asked(client, data):
+    """Read back with openpyxl: on every sheet the filters, the date it was made and the legend;
+    bold title and header rows; each figure column holds only numbers (or nothing), its marks in
+    the column after it."""
+    sign_in_as(client, data.organiser)
+    response = client.get(f"/reports/export/gender.xlsx?programme={data.programme.id}&event_type=awareness")
+    sheet = workbook(response).active
+    lines = preamble(sheet)
+    assert lines[0] == "Jiwar participation report"
+    assert "Programme: Initiative 3H — Oujda" in lines and "Kind of event: Awareness event" in lines
+    assert any(line.startswith("Generated on 20") and line.endswith("(UTC)") for line in lines)
+    assert any(line.startswith("“< 5” in a “mark” column") for line in lines)
+    assert any("“×”" in line for line in lines)
+    rows = table_rows(sheet)
+    assert rows[0] == ("Gender", "Distinct people", "Distinct people: mark",
+                       "Attendances of registered people", "Attendances of registered people: mark",
+                       "Anonymous walk-ins", "Anonymous walk-ins: mark",
+                       "All attendances", "All attendances: mark")
+    header_row = len(lines) + 2
+    assert all(cell.font.bold for cell in sheet[header_row] if cell.value)
+    assert not sheet.cell(header_row + 1, 2).font.bold
+    for row in rows[1:]:
+        for number, mark in zip(row[1::2], row[2::2], strict=True):
+            assert number is None or isinstance(number, int)
+            assert (number is None) == (mark == "< 5"), row
+    woman = next(row for row in rows if row[0] == "Woman")
+    assert woman[1:3] == (None, "< 5")  # A, B: two women at E1
+    total = next(row for row in rows if row[0] == "Total")
+    assert sheet.cell(header_row + len(rows) - 1, 8).data_type == "n"
+    assert total[7] == published(7, E1_ATTENDANCES) and total[8] is None
+
+
+def test_every_donor_report_sheet_carries_the_period_and_the_legend(client, data):
+    sign_in_as(client, make_admin())
+    book = workbook(client.get(f"/fr/programmes/{data.programme.id}/donor-report.xlsx?exact=1"))
+    for sheet in book.worksheets:
+        lines = preamble(sheet)
+        assert lines[0] == "Rapport pour le bailleur", lines
+        assert "Initiative 3H — Oujda" in lines and any(line.startswith("Généré le") for line in lines)
+        assert sheet["A1"].font.bold
+    sex_age = shown(book.worksheets[-1])
+    # Exact, E1 and E2 in the programme's period? Only E1 (2026): B is 15 and under 18, A and C adults.
+    assert sex_age["Moins de 18 ans"][:2] == [1, 0]
 
 
 def test_donor_report_for_a_chosen_period(client, data):
@@ -213,12 +261,12 @@ def test_a_target_shows_what_the_report_beside_it_shows(client):
                 share_dimension="gender", share_value="woman", share_min_percent=50)
     sign_in_as(client, make_organiser(town))
     book = workbook(client.get(f"/programmes/{programme.id}/donor-report.xlsx"))
-    sheet = {row[0]: row[1:] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
-    gender = {row[0]: row[1:] for row in book["Gender"].iter_rows(values_only=True) if row[0]}
+    sheet = shown(book["Summary"])
+    gender = shown(book["Gender"])
     assert gender["Woman"][0] == "< 5"
     total = sheet["Distinct people"][0]
     assert total == published(6, sum(person.participant.record_key for person in people))
-    target = [row for row in book["Targets"].iter_rows(values_only=True) if row[0] == "Personnes"][0]
-    assert target[3] == total and target[7] == "< 5"  # reached, in the share: as in the report
+    target = shown(book["Targets"])["Personnes"]
+    assert target[2] == total and target[6] == "< 5"  # reached, in the share: as in the report
     page = " ".join(client.get(f"/programmes/{programme.id}").text.split())
     assert f"{total} of 10" in page

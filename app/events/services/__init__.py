@@ -21,6 +21,12 @@ from app.events.services.door import (  # noqa: F401
     record_walk_in,
     undo_check_in,
 )
+from app.events.services.door_tally import (  # noqa: F401
+    count_walk_in,
+    note_walk_in_origin,
+    set_headcount_only,
+    undo_counted_walk_in,
+)
 from app.events.services.exports import export_attendance_csv  # noqa: F401
 from app.events.services.management import (  # noqa: F401
     EventData,

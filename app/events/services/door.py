@@ -154,6 +154,11 @@ def record_walk_in(
     _refuse_at_a_cancelled_event(session)
     _refuse_unless_open(session)
     display_name = (display_name or "").strip()
+    if display_name and session.event.headcount_only:
+        raise DoorError(
+            _("This event counts heads only: its door takes no names. Count the person with the tally."),
+            "headcount_only",  # no field: the door of such an event shows no walk-in form to correct
+        )
     attendance = Attendance(
         session_id=session.id, event_id=session.event_id, is_walk_in=True, checked_in_by_id=actor.id
     )

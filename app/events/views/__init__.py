@@ -6,13 +6,22 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from app.events.views import card_links, desk, desk_accounts, door, manage, public, recurrence  # noqa: E402, F401
+from app.events.views import (  # noqa: E402, F401
+    card_links,
+    desk,
+    desk_accounts,
+    door,
+    door_tally,
+    manage,
+    public,
+    recurrence,
+)
 
 
 @bp.context_processor
 def template_enums():
     from app.accounts.models import Gender, Origin
-    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus
+    from app.events.models import AgeBand, Audience, EventStatus, EventType, RegistrationStatus, TallyGroup
 
     return {
         "EventType": EventType,
@@ -22,6 +31,7 @@ def template_enums():
         "AgeBand": AgeBand,
         "Gender": Gender,
         "Origin": Origin,
+        "TallyGroup": TallyGroup,
     }
 
 

@@ -69,20 +69,57 @@ def door_row_shared(session, is_open: bool) -> dict:
 def door(session_id: int):
     session = get_door_session_or_404(session_id)
     search = (request.args.get("q") or "").strip()[:80]
-    context = _door_context(session, search)
     if is_htmx_fragment_request():
+        context = _door_context(session, search)
         response = make_response(render_template("events/door/_results.html", **context))
     else:
-        response = make_response(
-            render_template(
-                "events/door/door.html",
-                walk_in_fields=_blank_walk_in_fields(),
-                walk_ins=queries.door_walk_ins(session),
-                **context,
-            )
-        )
+        response = make_response(_door_page(session, search))
     response.vary.add("HX-Request")
     return personal(response)
+
+
+def _door_page(session, search: str, status: int = 200, walk_in_form: WalkInForm | None = None):
+    """The whole door: a headcount-only event's shows the tally alone (no names are taken), any
+    other's the search, the tally and the walk-in form."""
+    last = queries.tally_walk_in(session, parse_id(request.args.get("last")))
+    if session.event.headcount_only:
+        context = {
+            "session": session,
+            "event": session.event,
+            "counters": queries.door_counters(session),
+            "check_in_closed": services.check_in_not_open(session),
+        }
+    else:
+        context = _door_context(session, search)
+        context["walk_ins"] = queries.door_walk_ins(session)
+        if walk_in_form is None:
+            context["walk_in_fields"] = _blank_walk_in_fields()
+        else:
+            context["walk_in_form"] = walk_in_form
+    return render_template(
+        "events/door/door.html",
+        next_session=_next_session(session),
+        focus_search=request.args.get("marked") == "1",
+        **tally_context(session, last),
+        **context,
+    ), status
+
+
+def tally_context(session, last=None, undone=False) -> dict:
+    """What events/door/_tally.html needs: the counts per button, the walk-in just counted (its
+    origin buttons and Undo), and whether the tally may be used (check-in open)."""
+    return {
+        "tally": queries.door_tally(session),
+        "last": last,
+        "undone": undone,
+        "tally_open": not session.event.is_cancelled and services.check_in_not_open(session) is None,
+    }
+
+
+def _next_session(session):
+    sessions = session.event.sessions
+    position = sessions.index(session)
+    return sessions[position + 1] if position + 1 < len(sessions) else None
 
 
 def _blank_walk_in_fields():
@@ -111,11 +148,13 @@ def _after_change(session, participant_id: int | None, *, checked_in: bool):
                     row_shared=door_row_shared(session, is_open=True),
                     counters=queries.door_counters(session),
                     search=request.form.get("q", ""),
+                    checked_in=checked_in,
                 )
             )
         )
     flash(_row_message(row, checked_in), "success")
-    return redirect(url_for("events.door", session_id=session.id, q=request.form.get("q") or None), code=303)
+    # The message names the person; the search box comes back empty and focused for the next one.
+    return redirect(url_for("events.door", session_id=session.id, marked=1), code=303)
 
 
 def _row_message(row, checked_in: bool) -> str:
@@ -187,15 +226,7 @@ def undo_check_in(session_id: int):
 
 
 def _walk_in_refused(session, form: WalkInForm):
-    context = _door_context(session, "")
-    return personal(
-        make_response(
-            render_template(
-                "events/door/door.html", walk_in_form=form, walk_ins=queries.door_walk_ins(session), **context
-            ),
-            422,
-        )
-    )
+    return personal(make_response(_door_page(session, "", 422, walk_in_form=form)))
 
 
 @bp.post("/door/sessions/<int:session_id>/walk-in")

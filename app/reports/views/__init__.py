@@ -68,11 +68,11 @@ def report_chart_item(row) -> tuple:
     return row.label, [row.figures["people"], row.figures["attendances"]]
 
 
-@bp.app_template_filter("report_cross_items")
-def report_cross_items(cross) -> list[tuple]:
-    """One group of bars per column category (origin), one bar per row category (gender)."""
-    keys = [key for key, _label in cross.row_labels]
-    return [(label, [cross.cells[(r, key)] for r in keys]) for key, label in cross.column_labels]
+@bp.app_template_filter("report_cross_rows")
+def report_cross_rows(cross) -> list[tuple]:
+    """One group of bars per row category, one bar per column category (the table read across)."""
+    keys = [key for key, _label in cross.column_labels]
+    return [(label, [cross.cells[(row, key)] for key in keys]) for row, label in cross.row_labels]
 
 
 from app.reports.views import desk, programmes, reports  # noqa: E402,F401 - registers the routes

@@ -16,7 +16,7 @@ from app.reports.breakdowns import hidden_text
 from app.reports.forms import LinkForm, PeriodForm, ProgrammeForm, TargetForm, options
 from app.reports.models import Target
 from app.reports.progress import target_progress
-from app.reports.protected import disclosure_threshold
+from app.reports.protected import disclosure_threshold, protected_sex_age
 from app.reports.views import (
     bp,
     get_programme_or_404,
@@ -52,6 +52,7 @@ def _programme_fields(form: ProgrammeForm) -> dict:
         "ends_on": form.ends_on.data,
         "municipality_ids": form.municipality_ids.data,
         "is_public": form.is_public.data,
+        "age_bands": form.age_bands.data or "",
     }
 
 
@@ -122,6 +123,10 @@ def show_programme(programme_id: int):
         "reports/programme.html",
         programme=programme,
         progress=target_progress(programme, exact, disclosure_threshold()),
+        # The whole programme, as its targets: the page is public and the same for every reader.
+        sex_age=protected_sex_age(
+            queries.ReportFilters(programme_id=programme.id), exact, programme.age_bands
+        ),
         exact=exact,
         threshold=disclosure_threshold(),
         hidden_text=hidden_text(disclosure_threshold()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
@@ -18,12 +18,13 @@ from app.reports.breakdowns import (
     DIMENSION_TITLES,
     DIMENSIONS,
     TABLES,
+    cross_rows,
     hidden_text,
     table_rows,
 )
 from app.reports.forms import PeriodForm, ReportFilterForm, options
 from app.reports.progress import target_progress, targets_sheet
-from app.reports.protected import disclosure_threshold, protected_report
+from app.reports.protected import disclosure_threshold, protected_report, protected_sex_age
 from app.reports.views import bp, get_programme_or_404, no_store, wants_exact_figures
 
 # -- reports ----------------------------------------------------------------------------------------
@@ -102,6 +103,7 @@ def show_report():
             render_template(
                 "reports/_figures.html",
                 report=report,
+                sex_age=protected_sex_age(filters, exact),
                 exact=exact,
                 query=query,
                 hidden_text=hidden_text(disclosure_threshold()),
@@ -118,6 +120,46 @@ def show_report():
     return no_store(response)
 
 
+EXPORT_TABLES = (*TABLES, "sex_age")
+
+
+def _sex_age_rows(filters: queries.ReportFilters, exact: bool, age_bands: str | None = None) -> list[list]:
+    rows: list[list] = []
+    for crossed in protected_sex_age(filters, exact, age_bands).tables:
+        rows += [*cross_rows(crossed), []]
+    return rows[:-1]
+
+
+def _export_table(filters: queries.ReportFilters, exact: bool, cross, table: str) -> tuple[str, list[list]]:
+    if table == "sex_age":
+        return _("Sex and age"), _sex_age_rows(filters, exact)
+    return table_rows(protected_report(filters, exact, cross), table)
+
+
+def _preamble(title: str, asked: list[str], exact: bool) -> list[str]:
+    """The lines on top of each sheet: what the file is, what was asked, when, what marks mean."""
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    return [
+        title,
+        *asked,
+        _("Generated on %(moment)s (UTC)", moment=generated),
+        *exports.legend(disclosure_threshold(), exact),
+    ]
+
+
+def _asked(form: ReportFilterForm) -> list[str]:
+    """The report's filters as a reader of the file reads them ("Programme: Initiative 3H")."""
+    lines = []
+    for field in (form.programme, form.municipality, form.event_type, form.event):
+        labels = {str(choice.value): choice.label for choice in field.choices}
+        if field.data:
+            lines.append(f"{field.label.text}: {labels.get(field.data, field.data)}")
+    for field in (form.date_from, form.date_to):
+        if field.data:
+            lines.append(f"{field.label.text}: {field.data.isoformat()}")
+    return lines or [_("All the programmes and municipalities you can see")]
+
+
 def _download(content: bytes, filename: str, mimetype: str):
     response = make_response(content)
     response.headers["Content-Type"] = mimetype
@@ -130,7 +172,7 @@ def _download(content: bytes, filename: str, mimetype: str):
 def export_report(table: str, fmt: str):
     if not permissions.can_view_reports(current_user):
         abort(403)
-    if table not in TABLES or fmt not in ("csv", "xlsx"):
+    if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
     form, filters = _report_form()
     if filters is None:  # the report's own page says what is wrong with the filters
@@ -141,12 +183,15 @@ def export_report(table: str, fmt: str):
     exact = wants_exact_figures()
     if exact:
         services.record_exact_view(current_user, f"export:{table}.{fmt}", **_filter_details(filters))
-    title, rows = table_rows(protected_report(filters, exact, _cross(form)), table)
+    title, rows = _export_table(filters, exact, _cross(form), table)
     name = f"jiwar-{table}{'-exact' if exact else ''}-{date.today().isoformat()}.{fmt}"
+    hidden = hidden_text(disclosure_threshold())
     if fmt == "csv":
-        return _download(exports.to_csv(rows), name, "text/csv; charset=utf-8")
+        return _download(exports.to_csv(rows, hidden), name, "text/csv; charset=utf-8")
     rtl = text_direction(current_language()) == "rtl"
-    return _download(exports.to_xlsx([(title, rows)], rtl=rtl), name, exports.XLSX_TYPE)
+    preamble = _preamble(_("Jiwar participation report"), _asked(form), exact)
+    content = exports.to_xlsx([(title, rows)], rtl=rtl, preamble=preamble, hidden=hidden)
+    return _download(content, name, exports.XLSX_TYPE)
 
 
 @bp.get("/programmes/<int:programme_id>/donor-report.xlsx")
@@ -173,19 +218,15 @@ def donor_report(programme_id: int):
     # The whole programme, as the funder reads it: a donor report is for a programme, not a town.
     filters = queries.ReportFilters(programme_id=programme.id, date_from=date_from, date_to=date_to)
     report = protected_report(filters, exact)
-    heading = [
-        [programme.name],
-        [_("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat())],
-        [],
+    asked = [
+        programme.name,
+        _("From %(start)s to %(end)s", start=date_from.isoformat(), end=date_to.isoformat()),
     ]
-    sheets = [
-        (
-            _("Targets"),
-            heading
-            + targets_sheet(target_progress(programme, exact, threshold, date_from, date_to), threshold),
-        )
-    ]
+    sheets = [(_("Targets"), targets_sheet(target_progress(programme, exact, threshold, date_from, date_to)))]
     sheets += [table_rows(report, table) for table in TABLES]
+    sheets.append((_("Sex and age"), _sex_age_rows(filters, exact, programme.age_bands)))
     name = f"jiwar-donor-report-{programme.id}-{date_from.isoformat()}-{date_to.isoformat()}.xlsx"
     rtl = text_direction(current_language()) == "rtl"
-    return _download(exports.to_xlsx(sheets, rtl=rtl), name, exports.XLSX_TYPE)
+    preamble = _preamble(_("Donor report"), asked, exact)
+    content = exports.to_xlsx(sheets, rtl=rtl, preamble=preamble, hidden=hidden_text(threshold))
+    return _download(content, name, exports.XLSX_TYPE)

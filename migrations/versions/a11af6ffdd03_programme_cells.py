@@ -1,7 +1,7 @@
 """programme cells: totals of the person roll-ups, and people per programme and event type
 
 Revision ID: a11af6ffdd03
-Revises: b9b1201d2156
+Revises: f3b8a61c0d24
 Create Date: 2026-12-06 17:40:30.193345
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a11af6ffdd03'
-down_revision = 'b9b1201d2156'
+down_revision = 'f3b8a61c0d24'
 branch_labels = None
 depends_on = None
 
@@ -76,13 +76,16 @@ def upgrade():
         "INSERT INTO programme_type_person (programme_id, event_type, participant_id, gender, origin, country, "
         "birth_year, first_year, last_year, sessions_child, sessions_youth, sessions_adult, sessions_senior, "
         "sessions_unknown, record_key, best) "
-        f"SELECT e.programme_id, e.event_type, t.participant_id, {shown('gender')}, {shown('origin')}, "
+        f"SELECT ep.programme_id, e.event_type, t.participant_id, {shown('gender')}, {shown('origin')}, "
         f"{shown('country_code')}, {shown('birth_year')}, MIN({year}), MAX({year}), "
         f"{in_band(f'{age} <= 14')}, {in_band(f'{age} BETWEEN 15 AND 24')}, "
         f"{in_band(f'{age} BETWEEN 25 AND 59')}, {in_band(f'{age} >= 60')}, "
         f"SUM(CASE WHEN {known} THEN 0 ELSE t.sessions END), p.record_key, MAX(t.sessions) "
         "FROM attendance_tally t JOIN event e ON e.id = t.event_id JOIN participant p ON p.id = t.participant_id "
-        "WHERE e.programme_id IS NOT NULL GROUP BY e.programme_id, e.event_type, t.participant_id, p.id"
+        # Every programme an event counts towards: its own and those that co-fund it.
+        "JOIN (SELECT id AS event_id, programme_id FROM event WHERE programme_id IS NOT NULL "
+        "UNION SELECT event_id, programme_id FROM event_cofunder) ep ON ep.event_id = e.id "
+        "GROUP BY ep.programme_id, e.event_type, t.participant_id, p.id"
     )
     band = ("CASE WHEN birth_year IS NULL THEN '' WHEN first_year - birth_year <= 14 THEN '0-14' "
             "WHEN first_year - birth_year <= 24 THEN '15-24' WHEN first_year - birth_year <= 59 THEN '25-59' "

@@ -5,7 +5,7 @@ PYTHON ?= python3
 export FLASK_APP := wsgi.py
 TRANSLATIONS := app/translations
 
-.PHONY: install run test translations translations-compile bench browser clean
+.PHONY: install run test translations translations-compile bench bench-cluster browser nginx clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,16 @@ browser:
 	    chromium fonts-dejavu-core fonts-noto-core >/dev/null) || \
 	  { echo "Could not install chromium: run 'apt-get install chromium fonts-dejavu-core fonts-noto-core' as root"; exit 1; }; }
 
-# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set.
-test: install translations-compile browser
+# nginx from Debian for tests/cluster and `make bench-cluster`: they run it with a prefix and config of
+# their own (deploy/nginx.conf), never as the system service.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+	  echo "Installing nginx-light from Debian (needs root)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null) || \
+	  { echo "Could not install nginx: run 'apt-get install nginx-light' as root"; exit 1; }; }
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set (with tests/cluster: nginx + 2 gunicorns).
+test: install translations-compile browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
@@ -61,6 +69,10 @@ bench: install translations-compile
 	$(BIN)/python -m bench.soak
 	$(BIN)/python -m bench.messages
 	$(BIN)/python -m bench.reminders
+
+# nginx in front of one and two app servers on PostgreSQL: soak, failover, registration rush (bench/CLUSTER.md).
+bench-cluster: install translations-compile nginx
+	$(BIN)/python -m bench.cluster
 
 clean:
 	rm -rf $(VENV) instance

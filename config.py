@@ -46,6 +46,8 @@ class Config:
     # How long a reverse proxy may keep a public page (app/core/http_cache.py); browsers ask again.
     JIWAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("JIWAR_PUBLIC_CACHE_SECONDS", "10"))
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Files every app server shares (app/core/storage.py): s3://bucket?endpoint=...; none: the folder.
+    JIWAR_STORAGE_URL = os.environ.get("JIWAR_STORAGE_URL", "")
     JIWAR_RESET_LINK_HOURS = int(os.environ.get("JIWAR_RESET_LINK_HOURS", "48"))
     # Messages: the time zone of people whose municipality is unknown, quiet hours (local time: nothing
     # but codes and password links goes out from the first hour to the second), an unconfirmed
@@ -142,6 +144,7 @@ class TestConfig(Config):
     )
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
     JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads")
+    JIWAR_STORAGE_URL = ""  # tests choose their bucket themselves (tests/s3.py)
     JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
     RATELIMIT_ENABLED = False  # the tests that prove rate limits switch it back on
     JIWAR_TRUSTED_HOSTS = [*Config.JIWAR_TRUSTED_HOSTS, *LOOPBACK_HOSTS]  # the test client is "localhost"

@@ -136,6 +136,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)
+    from app.core.storage import init_storage
+
+    init_storage(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None  # the sign-in page says why on its own

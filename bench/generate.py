@@ -77,7 +77,7 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
         if pid % 5:  # four in five have an account, the others a participant card
             users.append(dict(id=pid, email=f"person{pid}@bench.example", display_name=f"Personne {pid}",
                               password_hash=password_hash, participant_id=pid, created_at=NOW,
-                              confirmed_at=NOW,  # as the migration that asked for confirmation did
+                              confirmed_at=NOW,  # register, propose and support need a confirmed account
                               is_admin=pid == 1, is_disabled=False, session_version=1))
         else:
             cards.append(dict(participant_id=pid, code=f"C{pid:08d}", is_active=True, issued_at=NOW))
@@ -90,16 +90,16 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
                              for uid, role in ((2, Role.ORGANISER), (3, Role.REVIEWER)) for t in towns])
     echo(f"  {people} people, {len(users)} accounts, {len(cards)} cards")
 
-    _insert(Programme, [dict(id=1, name="Initiative 3H — Oujda", description="", starts_on=date(2025, 1, 1),
+    _insert(Programme, [dict(id=1, name_fr="Initiative 3H — Oujda", starts_on=date(2025, 1, 1),
                              ends_on=date(2027, 12, 31), is_public=True)])
     _insert(programme_municipality, [dict(programme_id=1, municipality_id=t["id"]) for t in towns])
     _insert(Target, [
-        dict(programme_id=1, position=0, title="Personnes sensibilisées", measure="people",
+        dict(programme_id=1, position=0, title_fr="Personnes sensibilisées", measure="people",
              event_types="awareness", goal=800, share_dimension="gender", share_value="woman",
              share_min_percent=50),
-        dict(programme_id=1, position=1, title="Enfants touchés", measure="people", age_max=17, goal=30,
+        dict(programme_id=1, position=1, title_fr="Enfants touchés", measure="people", age_max=17, goal=30,
              share_dimension="gender", share_value="woman", share_min_percent=35),
-        dict(programme_id=1, position=2, title="Agents formés", measure="people_min_sessions",
+        dict(programme_id=1, position=2, title_fr="Agents formés", measure="people_min_sessions",
              event_types="training", min_sessions=6, goal=25),
     ])
 
@@ -165,13 +165,13 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
             call_id = index * 3 + year + 1
             opens = NOW - timedelta(days=60 + 365 * (2 - year))
             calls.append(dict(id=call_id, municipality_id=town["id"], programme_id=1,
-                              title=f"Appel à projets {town['name_fr']} {2024 + year}", description="",
+                              title_fr=f"Appel à projets {town['name_fr']} {2024 + year}",
                               submission_opens_at=opens, submission_closes_at=opens + timedelta(days=30),
                               support_opens_at=opens + timedelta(days=30),
                               support_closes_at=opens + timedelta(days=90),
                               review_opens_at=opens + timedelta(days=90),
                               results_at=opens + timedelta(days=150), created_at=NOW))
-            categories += [dict(id=(call_id - 1) * 5 + i + 1, call_id=call_id, position=i, name=name)
+            categories += [dict(id=(call_id - 1) * 5 + i + 1, call_id=call_id, position=i, name_fr=name)
                            for i, name in enumerate(CATEGORIES)]
     _insert(ProposalCall, calls)
     _insert(ProposalCategory, categories)
@@ -192,7 +192,7 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
             participant_id=author, channel=rng.choices(CHANNELS, (70, 15, 10, 5))[0],
             title=f"Projet de quartier {pid}", description="Un lieu pour apprendre ensemble.",
             place="Centre", status=rng.choice(["submitted", "under_study", "accepted", "rejected", "done"]),
-            answer_text="", support_count=len(supporters), comment_count=2, is_hidden=False,
+            support_count=len(supporters), comment_count=2, is_hidden=False,
             created_at=NOW - timedelta(days=rng.randint(0, 700)), updated_at=NOW,
         ))
         support_rows += [dict(proposal_id=pid, user_id=uid, call_id=call_id, created_at=NOW)

@@ -173,12 +173,16 @@ def credentials(app, user_ids: list[int]) -> dict[int, tuple[str, str]]:
 class Client:
     """One virtual user: one keep-alive connection, one session, what it saw."""
 
-    def __init__(self, port: int, cookie: str, token: str, reader, seen: Seen):
-        self.port, self.cookie, self.token, self.reader, self.seen = port, cookie, token, reader, seen
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def __init__(self, connect, cookie: str, token: str, reader, seen: Seen):
+        """connect: makes a new connection to the server (plain HTTP to gunicorn, or TLS to nginx)."""
+        self.connect, self.cookie, self.token, self.reader, self.seen = connect, cookie, token, reader, seen
+        self.connection = connect()
+        self.origin = getattr(connect, "origin", None)
 
     def request(self, action: str, method: str, path: str, form: dict | None = None):
         headers = {"Cookie": self.cookie, "Accept-Language": "en"}
+        if self.origin:  # over HTTPS Flask-WTF wants the page the form was on, of this very host
+            headers["Referer"] = f"{self.origin}/en{path}"
         body = None
         if method == "POST":
             headers.update({"X-CSRFToken": self.token, "Content-Type": "application/x-www-form-urlencoded"})
@@ -190,7 +194,7 @@ class Client:
             data = response.read()
         except (OSError, http.client.HTTPException) as error:
             self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.connection = self.connect()
             with self.seen.lock:
                 self.seen.errors.append(f"{action}: {type(error).__name__}")
             return None, None
@@ -295,8 +299,10 @@ def drive(server: Server, app, plan: Plan, seconds: float) -> tuple[Seen, float,
     started = time.monotonic()
     deadline = started + seconds
     threads = []
+    connect = getattr(server, "connect", None) or (
+        lambda: http.client.HTTPConnection("127.0.0.1", server.port, timeout=30))
     for index, (cookie, token) in people.items():
-        client = Client(server.port, cookie, token, reader, seen)
+        client = Client(connect, cookie, token, reader, seen)
         rng = random.Random(index)
         if index < len(plan.residents):
             args = (client, plan.residents[index], plan, deadline, budget, rng)

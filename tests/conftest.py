@@ -203,6 +203,30 @@ def limited_client(app, request):
     limiter.enabled = False
 
 
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real local S3 endpoint (moto's server), started once for the run when a test asks for it."""
+    from tests.s3 import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["local", "s3"])
+def photo_storage(request, app):
+    """The upload tests run on both storages: the folder (the default) and a fresh S3 bucket."""
+    from app.core.storage import LocalStorage, S3Storage
+
+    kept = app.extensions["jiwar_storage"]
+    if request.param == "s3":
+        app.extensions["jiwar_storage"] = S3Storage(request.getfixturevalue("s3_server").new_bucket())
+    else:  # an empty folder of its own, so a test sees exactly the files it made
+        app.extensions["jiwar_storage"] = LocalStorage(request.getfixturevalue("tmp_path") / "uploads")
+    yield app.extensions["jiwar_storage"]
+    app.extensions["jiwar_storage"] = kept
+
+
 @pytest.fixture
 def client(app):
     """A visitor whose browser asks for English, so assertions read the msgids; tests of French

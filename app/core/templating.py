@@ -12,6 +12,7 @@ from app.core.bidi import without_bidi_controls
 from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
+from app.core.translated import register_translated_helpers
 
 
 @lru_cache(maxsize=16)
@@ -51,6 +52,7 @@ def local_time_text(moment: datetime, zone: str) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.finalize = without_bidi_controls  # every {{ value }} a template prints
+    register_translated_helpers(app)
     app.jinja_env.globals.update(
         current_language=current_language,
         text_direction=text_direction,

@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core.audit import record_audit
+from app.core.languages import language_name
 from app.directory import hours as hours_mod
 from app.directory import services as writes
-from app.directory.languages import language_name
 from app.directory.models import LANGUAGES, Service
 from app.directory.needs import Need
 from app.directory.queries import public_condition

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Municipality, User
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
+from app.core.translated import localized
 from app.extensions import db
 
 LANGUAGES = ("fr", "ar", "en")
@@ -128,11 +129,8 @@ class Service(db.Model):
     def text(self, field: str, language: str) -> tuple[str, str]:
         """A translated field in the reader's language, else the first language that has it:
         (text, its language), so that a fallback is marked and carries its lang attribute."""
-        for code in (language, *LANGUAGES):
-            value = getattr(self, f"{field}_{code}", "") or ""
-            if value.strip():
-                return value, code
-        return "", language
+        found = localized(self, field, language)
+        return found.text, found.language
 
     @property
     def is_public(self) -> bool:

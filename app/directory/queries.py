@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.accounts.models import Municipality
+from app.core.languages import normalise
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
-from app.directory.languages import normalise
 from app.directory.models import (
     LANGUAGES,
     HoursException,

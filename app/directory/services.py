@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from app.core.audit import record_audit
+from app.core.languages import normalise
 from app.core.time import utcnow
 from app.directory import hours as hours_mod
 from app.directory import permissions
 from app.directory.errors import DirectoryError
-from app.directory.languages import normalise
 from app.directory.models import (
     LANGUAGES,
     HoursException,

@@ -1,5 +1,6 @@
 """Forms of the events domain; labels are lazy so they are translated when the page renders."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,12 +20,20 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from app.accounts.models import Gender, Origin
 from app.core.dates import DayInRangeField, MomentInRangeField
 from app.core.forms import JiwarForm, MultiCheckboxField
-from app.core.i18n import LANGUAGE_NAMES
+from app.core.i18n import current_language
+from app.core.languages import COMMON_LANGUAGES, language_name, parse_languages
+from app.core.translated import translated_fields
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
 from app.events.services import EventData, SessionData
 
 LOCALES = ("fr", "ar", "en")
+
+
+def _common_language_choices() -> list[SelectChoice]:
+    """The languages offered as boxes, named in the reader's language (CLDR)."""
+    reader = current_language()
+    return [SelectChoice(code, language_name(code, reader)) for code in COMMON_LANGUAGES]
 
 
 def select_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
@@ -63,12 +72,10 @@ class SessionRowForm(Form):
 
 class EventForm(JiwarForm):
     version = HiddenField()
-    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=200)])
-    title_ar = StringField(_l("Title in Arabic"), validators=[Optional(), Length(max=200)])
-    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=200)])
-    description_fr = TextAreaField(_l("Description in French"), validators=[Optional()])
-    description_ar = TextAreaField(_l("Description in Arabic"), validators=[Optional()])
-    description_en = TextAreaField(_l("Description in English"), validators=[Optional()])
+    title_fr, title_ar, title_en = translated_fields(_l("Title"), max_length=200)
+    description_fr, description_ar, description_en = translated_fields(
+        _l("Description"), textarea=True
+    )
     event_type = SelectField(_l("Type"), choices=select_choices(EventType.choices()))
     municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
     venue = StringField(_l("Venue"), validators=[Length(max=200)], render_kw={"maxlength": 200})
@@ -83,12 +90,32 @@ class EventForm(JiwarForm):
         validators=[Optional()],
         description=_l("Leave empty to close registration when the first session starts."),
     )
-    languages = MultiCheckboxField(
-        _l("Languages spoken"), choices=select_choices(LANGUAGE_NAMES.items()), default=["fr"]
+    languages = MultiCheckboxField(_l("Languages spoken"), choices=_common_language_choices, default=["fr"])
+    other_languages = StringField(
+        _l("Other languages"),
+        validators=[Length(max=300)],
+        description=_l("Any other language, by name or code, separated by commas: Lingala, Soninke, snk."),
     )
     audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
+
+    def validate_other_languages(self, field):
+        _codes, unknown = parse_languages(field.data or "", current_language())
+        if unknown:
+            message = _("Unknown language: %(names)s. Write its name or its code (wo for Wolof).",
+                        names=", ".join(unknown))
+            raise ValidationError(message)
+
+    def spoken_languages(self) -> list[str]:
+        chosen = [code for code in (self.languages.data or []) if code in COMMON_LANGUAGES]
+        others, _unknown = parse_languages(self.other_languages.data or "", current_language())
+        return chosen + [code for code in others if code not in chosen]
+
+    def show_languages(self, codes: list[str]) -> None:
+        self.languages.data = [code for code in codes if code in COMMON_LANGUAGES]
+        others = [code for code in codes if code not in COMMON_LANGUAGES]
+        self.other_languages.data = ", ".join(language_name(code, current_language()) for code in others)
 
     def validate_venue(self, field):
         if not (field.data or "").strip():
@@ -121,7 +148,7 @@ class EventForm(JiwarForm):
             capacity=self.capacity.data,
             registration_opens_at=self.registration_opens_at.data,
             registration_closes_at=self.registration_closes_at.data,
-            languages=[code for code in (self.languages.data or []) if code in LANGUAGE_NAMES],
+            languages=self.spoken_languages(),
             audience=self.audience.data,
             programme_id=self.programme_id.data,
         )

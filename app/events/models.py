@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import AgeBand, Gender, Municipality, Participant, new_record_key  # noqa: F401 - AgeBand read here too
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
+from app.core.translated import localized
 from app.extensions import db
 
 
@@ -158,7 +159,8 @@ class Event(db.Model):
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    languages: Mapped[str] = mapped_column(sa.String(20), default="fr")  # "fr,ar"
+    # Languages spoken, CLDR codes ("fr,ar,ary,wo"): any language, named in the reader's.
+    languages: Mapped[str] = mapped_column(sa.String(200), default="fr")
     audience: Mapped[str] = mapped_column(sa.String(16), default=Audience.EVERYONE)
     # Outdoor days where names are never taken: the door shows only the walk-in tally.
     headcount_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
@@ -187,16 +189,12 @@ class Event(db.Model):
     )
 
     def title(self, locale: str) -> str:
-        return getattr(self, f"title_{locale}", None) or self.title_fr or self.title_ar or self.title_en or ""
+        """The title in `locale`, else the first language written (pages mark that fallback with
+        the `_macros/translated.html` macro; texts without markup, like a calendar file, take it so)."""
+        return localized(self, "title", locale).text
 
     def description(self, locale: str) -> str:
-        return (
-            getattr(self, f"description_{locale}", None)
-            or self.description_fr
-            or self.description_ar
-            or self.description_en
-            or ""
-        )
+        return localized(self, "description", locale).text
 
     @property
     def seats_left(self) -> int | None:

@@ -16,6 +16,7 @@ from app.accounts.models import AgeBand, Gender, Municipality, Participant, Part
 from app.accounts.municipalities import municipalities_for
 from app.core.codes import is_card_code
 from app.core.dates import in_range
+from app.core.languages import normalise
 from app.core.pagination import Page, paginate
 from app.core.time import utcnow
 from app.events import desk_scope
@@ -69,7 +70,7 @@ class EventFilters:
             event_type=event_type if event_type in set(EventType) else "",
             municipality=(args.get("municipality", "") or "")[:60],
             on=on,
-            language=language if language in LANGUAGES else "",
+            language=normalise(language) or "",
             q=(args.get("q", "") or "").strip()[:100],
             when="past" if args.get("when") == "past" else "upcoming",
             refused_date=refused_date,
@@ -622,6 +623,26 @@ def participant_registrations(participant_id: int, limit: int = 50) -> list[Regi
             .join(Registration.event)
             .options(contains_eager(Registration.event))
             .order_by(Event.starts_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def upcoming_registrations(participant_id: int, now: datetime, limit: int = 3) -> list[Registration]:
+    """What a printed card lists: the person's next events (a seat or a place on the waiting list),
+    soonest first, with their municipality for the place and clock."""
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.participant_id == participant_id,
+                Registration.status.in_(ACTIVE),
+                Event.ends_at >= now,
+                Event.status != EventStatus.CANCELLED,
+            )
+            .join(Registration.event)
+            .options(contains_eager(Registration.event))
+            .order_by(Event.starts_at, Event.id)
             .limit(limit)
         )
     )

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import Municipality
+from app.core.translated import translated_property
 from app.extensions import db
 
 programme_municipality = sa.Table(
@@ -21,8 +22,13 @@ programme_municipality = sa.Table(
 
 class Programme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Written in French, Arabic and/or English (app/core/translated.py).
+    name_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    name_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))
+    description_fr: Mapped[str | None] = mapped_column(sa.Text)
+    description_ar: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     is_public: Mapped[bool] = mapped_column(default=True)
@@ -33,3 +39,6 @@ class Programme(db.Model):
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=programme_municipality, lazy="selectin"
     )
+
+    name = translated_property("name")
+    description = translated_property("description")

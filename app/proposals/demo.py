@@ -27,6 +27,28 @@ from app.proposals.models import (
 OUJDA_TITLE = "Vivre ensemble à Oujda — projets de quartier 2026"
 MARSA_TITLE = "La Marsa solidaire — appel à projets 2025"
 CATEGORIES = ["Culture", "Éducation", "Espace public", "Santé", "Jeunesse"]
+# What the organisers of Oujda wrote in Arabic and English too (La Marsa's call stays in French, so
+# the demo shows both a translated call and a marked fallback).
+TRANSLATED = {
+    OUJDA_TITLE: {
+        "title": {
+            "ar": "العيش المشترك في وجدة — مشاريع الأحياء 2026",
+            "en": "Living together in Oujda — 2026 neighbourhood projects",
+        },
+        "description": {
+            "ar": "اقترحوا مشروعاً لحيّكم: ستدرس الجماعة المشاريع الأكثر دعماً وتجيب علناً عن كل مقترح.",
+            "en": "Propose a project for your neighbourhood: the municipality will study the most supported "
+            "ones and answer every proposal in public.",
+        },
+    }
+}
+CATEGORY_NAMES = {
+    "Culture": {"ar": "ثقافة", "en": "Culture"},
+    "Éducation": {"ar": "تعليم", "en": "Education"},
+    "Espace public": {"ar": "الفضاء العام", "en": "Public space"},
+    "Santé": {"ar": "صحة", "en": "Health"},
+    "Jeunesse": {"ar": "شباب", "en": "Youth"},
+}
 NEIGHBOURS = [
     ("habitant1@jiwar.example", "Moussa"),
     ("habitant2@jiwar.example", "Khadija"),
@@ -155,14 +177,21 @@ def _call(municipality, title, description, start, programme, cap=None) -> Propo
         support_cap=cap,
         programme_id=programme.id if programme is not None else None,
     )
+    for field, texts in TRANSLATED.get(title, {}).items():
+        for code, text in texts.items():
+            setattr(call, f"{field}_{code}", text)
     call.categories = [ProposalCategory(name=name, position=i) for i, name in enumerate(CATEGORIES)]
+    if title in TRANSLATED:
+        for category in call.categories:
+            category.name_ar = CATEGORY_NAMES[category.name_fr]["ar"]
+            category.name_en = CATEGORY_NAMES[category.name_fr]["en"]
     db.session.add(call)
     db.session.flush()
     return call
 
 
 def _category(call, name):
-    return next(c for c in call.categories if c.name == name)
+    return next(c for c in call.categories if c.name_fr == name)
 
 
 def _support(proposal, people):

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.core.dates import MomentInRangeField
 from app.core.forms import JiwarForm
+from app.core.translated import CONTENT_LANGUAGES, require_one_language, translated_fields
 from app.proposals.models import ANSWER_STATUSES, Channel, ProposalStatus
 
 TITLE_MAX = 150
@@ -137,33 +138,20 @@ class AnswerForm(JiwarForm):
         choices=[SelectChoice(s.value, s.label) for s in ProposalStatus if s in ANSWER_STATUSES],
         validators=[InputRequired(_l("Choose an answer."))],
     )
-    answer_text = TextAreaField(
-        _l("Public answer"),
-        filters=[_strip],
-        description=_l("Shown on the proposal's page. Required when the proposal is rejected."),
-        validators=[Optional(), Length(max=5000, message=_l("The answer takes at most 5,000 characters."))],
+    answer_text_fr, answer_text_ar, answer_text_en = translated_fields(
+        _l("Public answer"), max_length=5000, textarea=True
     )
 
 
 class CallForm(JiwarForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int)
     programme_id = SelectField(_l("Programme (optional)"), coerce=int, default=0)
-    title = StringField(
-        _l("Title"),
-        filters=[_strip],
-        validators=[DataRequired(_l("Give the call a title.")), Length(max=200)],
+    title_fr, title_ar, title_en = translated_fields(_l("Title"), max_length=200)
+    description_fr, description_ar, description_en = translated_fields(
+        _l("Description"), max_length=10000, textarea=True
     )
-    description = TextAreaField(
-        _l("Description"),
-        filters=[_strip],
-        validators=[DataRequired(_l("Describe the call.")), Length(max=10000)],
-    )
-    categories = TextAreaField(
-        _l("Categories"),
-        filters=[_strip],
-        description=_l("One per line, for example: Culture, Education, Public space."),
-        validators=[DataRequired(_l("Give at least one category."))],
-    )
+    # Line n of each language names the same category.
+    categories_fr, categories_ar, categories_en = translated_fields(_l("Categories"), textarea=True)
     submission_opens_at = MomentInRangeField(
         _l("Submission opens"), validators=[InputRequired(_l("Give a date and time."))]
     )
@@ -196,10 +184,41 @@ class CallForm(JiwarForm):
         "results_at",
     )
 
-    def category_names(self) -> list[str]:
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        title_missing = _l("Give the call a title in at least one language.")
+        valid = require_one_language(self, "title", title_missing) and valid
+        description_missing = _l("Describe the call in at least one language.")
+        valid = require_one_language(self, "description", description_missing) and valid
+        lines = {code: self._lines(code) for code in CONTENT_LANGUAGES}
+        counts = {len(found) for found in lines.values() if found}
+        if not counts:
+            self.categories_fr.errors = [*self.categories_fr.errors, _l("Give at least one category.")]
+            valid = False
+        elif len(counts) > 1:
+            self.categories_fr.errors = [
+                *self.categories_fr.errors,
+                _l("Give the same categories, one a line and in the same order, in each language you fill."),
+            ]
+            valid = False
+        return valid
+
+    def _lines(self, code: str) -> list[str]:
+        text = getattr(self, f"categories_{code}").data or ""
+        return [line.strip()[:80] for line in text.splitlines() if line.strip()][:20]
+
+    def category_names(self) -> list[dict[str, str]]:
+        """One {language: name} per category, line n of each language together."""
+        lines = {code: self._lines(code) for code in CONTENT_LANGUAGES}
+        count = max(len(found) for found in lines.values())
         names = []
-        for line in (self.categories.data or "").splitlines():
-            name = line.strip()[:80]
-            if name and name not in names:
+        for position in range(count):
+            name = {code: found[position] for code, found in lines.items() if position < len(found)}
+            if name not in names:
                 names.append(name)
-        return names[:20]
+        return names
+
+    def show_categories(self, categories) -> None:
+        for code in CONTENT_LANGUAGES:
+            names = [getattr(category, f"name_{code}") or "" for category in categories]
+            getattr(self, f"categories_{code}").data = "\n".join(names) if any(names) else ""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Municipality, User
 from app.core.enums import LabelledEnum
 from app.core.time import UTCDateTime, utcnow
+from app.core.translated import translated_property
 from app.extensions import db
 
 if TYPE_CHECKING:
@@ -127,8 +128,13 @@ class ProposalCall(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipality.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    # Written in French, Arabic and/or English (app/core/translated.py).
+    title_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    title_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
+    description_fr: Mapped[str | None] = mapped_column(sa.Text)
+    description_ar: Mapped[str | None] = mapped_column(sa.Text)
+    description_en: Mapped[str | None] = mapped_column(sa.Text)
     submission_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submission_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
     support_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -146,6 +152,9 @@ class ProposalCall(db.Model):
         cascade="all, delete-orphan",
         lazy="selectin",
     )
+
+    title = translated_property("title")
+    description = translated_property("description")
 
     def phase(self, now: datetime | None = None) -> Phase:
         now = now or utcnow()
@@ -218,9 +227,13 @@ class ProposalCategory(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_call.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    name_fr: Mapped[str | None] = mapped_column(sa.String(80))
+    name_ar: Mapped[str | None] = mapped_column(sa.String(80))
+    name_en: Mapped[str | None] = mapped_column(sa.String(80))
 
     call: Mapped[ProposalCall] = relationship(back_populates="categories")
+
+    name = translated_property("name")
 
 
 class Proposal(db.Model):
@@ -246,9 +259,12 @@ class Proposal(db.Model):
     description: Mapped[str] = mapped_column(sa.Text)
     place: Mapped[str] = mapped_column(sa.String(150), default="")
     estimated_cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2))
-    photo_name: Mapped[str | None] = mapped_column(sa.String(80))  # file in JIWAR_UPLOAD_DIR
+    photo_name: Mapped[str | None] = mapped_column(sa.String(80))  # proposals/<name> in app/core/storage.py
     status: Mapped[str] = mapped_column(sa.String(12), default=ProposalStatus.SUBMITTED, index=True)
-    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The municipality's public answer, in French, Arabic and/or English.
+    answer_text_fr: Mapped[str | None] = mapped_column(sa.Text)
+    answer_text_ar: Mapped[str | None] = mapped_column(sa.Text)
+    answer_text_en: Mapped[str | None] = mapped_column(sa.Text)
     first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     support_count: Mapped[int] = mapped_column(default=0)  # kept equal to the supports' rows
     comment_count: Mapped[int] = mapped_column(default=0)
@@ -263,6 +279,8 @@ class Proposal(db.Model):
     history: Mapped[list[ProposalStatusChange]] = relationship(
         back_populates="proposal", order_by="ProposalStatusChange.changed_at"
     )
+
+    answer_text = translated_property("answer_text")
 
     @property
     def state(self) -> ProposalStatus:
@@ -295,12 +313,16 @@ class ProposalStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(sa.String(12))
-    answer_text: Mapped[str] = mapped_column(sa.Text, default="")
+    answer_text_fr: Mapped[str | None] = mapped_column(sa.Text)
+    answer_text_ar: Mapped[str | None] = mapped_column(sa.Text)
+    answer_text_en: Mapped[str | None] = mapped_column(sa.Text)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     changed_by_role: Mapped[str] = mapped_column(sa.String(12))  # author / reviewer / administrator
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
+
+    answer_text = translated_property("answer_text")
 
     @property
     def status_label(self) -> str:

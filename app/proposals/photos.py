@@ -1,26 +1,26 @@
-"""Proposal photos: checked, re-encoded without metadata, stored under a random name outside the code."""
+"""Proposal photos: checked, re-encoded without metadata, stored under a random name in the app's
+storage (a folder outside the code, or the bucket every app server shares: app/core/storage.py)."""
 
+import contextlib
 import io
 import secrets
 import warnings
-from pathlib import Path
 
-from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from app.core.storage import StorageError, storage
 from app.proposals.errors import ProposalError
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding
 MAX_SIDE = 1600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+FOLDER = "proposals/"
 
 
-def upload_dir() -> Path:
-    path = Path(current_app.config["JIWAR_UPLOAD_DIR"]) / "proposals"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def photo_key(name: str) -> str:
+    return FOLDER + name  # a name we generated, never one a person typed
 
 
 def read_photo(file_storage) -> bytes:
@@ -58,10 +58,21 @@ def read_photo(file_storage) -> bytes:
 
 def store_photo(jpeg: bytes) -> str:
     name = f"{secrets.token_hex(16)}.jpg"
-    (upload_dir() / name).write_bytes(jpeg)
+    try:
+        storage().put(photo_key(name), jpeg, "image/jpeg")
+    except StorageError:
+        raise ProposalError(
+            _("The photo could not be saved just now. Please send the form again."), code="photo_storage"
+        ) from None
     return name
 
 
+def load_photo(name: str) -> bytes | None:
+    return storage().get(photo_key(name))
+
+
 def delete_photo(name: str | None) -> None:
+    """Best effort: a file left behind by a failed delete is an orphan, never a broken page."""
     if name:
-        (upload_dir() / name).unlink(missing_ok=True)
+        with contextlib.suppress(StorageError):
+            storage().delete(photo_key(name))

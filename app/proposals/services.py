@@ -16,6 +16,7 @@ from app.core.audit import record_audit
 from app.core.codes import normalise_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
+from app.core.translated import CONTENT_LANGUAGES, as_texts, write_texts
 from app.extensions import db
 from app.programmes.covers import programme_covering
 from app.proposals import permissions
@@ -43,9 +44,9 @@ from app.proposals.photos import delete_photo, store_photo
 @dataclass
 class CallData:
     municipality_id: int
-    title: str
-    description: str
-    categories: list[str]
+    title: str | dict[str, str]  # {"fr": ..., "ar": ..., "en": ...}, or one text in its own language
+    description: str | dict[str, str]
+    categories: list[str | dict[str, str]]  # one {language: name} per category
     submission_opens_at: datetime
     submission_closes_at: datetime
     support_opens_at: datetime
@@ -84,10 +85,10 @@ def _check_call(actor: User, data: CallData) -> None:
 
 
 def _apply_call(call: ProposalCall, data: CallData) -> None:
+    write_texts(call, "title", data.title)
+    write_texts(call, "description", data.description)
     for name in (
         "municipality_id",
-        "title",
-        "description",
         "submission_opens_at",
         "submission_closes_at",
         "support_opens_at",
@@ -100,11 +101,28 @@ def _apply_call(call: ProposalCall, data: CallData) -> None:
         setattr(call, name, getattr(data, name))
 
 
+def _new_category(name, position: int) -> ProposalCategory:
+    category = ProposalCategory(position=position)
+    write_texts(category, "name", name)
+    return category
+
+
+def _same_category(categories, name) -> ProposalCategory | None:
+    """The category a line names again: one sharing its name in any language, so that translating
+    a category (or correcting one of its languages) keeps the proposals filed under it."""
+    texts = as_texts(name)
+    for category in categories:
+        names = {code: getattr(category, f"name_{code}") for code in CONTENT_LANGUAGES}
+        if any(texts[code] and texts[code] == names[code] for code in CONTENT_LANGUAGES):
+            return category
+    return None
+
+
 def create_call(actor: User, data: CallData) -> ProposalCall:
     _check_call(actor, data)
     call = ProposalCall()
     _apply_call(call, data)
-    call.categories = [ProposalCategory(name=name, position=i) for i, name in enumerate(data.categories)]
+    call.categories = [_new_category(name, i) for i, name in enumerate(data.categories)]
     db.session.add(call)
     db.session.flush()
     record_audit("proposal_call.created", actor=actor, target=call)
@@ -116,8 +134,10 @@ def update_call(actor: User, call: ProposalCall, data: CallData) -> ProposalCall
     if not permissions.can_manage_call(actor, call):
         raise ProposalError(_("You cannot open calls in this municipality."), code="forbidden")
     _check_call(actor, data)
-    existing = {category.name: category for category in call.categories}
-    removed = [c for name, c in existing.items() if name not in data.categories]
+    kept: list[ProposalCategory | None] = []
+    for name in data.categories:
+        kept.append(_same_category([c for c in call.categories if c not in kept], name))
+    removed = [c for c in call.categories if c not in kept]
     if removed:
         used = db.session.scalar(
             sa.select(sa.func.count(Proposal.id)).where(Proposal.category_id.in_([c.id for c in removed]))
@@ -125,9 +145,13 @@ def update_call(actor: User, call: ProposalCall, data: CallData) -> ProposalCall
         if used:
             raise ProposalError(_("A category that proposals use cannot be removed."), code="category_in_use")
     _apply_call(call, data)
-    call.categories = [existing.get(name) or ProposalCategory(name=name) for name in data.categories]
-    for position, category in enumerate(call.categories):
+    categories = []
+    for position, (name, category) in enumerate(zip(data.categories, kept, strict=True)):
+        category = category or ProposalCategory()
+        write_texts(category, "name", name)
         category.position = position
+        categories.append(category)
+    call.categories = categories
     record_audit("proposal_call.updated", actor=actor, target=call)
     db.session.commit()
     return call
@@ -224,9 +248,9 @@ def submit_proposal(
         )
     ]
     db.session.add(proposal)
-    if data.photo is not None:
-        proposal.photo_name = store_photo(data.photo)
     try:
+        if data.photo is not None:
+            proposal.photo_name = store_photo(data.photo)
         db.session.flush()
         if assistance is not None:
             record_audit(
@@ -273,10 +297,11 @@ def edit_proposal(
     proposal.place = data.place.strip()
     proposal.estimated_cost = data.estimated_cost
     proposal.category = category
-    new_photo = store_photo(data.photo) if data.photo is not None else None
-    if new_photo or remove_photo:
-        proposal.photo_name = new_photo
+    new_photo = None
     try:
+        new_photo = store_photo(data.photo) if data.photo is not None else None
+        if new_photo or remove_photo:
+            proposal.photo_name = new_photo
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -491,7 +516,9 @@ def dismiss_report(actor: User, report: AbuseReport) -> None:
 # ---------------------------------------------------------------- municipal review
 
 
-def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: str) -> Proposal:
+def answer_proposal(
+    proposal: Proposal, actor: User, status: str, answer_text: str | dict[str, str]
+) -> Proposal:
     """The municipality's public answer; each one joins the status history under the actor's role."""
     if not permissions.can_manage_call(actor, proposal.call):
         raise ProposalError(
@@ -499,8 +526,8 @@ def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: s
         )
     if status not in ANSWER_STATUSES:
         raise ProposalError(_("Choose an answer."), code="status")
-    answer_text = answer_text.strip()
-    if status == ProposalStatus.REJECTED and not answer_text:
+    answer_text = as_texts(answer_text)  # {language: text}; a single text is in its own language
+    if status == ProposalStatus.REJECTED and not any(answer_text.values()):
         raise ProposalError(_("Say why the proposal is rejected: the reason is public."), code="reason")
     proposal = _lock_proposal(proposal.id)
     if not proposal.call.review_started:
@@ -511,18 +538,17 @@ def answer_proposal(proposal: Proposal, actor: User, status: str, answer_text: s
         raise ProposalError(_("This proposal was withdrawn by its author."), code="withdrawn")
     now = utcnow()
     proposal.status = status
-    proposal.answer_text = answer_text
+    write_texts(proposal, "answer_text", answer_text)
     if status in DECISION_STATUSES and proposal.first_answered_at is None:
         proposal.first_answered_at = now
-    proposal.history.append(
-        ProposalStatusChange(
-            status=status,
-            answer_text=answer_text,
-            changed_at=now,
-            changed_by_role=permissions.role_for_history(actor, proposal.call),
-            changed_by_id=actor.id,
-        )
+    change = ProposalStatusChange(
+        status=status,
+        changed_at=now,
+        changed_by_role=permissions.role_for_history(actor, proposal.call),
+        changed_by_id=actor.id,
     )
+    write_texts(change, "answer_text", answer_text)
+    proposal.history.append(change)
     record_audit("proposal.answered", actor=actor, target=proposal, status=status)
     if proposal.participant_id:
         queue_notification(

@@ -13,6 +13,8 @@ from app.reports.models import Measure, Target
 PROGRAMMES = {
     "3h": {
         "name": "Initiative 3H — Oujda",
+        "name_ar": "مبادرة 3H — وجدة",  # the rest in French: the demo shows a marked fallback too
+        "name_en": "3H Initiative — Oujda",
         "description": (
             "Hijra, Hakama wa Houkouk : promouvoir la cohésion sociale et l'éducation inclusive des "
             "personnes migrantes à Oujda (24 mois). Focus : femmes et enfants en situation de migration."
@@ -102,6 +104,8 @@ def seed_programmes(accounts: dict, lines: list[str]) -> dict:
         if programme is None:
             programme = Programme(
                 name=spec["name"],
+                name_ar=spec.get("name_ar"),
+                name_en=spec.get("name_en"),
                 description=spec["description"],
                 starts_on=spec["starts_on"],
                 ends_on=spec["ends_on"],

@@ -9,13 +9,13 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.accounts.models import Gender, Origin
 from app.core.dates import refuse_out_of_range
 from app.core.forms import JiwarForm, MultiCheckboxField
+from app.core.translated import form_values, require_one_language, translated_fields
 from app.events.models import EventType
 from app.programmes.age_bands import AgeBandsError, parse_age_bands
 from app.reports.models import Measure
@@ -52,8 +52,10 @@ class WholeNumberField(IntegerField):
 
 
 class ProgrammeForm(JiwarForm):
-    name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    name_fr, name_ar, name_en = translated_fields(_l("Name"), max_length=200)
+    description_fr, description_ar, description_en = translated_fields(
+        _l("Description"), max_length=5000, textarea=True
+    )
     starts_on = DateInput(_l("Starts on"), validators=[InputRequired(NOT_A_DATE)])
     ends_on = DateInput(_l("Ends on"), validators=[InputRequired(NOT_A_DATE)])
     municipality_ids = MultiCheckboxField(_l("Municipalities"), coerce=int, validate_choice=False)
@@ -65,6 +67,11 @@ class ProgrammeForm(JiwarForm):
             parse_age_bands(field.data)
         except AgeBandsError as error:
             raise ValidationError(str(error)) from error
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        message = _l("Name the programme in at least one language.")
+        return require_one_language(self, "name", message) and valid
 
     def validate_municipality_ids(self, field):
         allowed = {choice.value for choice in field.choices}
@@ -92,7 +99,7 @@ def share_choices() -> list[SelectChoice]:
 
 
 class TargetForm(JiwarForm):
-    title = StringField(_l("Title"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    title_fr, title_ar, title_en = translated_fields(_l("Title"), max_length=200)
     measure = SelectField(
         _l("What is counted"),
         choices=options(Measure.choices()),
@@ -126,6 +133,10 @@ class TargetForm(JiwarForm):
     walk_ins_as_people = BooleanField(
         _l("Count each anonymous walk-in as one more person (the figure is then an estimate)")
     )
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        message = _l("Give the target a title in at least one language.")
+        return require_one_language(self, "title", message) and valid
 
     def validate_event_types(self, field):
         if not set(field.data or []) <= {member.value for member in EventType}:
@@ -138,7 +149,7 @@ class TargetForm(JiwarForm):
     def target_data(self) -> dict:
         dimension, _sep, value = (self.share.data or "").partition(":")
         return {
-            "title": self.title.data.strip(),
+            "title": form_values(self, "title"),
             "measure": self.measure.data,
             "event_types": ",".join(self.event_types.data or []),
             "age_min": self.age_min.data,

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.core.enums import LabelledEnum
+from app.core.translated import translated_property
 from app.extensions import db
 from app.programmes.models import Programme
 
@@ -66,7 +67,9 @@ class Target(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=0)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    title_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    title_en: Mapped[str | None] = mapped_column(sa.String(200))
     measure: Mapped[str] = mapped_column(sa.String(24))
     event_types: Mapped[str] = mapped_column(sa.String(120), default="")  # "awareness,open_day"
     age_min: Mapped[int | None] = mapped_column(sa.SmallInteger)
@@ -85,6 +88,8 @@ class Target(db.Model):
         # Then by id: targets made outside the form (scripts, imports) may share a position.
         backref=backref("targets", cascade="all, delete-orphan", order_by="(Target.position, Target.id)")
     )
+
+    title = translated_property("title")
 
 
 class ProgrammeTally(db.Model):

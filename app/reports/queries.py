@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from app.accounts.models import Municipality, Participant, Role, User
 from app.accounts.municipalities import municipalities_for, municipality_ids_for
+from app.core.i18n import current_language
 from app.core.pagination import Page, paginate
+from app.core.translated import CONTENT_LANGUAGES, column_names, pick
 from app.events.models import Attendance, AttendanceTally, Event
 from app.extensions import db
 from app.programmes.covers import programme_ids_covering
@@ -654,12 +656,18 @@ def get_target(programme: Programme, target_id: int) -> Target | None:
 
 
 def programme_choices(user) -> list[tuple[int, str]]:
-    statement = sa.select(Programme.id, Programme.name).order_by(Programme.name)
+    """(id, name in the reader's language), sorted by that name."""
+    statement = sa.select(Programme.id, *(getattr(Programme, name) for name in column_names("name")))
     scope = organiser_scope(user)
     if scope is not None:
         mine = programme_ids_covering(scope)
         statement = statement.where(Programme.id.in_(mine))
-    return [(row.id, row.name) for row in db.session.execute(statement)]
+    language = current_language()
+    choices = [
+        (row.id, pick({code: row._mapping[f"name_{code}"] for code in CONTENT_LANGUAGES}, language).text)
+        for row in db.session.execute(statement)
+    ]
+    return sorted(choices, key=lambda choice: (choice[1].casefold(), choice[0]))
 
 
 def municipality_choices(user) -> list[Municipality]:

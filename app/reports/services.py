@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Municipality
 from app.core.audit import record_audit
+from app.core.translated import write_texts
 from app.events.models import AttendanceTally, Event
 from app.extensions import db
 from app.programmes.age_bands import AgeBandsError, age_bands_text, parse_age_bands
@@ -53,14 +54,14 @@ def create_programme(
     _check_period(starts_on, ends_on)
     bands = _age_bands(age_bands)
     programme = Programme(
-        name=name.strip(),
-        description=description.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
         is_public=is_public,
         municipalities=_municipalities(municipality_ids),
         age_bands=bands,
     )
+    write_texts(programme, "name", name)
+    write_texts(programme, "description", description)
     db.session.add(programme)
     db.session.flush()
     record_audit("programme.created", actor, programme)
@@ -93,8 +94,8 @@ def update_programme(
             _("Events or calls of a municipality you removed are still attached: detach them first."),
             code="municipality_in_use",
         )
-    programme.name = name.strip()
-    programme.description = description.strip()
+    write_texts(programme, "name", name)
+    write_texts(programme, "description", description)
     programme.starts_on, programme.ends_on = starts_on, ends_on
     programme.is_public = is_public
     programme.age_bands = bands
@@ -142,15 +143,19 @@ def save_target(actor, programme: Programme, data: dict, target: Target | None =
         data = {**data, "min_sessions": None}
     if data["measure"] not in WALK_IN_MEASURES:  # the rule says nothing elsewhere: keep it off
         data = {**data, "walk_ins_as_people": False}
+    data = dict(data)
+    title = data.pop("title")  # {language: text}, or one text in its own language
     if target is None:
         position = len(programme.targets)
         target = Target(programme=programme, position=position, **data)
+        write_texts(target, "title", title)
         db.session.add(target)
         db.session.flush()
         record_audit("target.created", actor, target, programme_id=programme.id)
     else:
         for name, value in data.items():
             setattr(target, name, value)
+        write_texts(target, "title", title)
         record_audit("target.updated", actor, target, programme_id=programme.id)
     db.session.commit()
     return target

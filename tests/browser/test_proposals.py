@@ -103,7 +103,7 @@ def test_submit_support_review_public_answer(app, browser, live_server, lang):
     _shot(page, f"proposals-review-queue-{lang}")
     page.goto(f"{live_server}/manage/proposals/{proposal_id}/answer")
     page.check("input[name=status][value=accepted]")
-    page.fill("textarea[name=answer_text]", answer)
+    page.fill(f"textarea[name=answer_text_{lang}]", answer)
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/manage/calls/{call_id}/review")
     context.close()

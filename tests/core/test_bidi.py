@@ -23,8 +23,9 @@ from tests.transactions import database_connection
 def test_event_page_isolates_the_organisers_text(client):
     event = make_event(make_municipality("oujda"), title="Atelier couture", description_fr="Venez nombreux.")
     html = client.get(f"/ar/events/{event.id}").get_data(as_text=True)
-    assert '<div class="description" dir="auto">Venez nombreux.</div>' in html
-    assert "<bdi>Atelier couture</bdi>" in html
+    # Written in French: shown under its own lang and dir, which isolates it as <bdi> would.
+    assert '<div lang="fr" dir="ltr" class="description">Venez nombreux.</div>' in html
+    assert '<h1 lang="fr" dir="ltr">Atelier couture</h1>' in html
 
 
 def test_proposal_page_isolates_titles_descriptions_and_commenters(client):
@@ -46,14 +47,16 @@ FREE_TEXT = {
     "municipality": ["name_fr", "name_ar", "name_en"],
     "user": ["display_name"],
     "participant": ["display_name"],
-    "programme": ["name", "description"],
-    "target": ["title"],
+    "programme": ["name_fr", "name_ar", "name_en", "description_fr", "description_ar", "description_en"],
+    "target": ["title_fr", "title_ar", "title_en"],
     "event": ["title_fr", "title_ar", "title_en", "description_fr", "description_ar", "description_en",
               "venue"],
-    "proposal_call": ["title", "description"],
-    "proposal_category": ["name"],
-    "proposal": ["group_name", "title", "description", "place", "answer_text", "hidden_reason"],
-    "proposal_status_change": ["answer_text"],
+    "proposal_call": ["title_fr", "title_ar", "title_en",
+                      "description_fr", "description_ar", "description_en"],
+    "proposal_category": ["name_fr", "name_ar", "name_en"],
+    "proposal": ["group_name", "title", "description", "place", "answer_text_fr", "answer_text_ar",
+                 "answer_text_en", "hidden_reason"],
+    "proposal_status_change": ["answer_text_fr", "answer_text_ar", "answer_text_en"],
     "comment": ["body", "hidden_reason"],
     "abuse_report": ["reason"],
 }

@@ -82,3 +82,50 @@ def test_a_database_holding_people_and_attendances_migrates_down_and_up_again(em
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.commits
+def test_texts_written_before_three_languages_move_into_their_own_language(empty_database_url):
+    """A call, its categories, an answer, a programme and a target written in one column each: after
+    the migration, Arabic text is under `_ar`, French under `_fr`; going down keeps the first written."""
+    from flask_migrate import downgrade
+
+    from tests.factories import make_call, make_municipality, make_programme, make_proposal, make_target
+
+    migrator = create_app(_config_for(empty_database_url, check=False))
+    directory = os.path.join(migrator.root_path, "..", "migrations")
+    with migrator.app_context():
+        upgrade(directory=directory)
+        oujda = make_municipality("oujda")
+        call = make_call(oujda, title="Vivre ensemble", description="Des projets pour le quartier.")
+        proposal = make_proposal(call, None, answer_text_ar="ستُنشأ الحديقة في الربيع.")
+        programme = make_programme([oujda], name="برنامج العيش المشترك", description="Cohésion sociale")
+        make_target(programme, title="Personnes touchées")
+        ids = {"proposal": proposal.id}
+        db.session.remove()
+        downgrade(directory=directory, revision="b9b1201d2156")  # the revision before this one
+        with db.engine.connect() as connection:
+            old = connection.execute(sa.text("SELECT answer_text FROM proposal")).scalar_one()
+            assert old == "ستُنشأ الحديقة في الربيع."
+            name = connection.execute(sa.text("SELECT name FROM programme")).scalar_one()
+            assert name == "برنامج العيش المشترك"
+            connection.execute(sa.text("UPDATE proposal_call SET title = 'دعوة المشاريع'"))
+            connection.commit()
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            def row(sql):
+                return tuple(connection.execute(sa.text(sql)).one())
+
+            assert row("SELECT title_fr, title_ar, title_en, description_fr FROM proposal_call") == (
+                None, "دعوة المشاريع", None, "Des projets pour le quartier."
+            )
+            first_category = row("SELECT name_fr, name_ar FROM proposal_category WHERE position = 0")
+            assert first_category == ("Culture", None)
+            answer = row(f"SELECT answer_text_fr, answer_text_ar FROM proposal WHERE id = {ids['proposal']}")
+            assert answer == (None, "ستُنشأ الحديقة في الربيع.")
+            assert row("SELECT name_fr, name_ar, description_fr FROM programme") == (
+                None, "برنامج العيش المشترك", "Cohésion sociale"
+            )
+            assert row("SELECT title_fr, title_ar FROM target") == ("Personnes touchées", None)
+        db.session.remove()
+        db.engine.dispose()

@@ -100,7 +100,7 @@ def test_audit_log_filters_say_the_date_is_out_of_range(client, name, day):
 def test_a_programme_cannot_run_outside_the_years_jiwar_counts(client, day):
     oujda = make_municipality("oujda")
     sign_in_as(client, make_admin())
-    data = {"name": "Programme", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
+    data = {"name_fr": "Programme", "starts_on": "2026-01-01", "ends_on": "2026-12-31",
             "municipality_ids": str(oujda.id)}
     for name in ("starts_on", "ends_on"):
         response = client.post("/programmes/new", data={**data, name: day})
@@ -126,8 +126,8 @@ def test_an_event_session_or_its_registration_dates_out_of_range_are_refused(cli
 def test_a_call_phase_out_of_range_is_refused(client, day):
     oujda = make_municipality("oujda")
     sign_in_as(client, make_reviewer(oujda))
-    data = {"municipality_id": str(oujda.id), "programme_id": "0", "title": "Appel",
-            "description": "Proposez vos projets.", "categories": "Culture",
+    data = {"municipality_id": str(oujda.id), "programme_id": "0", "title_fr": "Appel",
+            "description_fr": "Proposez vos projets.", "categories_fr": "Culture",
             "submission_opens_at": "2027-01-01T09:00",
             "submission_closes_at": "2027-02-01T09:00", "support_opens_at": "2027-02-01T09:00",
             "support_closes_at": "2027-03-01T09:00", "review_opens_at": "2027-03-01T09:00",

@@ -9,7 +9,6 @@ import random
 import re
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from flask_wtf.file import FileField
@@ -91,13 +90,9 @@ def _file_fields(app, endpoint) -> list[str]:
             for name, field in _unbound_fields(form_class) if issubclass(field.field_class, FileField)]
 
 
-def _upload_root(app) -> Path:
-    return Path(app.config["JIWAR_UPLOAD_DIR"])
-
-
 def _stored_files(app) -> set[str]:
-    root = _upload_root(app)
-    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+    """Every file in the app's storage (the folder, or the bucket of the `photo_storage` fixture)."""
+    return app.extensions["jiwar_storage"].keys("")
 
 
 def _plausible_form(world) -> dict:
@@ -129,7 +124,7 @@ def _check_upload(app, client, url, form, photo, name, content_type, field):
     for path in new_files:
         folder, _sep, stored = path.partition("/")
         assert folder == "proposals" and STORED_NAME.fullmatch(stored), path
-        stored_bytes = (_upload_root(app) / path).read_bytes()
+        stored_bytes = app.extensions["jiwar_storage"].get(path)
         with Image.open(io.BytesIO(stored_bytes)) as image:
             assert image.format == "JPEG" and not image.getexif()
     return response
@@ -180,7 +175,7 @@ def _route(endpoint):
 
 
 @pytest.mark.parametrize("endpoint", UPLOADS)
-def test_fuzzed_photos_are_never_a_500_and_never_a_stray_file(app, endpoint):
+def test_fuzzed_photos_are_never_a_500_and_never_a_stray_file(app, endpoint, photo_storage):
     route = _route(endpoint)
     world, client = prepared(app, route)
     url, form = route.url.format(**world), _plausible_form(world)
@@ -195,7 +190,7 @@ def test_fuzzed_photos_are_never_a_500_and_never_a_stray_file(app, endpoint):
 
 
 @pytest.mark.parametrize("case", sorted(EDGE_CASES))
-def test_each_hostile_photo_is_refused_with_a_message(app, case):
+def test_each_hostile_photo_is_refused_with_a_message(app, case, photo_storage):
     route = _route("proposals.submit_proposal")
     world, client = prepared(app, route)
     response = _check_upload(app, client, route.url.format(**world), _plausible_form(world),
@@ -231,7 +226,7 @@ def test_files_sent_to_any_form_are_never_a_500_nor_stored(app, route):
 
 
 @pytest.mark.parametrize("case", sorted(TRAILING))
-def test_data_after_the_image_is_not_kept(app, case):
+def test_data_after_the_image_is_not_kept(app, case, photo_storage):
     route = _route("proposals.submit_proposal")
     world, client = prepared(app, route)
     before = _stored_files(app)
@@ -239,5 +234,5 @@ def test_data_after_the_image_is_not_kept(app, case):
                              TRAILING[case], "photo.jpg", "image/jpeg", "photo")
     assert response.status_code == 303
     (stored,) = _stored_files(app) - before
-    kept = (_upload_root(app) / stored).read_bytes()
+    kept = app.extensions["jiwar_storage"].get(stored)
     assert b"<script" not in kept and b"PK\x03\x04" not in kept

@@ -100,14 +100,15 @@ RULES = [
     Route("GET", "proposals.my_proposals", "/me/proposals", signed_in(200)),
     Route("GET", "proposals.manage_calls", "/manage/calls", only(200, *ANY_REVIEWER)),
     Route("GET", "proposals.create_call", "/manage/calls/new", only(200, *ANY_REVIEWER)),
-    Route("POST", "proposals.create_call", "/manage/calls/new", only(422, *ANY_REVIEWER), data={"title": ""}),
+    Route("POST", "proposals.create_call", "/manage/calls/new", only(422, *ANY_REVIEWER),
+          data={"title_fr": ""}),
     Route("GET", "proposals.edit_call", "/manage/calls/{call.id}/edit", only(200, *MANAGERS)),
     Route(
         "POST",
         "proposals.edit_call",
         "/manage/calls/{call.id}/edit",
         only(422, *MANAGERS),
-        data={"title": ""},
+        data={"title_fr": ""},
     ),
     Route("GET", "proposals.review_queue", "/manage/calls/{call.id}/review", only(200, *MANAGERS)),
     Route(
@@ -121,7 +122,7 @@ RULES = [
         "proposals.answer_proposal",
         "/manage/proposals/{review_proposal.id}/answer",
         only(303, *MANAGERS),
-        data={"status": "under_study", "answer_text": "Nous étudions."},
+        data={"status": "under_study", "answer_text_fr": "Nous étudions."},
     ),
     Route("GET", "proposals.moderation_queue", "/manage/moderation", only(200, *ANY_REVIEWER)),
     Route(

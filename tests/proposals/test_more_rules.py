@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.proposals.models import AbuseReport, Comment, Proposal, ProposalCall
-from app.proposals.photos import upload_dir
+from app.proposals.photos import photo_key
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_comment, make_proposal, make_reviewer, make_user
 from tests.factories.proposals import make_abuse_report
@@ -18,9 +18,9 @@ def _call_form(call, **overrides):
     data = {
         "municipality_id": call.municipality_id,
         "programme_id": 0,
-        "title": call.title,
-        "description": call.description,
-        "categories": "\n".join(c.name for c in call.categories),
+        "title_fr": call.title,
+        "description_fr": call.description,
+        "categories_fr": "\n".join(c.name for c in call.categories),
         "submission_opens_at": "2027-01-01T09:00",
         "submission_closes_at": "2027-02-01T09:00",
         "support_opens_at": "2027-02-01T09:00",
@@ -39,20 +39,20 @@ def test_editing_a_call_keeps_used_categories(client, oujda, reviewer):
     edit = client.get(f"/manage/calls/{call.id}/edit").get_data(as_text=True)
     assert "Culture" in edit
     response = client.post(
-        f"/manage/calls/{call.id}/edit", data=_call_form(call, categories="Santé\nJeunesse")
+        f"/manage/calls/{call.id}/edit", data=_call_form(call, categories_fr="Santé\nJeunesse")
     )
     assert response.status_code == 422
     assert "A category that proposals use cannot be removed." in response.get_data(as_text=True)
     response = client.post(
         f"/manage/calls/{call.id}/edit",
-        data=_call_form(call, title="Nouveau titre", categories="Culture\nSport"),
+        data=_call_form(call, title_fr="Nouveau titre", categories_fr="Culture\nSport"),
     )
     assert response.status_code == 303
     saved = db.session.get(ProposalCall, call.id)
     assert saved.title == "Nouveau titre" and [c.name for c in saved.categories] == ["Culture", "Sport"]
 
 
-def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resident):
+def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     proposal = make_proposal(call, resident)
     sign_in_as(client, resident)
@@ -68,16 +68,16 @@ def test_replacing_and_removing_a_photo_deletes_the_old_file(client, oujda, resi
         data={**form, "photo": (io.BytesIO(image_bytes("WEBP")), "a.webp")},
     )
     first = db.session.get(Proposal, proposal.id).photo_name
-    assert (upload_dir() / first).is_file()
+    assert photo_storage.keys("") == {photo_key(first)}
     client.post(
         f"/proposals/{proposal.id}/edit",
         content_type="multipart/form-data",
         data={**form, "photo": (io.BytesIO(image_bytes()), "b.jpg")},
     )
     second = db.session.get(Proposal, proposal.id).photo_name
-    assert second != first and not (upload_dir() / first).exists()
+    assert second != first and photo_storage.keys("") == {photo_key(second)}
     client.post(f"/proposals/{proposal.id}/edit", data={**form, "remove_photo": "y"})
-    assert db.session.get(Proposal, proposal.id).photo_name is None and not (upload_dir() / second).exists()
+    assert db.session.get(Proposal, proposal.id).photo_name is None and photo_storage.keys("") == set()
     assert client.get(f"/proposals/{proposal.id}/photo").status_code == 404
 
 

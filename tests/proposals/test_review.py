@@ -21,7 +21,7 @@ def test_reviewer_answers_publicly_without_their_name(client, oujda, reviewer, r
     sign_in_as(client, reviewer)
     response = client.post(
         f"/manage/proposals/{proposal.id}/answer",
-        data={"status": "accepted", "answer_text": "Le jardin sera créé au printemps."},
+        data={"status": "accepted", "answer_text_fr": "Le jardin sera créé au printemps."},
     )
     assert response.status_code == 303
     saved = db.session.get(Proposal, proposal.id)
@@ -45,7 +45,7 @@ def test_rejection_needs_a_reason(client, oujda, reviewer):
     proposal = make_proposal(make_call(oujda, phase="review"), make_user())
     sign_in_as(client, reviewer)
     response = client.post(
-        f"/manage/proposals/{proposal.id}/answer", data={"status": "rejected", "answer_text": ""}
+        f"/manage/proposals/{proposal.id}/answer", data={"status": "rejected", "answer_text_fr": ""}
     )
     assert response.status_code == 422
     assert "Say why the proposal is rejected: the reason is public." in response.get_data(as_text=True)
@@ -66,7 +66,7 @@ def test_reviewer_of_another_municipality_is_refused(client, oujda, la_marsa):
     proposal = make_proposal(make_call(oujda, phase="review"), make_user())
     sign_in_as(client, make_reviewer(la_marsa))
     response = client.post(
-        f"/manage/proposals/{proposal.id}/answer", data={"status": "accepted", "answer_text": "ok"}
+        f"/manage/proposals/{proposal.id}/answer", data={"status": "accepted", "answer_text_fr": "ok"}
     )
     assert response.status_code == 403
     assert "You do not have permission to see this page." in response.get_data(as_text=True)
@@ -79,7 +79,7 @@ def test_html_in_the_answer_is_shown_as_text(client, oujda, reviewer):
     sign_in_as(client, reviewer)
     client.post(
         f"/manage/proposals/{proposal.id}/answer",
-        data={"status": "under_study", "answer_text": "<img src=x onerror=alert(1)>"},
+        data={"status": "under_study", "answer_text_fr": "<img src=x onerror=alert(1)>"},
     )
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -225,9 +225,9 @@ def test_reviewer_opens_a_call_in_local_time(client, oujda, la_marsa, reviewer):
     data = {
         "municipality_id": oujda.id,
         "programme_id": 0,
-        "title": "Appel 2027",
-        "description": "Des projets pour vivre ensemble.",
-        "categories": "Culture\nJeunesse\n\nCulture",
+        "title_fr": "Appel 2027",
+        "description_fr": "Des projets pour vivre ensemble.",
+        "categories_fr": "Culture\nJeunesse\n\nCulture",
         "submission_opens_at": "2027-01-01T09:00",
         "submission_closes_at": "2027-02-01T09:00",
         "support_opens_at": "2027-02-01T09:00",
@@ -244,7 +244,7 @@ def test_reviewer_opens_a_call_in_local_time(client, oujda, la_marsa, reviewer):
     assert [c.name for c in call.categories] == ["Culture", "Jeunesse"] and call.support_cap == 5
     assert call.submission_opens_at.hour == 8  # 09:00 in Casablanca (UTC+1)
     bad = client.post(
-        "/manage/calls/new", data={**data, "results_at": "2026-01-01T09:00", "title": "Mauvais"}
+        "/manage/calls/new", data={**data, "results_at": "2026-01-01T09:00", "title_fr": "Mauvais"}
     )
     assert bad.status_code == 422
     assert "The phases must follow each other" in bad.get_data(as_text=True)

@@ -8,7 +8,7 @@ from werkzeug.test import EnvironBuilder
 
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalStatus, ProposalStatusChange
-from app.proposals.photos import upload_dir
+from app.proposals.photos import photo_key
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_proposal, make_support, make_user
 from tests.proposals.conftest import image_bytes
@@ -88,7 +88,7 @@ def test_category_of_another_call_is_refused(client, oujda, resident):
     assert response.status_code == 422 and _count() == 0
 
 
-def test_photo_is_reencoded_without_metadata_under_a_random_name(client, oujda, resident):
+def test_photo_is_reencoded_without_metadata_under_a_random_name(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     sign_in_as(client, resident)
     exif = Image.Exif()
@@ -98,16 +98,16 @@ def test_photo_is_reencoded_without_metadata_under_a_random_name(client, oujda, 
     assert response.status_code == 303
     proposal = db.session.scalar(sa.select(Proposal))
     assert proposal.photo_name.endswith(".jpg") and "home" not in proposal.photo_name
-    stored = (upload_dir() / proposal.photo_name).read_bytes()
+    stored = photo_storage.get(photo_key(proposal.photo_name))
     assert b"SecretCam" not in stored
     with Image.open(io.BytesIO(stored)) as image:
         assert image.format == "JPEG" and not image.getexif()
     served = client.get(f"/proposals/{proposal.id}/photo")
-    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert served.status_code == 200 and served.mimetype == "image/jpeg" and served.data == stored
     assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_file_that_is_not_an_image_is_refused(client, oujda, resident):
+def test_a_file_that_is_not_an_image_is_refused(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     sign_in_as(client, resident)
     data = _form(call, photo=(io.BytesIO(b"<script>alert(1)</script>"), "photo.jpg"))
@@ -115,18 +115,18 @@ def test_a_file_that_is_not_an_image_is_refused(client, oujda, resident):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "The photo must be a JPEG, PNG or WebP image." in page and 'value="Un jardin partagé"' in page
-    assert _count() == 0
+    assert _count() == 0 and photo_storage.keys("") == set()
 
 
-def test_a_gif_is_refused(client, oujda, resident):
+def test_a_gif_is_refused(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     sign_in_as(client, resident)
     data = _form(call, photo=(io.BytesIO(image_bytes("GIF")), "anim.gif"))
     response = client.post(f"/calls/{call.id}/propose", data=data, content_type="multipart/form-data")
-    assert response.status_code == 422 and _count() == 0
+    assert response.status_code == 422 and _count() == 0 and photo_storage.keys("") == set()
 
 
-def test_a_30_mb_upload_is_refused_with_a_clear_message(client, oujda, resident):
+def test_a_30_mb_upload_is_refused_with_a_clear_message(client, oujda, resident, photo_storage):
     call = make_call(oujda)
     sign_in_as(client, resident)
     big = image_bytes() + b"\0" * (30 * 1024 * 1024)
@@ -143,7 +143,7 @@ def test_a_30_mb_upload_is_refused_with_a_clear_message(client, oujda, resident)
         builder.close()
     assert response.status_code in (413, 422)
     assert "The photo is too large: 5 MB at most." in response.get_data(as_text=True)
-    assert _count() == 0
+    assert _count() == 0 and photo_storage.keys("") == set()
 
 
 def test_html_in_every_field_is_shown_as_text(client, oujda, resident):

@@ -32,13 +32,13 @@ ADMIN_ONLY = only(200, "admin")
 ADMIN_REDIRECT = only(303, "admin")
 REPORTERS = only(200, "organiser", "organiser_other", "admin")
 GOOD_PROGRAMME = {
-    "name": "Nouveau programme",
+    "name_fr": "Nouveau programme",
     "starts_on": "2026-01-01",
     "ends_on": "2026-12-31",
     "municipality_ids": "{oujda.id}",
-    "description": "",
+    "description_fr": "",
 }
-GOOD_TARGET = {"title": "Personnes", "measure": "people", "goal": "100"}
+GOOD_TARGET = {"title_fr": "Personnes", "measure": "people", "goal": "100"}
 
 RULES = [
     Route("GET", "reports.list_programmes", "/programmes", everyone(200)),

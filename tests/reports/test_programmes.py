@@ -31,8 +31,8 @@ def test_admin_creates_a_programme(client):
     response = client.post(
         "/programmes/new",
         data={
-            "name": "Initiative 3H — Oujda",
-            "description": "Cohésion sociale",
+            "name_fr": "Initiative 3H — Oujda",
+            "description_fr": "Cohésion sociale",
             "starts_on": "2026-01-01",
             "ends_on": "2027-12-31",
             "municipality_ids": [str(oujda.id)],
@@ -56,7 +56,7 @@ def test_programme_with_the_end_before_the_start_is_refused_and_keeps_what_was_t
     response = client.post(
         "/programmes/new",
         data={
-            "name": "Programme à l'envers",
+            "name_fr": "Programme à l'envers",
             "starts_on": "2026-12-31",
             "ends_on": "2026-01-01",
             "municipality_ids": [str(oujda.id)],
@@ -72,11 +72,12 @@ def test_programme_with_the_end_before_the_start_is_refused_and_keeps_what_was_t
 def test_programme_needs_a_municipality_and_a_name(client):
     make_municipality("oujda")
     sign_in_as(client, make_admin())
-    response = client.post("/programmes/new", data={"name": "", "starts_on": "2026-01-01", "ends_on": "nope"})
+    data = {"name_fr": "", "starts_on": "2026-01-01", "ends_on": "nope"}
+    response = client.post("/programmes/new", data=data)
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "Choose at least one municipality." in text
-    assert "This field is required." in text
+    assert "Name the programme in at least one language." in text
     assert "Enter a date (year-month-day)." in text
     assert count(Programme) == 0
 
@@ -95,7 +96,7 @@ def test_admin_edits_a_programme_and_cannot_drop_a_town_still_in_use(client):
     make_event(la_marsa, programme_id=programme.id)
     sign_in_as(client, make_admin())
     form = {
-        "name": "Renamed",
+        "name_fr": "Renamed",
         "starts_on": "2026-01-01",
         "ends_on": "2026-12-31",
         "municipality_ids": [str(oujda.id)],
@@ -120,7 +121,7 @@ def test_admin_adds_edits_and_deletes_a_target(client):
     response = client.post(
         f"/programmes/{programme.id}/targets/new",
         data={
-            "title": "Enfants touchés",
+            "title_fr": "Enfants touchés",
             "measure": "people",
             "age_max": "17",
             "goal": "30",
@@ -147,7 +148,7 @@ def test_admin_adds_edits_and_deletes_a_target(client):
     response = client.post(
         f"/programmes/{programme.id}/targets/{target.id}/edit",
         data={
-            "title": "Enfants",
+            "title_fr": "Enfants",
             "measure": "people",
             "goal": "40",
             "age_max": "",
@@ -175,23 +176,23 @@ def test_target_bad_inputs(client):
     url = f"/programmes/{programme.id}/targets/new"
     cases = [
         (
-            {"title": "Formés", "measure": "people_min_sessions", "goal": "25"},
+            {"title_fr": "Formés", "measure": "people_min_sessions", "goal": "25"},
             "Say how many sessions a person must attend.",
         ),
         (
-            {"title": "Jeunes", "measure": "people", "goal": "25", "age_min": "24", "age_max": "15"},
+            {"title_fr": "Jeunes", "measure": "people", "goal": "25", "age_min": "24", "age_max": "15"},
             "The lowest age must not be above the highest age.",
         ),
         (
-            {"title": "Femmes", "measure": "people", "goal": "25", "share": "gender:woman"},
+            {"title_fr": "Femmes", "measure": "people", "goal": "25", "share": "gender:woman"},
             "A share target needs both a group and a percentage.",
         ),
-        ({"title": "Zéro", "measure": "people", "goal": "0"}, "Enter a whole number."),
-        ({"title": "Texte", "measure": "people", "goal": "beaucoup"}, "Enter a whole number."),
-        ({"title": "Mesure", "measure": "nonsense", "goal": "5"}, "Choose from the list."),
+        ({"title_fr": "Zéro", "measure": "people", "goal": "0"}, "Enter a whole number."),
+        ({"title_fr": "Texte", "measure": "people", "goal": "beaucoup"}, "Enter a whole number."),
+        ({"title_fr": "Mesure", "measure": "nonsense", "goal": "5"}, "Choose from the list."),
         (
             {
-                "title": "Groupe",
+                "title_fr": "Groupe",
                 "measure": "people",
                 "goal": "5",
                 "share": "origin:martian",
@@ -201,7 +202,7 @@ def test_target_bad_inputs(client):
         ),
         (
             {
-                "title": "Part",
+                "title_fr": "Part",
                 "measure": "people",
                 "goal": "5",
                 "share": "gender:woman",
@@ -215,7 +216,7 @@ def test_target_bad_inputs(client):
         assert response.status_code == 422, data
         text = response.get_data(as_text=True)
         assert message in text, data
-        assert data["title"] in text
+        assert data["title_fr"] in text
     assert count(Target) == 0
 
 

@@ -8,10 +8,10 @@ from markupsafe import Markup
 
 from app.core.forms import WEEKDAY_LABELS
 from app.core.i18n import current_language
+from app.core.languages import language_name
 from app.core.qr import qr_svg
 from app.core.time import utcnow
 from app.directory import hours, queries
-from app.directory.languages import language_name
 from app.directory.models import ProviderKind
 from app.directory.needs import Need
 from app.directory.views import bp

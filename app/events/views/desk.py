@@ -4,10 +4,11 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.i18n import current_language
+from app.core.i18n import LANGUAGE_NAMES, current_language, speaking
 from app.core.pagination import parse_page
 from app.core.qr import qr_svg
 from app.core.rate_limits import limit_creations
+from app.core.time import utcnow
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import CardHolderForm, LinkAccountForm, RegisterCardHolderForm, select_choices
@@ -102,12 +103,33 @@ def card_holder(participant_id: int):
 @bp.get("/desk/people/<int:participant_id>/card")
 @login_required
 def print_card(participant_id: int):
+    """Printed in the holder's language (chosen on the page; else their account's, else the desk's):
+    the card's words, and their next events with date and place, are theirs to read."""
     participant = get_card_holder_or_404(participant_id)
+    language = _holder_language(participant)
     card = next((c for c in participant.cards if c.is_active), None)
-    qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code)) if card else None
-    return personal(
-        make_response(render_template("events/desk/card.html", participant=participant, card=card, qr=qr))
-    )
+    upcoming = queries.upcoming_registrations(participant.id, utcnow())
+    with speaking(language):
+        qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code)) if card else None
+        page = render_template(
+            "events/desk/card.html",
+            participant=participant,
+            card=card,
+            qr=qr,
+            upcoming=upcoming,
+            lang=language,
+        )
+    return personal(make_response(page))
+
+
+def _holder_language(participant) -> str:
+    chosen = request.args.get("language", "")
+    if chosen in LANGUAGE_NAMES:
+        return chosen
+    account = participant.user
+    if account is not None and account.preferred_locale in LANGUAGE_NAMES:
+        return account.preferred_locale
+    return current_language()
 
 
 @bp.post("/desk/people/<int:participant_id>/reissue")

@@ -63,7 +63,7 @@ def _fill_from_event(form: EventForm, event) -> None:
         "programme_id",
     ):
         getattr(form, field).data = getattr(event, field)
-    form.languages.data = event.language_list
+    form.show_languages(event.language_list)
     form.registration_opens_at.data = _local(event.registration_opens_at, zone)
     form.registration_closes_at.data = _local(event.registration_closes_at, zone)
     while len(form.sessions.entries):

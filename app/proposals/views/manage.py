@@ -11,8 +11,10 @@ from wtforms import SelectChoice
 from app.accounts.models import Municipality, Role
 from app.accounts.municipalities import municipalities_for
 from app.core.htmx import render_page_or_fragment
+from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import to_zone
+from app.core.translated import form_values, values_of
 from app.extensions import db
 from app.programmes.covers import all_programmes
 from app.proposals import permissions, queries, services
@@ -43,7 +45,8 @@ def manage_calls():
 
 
 def _municipality_choices():
-    return [SelectChoice(m.id, m.name_fr) for m in municipalities_for(current_user, Role.REVIEWER)]
+    language = current_language()
+    return [SelectChoice(m.id, m.name(language)) for m in municipalities_for(current_user, Role.REVIEWER)]
 
 
 def _programme_choices():
@@ -56,7 +59,7 @@ def _call_form(call=None) -> CallForm:
     form.municipality_id.choices = _municipality_choices()
     form.programme_id.choices = _programme_choices()
     if call is not None and request.method == "GET":
-        form.categories.data = "\n".join(c.name for c in call.categories)
+        form.show_categories(call.categories)
         form.programme_id.data = call.programme_id or 0
         for name in CallForm.PHASE_FIELDS:  # shown in the municipality's own time
             getattr(form, name).data = to_zone(getattr(call, name), call.zone).replace(tzinfo=None)
@@ -72,8 +75,8 @@ def _call_data(form: CallForm) -> services.CallData:
 
     return services.CallData(
         municipality_id=municipality.id,
-        title=form.title.data,
-        description=form.description.data,
+        title=form_values(form, "title"),
+        description=form_values(form, "description"),
         categories=form.category_names(),
         **{name: aware(getattr(form, name).data) for name in CallForm.PHASE_FIELDS},
         support_cap=form.support_cap.data,
@@ -137,17 +140,17 @@ def review_queue(call_id: int):
 def answer_proposal(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id, manage=True)
     form = AnswerForm(
-        data={"status": None, "answer_text": proposal.answer_text} if request.method == "GET" else None
+        data={"status": None, **values_of(proposal, "answer_text", prefixed=True)}
+        if request.method == "GET"
+        else None
     )
     if form.validate_on_submit():
         try:
-            services.answer_proposal(proposal, current_user, form.status.data, form.answer_text.data or "")
+            answer = form_values(form, "answer_text")
+            services.answer_proposal(proposal, current_user, form.status.data, answer)
         except ProposalError as error:
-            form.answer_text.errors = (
-                [*form.answer_text.errors, error.message]
-                if error.code == "reason"
-                else form.answer_text.errors
-            )
+            if error.code == "reason":
+                form.answer_text_fr.errors = [*form.answer_text_fr.errors, error.message]
             flash_error(error)
         else:
             flash(_("The answer is published."), "success")

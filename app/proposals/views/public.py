@@ -24,7 +24,7 @@ from app.proposals import permissions, queries, services
 from app.proposals.errors import ProposalError
 from app.proposals.forms import AssistedProposalForm, CommentForm, ProposalForm, ReportForm, SupportForm
 from app.proposals.models import Channel, Phase, ProposalStatus
-from app.proposals.photos import read_photo, upload_dir
+from app.proposals.photos import load_photo, read_photo
 from app.proposals.views import bp
 from app.proposals.views.loaders import (
     flash_error,
@@ -195,11 +195,11 @@ def proposal_photo(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id)
     if not proposal.photo_name:
         abort(404)
-    path = upload_dir() / proposal.photo_name  # a name we generated, never one a person typed
-    if not path.is_file():
+    # Re-encoded photos are small: read whole, so no file handle or bucket stream outlives the request.
+    photo = load_photo(proposal.photo_name)
+    if photo is None:
         abort(404)
-    # Re-encoded photos are small: read whole, so no file handle outlives the request.
-    response = Response(path.read_bytes(), mimetype="image/jpeg")
+    response = Response(photo, mimetype="image/jpeg")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, max-age=3600" if not proposal.is_hidden else "no-store"
     return response

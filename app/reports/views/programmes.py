@@ -10,6 +10,7 @@ from app.core.htmx import render_page_or_fragment
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
+from app.core.translated import form_values
 from app.programmes.models import Programme
 from app.reports import permissions, queries, services
 from app.reports.breakdowns import hidden_text
@@ -46,8 +47,8 @@ def _programme_form(programme: Programme | None = None) -> ProgrammeForm:
 
 def _programme_fields(form: ProgrammeForm) -> dict:
     return {
-        "name": form.name.data,
-        "description": form.description.data or "",
+        "name": form_values(form, "name"),
+        "description": form_values(form, "description"),
         "starts_on": form.starts_on.data,
         "ends_on": form.ends_on.data,
         "municipality_ids": form.municipality_ids.data,

@@ -1,0 +1,109 @@
+"""Events in three languages and any language spoken: the reader's language or a marked fallback,
+languages named by CLDR in the reader's language, and the participant card in the holder's language
+with their next event, its date and its place."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from babel.dates import format_date, format_time
+
+from app.events.models import Event
+from app.extensions import db
+from tests.conftest import sign_in_as
+from tests.events.test_management import event_form
+from tests.factories import make_card_holder, make_event, make_organiser, make_registration
+
+
+def _local(moment, language: str) -> tuple[str, str]:
+    """The date and time as a person of Oujda reads them (Babel, the municipality's clock)."""
+    local = moment.astimezone(ZoneInfo("Africa/Casablanca"))
+    day = format_date(local.date(), format="medium", locale=language)
+    time = format_time(local, "short", locale=language)
+    # Pages never print invisible direction marks (CLDR puts some in Arabic dates).
+    return day.replace("\u200f", ""), time.replace("\u200f", "")
+
+
+def test_an_event_written_in_french_only_is_marked_as_french_on_arabic_and_english_pages(client, oujda):
+    event = make_event(oujda, title="Atelier couture", description_fr="Apportez vos tissus.")
+    event.title_ar = "ورشة خياطة"
+    db.session.commit()
+    arabic = client.get(f"/ar/events/{event.id}").get_data(as_text=True)
+    assert '<h1 lang="ar" dir="rtl">ورشة خياطة</h1>' in arabic
+    assert '<div lang="fr" dir="ltr" class="description">Apportez vos tissus.</div>' in arabic
+    assert '<small class="fallback">(بالفرنسية)</small>' in arabic
+    english_list = client.get("/en/events").get_data(as_text=True)
+    marked = '<span lang="fr" dir="ltr">Atelier couture</span> <small class="fallback">(in French)</small>'
+    assert marked in english_list
+    french = client.get(f"/fr/events/{event.id}").get_data(as_text=True)
+    assert '<h1 lang="fr" dir="ltr">Atelier couture</h1>' in french and 'class="fallback"' not in french
+
+
+def test_languages_spoken_are_any_cldr_language_named_in_the_readers_language(client, oujda):
+    event = make_event(oujda, languages="ary,zgh,wo,ha,dje,bm")
+    arabic = client.get(f"/ar/events/{event.id}").get_data(as_text=True)
+    assert "الدارجة المغربية والتمازيغية المغربية القياسية والولوفية والهوسا والزارمية والبامبارا" in arabic
+    french = client.get(f"/fr/events/{event.id}").get_data(as_text=True)
+    assert "arabe marocain, amazighe standard marocain, wolof, haoussa, zarma et bambara" in french
+    # The list filters on any of them, the shared link naming the language in the reader's words.
+    listed = client.get("/en/events?language=dje").get_data(as_text=True)
+    assert f'href="/en/events/{event.id}"' in listed
+    assert '<option value="dje" selected>Zarma</option>' in listed
+    assert f'href="/en/events/{event.id}"' not in client.get("/en/events?language=ln").get_data(as_text=True)
+
+
+def test_an_organiser_types_languages_by_name_or_code_and_a_wrong_one_keeps_the_form(client, oujda):
+    organiser = make_organiser(oujda)
+    sign_in_as(client, organiser)
+    data = event_form(oujda, languages=["fr", "wo"], other_languages="zarma, Lingala, klingonish")
+    response = client.post("/en/manage/events/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Unknown language: klingonish. Write its name or its code (wo for Wolof)." in page
+    assert 'value="zarma, Lingala, klingonish"' in page
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+    response = client.post("/en/manage/events/new", data={**data, "other_languages": "zarma, Lingala, snk"})
+    assert response.status_code == 303
+    event = db.session.scalar(sa.select(Event))
+    assert event.languages == "fr,wo,dje,ln,snk"
+    edit = client.get(f"/fr/manage/events/{event.id}/edit").get_data(as_text=True)
+    # Zarma and Lingala are among the boxes offered; Soninke is named in the reader's language.
+    assert '<input checked id="languages-10" name="languages" type="checkbox" value="dje"> zarma' in edit
+    assert 'name="other_languages" type="text" value="soninké"' in edit
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "card_words", "place"),
+    [
+        ("ar", "ورشة خياطة", "فعالياتك القادمة", "وجدة"),
+        ("fr", "Atelier couture", "Vos prochains événements", "Oujda"),
+        ("en", "Sewing workshop", "Your next events", "Oujda"),
+    ],
+)
+def test_the_card_carries_the_next_event_date_and_place_in_the_holders_language(
+    client, oujda, language, title, card_words, place
+):
+    event = make_event(oujda, title="Atelier couture", venue="Maison de quartier Al Qods")
+    event.title_ar, event.title_en = "ورشة خياطة", "Sewing workshop"
+    db.session.commit()
+    holder = make_card_holder("Awa", municipality=oujda)
+    make_registration(event, holder)
+    sign_in_as(client, make_organiser(oujda))
+    # The organiser reads French; the card is printed in the language the holder reads.
+    page = client.get(f"/fr/desk/people/{holder.id}/card?language={language}").get_data(as_text=True)
+    assert f'<html lang="{language}"' in page
+    assert card_words in page
+    assert f'<strong lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">{title}</strong>' in page
+    day, time = _local(event.starts_at, language)
+    assert day in page and time in page
+    assert f"<bdi>Maison de quartier Al Qods</bdi>, {place}" in page
+    assert holder.cards[0].code in page
+
+
+def test_the_card_of_a_holder_of_another_municipality_is_not_printed(client, oujda, la_marsa):
+    holder = make_card_holder("Awa", municipality=oujda)
+    sign_in_as(client, make_organiser(la_marsa))
+    response = client.get(f"/ar/desk/people/{holder.id}/card?language=ar")
+    assert response.status_code == 404
+    assert "Awa" not in response.get_data(as_text=True)

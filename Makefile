@@ -67,6 +67,7 @@ bench: install translations-compile
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.door_rush
 	$(BIN)/python -m bench.messages
 	$(BIN)/python -m bench.reminders
 

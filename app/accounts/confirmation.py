@@ -9,9 +9,10 @@ import hmac
 import secrets
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +20,7 @@ from app.accounts.models import AccountConfirmation, User
 from app.core.audit import record_audit
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
+from app.core.urls import local_path
 from app.extensions import db
 
 MAX_ATTEMPTS = 5
@@ -105,6 +107,15 @@ def unconfirmed_message() -> str:
              "email. Then you can register, propose and support.")
 
 
+def page_pressed_from() -> str | None:
+    """The page of this site whose button sent the request (its Referer: same-origin only, by our
+    Referrer-Policy), to come back to once the account is confirmed."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
 def confirmed_required(view):
     """For the views that register, propose or support: an unconfirmed account is sent to the
     confirmation page with a message saying why (nothing is written)."""
@@ -113,7 +124,7 @@ def confirmed_required(view):
     def wrapper(*args, **kwargs):
         if current_user.is_authenticated and not current_user.is_confirmed:
             flash(unconfirmed_message(), "error")
-            return redirect(url_for("accounts.confirm_account"), code=303)
+            return redirect(url_for("accounts.confirm_account", next=page_pressed_from()), code=303)
         return view(*args, **kwargs)
 
     return wrapper

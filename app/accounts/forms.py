@@ -141,6 +141,7 @@ class SignUpForm(NewPasswordMixin, AccountForm):
         _l("Your municipality"), validators=[Choice(_l("Choose a municipality from the list."))],
         validate_choice=False,
     )
+    next = HiddenField(filters=CLEAN)  # the page to come back to once signed in
 
     def __init__(self, *args, language: str = "fr", **kwargs):
         super().__init__(*args, **kwargs)
@@ -364,3 +365,4 @@ class ConfirmCodeForm(AccountForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 12},
     )
+    next = HiddenField(filters=CLEAN)  # the page whose button asked for a confirmed account

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask import Flask
 
 from app.core.bidi import without_bidi_controls
@@ -83,3 +83,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("number")
     def number(value):
         return "" if value is None else format_decimal(value, locale=babel_locale(current_language()))
+
+    @app.template_filter("percent")
+    def percent(value):
+        """0.5 → "50 %" in French, "50%" in English: the page's language, as `number`."""
+        return "" if value is None else format_percent(value, locale=babel_locale(current_language()))

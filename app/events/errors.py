@@ -24,3 +24,7 @@ class DoorError(EventError):
 
 class DeskError(EventError):
     pass
+
+
+class PaperError(DoorError):
+    """A paper sheet that cannot be typed in as it is: nothing of it is recorded."""

@@ -17,7 +17,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.accounts.forms import Choice
 from app.accounts.models import Gender, Origin
+from app.accounts.queries import country_choices
 from app.core.dates import DayInRangeField, MomentInRangeField
 from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.i18n import current_language
@@ -25,6 +27,7 @@ from app.core.languages import COMMON_LANGUAGES, language_name, parse_languages
 from app.core.translated import translated_fields
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
+from app.events.recurrence_forms import NewEventRuleForm
 from app.events.services import EventData, SessionData
 
 LOCALES = ("fr", "ar", "en")
@@ -99,6 +102,7 @@ class EventForm(JiwarForm):
     audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
+    repeat = FormField(NewEventRuleForm)  # a new event only: its sessions by rule
 
     def validate_other_languages(self, field):
         _codes, unknown = parse_languages(field.data or "", current_language())
@@ -175,12 +179,16 @@ class CardHolderForm(JiwarForm):
     gender = SelectField(_l("Gender"), choices=select_choices(Gender.choices(), "—"), validators=[Optional()])
     birth_year = IntegerField(_l("Year of birth"), validators=[Optional(), NumberRange(min=1900, max=2030)])
     origin = SelectField(_l("Origin"), choices=select_choices(Origin.choices(), "—"), validators=[Optional()])
-    country_code = StringField(
-        _l("Country of origin (two-letter code, e.g. SN)"),
-        validators=[Optional(), Length(max=2)],
-        render_kw={"maxlength": 2},
+    country_code = SelectField(
+        _l("Country of origin"), validators=[Optional(), Choice(_l("Choose a country from the list."))],
+        validate_choice=False,
     )
     consent = BooleanField(_l("The person agreed that this participation data is recorded"))
+
+    def __init__(self, *args, language: str = "fr", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Names in the reader's language, as on the profile's page: a code is never shown.
+        self.country_code.choices = [("", "—"), *country_choices(language)]
 
 
 class LinkAccountForm(JiwarForm):

@@ -110,6 +110,18 @@ class AttendeeStatus(LabelledEnum):
         return f"events/registration_states/_{self.value}.html"
 
 
+class AttendanceChannel(LabelledEnum):
+    """How a presence was recorded: on a phone at the door, or typed in later from a paper sheet
+    (outdoors, no network, no phone to spare). Reports tell them apart."""
+
+    DOOR = "door"
+    PAPER = "paper"
+
+    @classmethod
+    def _labels(cls):
+        return {cls.DOOR: _l("At the door"), cls.PAPER: _l("From a paper sheet")}
+
+
 class RegistrationWindow(StrEnum):
     """Whether an event takes registrations now, and if not why: the event page and the service that
     refuses say it each in their own words, so it carries no label."""
@@ -335,6 +347,8 @@ class Attendance(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("session_id", "participant_id"),
         sa.Index("ix_attendance_event_participant", "event_id", "participant_id"),
+        # Reports count the few presences typed in from paper by this index, not by a scan.
+        sa.Index("ix_attendance_channel_event", "channel", "event_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -348,6 +362,9 @@ class Attendance(db.Model):
     anonymous_origin: Mapped[str | None] = mapped_column(sa.String(12))
     checked_in_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     checked_in_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(
+        sa.String(8), default=AttendanceChannel.DOOR, server_default=AttendanceChannel.DOOR.value
+    )
     # An anonymous walk-in is counted by this key in the reports' cell keys (app/reports/cellkey.py);
     # a registered person's attendances by their participant's key.
     record_key: Mapped[int] = mapped_column(sa.SmallInteger, default=new_record_key, server_default="0")
@@ -386,6 +403,34 @@ class TallyGroup(LabelledEnum):
     @property
     def age_band(self) -> str | None:
         return AgeBand.CHILD if self in (TallyGroup.GIRLS, TallyGroup.BOYS) else None
+
+
+class DoorReceipt(db.Model):
+    """A check-in or walk-in the door accepted, by the id the phone gave it. A phone that kept its
+    entries offline may send them twice (the answer lost on the way back, a queue replayed): the
+    second time the id is found here and nothing changes."""
+
+    __tablename__ = "door_receipt"
+
+    client_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PaperSheet(db.Model):
+    """A session's printed attendance sheet, once typed back in: one per session, so the same paper
+    typed in twice (two organisers, or one who forgot) is refused instead of counting people twice."""
+
+    __tablename__ = "paper_sheet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event_session.id", ondelete="CASCADE"), unique=True
+    )
+    typed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    typed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ticked: Mapped[int] = mapped_column(default=0)  # presences recorded from the ticks
+    walk_ins: Mapped[int] = mapped_column(default=0)  # from the blank rows and the tallies
 
 
 class AttendanceTally(db.Model):

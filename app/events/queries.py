@@ -24,11 +24,13 @@ from app.events.models import (
     Attendance,
     AttendeeStatus,
     CardLinkRequest,
+    DoorReceipt,
     Event,
     EventSession,
     EventStatus,
     EventType,
     LinkRequestStatus,
+    PaperSheet,
     Registration,
     RegistrationStatus,
     TallyGroup,
@@ -385,6 +387,32 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
     return result
 
 
+def door_receipt_exists(client_id: str) -> bool:
+    """Whether the door already accepted the entry a phone made with this id."""
+    return db.session.get(DoorReceipt, client_id) is not None
+
+
+def door_receipts_among(client_ids: list[str]) -> set[str]:
+    """Which of these ids (made on phones) the door has already accepted: a queue sent again is
+    answered with one read."""
+    if not client_ids:
+        return set()
+    found = sa.select(DoorReceipt.client_id).where(DoorReceipt.client_id.in_(client_ids))
+    return set(db.session.scalars(found))
+
+
+def door_roster(session: EventSession) -> list[tuple[DoorPerson, str]]:
+    """Who the door may name at this session, for a phone to keep while the network is gone: each
+    registered person (confirmed or waiting) and their ticket code; who is present is not in it."""
+    found = db.session.execute(
+        sa.select(Participant.id, Participant.display_name, Participant.erased_at, Registration.ticket_code)
+        .join(Registration, Registration.participant_id == Participant.id)
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
+        .order_by(Participant.display_name, Registration.id)
+    )
+    return [(DoorPerson(id, name, erased_at), code) for id, name, erased_at, code in found]
+
+
 def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
     """One person's row as it is now (present or not, whichever phone wrote last), with their
     registration for the event if they have one. Only for someone the door may already name."""
@@ -401,6 +429,42 @@ def door_row(session: EventSession, participant_id: int) -> DoorRow | None:
         .where(Participant.id == participant_id)
     ).one_or_none()
     return None if found is None else _door_row(*found)
+
+
+def paper_sheet_people(session: EventSession) -> list[DoorRow]:
+    """Everyone the printed sheet lists (the event's confirmed and waiting registrations, by name),
+    each with their presence at this session: the same rows as the door's, all on one sheet."""
+    rows = db.session.execute(
+        sa.select(*_DOOR_COLUMNS)
+        .select_from(Registration)
+        .join(Participant, Participant.id == Registration.participant_id)
+        .outerjoin(
+            _PRESENCE,
+            sa.and_(
+                _PRESENCE.session_id == session.id, _PRESENCE.participant_id == Registration.participant_id
+            ),
+        )
+        .where(Registration.event_id == session.event_id, Registration.status.in_(ACTIVE))
+        .order_by(Participant.display_name, Registration.id)
+    )
+    return [_door_row(*row) for row in rows]
+
+
+def active_registration_ids(event_id: int, participant_ids: list[int]) -> dict[int, int]:
+    """participant id -> their confirmed or waiting registration's id, for these people."""
+    rows = db.session.execute(
+        sa.select(Registration.participant_id, Registration.id).where(
+            Registration.event_id == event_id,
+            Registration.participant_id.in_(participant_ids),
+            Registration.status.in_(ACTIVE),
+        )
+    )
+    return dict(rows.all())
+
+
+def paper_sheet_of(session_id: int) -> PaperSheet | None:
+    """The session's sheet if it was typed back in already."""
+    return db.session.scalar(sa.select(PaperSheet).filter_by(session_id=session_id))
 
 
 def door_walk_ins(session: EventSession, limit: int = 50) -> list[Attendance]:

@@ -4,7 +4,7 @@ the change of one occurrence or of all that follow."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, TextAreaField, TimeField
+from wtforms import Form, IntegerField, RadioField, SelectField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -29,7 +29,10 @@ def _excluded_days(text: str) -> list[date]:
     return days
 
 
-class SessionRuleForm(JiwarForm):
+class RuleFields:
+    """The rule's fields and what they make: the repeat page's form and the new event's "sessions by
+    rule" (below) are both made of them."""
+
     frequency = SelectField(
         _l("Repeats"),
         choices=[SelectChoice(WEEKLY, _l("Every week")), SelectChoice(DAILY, _l("Every day"))],
@@ -70,6 +73,32 @@ class SessionRuleForm(JiwarForm):
             count=self.count.data,
             excluded=_excluded_days(self.excluded.data),
         )
+
+
+class SessionRuleForm(RuleFields, JiwarForm):
+    pass
+
+
+class NewEventRuleForm(RuleFields, Form):
+    """Sessions by rule on the new event form ("8 sessions, every day from 12 January at 9:00"),
+    instead of a row per session; left at "No", nothing of it is checked or used."""
+
+    frequency = SelectField(
+        _l("Sessions by rule"),
+        choices=[
+            SelectChoice("", _l("No: I type each session above")),
+            SelectChoice(DAILY, _l("Every day")),
+            SelectChoice(WEEKLY, _l("Every week")),
+        ],
+        validators=[Optional()],
+    )
+
+    @property
+    def wanted(self) -> bool:
+        return self.frequency.data in (DAILY, WEEKLY)
+
+    def validate(self, extra_validators=None):
+        return super().validate(extra_validators) if self.wanted else True
 
 
 ONLY_THIS, FOLLOWING = "this", "following"

@@ -25,6 +25,7 @@ EXPORTS = {
     "card_link_request.card_holder_id": "not exported: the card holder's side (the desk's page shows it)",
     "card_link_request.account_id": "card_link_requests",
     "card_link_request.requested_by_id": "not exported: the organiser at the desk",
+    "paper_sheet.typed_by_id": "not exported: the organiser who typed a session's paper sheet in",
 }
 ERASES = {
     "registration.participant_id": "future registrations given back (the first people waiting "
@@ -36,6 +37,7 @@ ERASES = {
     "card_link_request.card_holder_id": "pending requests removed; answered ones name nobody",
     "card_link_request.account_id": "pending requests removed (as card_holder_id)",
     "card_link_request.requested_by_id": "kept: the organiser's act",
+    "paper_sheet.typed_by_id": "kept: the organiser's act",
 }
 
 

@@ -123,6 +123,25 @@ def public_proposals(
     return paginate(statement, page, per_page)
 
 
+LISTED_AT_MOST = 50  # a list page shows 20; more ids than this in a form are not from one of ours
+
+
+def listed_proposals(call: ProposalCall, proposal_ids: list[int]) -> list[Proposal]:
+    """The visible proposals of `call` among `proposal_ids` (the other cards of the list a person
+    supported from, which the answer brings up to date); ids of other calls or hidden ones are left
+    out."""
+    if not proposal_ids:
+        return []
+    statement = _visible(_in_call(call)).where(Proposal.id.in_(proposal_ids[:LISTED_AT_MOST]))
+    return list(db.session.scalars(statement.order_by(Proposal.id)))
+
+
+def parse_ids(text: str | None) -> list[int]:
+    """"12,15,18" from a form: the row ids that read, in order, at most LISTED_AT_MOST."""
+    ids = [parse_id(part) for part in (text or "").split(",")[:LISTED_AT_MOST]]
+    return [number for number in ids if number is not None]
+
+
 def supported_ids(user, proposal_ids: list[int]) -> set[int]:
     if not getattr(user, "is_authenticated", False) or not proposal_ids:
         return set()

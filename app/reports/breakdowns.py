@@ -242,6 +242,8 @@ def table_rows(report: Report, table: str) -> tuple[str, list[list]]:
     if table == "summary":
         rows = [[_("Figure"), _("Count")]]
         rows += [[titles[c], report.summary[c]] for c in COLUMNS]
+        if "paper" in report.summary:
+            rows.append([_("Of all attendances: typed in from paper sheets"), report.summary["paper"]])
         return _("Summary"), rows
     if table in DIMENSIONS:
         breakdown = report.breakdown(table)

@@ -11,6 +11,7 @@ from flask import current_app
 from app.core.i18n import current_language
 from app.reports import queries
 from app.reports.breakdowns import DEFAULT_CROSS, Report, build_report
+from app.reports.cellkey import Figure
 from app.reports.sex_age import SexAge, build_sex_age
 
 
@@ -24,7 +25,10 @@ def protected_report(filters: queries.ReportFilters, exact: bool, cross: tuple[s
     """The report's tables, counted in SQL on each reading (a million attendances: 100-300 ms)."""
     queries.tune_for_aggregates()
     people, attendances = queries.report_cubes(filters)
-    return build_report(people, attendances, disclosure_threshold(), exact, current_language(), cross)
+    report = build_report(people, attendances, disclosure_threshold(), exact, current_language(), cross)
+    # Of all the attendances, those typed in from paper sheets, protected as every other figure.
+    report.summary["paper"] = Figure.of(*queries.paper_attendances(filters), report.threshold, exact)
+    return report
 
 
 def protected_sex_age(filters: queries.ReportFilters, exact: bool, age_bands: str | None = None) -> SexAge:

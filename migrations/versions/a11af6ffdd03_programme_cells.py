@@ -1,7 +1,7 @@
 """programme cells: totals of the person roll-ups, and people per programme and event type
 
 Revision ID: a11af6ffdd03
-Revises: f3c8a1d47e20
+Revises: a3f7c1d9e2b4
 Create Date: 2026-12-06 17:40:30.193345
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a11af6ffdd03'
-down_revision = 'f3c8a1d47e20'
+down_revision = 'a3f7c1d9e2b4'
 branch_labels = None
 depends_on = None
 

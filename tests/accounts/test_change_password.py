@@ -69,8 +69,8 @@ def test_a_good_change_spends_outstanding_reset_links(client, person):
 
 def test_the_sign_in_page_says_why_it_appeared(client):
     page = client.get("/sign-in?next=/me")
-    assert b"Sign in to see this page." in page.data
-    assert b"Sign in to see this page." not in client.get("/sign-in").data
+    assert b"Once signed in, you come back to the page you were on." in page.data
+    assert b"Once signed in, you come back" not in client.get("/sign-in").data
 
 
 @pytest.mark.usefixtures("csrf_on")

@@ -28,7 +28,7 @@ def user_count() -> int:
     return db.session.scalar(sa.select(sa.func.count(User.id)))
 
 
-ANSWER = b"If this email address or phone number was free, your account is created"
+ANSWER = b"Next step: open the email we are sending to"
 
 
 def test_sign_up_with_email_creates_the_account_and_sends_to_sign_in(client):
@@ -42,7 +42,10 @@ def test_sign_up_with_email_creates_the_account_and_sends_to_sign_in(client):
     assert user.preferred_locale == "en"
     assert verify_password(user.password_hash, GOOD["password"])
     assert user.password_hash.startswith("$argon2id$")
-    assert ANSWER in client.get("/sign-in").data
+    page = client.get("/sign-in").data
+    assert ANSWER in page and b'<bdi class="identifier" dir="ltr">fatou@example.org</bdi>' in page
+    assert b'value="fatou@example.org"' in page  # filled in for the sign-in that follows
+    assert b'value="fatou@example.org"' not in client.get("/sign-in").data  # once
     assert client.get("/me").status_code == 302  # not signed in: a taken address could not be
     signed_in = {"identifier": "fatou@example.org", "password": GOOD["password"]}
     assert client.post("/sign-in", data=signed_in).status_code == 303
@@ -107,17 +110,22 @@ def _answer(client, **fields) -> tuple[int, dict, bytes, bytes]:
 
 def test_a_taken_and_a_free_identifier_get_the_same_answer(app):
     make_user("Someone", email="taken@example.org", phone="+212612345678")
-    taken, taken_phone, free = (
-        _answer(client, **fields)
-        for client, fields in (
-            (app.test_client(), {"email": "TAKEN@example.org"}),
-            (app.test_client(), {"phone": "0612-34-56-78"}),
-            (app.test_client(), {"email": "free@example.org"}),
-        )
-    )
-    assert taken == free == taken_phone
+
+    def answer(fields, identifier: bytes):
+        status, headers, body, page = _answer(app.test_client(), **fields)
+        return status, headers, body, page.replace(identifier, b"IDENT")
+
+    taken = answer({"email": "TAKEN@example.org"}, b"taken@example.org")
+    assert taken == answer({"email": "free@example.org"}, b"free@example.org")
+    taken_phone = answer({"phone": "0612-34-56-78"}, b"+212 6 12 34 56 78")
+    assert taken_phone == answer({"phone": "0698765432"}, b"+212 6 98 76 54 32")
     assert taken[0] == 303 and taken[1]["Location"] == "/en/sign-in"
     assert ANSWER in taken[3] and b"Someone" not in taken[3]
+    # The answer to a phone number says the step of a phone: sign in, then type the SMS code.
+    assert (
+        b'Next step: sign in below with <bdi class="identifier" dir="ltr">IDENT</bdi> and your password, '
+        b"then type the 6-digit code" in taken_phone[3]
+    )
 
 
 def test_the_password_is_hashed_for_a_taken_identifier_too(client, monkeypatch):
@@ -161,14 +169,19 @@ def test_a_taken_phone_of_an_account_with_an_email_tells_that_email(client):
 
 
 def test_the_sign_up_answer_comes_in_the_reader_language(app, client):
+    from flask_babel import force_locale
+
+    from app.accounts.views.public import sign_up_answer
+    from app.core.i18n import forget_translations
+
     make_user(email="taken@example.org")
     sign_up(client, email="taken@example.org", headers={"Accept-Language": "ar"})
     page = client.get("/ar/sign-in")
-    from app.accounts.views.public import sign_up_answer
-
-    with app.test_request_context(headers={"Accept-Language": "en"}):
-        expected = sign_up_answer()
-    assert translated(app, "ar", expected) in page.data
+    with app.test_request_context(), force_locale("ar"):
+        forget_translations()
+        expected = sign_up_answer("taken@example.org", None)
+    assert expected.startswith("الخطوة التالية")
+    assert str(expected).encode() in page.data
 
 
 @pytest.mark.parametrize(

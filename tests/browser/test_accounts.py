@@ -38,7 +38,7 @@ def test_sign_up_with_a_phone_number(page, live_server):
     page.fill("#confirm", "evening walk by the sea")
     page.click("main button[type=submit]")
     # The same answer as for a number already in use; then the person signs in.
-    page.wait_for_selector(".flash:has-text('If this email address or phone number was free')")
+    page.wait_for_selector(".flash:has-text('Next step: sign in below with')")
     sign_in(page, live_server, "0612345678", "evening walk by the sea")
     page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
     page.goto(live_server + "/me")

@@ -10,7 +10,7 @@ from tests.factories import make_municipality, make_service
 
 # Resolves once the directory's service worker is active and this page's copy (and its assets) is kept.
 READY = """navigator.serviceWorker.ready.then(function () {
-  return window.jiwarDirectoryKept || true;
+  return window.jiwarKept || true;
 }).then(function () { return true; })"""
 
 STYLED = "Array.from(document.styleSheets).every(function (sheet) { return sheet.cssRules.length > 0; })"

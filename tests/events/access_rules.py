@@ -60,6 +60,8 @@ def door(status: int) -> dict[str, int]:
     residents), so it does not even confirm the session exists; 403 for Oujda's reviewers."""
     return {**only(status, *ORGANISERS), "resident": 404, "organiser_other": 404, "reviewer_other": 404}
 
+CANCEL = "/manage/events/{event.id}/cancel"
+
 RULES = [
     Route("GET", "events.list_events", "/events", everyone(200)),
     Route("GET", "events.event_detail", "/events/{event.id}", everyone(200)),
@@ -91,7 +93,10 @@ RULES = [
             "reviewer_other": 404,
         },
     ),
-    Route("POST", "events.cancel_event", "/manage/events/{event.id}/cancel", only(303, *ORGANISERS)),
+    # Cancelling asks once more (GET, or POST without "confirmed"); nobody else learns it can be managed.
+    Route("GET", "events.cancel_event", CANCEL, only(200, *ORGANISERS, denied=404)),
+    Route("POST", "events.cancel_event", CANCEL, only(200, *ORGANISERS, denied=404)),
+    Route("POST", "events.cancel_event", CANCEL, only(303, *ORGANISERS, denied=404), data={"confirmed": "1"}),
     Route("POST", "events.duplicate_event", "/manage/events/{event.id}/duplicate", only(303, *ORGANISERS)),
     Route("GET", "events.attendance_csv", "/manage/events/{event.id}/attendance.csv", only(200, *ORGANISERS)),
     Route("GET", "events.desk", "/desk", only(200, *ANY_ORGANISER)),
@@ -141,6 +146,23 @@ RULES = [
         "POST", "events.change_session", "/manage/events/{event.id}/sessions/{session.id}/change", door(422)
     ),
     Route("GET", "events.door", "/door/sessions/{session.id}", door(200)),
+    # The paper kit: like the door, another municipality's sheet does not exist.
+    Route("GET", "events.paper_sheet", "/door/sessions/{session.id}/sheet", door(200)),
+    Route("GET", "events.type_in_sheet", "/door/sessions/{session.id}/sheet/type-in", door(200)),
+    Route(
+        "POST",
+        "events.type_in_sheet",
+        "/door/sessions/{session.id}/sheet/type-in",
+        door(200),  # the totals to check before recording
+        data={"ticked": "{registration.participant_id}"},
+    ),
+    Route(
+        "POST",
+        "events.type_in_sheet",
+        "/door/sessions/{session.id}/sheet/type-in",
+        door(422),  # recorded: refused, as the session is a week away
+        data={"ticked": "{registration.participant_id}", "confirmed": "1"},
+    ),
     # Desk visits (app/directory/visit_views.py): another municipality's visit does not exist.
     Route("GET", "desk_visits.desk_visits", "/desk/visits", only(200, *ANY_ORGANISER)),
     Route("POST", "desk_visits.desk_visits", "/desk/visits", only(422, *ANY_ORGANISER)),
@@ -173,6 +195,11 @@ RULES = [
         door(303),
         data={"display_name": "Visiteur"},
     ),
+    # The door offline: the worker holds nothing of anyone; the roster and the sync are the door's.
+    Route("GET", "events.door_service_worker", "/door/offline.js", everyone(200)),
+    Route("GET", "events.door_roster", "/door/sessions/{session.id}/roster", door(200)),
+    # A form instead of the JSON queue: refused as unreadable (400), once the door is known to be theirs.
+    Route("POST", "events.door_sync", "/door/sessions/{session.id}/sync", door(400), data={"entries": "x"}),
     # The walk-in tally and the headcount-only setting: the door's own rules.
     Route(
         "POST", "events.tally_walk_in", "/door/sessions/{session.id}/tally", door(303), data={"group": "men"}

@@ -26,7 +26,7 @@ def test_create_a_card_holder_with_consented_data(client, organiser):
             "gender": "man",
             "birth_year": "1998",
             "origin": "migrant",
-            "country_code": "gn",
+            "country_code": "GN",
             "consent": "y",
         },
     )

@@ -146,7 +146,8 @@ def test_an_organiser_of_another_municipality_cannot_edit_or_cancel(client, la_m
     sign_in_as(client, make_organiser(la_marsa))
     assert client.get(f"/manage/events/{event.id}/edit").status_code == 403
     assert client.post(f"/manage/events/{event.id}/edit", data=event_form(la_marsa)).status_code == 403
-    assert client.post(f"/manage/events/{event.id}/cancel").status_code == 403
+    assert client.get(f"/manage/events/{event.id}/cancel").status_code == 404
+    assert client.post(f"/manage/events/{event.id}/cancel", data={"confirmed": "1"}).status_code == 404
     assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
 
 
@@ -279,7 +280,7 @@ def test_publish_cancel_and_duplicate(client, organiser, oujda, resident):
     assert "This event is already published." in client.get(response.headers["Location"]).text
 
     make_registration(db.session.get(Event, event.id), resident.participant)
-    assert client.post(f"/manage/events/{event.id}/cancel").status_code == 303
+    assert client.post(f"/manage/events/{event.id}/cancel", data={"confirmed": "1"}).status_code == 303
     assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
     assert db.session.scalar(sa.select(OutboxMessage.kind)) == "event_cancelled"
 
@@ -311,3 +312,25 @@ def test_the_edit_form_shows_the_event_as_saved(client, organiser, oujda):
             selected.startswith(">") and f'<option selected value="{programme.id}">Initiative 3H' in page
         )
     assert '<input checked id="languages-1" name="languages" type="checkbox" value="ar">' in page
+
+
+def test_cancelling_asks_once_more_saying_who_is_told(client, organiser, oujda, resident):
+    event = make_event(oujda, capacity=1)
+    make_registration(event, resident.participant)
+    make_registration(event, make_user("Omar").participant, status="waiting")
+    sign_in_as(client, organiser)
+    manage = client.get(f"/manage/events/{event.id}").text
+    assert f'href="/en/manage/events/{event.id}/cancel"' in manage  # a link to the question, no form
+    url = f"/manage/events/{event.id}/cancel"
+    for asked in (client.get(url), client.post(url)):
+        assert asked.status_code == 200
+        assert "The 2 people registered (confirmed or waiting) will be told by SMS or email" in asked.text
+        assert "Cancelling cannot be undone" in asked.text and "Keep the event" in asked.text
+    assert db.session.get(Event, event.id).status == EventStatus.PUBLISHED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+    done = client.post(f"/manage/events/{event.id}/cancel", data={"confirmed": "1"})
+    assert done.status_code == 303
+    assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 2
+    again = client.get(f"/manage/events/{event.id}/cancel")
+    assert again.status_code == 303 and "already cancelled" in client.get(again.headers["Location"]).text

@@ -93,3 +93,20 @@ def test_manage_list(client, oujda, organiser):
     for n in range(29):
         make_event(oujda, sessions=2, starts_in=timedelta(days=1, hours=n))
     assert queries_for(client, "/manage/events") == one
+
+
+def test_paper_sheet_and_its_type_in_form(client, oujda, organiser):
+    event = make_event(oujda, capacity=100, starts_in=timedelta(hours=1))
+    person = make_user()
+    make_registration(event, person.participant)
+    make_attendance(event.sessions[0], person.participant)
+    sign_in_as(client, organiser)
+    session_id = event.sessions[0].id
+    urls = [f"/door/sessions/{session_id}/sheet", f"/door/sessions/{session_id}/sheet/type-in"]
+    one = [queries_for(client, url) for url in urls]
+    for _ in range(29):
+        person = make_user()
+        make_registration(event, person.participant)
+        make_attendance(event.sessions[0], person.participant)
+    assert [queries_for(client, url) for url in urls] == one
+    assert max(one) <= 8, one

@@ -36,6 +36,8 @@ def build_world(oujda, la_marsa, cast) -> dict:
     }
 
 
+WITHDRAW = "/proposals/{draft_proposal.id}/withdraw"
+
 RULES = [
     Route("GET", "proposals.list_calls", "/calls", everyone(200)),
     Route("GET", "proposals.show_call", "/calls/{call.id}", everyone(200)),
@@ -68,10 +70,10 @@ RULES = [
         only(422, "resident"),
         data=PROPOSAL_FORM,
     ),
-    Route(
-        "POST", "proposals.withdraw_proposal", "/proposals/{draft_proposal.id}/withdraw",
-        only(303, "resident"),
-    ),
+    # Withdrawing asks once more (GET, or POST without "confirmed"), then withdraws.
+    Route("GET", "proposals.withdraw_proposal", WITHDRAW, only(200, "resident")),
+    Route("POST", "proposals.withdraw_proposal", WITHDRAW, only(200, "resident")),
+    Route("POST", "proposals.withdraw_proposal", WITHDRAW, only(303, "resident"), data={"confirmed": "1"}),
     Route("POST", "proposals.support_proposal", "/proposals/{proposal.id}/support", signed_in(303)),
     Route("POST", "proposals.withdraw_support", "/proposals/{proposal.id}/unsupport", signed_in(303)),
     Route(

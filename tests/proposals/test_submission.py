@@ -191,7 +191,8 @@ def test_someone_else_cannot_edit_or_withdraw(client, oujda, resident):
     proposal = make_proposal(call, resident)
     sign_in_as(client, make_user())
     assert client.post(f"/proposals/{proposal.id}/edit", data=_form(call)).status_code == 403
-    assert client.post(f"/proposals/{proposal.id}/withdraw").status_code == 403
+    assert client.get(f"/proposals/{proposal.id}/withdraw").status_code == 403
+    assert client.post(f"/proposals/{proposal.id}/withdraw", data={"confirmed": "1"}).status_code == 403
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.SUBMITTED
 
 
@@ -199,7 +200,14 @@ def test_author_withdraws_and_history_shows_it(client, oujda, resident):
     call = make_call(oujda)
     proposal = make_proposal(call, resident)
     sign_in_as(client, resident)
-    assert client.post(f"/proposals/{proposal.id}/withdraw").status_code == 303
+    page = client.get(f"/proposals/{proposal.id}")
+    assert f'href="/en/proposals/{proposal.id}/withdraw"' in page.text  # a link to the question
+    url = f"/proposals/{proposal.id}/withdraw"
+    for asked in (client.get(url), client.post(url)):
+        assert asked.status_code == 200 and "Withdrawing cannot be undone" in asked.text
+        assert "the municipality will not review your proposal" in asked.text
+    assert db.session.get(Proposal, proposal.id).status == ProposalStatus.SUBMITTED
+    assert client.post(f"/proposals/{proposal.id}/withdraw", data={"confirmed": "1"}).status_code == 303
     assert db.session.get(Proposal, proposal.id).status == ProposalStatus.WITHDRAWN
     statuses = db.session.scalars(sa.select(ProposalStatusChange.status)).all()
     assert statuses == ["withdrawn"]

@@ -89,9 +89,9 @@ def test_people_who_proposed_count_each_author_once_and_card_holders_entered_at_
 
 def test_the_target_form_keeps_the_rule_only_for_distinct_people(client, data):
     sign_in_as(client, make_admin())
-    form = {"title": "Personnes", "measure": "people", "goal": "100", "walk_ins_as_people": "y"}
+    form = {"title_fr": "Personnes", "measure": "people", "goal": "100", "walk_ins_as_people": "y"}
     assert client.post(f"/programmes/{data.programme.id}/targets/new", data=form).status_code == 303
-    form = {**form, "title": "Présences", "measure": "attendances"}
+    form = {**form, "title_fr": "Présences", "measure": "attendances"}
     assert client.post(f"/programmes/{data.programme.id}/targets/new", data=form).status_code == 303
     db.session.rollback()
     rules = dict(db.session.execute(sa.select(Target.title, Target.walk_ins_as_people)).all())

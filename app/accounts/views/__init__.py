@@ -17,6 +17,7 @@ from app.accounts.identifiers import format_phone, looks_like_email, normalise_e
 from app.accounts.models import Role, User
 from app.accounts.permissions import can_administer_people
 from app.accounts.session import enforce_session_timeouts
+from app.core.urls import local_path
 from app.extensions import db
 
 bp = Blueprint("accounts", __name__)
@@ -26,6 +27,27 @@ bp.before_app_request(enforce_session_timeouts)
 @bp.app_template_global()
 def phone_display(e164):
     return format_phone(e164)
+
+
+# Pages that are no place to come back to after signing in: the home page is where one lands anyway,
+# and the others are the way in itself or a one-time step.
+NO_RETURN = {"main.home", "accounts.sign_out", "accounts.reset_password", "accounts.confirm_account",
+             "accounts.forgot_password"}
+
+
+@bp.app_template_global()
+def return_here() -> str | None:
+    """The page that signing in or creating an account from this one comes back to (the `next` of
+    the menu's links): this page, or on the sign-in and sign-up pages the one they were opened for.
+    Only an address that GET can open again, and the same for every visitor of this one, so a
+    public page stays the same bytes for all (app/core/http_cache.py)."""
+    if request.endpoint in ("accounts.sign_in", "accounts.sign_up"):
+        # What their view read from its form; never the body read here (an error page for a body
+        # too large is rendered with this menu, and reading it again would raise once more).
+        return g.get("return_here")
+    if request.method != "GET" or request.endpoint is None or request.endpoint in NO_RETURN:
+        return None
+    return local_path(request.full_path.removesuffix("?"))
 
 
 @bp.app_template_filter()

@@ -1,8 +1,9 @@
 """Signing up, in and out, and the one-time password links."""
 
-from flask import flash, make_response, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from app.accounts import confirmation, services
 from app.accounts.forms import (
@@ -13,24 +14,46 @@ from app.accounts.forms import (
     SignUpForm,
     chosen_municipality,
 )
+from app.accounts.identifiers import format_phone
 from app.accounts.services import AccountError
 from app.accounts.session import end_session, start_session
 from app.accounts.views import _account_key, _config, _failed, _form_error, _refused_link, bp, current_person
 from app.core.i18n import current_language
 from app.core.security_log import security_event
-from app.core.urls import safe_next_path
+from app.core.urls import local_path, safe_next_path
 from app.extensions import limiter
 
 # -- Signing up, in and out ----------------------------------------------------------------------
 
 
-def sign_up_answer() -> str:
-    return _(
-        "If this email address or phone number was free, your account is created and a message is on "
-        "its way to it: open the link in the email, or sign in and type the 6-digit code from the SMS, "
-        "within 48 hours. If it was already in use, its owner is told instead: sign in with your own "
-        "password, or ask at the information desk for a new password link."
-    )
+def sign_up_answer(email: str | None, phone: str | None) -> Markup:
+    """What to do next, said the same whether the identifier was free or taken (nothing here tells
+    which): the person's own email address or number, and the step that follows on that channel.
+    The identifier is isolated in a <bdi>, on one line, so that "+212 6 12…" keeps its order in an
+    Arabic sentence."""
+    identifier = Markup('<bdi class="identifier" dir="ltr">%s</bdi>') % (email or format_phone(phone))
+    hours = current_app.config["JIWAR_UNCONFIRMED_HOURS"]
+    values = {"hours": hours, "email" if email else "phone": identifier}
+    if email:
+        text = _(
+            "Next step: open the email we are sending to %(email)s and tap its link, within %(hours)s "
+            "hours. If this address already had an account, nothing was created: sign in below with "
+            "that account's password, or choose “Forgot your password?”."
+        )
+    else:
+        text = _(
+            "Next step: sign in below with %(phone)s and your password, then type the 6-digit code we "
+            "are sending to this number by SMS, within %(hours)s hours. If this number already had an "
+            "account, nothing was created: sign in with that account's password, or choose “Forgot "
+            "your password?”."
+        )
+    # Formatted here, not by gettext: the message is escaped and only the <bdi> stays markup.
+    return escape(text) % values
+
+
+# The identifier just given at sign-up, filled in on the sign-in page that follows (kept in the signed
+# session, not in the address: access logs and browser history would keep it there).
+SIGNED_UP_KEY = "signed_up_identifier"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -40,7 +63,9 @@ def sign_up_answer() -> str:
 def sign_in():
     if request.method == "GET" and current_user.is_authenticated:
         return redirect(safe_next_path(request.args.get("next")))
-    form = SignInForm(next=request.args.get("next", ""))
+    form = SignInForm(next=local_path(request.args.get("next")) or "",
+                      identifier=session.pop(SIGNED_UP_KEY, None) if request.method == "GET" else None)
+    g.return_here = local_path(form.next.data)
     error = _form_error()
     if form.validate_on_submit():
         try:
@@ -57,8 +82,9 @@ def sign_in():
 @limiter.limit(_config("JIWAR_SIGN_UP_LIMIT_PER_CLIENT"), methods=["POST"])
 def sign_up():
     if request.method == "GET" and current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    form = SignUpForm(language=current_language())
+        return redirect(safe_next_path(request.args.get("next")))
+    form = SignUpForm(language=current_language(), next=local_path(request.args.get("next")) or "")
+    g.return_here = local_path(form.next.data)
     error = _form_error()
     if form.validate_on_submit():
         try:
@@ -76,8 +102,9 @@ def sign_up():
         else:
             # One answer whether the account was created or its email or phone was already taken
             # (the owner is told by email): no one learns from this form who has an account.
-            flash(sign_up_answer(), "info")
-            return redirect(url_for("accounts.sign_in"), code=303)
+            flash(sign_up_answer(form.normalised_email, form.normalised_phone), "info")
+            session[SIGNED_UP_KEY] = form.normalised_email or format_phone(form.normalised_phone)
+            return redirect(url_for("accounts.sign_in", next=local_path(form.next.data)), code=303)
     return render_template("accounts/sign_up.html", form=form, error=error)
 
 
@@ -90,8 +117,8 @@ def sign_up():
 def confirm_account():
     user = current_person()
     if user.is_confirmed:
-        return redirect(url_for("main.home"), code=303)
-    form = ConfirmCodeForm()
+        return redirect(safe_next_path(request.values.get("next")), code=303)
+    form = ConfirmCodeForm(next=local_path(request.args.get("next")) or "")
     error = _form_error()
     if form.validate_on_submit():
         try:
@@ -100,7 +127,7 @@ def confirm_account():
             error = failure.message
         else:
             flash(_("Your account is confirmed: you can register, propose and support."), "success")
-            return redirect(url_for("main.home"), code=303)
+            return redirect(safe_next_path(form.next.data), code=303)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/confirm.html", form=form, error=error, user=user), status
 
@@ -111,7 +138,7 @@ def confirm_account():
 def confirm_again():
     confirmation.send_again(current_person())
     flash(_("A new message is on its way. Earlier codes and links no longer work."), "info")
-    return redirect(url_for("accounts.confirm_account"), code=303)
+    return redirect(url_for("accounts.confirm_account", next=local_path(request.form.get("next"))), code=303)
 
 
 @bp.get("/confirm/<token>")
@@ -133,7 +160,11 @@ def sign_out():
         services.end_all_sessions(current_person())
     end_session()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("main.home"), code=303)
+    response = redirect(url_for("main.home"), code=303)
+    # What this browser kept for the person (offline copies of pages, lists of names, anything kept
+    # on a shared phone) goes with the session.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 # -- Password links ------------------------------------------------------------------------------

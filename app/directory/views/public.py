@@ -2,13 +2,13 @@
 the service worker. None reads the session beyond the language or writes a cookie: no CSRF token,
 nothing about the visitor, so they are public pages (app/core/http_cache.py: ETag, s-maxage, 304)."""
 
-from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.queries import municipalities
+from app.core import offline
 from app.core.http_cache import public_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
@@ -74,10 +74,7 @@ def brochure():
 @bp.get("/directory/offline.js")
 def service_worker():
     """Served under /directory/ so that its scope covers the directory pages and nothing else."""
-    path = Path(current_app.static_folder) / "js" / "directory-sw.js"
-    response = Response(path.read_bytes(), mimetype="text/javascript")
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return offline.service_worker("directory-sw.js")
 
 
 @bp.route("/directory/<int:service_id>/report", methods=["GET", "POST"])

@@ -39,6 +39,13 @@ from app.events.services.management import (  # noqa: F401
     send_organiser_message,
     update_event,
 )
+from app.events.services.paper import (  # noqa: F401
+    MAX_TALLY,
+    SheetOutcome,
+    TypedSheet,
+    WalkInLine,
+    type_in_paper_sheet,
+)
 from app.events.services.registration import (  # noqa: F401
     cancel_registration,
     register_for_event,

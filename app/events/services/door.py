@@ -18,8 +18,8 @@ from app.core.codes import normalise_code
 from app.core.templating import local_date_text, local_time_text
 from app.core.time import utcnow
 from app.events.errors import DoorError
-from app.events.models import AgeBand, Attendance, EventSession, RegistrationStatus
-from app.events.queries import ACTIVE, find_by_code, registration_of
+from app.events.models import AgeBand, Attendance, DoorReceipt, EventSession, RegistrationStatus
+from app.events.queries import ACTIVE, door_receipt_exists, find_by_code, registration_of
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
 
@@ -72,6 +72,10 @@ def _registration_at_the_door(session: EventSession, participant_id: int, code: 
     if code is not None:
         normalised = normalise_code(code)
         match = find_by_code(session.event_id, normalised) if normalised else None
+        if match is not None and match.problem == "revoked":
+            # A phone's list kept offline may be older than the card's reissue: say why, name nobody.
+            message = _("This card was replaced by a new one: the old code no longer works.")
+            raise DoorError(message, "revoked")
         if match is None or match.participant is None or match.participant.id != participant_id:
             raise _not_at_this_door()
         return match.registration
@@ -81,6 +85,26 @@ def _registration_at_the_door(session: EventSession, participant_id: int, code: 
     return registration
 
 
+def already_received(client_id: str | None) -> bool:
+    return client_id is not None and door_receipt_exists(client_id)
+
+
+def _keep_receipt(session: EventSession, client_id: str | None) -> None:
+    if client_id is not None:
+        db.session.add(DoorReceipt(client_id=client_id, session_id=session.id))
+
+
+def _receive_alone(session: EventSession, client_id: str | None) -> None:
+    """This entry's id, kept after its check-in lost the race to another phone's for the same person."""
+    if client_id is None or door_receipt_exists(client_id):
+        return
+    _keep_receipt(session, client_id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # this entry, sent twice at once
+        db.session.rollback()
+
+
 def _attendance(session_id: int, participant_id: int) -> Attendance | None:
     return db.session.scalar(
         sa.select(Attendance).filter_by(session_id=session_id, participant_id=participant_id)
@@ -88,19 +112,25 @@ def _attendance(session_id: int, participant_id: int) -> Attendance | None:
 
 
 @rolls_back_on_refusal
-def check_in(actor, session: EventSession, participant_id: int, code: str | None = None) -> Attendance | None:
+def check_in(
+    actor, session: EventSession, participant_id: int, code: str | None = None, client_id: str | None = None
+) -> Attendance | None:
     """Present at this session: someone registered (on the waiting list: counted as a walk-in) or
-    the holder of `code`. Pressing twice (or two phones at once) records one attendance.
+    the holder of `code`. Pressing twice (or two phones at once) records one attendance; an entry
+    sent again with the same `client_id` (made on the phone) changes nothing.
 
     Returns the attendance, or None when another phone undid it before this one could read it back:
     the door then shows the person as not present, which is true. The attendance returned may be
     gone too by the time it is used (undone just after this commit): callers read the person's row
     afresh instead of following it."""
+    if already_received(client_id):
+        return _attendance(session.id, participant_id)
     _refuse_at_a_cancelled_event(session)
     _refuse_unless_open(session)
     registration = _registration_at_the_door(session, participant_id, code)
     existing = _attendance(session.id, participant_id)
-    if existing is not None:
+    if existing is not None:  # marked by another phone: this entry is received all the same
+        _receive_alone(session, client_id)
         return existing
     confirmed = registration is not None and registration.status == RegistrationStatus.CONFIRMED
     attendance = Attendance(
@@ -112,11 +142,15 @@ def check_in(actor, session: EventSession, participant_id: int, code: str | None
         checked_in_by_id=actor.id,
     )
     db.session.add(attendance)
+    _keep_receipt(session, client_id)
     try:
         db.session.commit()
-    except IntegrityError:  # the same person checked in from another phone a moment ago
+    except IntegrityError:  # the same person checked in from another phone, or this entry sent twice, at once
         db.session.rollback()
-        return _attendance(session.id, participant_id)  # None if a third phone undid it since
+        existing = _attendance(session.id, participant_id)  # None if a third phone undid it since
+        if existing is not None:
+            _receive_alone(session, client_id)
+        return existing
     return attendance
 
 
@@ -148,9 +182,13 @@ def record_walk_in(
     gender: str | None = None,
     age_band: str | None = None,
     origin: str | None = None,
-) -> Attendance:
+    client_id: str | None = None,
+) -> Attendance | None:
     """Someone who did not register: with a name they become a participant; without one, only
-    gender, age band and origin are kept, so the headcount is complete but nobody is identified."""
+    gender, age band and origin are kept, so the headcount is complete but nobody is identified.
+    An entry sent again with the same `client_id` counts nobody twice (None: already counted)."""
+    if already_received(client_id):
+        return None
     _refuse_at_a_cancelled_event(session)
     _refuse_unless_open(session)
     display_name = (display_name or "").strip()
@@ -175,5 +213,10 @@ def record_walk_in(
         attendance.anonymous_age_band = age_band
         attendance.anonymous_origin = origin
     db.session.add(attendance)
-    db.session.commit()
+    _keep_receipt(session, client_id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same entry, sent twice at once: the other request counted it
+        db.session.rollback()
+        return None
     return attendance

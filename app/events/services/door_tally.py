@@ -4,13 +4,20 @@ anonymous walk-in Attendance like the door's walk-in form makes, so the reports 
 way (and with the same disclosure control)."""
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Origin
 from app.core.audit import record_audit
 from app.events.errors import DoorError
 from app.events.models import Attendance, Event, EventSession, TallyGroup
 from app.events.queries import tally_walk_in
-from app.events.services.door import _refuse_at_a_cancelled_event, _refuse_unless_open, undo_check_in
+from app.events.services.door import (
+    _keep_receipt,
+    _refuse_at_a_cancelled_event,
+    _refuse_unless_open,
+    already_received,
+    undo_check_in,
+)
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
 
@@ -20,9 +27,14 @@ def _unknown_group() -> DoorError:
 
 
 @rolls_back_on_refusal
-def count_walk_in(actor, session: EventSession, group: str) -> Attendance:
+def count_walk_in(
+    actor, session: EventSession, group: str, client_id: str | None = None
+) -> Attendance | None:
     """+1 for this group at this session: an anonymous walk-in with gender and, for children, the
-    age band; no origin until a second tap gives one."""
+    age band; no origin until a second tap gives one. A tap sent again with the same `client_id`
+    (made on the phone, kept offline) counts nobody twice (None: already counted)."""
+    if already_received(client_id):
+        return None
     _refuse_at_a_cancelled_event(session)
     _refuse_unless_open(session)
     if group not in TallyGroup._value2member_map_:
@@ -37,7 +49,12 @@ def count_walk_in(actor, session: EventSession, group: str) -> Attendance:
         anonymous_age_band=None if chosen.age_band is None else str(chosen.age_band),
     )
     db.session.add(attendance)
-    db.session.commit()
+    _keep_receipt(session, client_id)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same tap, sent twice at once: the other request counted it
+        db.session.rollback()
+        return None
     return attendance
 
 

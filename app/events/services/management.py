@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,9 @@ from app.core.time import utcnow
 from app.events.errors import EventError, StaleEventError
 from app.events.models import Attendance, Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.events.permissions import can_manage_municipality
+from app.events.recurrence import RuleSpec
 from app.events.services.locking import lock_event, rolls_back_on_refusal
+from app.events.services.recurrence import attach_rule, checked_days
 from app.events.services.registration import promote_waiting
 from app.extensions import db
 from app.programmes.covers import programme_covering
@@ -187,12 +189,20 @@ def _tell_registered(event: Event, kind: str, **payload) -> int:
 
 
 @rolls_back_on_refusal
-def create_event(actor, data: EventData) -> Event:
+def create_event(actor, data: EventData, rule: RuleSpec | None = None) -> Event:
+    """A draft event; with a `rule`, its sessions are the rule's days (besides any typed ones), kept
+    as a repeating rule. A bad rule or event writes nothing."""
+    if rule is not None:
+        days = checked_days(rule)
+        ruled = [SessionData(day, rule.start_time, rule.end_time) for day in days]
+        data = replace(data, sessions=[*data.sessions, *ruled])
     checked = _validated(actor, data)
     event = Event(status=EventStatus.DRAFT, created_by_id=actor.id, version=1)
     _apply(event, data, *checked)
     db.session.add(event)
     db.session.flush()
+    if rule is not None:
+        attach_rule(event, rule)
     record_audit("event.created", actor, event)
     db.session.commit()
     return event

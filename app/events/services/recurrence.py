@@ -13,7 +13,14 @@ from app.core.time import to_zone
 from app.events.errors import EventError
 from app.events.models import Attendance, Event, EventSession, SessionRule
 from app.events.permissions import can_manage_event
-from app.events.recurrence import MAX_OCCURRENCES, WEEKLY, RuleSpec, TooManyOccurrences, occurrence_times
+from app.events.recurrence import (
+    MAX_OCCURRENCES,
+    WEEKLY,
+    RuleSpec,
+    TooManyOccurrences,
+    occurrence_days,
+    occurrence_times,
+)
 from app.events.services.locking import lock_event, rolls_back_on_refusal
 from app.extensions import db
 
@@ -30,8 +37,8 @@ def _locked(actor, event_id: int) -> Event:
     return event
 
 
-def _checked_times(spec: RuleSpec, zone: str) -> list[tuple[datetime, datetime]]:
-    """The occurrences' UTC times, or a translated refusal naming the field to correct."""
+def checked_days(spec: RuleSpec) -> list[date]:
+    """The rule's local days, or a translated refusal naming the field to correct."""
     if spec.end_time <= spec.start_time:
         raise RecurrenceError(_("A session must end after it starts."), "end_before_start", field="end_time")
     if spec.until is None and spec.count is None:
@@ -49,7 +56,7 @@ def _checked_times(spec: RuleSpec, zone: str) -> list[tuple[datetime, datetime]]
             field="count",
         )
     try:
-        times = occurrence_times(spec, zone)
+        days = occurrence_days(spec)
     except TooManyOccurrences:
         raise RecurrenceError(
             _(
@@ -59,12 +66,18 @@ def _checked_times(spec: RuleSpec, zone: str) -> list[tuple[datetime, datetime]]
             "too_many",
             field="until",
         ) from None
-    if not times:
+    if not days:
         raise RecurrenceError(
             _("This rule gives no session: check the days and the excluded dates."), "no_occurrence",
             field="starts_on",
         )
-    return times
+    return days
+
+
+def _checked_times(spec: RuleSpec, zone: str) -> list[tuple[datetime, datetime]]:
+    """The occurrences' UTC times, once the rule is checked."""
+    checked_days(spec)
+    return occurrence_times(spec, zone)
 
 
 def _has_attendance(session_ids: list[int]) -> bool:
@@ -131,6 +144,17 @@ def add_session_rule(actor, event_id: int, spec: RuleSpec) -> SessionRule:
     db.session.flush()
     record_audit("event.sessions_repeated", actor, event, rule_id=rule.id, sessions=len(times))
     db.session.commit()
+    return rule
+
+
+def attach_rule(event: Event, spec: RuleSpec) -> SessionRule:
+    """A new event's rule (the event form's "sessions by rule"): its sessions, already made from the
+    rule's days like typed ones, become the rule's, in the caller's transaction."""
+    rule = SessionRule(event=event)
+    _store(rule, spec)
+    db.session.add(rule)
+    db.session.flush()
+    _materialise(event, rule, occurrence_times(spec, event.municipality.timezone), adopt=True)
     return rule
 
 

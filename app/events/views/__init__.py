@@ -11,8 +11,10 @@ from app.events.views import (  # noqa: E402, F401
     desk,
     desk_accounts,
     door,
+    door_offline,
     door_tally,
     manage,
+    paper,
     public,
     recurrence,
 )

@@ -39,7 +39,7 @@ def _offer_municipalities(form: CardHolderForm) -> None:
 @login_required
 def desk():
     require_organiser()
-    return _desk_page(CardHolderForm())
+    return _desk_page(CardHolderForm(language=_lang()))
 
 
 @bp.post("/desk/people")
@@ -47,7 +47,7 @@ def desk():
 @limit_creations("JIWAR_DESK_LIMIT_PER_ACCOUNT", scope="desk")
 def create_card_holder():
     require_organiser()
-    form = CardHolderForm()
+    form = CardHolderForm(language=_lang())
     _offer_municipalities(form)
     if not form.validate():
         return _desk_page(form, 422)

@@ -9,12 +9,12 @@ from app.core.codes import normalise_code
 from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
-from app.core.urls import parse_id
+from app.core.urls import parse_client_id, parse_id
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
 from app.events.views import bp
-from app.events.views.loaders import get_door_session_or_404, personal
+from app.events.views.loaders import get_door_session_or_404, kept_offline_until, personal
 
 CODE_PROBLEMS = {
     "unknown": lambda match: _("No ticket or card has this code. Check it and type it again."),
@@ -75,7 +75,7 @@ def door(session_id: int):
     else:
         response = make_response(_door_page(session, search))
     response.vary.add("HX-Request")
-    return personal(response)
+    return kept_offline_until(personal(response), session)
 
 
 def _door_page(session, search: str, status: int = 200, walk_in_form: WalkInForm | None = None):
@@ -200,7 +200,13 @@ def check_in(session_id: int):
         return _back_to_door(session)
     try:
         # What it returns may already be gone (undone by another phone): the row is read afresh.
-        services.check_in(current_user, session, participant_id, code=request.form.get("code") or None)
+        services.check_in(
+            current_user,
+            session,
+            participant_id,
+            code=request.form.get("code") or None,
+            client_id=parse_client_id(request.form.get("client_id")),
+        )
     except EventError as error:
         flash(error.message, "error")
         return _back_to_door(session)
@@ -244,6 +250,7 @@ def walk_in(session_id: int):
             gender=form.gender.data or None,
             age_band=form.age_band.data or None,
             origin=form.origin.data or None,
+            client_id=parse_client_id(request.form.get("client_id")),
         )
     except EventError as error:
         if error.field is None:  # the door is closed (cancelled, not open yet): nothing to correct

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request
-from app.core.urls import parse_id
+from app.core.urls import parse_client_id, parse_id
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.views import bp
@@ -40,7 +40,12 @@ def _answer(session, last=None, undone=False):
 def tally_walk_in(session_id: int):
     session = get_door_session_or_404(session_id)
     try:
-        attendance = services.count_walk_in(current_user, session, request.form.get("group", ""))
+        attendance = services.count_walk_in(
+            current_user,
+            session,
+            request.form.get("group", ""),
+            client_id=parse_client_id(request.form.get("client_id")),
+        )
     except EventError as error:
         flash(error.message, "error")
         return _back_to_door(session)

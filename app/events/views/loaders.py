@@ -3,6 +3,7 @@ touched by this person. Views call these and nothing else to authorise."""
 
 from flask import abort, flash, redirect
 from flask_login import current_user
+from werkzeug.http import http_date
 
 from app.events import queries
 from app.events.permissions import (
@@ -68,4 +69,11 @@ def refused(error, target: str):
 def personal(response):
     """Pages about one person are never cached by a shared phone's browser or a proxy."""
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def kept_offline_until(response, session):
+    """A phone may keep this answer (its door page, its roster) until the session ends, no later
+    (static/js/offline-pages.js forgets it then)."""
+    response.headers["Jiwar-Keep-Until"] = http_date(session.ends_at)
     return response

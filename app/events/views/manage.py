@@ -15,6 +15,7 @@ from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
 from app.events.forms import EventForm, OrganiserMessageForm, select_choices
 from app.events.permissions import can_manage_event
+from app.events.services.recurrence import RecurrenceError
 from app.events.views import bp
 from app.events.views.loaders import get_event_or_404, personal, refused, require_organiser
 
@@ -79,7 +80,11 @@ def _fill_from_event(form: EventForm, event) -> None:
 
 
 def _show_error(form: EventForm, error: EventError) -> None:
-    if error.field == "sessions":  # the sessions' list as a whole: above the form
+    rule = form.repeat.form
+    if isinstance(error, RecurrenceError) and error.field in rule:  # the rule's own field, and above
+        rule[error.field].errors = [*rule[error.field].errors, error.message]
+        form.form_errors.append(error.message)
+    elif error.field == "sessions":  # the sessions' list as a whole: above the form
         form.form_errors.append(error.message)
     else:
         form.show_refusal(error)
@@ -100,7 +105,8 @@ def _event_form(event=None):
         return form, None
     try:
         if event is None:
-            return form, services.create_event(current_user, form.to_data())
+            rule = form.repeat.form.to_spec() if form.repeat.form.wanted else None
+            return form, services.create_event(current_user, form.to_data(), rule)
         version = parse_id(form.version.data) or 0
         return form, services.update_event(current_user, event.id, form.to_data(), version)
     except StaleEventError as error:
@@ -174,10 +180,22 @@ def publish_event(event_id: int):
     return _action(event_id, services.publish_event, _("The event is published."))
 
 
-@bp.post("/manage/events/<int:event_id>/cancel")
+@bp.route("/manage/events/<int:event_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel_event(event_id: int):
-    return _action(event_id, services.cancel_event, _("The event is cancelled. Registered people are told."))
+    """Asks once more, saying who will be told (it cannot be undone), then cancels."""
+    event = get_event_or_404(event_id)
+    if not can_manage_event(current_user, event):
+        abort(404)  # names nothing, as the message page
+    if request.method == "POST" and request.form.get("confirmed") == "1":
+        done = _("The event is cancelled. Registered people are told.")
+        return _action(event_id, services.cancel_event, done)
+    if event.is_cancelled:
+        flash(_("This event is already cancelled."), "error")
+        return redirect(url_for("events.manage_event", event_id=event.id), code=303)
+    return personal(make_response(render_template(
+        "events/manage/cancel.html", event=event, recipients=event.confirmed_count + event.waiting_count
+    )))
 
 
 @bp.post("/manage/events/<int:event_id>/duplicate")

@@ -241,20 +241,27 @@ def edit_proposal(proposal_id: int):
     ), status
 
 
-@bp.post("/proposals/<int:proposal_id>/withdraw")
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw_proposal(proposal_id: int):
+    """Asks once more (withdrawing cannot be undone), then withdraws."""
     proposal = get_proposal_or_404(proposal_id)
     if not permissions.is_author(current_user, proposal):
         abort(403)
-    if SupportForm().validate_on_submit():
+    form = SupportForm()
+    if request.method == "POST" and request.form.get("confirmed") == "1" and form.validate_on_submit():
         try:
             services.withdraw_proposal(proposal, current_user)
         except ProposalError as error:
             flash_error(error)
         else:
             flash(_("Your proposal is withdrawn."), "success")
-    return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+    if not permissions.can_withdraw_proposal(current_user, proposal):
+        message = _("Only its author can withdraw a proposal, and only before the municipality answers.")
+        flash(message, "error")
+        return redirect(url_for("proposals.show_proposal", proposal_id=proposal_id), code=303)
+    return render_template("proposals/withdraw.html", proposal=proposal)
 
 
 def _support_response(proposal_id: int, action):
@@ -268,13 +275,20 @@ def _support_response(proposal_id: int, action):
     else:
         error = _("The form has expired. Please reload the page and try again.")
     if is_htmx_fragment_request():
+        # From a list, the other cards come along (htmx out-of-band swaps): their "used N of 3" and
+        # their Support buttons change with this one.
+        shown = queries.parse_ids(request.form.get("shown"))
+        others = [p for p in queries.listed_proposals(proposal.call, shown) if p.id != proposal.id]
         response = render_page_or_fragment(
-            "proposals/_support.html",
-            "proposals/_support.html",
+            "proposals/_support_answer.html",
+            "proposals/_support_answer.html",
             proposal=proposal,
-            supported=queries.supported_ids(current_user, [proposal.id]),
+            others=others,
+            call=proposal.call,
+            supported=queries.supported_ids(current_user, [proposal.id, *(p.id for p in others)]),
             used=queries.supports_used(current_user, proposal.call),
             error=error,
+            shown=",".join(str(number) for number in shown),
             next_url=safe_next_path(request.form.get("next")),
         )
         return no_store(response)

@@ -13,8 +13,6 @@ import csv
 import io
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from app.reports.cellkey import Figure
 
@@ -95,6 +93,10 @@ def to_xlsx(sheets: list[tuple[str, list[list]]], rtl: bool = False, preamble: l
     """One sheet per (title, rows). Each sheet starts with the `preamble` lines (what was asked, when,
     the legend), then its rows: figures as numbers with their marks in the next column, text cells
     written as text (never a formula), title and header rows in bold."""
+    # Imported here: openpyxl weighs about 5 MB in every web worker, for a download few ask for.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()

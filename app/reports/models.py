@@ -166,3 +166,46 @@ class MunicipalityPerson(_PersonFigures, db.Model):
         sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
     )
 
+
+
+class ProgrammeTypePerson(_PersonFigures, db.Model):
+    """One row per person who attended a programme's events of one type: a target on one event type
+    ("people trained") counts its distinct people from these rows' totals (ProgrammeCell). `best`:
+    the most sessions the person attended of one such event, for "at least N sessions"."""
+
+    __tablename__ = "programme_type_person"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    event_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    best: Mapped[int] = mapped_column(default=0)
+
+
+class ProgrammeCell(db.Model):
+    """The totals of the one-row-per-person roll-ups (ProgrammePerson, MunicipalityPerson,
+    ProgrammeTypePerson), kept in step with them in the same transaction (app/reports/cells.py): how
+    many people ("p") or registered attendances ("a"), and the sum of their record keys, per
+    programme, municipality (0: all of them), event type ("": all), gender, origin, age band (of the
+    person at their first event for people, at the event for attendances), country and, for people
+    of one type, the most sessions attended of one event. A whole programme's report and most
+    targets read a few hundred of these rows instead of one per person. "" stands for "not said"."""
+
+    __tablename__ = "programme_cell"
+
+    programme_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True
+    )
+    municipality_id: Mapped[int] = mapped_column(primary_key=True)  # 0: the whole programme
+    event_type: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(1), primary_key=True)
+    gender: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    origin: Mapped[str] = mapped_column(sa.String(12), primary_key=True)
+    age_band: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    country: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
+    best: Mapped[int] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    key_sum: Mapped[int] = mapped_column(sa.BigInteger, default=0)

@@ -435,15 +435,21 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
 
     types = _target_types(target)
     whole = not (date_from or date_to)
+    totals = whole_programme.from_cells(target, types) if whole else None
     if measure is Measure.PEOPLE:
-        return _with_unnamed(_people_progress(target, share, events, date_from, date_to), target,
-                             _walk_ins_count(target, events))
+        progress = _progress(totals) if totals is not None else _people_progress(
+            target, share, events, date_from, date_to)
+        return _with_unnamed(progress, target, _walk_ins_count(target, events))
     if measure is Measure.PROPOSERS:
         return _with_unnamed(_progress(_proposers(target, share, date_from, date_to)), target,
                              _unnamed_proposals(target, date_from, date_to))
+    if measure is Measure.PEOPLE_MIN_SESSIONS and totals is not None:
+        return _progress(totals)
     if measure is Measure.ATTENDANCES:
         with_age = target.age_min is not None or target.age_max is not None
-        if whole and not types and not with_age:
+        if totals is not None:
+            registered = totals
+        elif whole and not types and not with_age:
             registered = whole_programme.attendances(target)
         else:
             per = _target_per_person_and_year(target, events, date_from, date_to)
@@ -477,15 +483,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
             .join(Event, Event.id == Attendance.event_id)
             .where(_anonymous, *events, *bands)
         )
-        rows = db.session.execute(sa.union_all(registered, walk_ins)).all()
-        reached = sum(row[0] or 0 for row in rows)
-        share_count = None if share is None else sum(row[1] or 0 for row in rows)
-        return Progress(
-            int(reached),
-            None if share_count is None else int(share_count),
-            sum(int(row[2] or 0) for row in rows),
-            sum(int(row[3] or 0) for row in rows),
-        )
+        return _sum_of(db.session.execute(sa.union_all(registered, walk_ins)).all(), share)
     elif measure is Measure.PEOPLE_MIN_SESSIONS:
         # The tally holds the sessions each person attended per event: no grouping needed.
         events_by_year = _events_by_year(events)
@@ -612,6 +610,18 @@ def _with_unnamed(progress: Progress, target: Target, unnamed: sa.Select) -> Pro
                         progress.share_keys, count, keys)
     return Progress(progress.reached, progress.share_count, progress.reached_keys, progress.share_keys,
                     count, keys)
+
+
+def _sum_of(rows, share) -> Progress:
+    """An attendance target's progress from its registered and walk-in rows."""
+    reached = sum(row[0] or 0 for row in rows)
+    share_count = None if share is None else sum(row[1] or 0 for row in rows)
+    return Progress(
+        int(reached),
+        None if share_count is None else int(share_count),
+        sum(int(row[2] or 0) for row in rows),
+        sum(int(row[3] or 0) for row in rows),
+    )
 
 
 def _progress(statement) -> Progress:

@@ -4,11 +4,14 @@
 
 - ProgrammeTally: each tally delta moved onto its (programme, person, municipality, event type,
   year) row by an atomic upsert, like the tally itself, so two door phones at once both count.
-- ProgrammePerson and MunicipalityPerson (one row per person and programme, and per person,
-  programme and municipality): rebuilt, for each person whose tally or reported details changed in
-  the flush, from their programme tally rows and their participant row. On PostgreSQL the
-  participant row is locked first, so two transactions touching one person rebuild one after the
-  other, the second seeing the first's committed rows.
+- ProgrammePerson, MunicipalityPerson and ProgrammeTypePerson (one row per person and programme, per
+  person, programme and municipality, and per person, programme and event type): rebuilt, for each
+  person whose tally or reported details changed in the flush, from their programme tally rows (the
+  attendance tally for the last, which knows each event's sessions) and their participant row. On
+  PostgreSQL the participant row is locked first, so two transactions touching one person rebuild one
+  after the other, the second seeing the first's committed rows.
+- ProgrammeCell: those rows' totals (app/reports/cells.py), moved by the rebuilt people's old and new
+  rows in the same flush.
 An event moved to another programme, municipality, type or year has its people recounted, and so
 has one attached to or detached from a further programme (app/reports/services.py).
 Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`
@@ -26,9 +29,10 @@ from app.accounts.models import Participant
 from app.events import signals as events_signals
 from app.events import tally
 from app.events.models import AgeBand, AttendanceTally, Event
+from app.reports import cells
 from app.reports.bands import band_of, year_of
 from app.reports.links import event_programmes
-from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally
+from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally, ProgrammeTypePerson
 
 TALLY_KEYS = ["programme_id", "participant_id", "municipality_id", "event_type", "year"]
 SESSIONS_BY_BAND = {
@@ -123,10 +127,45 @@ _FIGURES = ["gender", "origin", "country", "birth_year", "first_year", "last_yea
             *SESSIONS_BY_BAND.values(), "sessions_unknown", "record_key"]
 
 
-def _fill_people(connection, where: list) -> None:
+def _type_people_rows(where: list) -> sa.Select:
+    """ProgrammeTypePerson's rows computed from the attendance tally (it knows the sessions of each
+    event, for `best`) and the participants."""
+    person, year = Participant, year_of(Event.starts_at)
+    consented = person.consent_at.is_not(None)
+    known_age = sa.and_(consented, person.birth_year.is_not(None))
+    band = band_of(year - person.birth_year)
+    sessions = AttendanceTally.sessions
+
+    def shown(column):
+        return sa.case((consented, column), else_=None)
+
+    def in_band(value):
+        return sa.func.sum(sa.case((sa.and_(known_age, band == value), sessions), else_=0))
+
+    counted = event_programmes()  # every programme an event counts towards (co-funded: several)
+    keys = [counted.c.programme_id, Event.event_type, AttendanceTally.participant_id]
+    return (
+        sa.select(
+            *keys, shown(person.gender), shown(person.origin), shown(person.country_code),
+            shown(person.birth_year), sa.func.min(year), sa.func.max(year),
+            *[in_band(value) for value in SESSIONS_BY_BAND],
+            sa.func.sum(sa.case((known_age, 0), else_=sessions)), person.record_key, sa.func.max(sessions),
+        )
+        .join(Event, Event.id == AttendanceTally.event_id)
+        .join(counted, counted.c.event_id == Event.id)
+        .join(person, person.id == AttendanceTally.participant_id)
+        .where(*where)
+        .group_by(*keys, person.id)
+    )
+
+
+def _fill_people(connection, where: list, type_where: list) -> None:
     for model in PEOPLE_MODELS:
         columns = [*_PEOPLE_KEYS[model], *_FIGURES]
         connection.execute(sa.insert(model.__table__).from_select(columns, _people_rows(model, where)))
+    columns = ["programme_id", "event_type", "participant_id", *_FIGURES, "best"]
+    rows = _type_people_rows(type_where)
+    connection.execute(sa.insert(ProgrammeTypePerson.__table__).from_select(columns, rows))
 
 
 def _rebuild_people(connection, people: list[int]) -> None:
@@ -137,9 +176,12 @@ def _rebuild_people(connection, people: list[int]) -> None:
         # FOR NO KEY UPDATE: it waits for another transaction rebuilding the same person, but not
         # for the key-share locks that inserting their attendances takes (that would deadlock).
         connection.execute(locked.with_for_update(key_share=True))
-    for model in PEOPLE_MODELS:
+    before = cells.of_people(connection, people)
+    for model in cells.PERSON_MODELS:
         connection.execute(sa.delete(model.__table__).where(model.__table__.c.participant_id.in_(people)))
-    _fill_people(connection, [ProgrammeTally.participant_id.in_(people)])
+    _fill_people(connection, [ProgrammeTally.participant_id.in_(people)],
+                 [AttendanceTally.participant_id.in_(people)])
+    cells.apply(connection, before, cells.of_people(connection, people))
 
 
 # -- entry points -----------------------------------------------------------------------------------
@@ -163,11 +205,12 @@ def recount_people(connection, participant_ids: list[int]) -> None:
 
 def rebuild(connection) -> None:
     """Recompute both roll-ups from the attendance tally, one statement each way."""
-    for model in (*PEOPLE_MODELS, ProgrammeTally):
+    for model in (*cells.PERSON_MODELS, ProgrammeTally):
         connection.execute(sa.delete(model.__table__))
     rows = _tally_rows([])
     connection.execute(sa.insert(ProgrammeTally.__table__).from_select([*TALLY_KEYS, "sessions"], rows))
-    _fill_people(connection, [])
+    _fill_people(connection, [], [])
+    cells.rebuild(connection)
 
 
 # -- what events and accounts announce ---------------------------------------------------------------

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.reports.bands import band_of
-from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally, Target
+from app.reports.bands import BANDS
+from app.reports.models import (
+    Measure,
+    MunicipalityPerson,
+    ProgrammeCell,
+    ProgrammePerson,
+    ProgrammeTally,
+    Target,
+)
 from app.reports.rollups import SESSIONS_BY_BAND
 
 _person = ProgrammePerson
@@ -22,52 +29,87 @@ _all_sessions = sum(
 def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Select]:
     """The registered attendances by gender, origin, age band at the event and country, then the
     distinct people by the same (age band at their first event), as report_cubes' rows; of the
-    programme's events in one municipality when `municipality_id` is given."""
-    person = _person if municipality_id is None else MunicipalityPerson
-    selected = [person.programme_id == programme_id]
-    if municipality_id is not None:
-        selected.append(MunicipalityPerson.municipality_id == municipality_id)
-    groups = (person.gender, person.origin, person.country)
-    by_group = (
-        sa.select(
-            *groups,
-            *[sa.func.sum(getattr(person, name)).label(name) for name in SESSIONS_BY_BAND.values()],
-            sa.func.sum(person.sessions_unknown).label("sessions_unknown"),
-            *[
-                sa.func.sum(getattr(person, name) * person.record_key).label(f"key_{name}")
-                for name in [*SESSIONS_BY_BAND.values(), "sessions_unknown"]
-            ],
+    programme's events in one municipality when `municipality_id` is given. Read from the totals
+    of the person rows (ProgrammeCell): a few hundred rows, however many people took part."""
+    cell = ProgrammeCell
+    selected = [cell.programme_id == programme_id, cell.municipality_id == (municipality_id or 0),
+                cell.event_type == ""]
+    groups = (cell.gender, cell.origin, cell.age_band, cell.country)
+
+    def of_kind(kind: str) -> sa.Select:
+        return (
+            sa.select(
+                *[sa.func.nullif(column, "").label(column.key) for column in groups],
+                sa.literal(False).label("walk_in"),
+                sa.cast(sa.func.sum(cell.count), sa.Integer).label("count"),
+                sa.cast(sa.func.sum(cell.key_sum), sa.BigInteger).label("key_sum"),
+                sa.literal(kind).label("kind"),
+            )
+            .where(*selected, cell.kind == kind)
+            .group_by(*groups)
         )
-        .where(*selected)
-        .group_by(*groups)
-        .cte("attendances_by_group")
-    )
-    bands = [*SESSIONS_BY_BAND.items(), (None, "sessions_unknown")]
-    registered = [
-        sa.select(
-            by_group.c.gender,
-            by_group.c.origin,
-            (sa.literal(band, sa.String) if band else sa.cast(sa.null(), sa.String)).label("age_band"),
-            by_group.c.country,
-            sa.literal(False).label("walk_in"),
-            sa.cast(by_group.c[name], sa.Integer).label("count"),
-            sa.cast(by_group.c[f"key_{name}"], sa.BigInteger).label("key_sum"),
-            sa.literal("a").label("kind"),
-        ).where(by_group.c[name] > 0)
-        for band, name in bands
-    ]
-    age = person.first_year - person.birth_year
-    band = sa.case((person.birth_year.is_not(None), band_of(age)), else_=None)
-    people = (
-        sa.select(
-            person.gender, person.origin, band, person.country, sa.literal(False),
-            sa.cast(sa.func.count(), sa.Integer), sa.cast(sa.func.sum(person.record_key), sa.BigInteger),
-            sa.literal("p"),
-        )
-        .where(*selected)
-        .group_by(person.gender, person.origin, band, person.country)
-    )
-    return [*registered, people]
+
+    return [of_kind("a"), of_kind("p")]
+
+
+# -- targets read from the totals ---------------------------------------------------------------------
+
+
+def _bands_within(age_min: int | None, age_max: int | None) -> list[str] | None:
+    """The age bands that make up exactly this age range, or None when it cuts through a band."""
+    low, high = age_min if age_min is not None else 0, age_max if age_max is not None else BANDS[-1][2]
+    inside = [band.value for band, band_low, band_high in BANDS if low <= band_low and band_high <= high]
+    lows = {band_low for _band, band_low, _high in BANDS}
+    highs = {band_high for _band, _low, band_high in BANDS}
+    if (age_min is not None and age_min not in lows) or (age_max is not None and age_max not in highs):
+        return None
+    return inside
+
+
+def from_cells(target: Target, types: list[str]) -> sa.Select | None:
+    """A target of the whole programme counted from the totals, when they can say it exactly: at most
+    one event type; people with no lower age limit (a person's band is their age at their first
+    event), attendances with an age range made of whole bands (a band at each event), people with at
+    least N sessions of one event of one type and no age limit. None: count it from the person rows."""
+    measure = Measure(target.measure)
+    with_age = target.age_min is not None or target.age_max is not None
+    if len(types) > 1 or measure not in (Measure.PEOPLE, Measure.ATTENDANCES, Measure.PEOPLE_MIN_SESSIONS):
+        return None
+    if measure is Measure.PEOPLE_MIN_SESSIONS and (len(types) != 1 or with_age):
+        return None
+    if measure is Measure.PEOPLE and target.age_min is not None:
+        return None
+    bands = _bands_within(target.age_min, target.age_max) if with_age else None
+    if with_age and bands is None:
+        return None
+    cell = ProgrammeCell
+    kind = "a" if measure is Measure.ATTENDANCES else "p"
+    where = [cell.programme_id == target.programme_id, cell.municipality_id == 0,
+             cell.event_type == (types[0] if types else ""), cell.kind == kind]
+    if bands is not None:
+        where.append(cell.age_band.in_(bands or ["-"]))
+    if measure is Measure.PEOPLE_MIN_SESSIONS:
+        where.append(cell.best >= (target.min_sessions or 1))
+    share = None
+    if target.share_dimension and target.share_value:
+        share = getattr(cell, target.share_dimension) == target.share_value
+    return _totals(cell, where, share)
+
+
+def _totals(cell, where: list, share) -> sa.Select:
+    """How many, how many in the share (NULL: no share), and the sums of their record keys."""
+
+    def in_share(amount, type_):
+        if share is None:
+            return sa.cast(sa.null(), type_)
+        return sa.cast(sa.func.sum(sa.case((share, amount), else_=0)), type_)
+
+    return sa.select(
+        sa.cast(sa.func.sum(cell.count), sa.Integer),
+        in_share(cell.count, sa.Integer),
+        sa.cast(sa.func.coalesce(sa.func.sum(cell.key_sum), 0), sa.BigInteger).label("reached_keys"),
+        in_share(cell.key_sum, sa.BigInteger).label("share_keys"),
+    ).where(*where)
 
 
 def person_rows(municipality_id: int | None):

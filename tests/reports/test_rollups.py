@@ -14,7 +14,14 @@ from app.events.models import Attendance, Event, EventType
 from app.extensions import db
 from app.privacy import personal_data as privacy
 from app.reports import queries, rollups
-from app.reports.models import Measure, MunicipalityPerson, ProgrammePerson, ProgrammeTally
+from app.reports.models import (
+    Measure,
+    MunicipalityPerson,
+    ProgrammeCell,
+    ProgrammePerson,
+    ProgrammeTally,
+    ProgrammeTypePerson,
+)
 from tests.concurrency import run_together
 from tests.conftest import empty_all_tables
 from tests.factories import (
@@ -35,7 +42,8 @@ EVER = (date(1900, 1, 1), date(2100, 12, 31))  # a period: the reports then coun
 def kept() -> dict[str, set[tuple]]:
     db.session.expire_all()
     return {model.__tablename__: {tuple(row) for row in db.session.execute(sa.select(model.__table__))}
-            for model in (ProgrammeTally, ProgrammePerson, MunicipalityPerson)}
+            for model in (ProgrammeTally, ProgrammePerson, MunicipalityPerson, ProgrammeTypePerson,
+                          ProgrammeCell)}
 
 
 def assert_in_step() -> None:
@@ -82,6 +90,16 @@ TARGETS = [
     {"measure": Measure.ATTENDANCES, "share_dimension": "gender", "share_value": "woman"},
     {"measure": Measure.ATTENDANCES, "event_types": "training"},
     {"measure": Measure.ATTENDANCES, "age_max": 14},
+    # Read from the totals (ProgrammeCell): one type, whole bands, at least N sessions of one event.
+    {"measure": Measure.PEOPLE, "event_types": "training", "age_max": 14, "share_dimension": "gender",
+     "share_value": "woman"},
+    {"measure": Measure.PEOPLE, "age_max": 24, "share_dimension": "origin", "share_value": "migrant"},
+    {"measure": Measure.ATTENDANCES, "age_min": 15, "share_dimension": "gender", "share_value": "woman"},
+    {"measure": Measure.ATTENDANCES, "event_types": "awareness", "age_min": 25, "age_max": 59},
+    {"measure": Measure.PEOPLE_MIN_SESSIONS, "event_types": "training", "min_sessions": 2,
+     "share_dimension": "gender", "share_value": "woman"},
+    {"measure": Measure.PEOPLE_MIN_SESSIONS, "event_types": "awareness"},
+    {"measure": Measure.PEOPLE_MIN_SESSIONS, "min_sessions": 2},
 ]
 
 
@@ -114,6 +132,12 @@ def test_the_roll_ups_follow_the_door_organisers_and_people(data):
     services.undo_check_in(organiser, data.e1.sessions[0], attendance.id)
     services.record_walk_in(organiser, data.e1.sessions[0], display_name="Moussa")
     services.record_walk_in(organiser, data.e1.sessions[0], gender="woman", age_band="0-14", origin="host")
+    assert_in_step()
+    # An anonymous walk-in recorded then undone.
+    walk_in = services.record_walk_in(organiser, data.e1.sessions[0], gender="man", age_band="25-59",
+                                      origin="migrant")
+    assert_same_figures(programme, [data.oujda, data.la_marsa])
+    services.undo_check_in(organiser, data.e1.sessions[0], walk_in.id)
     assert_in_step()
     # An event joins the programme, changes type and year; another leaves it.
     data.e3.programme_id = programme.id

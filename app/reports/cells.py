@@ -1,0 +1,124 @@
+"""The totals of the one-row-per-person roll-ups (ProgrammeCell), kept in step with them in the same
+transaction: app/reports/rollups.py hands over the people whose rows it rebuilds, and their old rows'
+contributions come off the totals as their new rows' go on, by atomic additions in key order (two door
+phones at once both count, and never wait for each other in a cycle). A whole programme's report and
+most targets then read a few hundred rows, however many people took part; app/reports/whole_programme.py
+reads them and tests/reports/test_rollups.py checks them against a recount.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.reports.bands import band_of
+from app.reports.models import (
+    MunicipalityPerson,
+    ProgrammeCell,
+    ProgrammePerson,
+    ProgrammeTypePerson,
+)
+
+KEYS = ["programme_id", "municipality_id", "event_type", "kind", "gender", "origin", "age_band", "country",
+        "best"]
+# Sessions per band at the event, as the person rows hold them ("": the age is not known).
+_BAND_COLUMNS = {"0-14": "sessions_child", "15-24": "sessions_youth", "25-59": "sessions_adult",
+                 "60+": "sessions_senior", "": "sessions_unknown"}
+PERSON_MODELS = (ProgrammePerson, MunicipalityPerson, ProgrammeTypePerson)
+
+
+def _said(column) -> sa.ColumnElement:
+    return sa.func.coalesce(column, "")
+
+
+def _scope(model) -> tuple[list, list]:
+    """The programme, municipality (0: all) and event type ("": all) a person row counts in, and the
+    columns among them to group by (never a constant)."""
+    if model is MunicipalityPerson:
+        return [model.programme_id, model.municipality_id, sa.literal("")], [
+            model.programme_id, model.municipality_id]
+    if model is ProgrammeTypePerson:
+        return [model.programme_id, sa.literal(0), model.event_type], [model.programme_id, model.event_type]
+    return [model.programme_id, sa.literal(0), sa.literal("")], [model.programme_id]
+
+
+def contributions(model, where: list) -> list[sa.Select]:
+    """What `model`'s rows chosen by `where` add to the totals, in ProgrammeCell's columns: their people
+    (age band at the first event) and their registered attendances per band at the event."""
+    scope, grouped = _scope(model)
+    best = model.best if model is ProgrammeTypePerson else sa.literal(0)
+    grouped_best = [model.best] if model is ProgrammeTypePerson else []
+    age = model.first_year - model.birth_year
+    first_band = sa.case((model.birth_year.is_not(None), band_of(age)), else_="")
+    people_keys = [*scope, sa.literal("p"), _said(model.gender), _said(model.origin), first_band,
+                   _said(model.country), best]
+    selects = [
+        sa.select(*people_keys, sa.func.count(), sa.func.sum(sa.cast(model.record_key, sa.BigInteger)))
+        .where(*where)
+        .group_by(*grouped, model.gender, model.origin, first_band, model.country, *grouped_best)
+    ]
+    for band, name in _BAND_COLUMNS.items():
+        sessions = getattr(model, name)
+        keys = [*scope, sa.literal("a"), _said(model.gender), _said(model.origin), sa.literal(band),
+                _said(model.country), sa.literal(0)]
+        selects.append(
+            sa.select(*keys, sa.func.sum(sessions),
+                      sa.func.sum(sa.cast(sessions * model.record_key, sa.BigInteger)))
+            .where(*where, sessions > 0)
+            .group_by(*grouped, model.gender, model.origin, model.country)
+        )
+    return selects
+
+
+def of_people(connection, participant_ids: list[int]) -> Counter:
+    """These people's present contributions, as {cell key: (count, key sum)} in a Counter of pairs."""
+    totals: Counter = Counter()
+    for model in PERSON_MODELS:
+        statement = sa.union_all(*contributions(model, [model.participant_id.in_(participant_ids)]))
+        for row in connection.execute(statement):
+            key, count, keys = tuple(row[: len(KEYS)]), int(row[-2] or 0), int(row[-1] or 0)
+            totals[(key, "count")] += count
+            totals[(key, "key_sum")] += keys
+    return totals
+
+
+def apply(connection, before: Counter, after: Counter) -> None:
+    """Move the totals from `before` to `after` (both from `of_people`): only the cells that changed."""
+    changes: dict[tuple, dict[str, int]] = {}
+    for (key, column), value in (after - before).items():
+        changes.setdefault(key, {"count": 0, "key_sum": 0})[column] += value
+    for (key, column), value in (before - after).items():
+        changes.setdefault(key, {"count": 0, "key_sum": 0})[column] -= value
+    _add(connection, changes)
+
+
+def _add(connection, changes: dict[tuple, dict[str, int]]) -> None:
+    """Add each change to its cell, in key order (concurrent transactions never wait for each other
+    in a cycle); a cell brought to zero is removed."""
+    table = ProgrammeCell.__table__
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    for key, delta in sorted(changes.items()):
+        if not (delta["count"] or delta["key_sum"]):
+            continue
+        values = dict(zip(KEYS, key, strict=True))
+        if delta["count"] > 0:
+            statement = insert(table).values(**values, **delta).on_conflict_do_update(
+                index_elements=[table.c[name] for name in KEYS],
+                set_={"count": table.c.count + delta["count"], "key_sum": table.c.key_sum + delta["key_sum"]},
+            )
+            connection.execute(statement)
+            continue
+        where = sa.and_(*[table.c[name] == value for name, value in values.items()])
+        connection.execute(sa.update(table).where(where).values(
+            count=table.c.count + delta["count"], key_sum=table.c.key_sum + delta["key_sum"]))
+        connection.execute(sa.delete(table).where(where, table.c.count <= 0))
+
+
+def rebuild(connection) -> None:
+    """Recompute every total from the person rows, one statement."""
+    table = ProgrammeCell.__table__
+    connection.execute(sa.delete(table))
+    everything = [select for model in PERSON_MODELS for select in contributions(model, [])]
+    connection.execute(sa.insert(table).from_select([*KEYS, "count", "key_sum"], sa.union_all(*everything)))

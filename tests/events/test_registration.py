@@ -206,3 +206,23 @@ def test_pages_in_french_and_arabic(client, oujda, resident):
     arabic = client.get(f"/ar/events/{event.id}")
     assert '<html lang="fr" dir="ltr">' in french.text
     assert '<html lang="ar" dir="rtl">' in arabic.text
+
+
+def test_the_waiting_list_keeps_its_order_when_a_server_clock_is_behind(client, oujda, monkeypatch):
+    """Two app servers: the second one's clock is five seconds behind the first's. A registration it
+    accepts after the first server's still goes to the end of the waiting list."""
+    from app.events.services import registration as registration_service
+
+    event = make_event(oujda, capacity=1)
+    first, second, third = make_user("A"), make_user("B"), make_user("C")
+    for person in (first, second):
+        sign_in_as(client, person)
+        client.post(f"/events/{event.id}/register")
+    behind = utcnow() - timedelta(seconds=5)
+    monkeypatch.setattr(registration_service, "utcnow", lambda: behind)
+    sign_in_as(client, third)
+    assert client.post(f"/events/{event.id}/register").status_code == 303
+    waiting = [r for r in registrations() if r.status == RegistrationStatus.WAITING]
+    assert [r.participant_id for r in sorted(waiting, key=lambda r: r.queued_at)] == [
+        second.participant_id, third.participant_id]
+    assert "You are on the waiting list, number 2." in client.get(f"/events/{event.id}").text

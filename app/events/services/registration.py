@@ -1,5 +1,7 @@
 """Registration and its waiting list. Seats and counters only change under the event's row lock."""
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -35,6 +37,16 @@ def _unused_ticket_code() -> str:
             return code
 
 
+def _time_in_queue(event_id: int, now: datetime) -> datetime:
+    """When a registration joins the event's queue: now, or just after the latest one when this app
+    server's clock is behind the one that accepted it (several servers). Called under the event's
+    lock, so the waiting list keeps the order in which registrations were accepted."""
+    latest = db.session.scalar(
+        sa.select(sa.func.max(Registration.queued_at)).where(Registration.event_id == event_id)
+    )
+    return now if latest is None or latest < now else latest + timedelta(microseconds=1)
+
+
 @rolls_back_on_refusal
 def register_for_event(event_id: int, participant_id: int) -> Registration:
     """One step: a confirmed seat when one is left, otherwise the end of the waiting list."""
@@ -48,12 +60,13 @@ def register_for_event(event_id: int, participant_id: int) -> Registration:
     if registration is not None and registration.is_active:
         raise RegistrationError(_("You are already registered for this event."), "already_registered")
     now = utcnow()
+    queued_at = _time_in_queue(event.id, now)  # before the new row is added (and flushed)
     if registration is None:
         registration = Registration(
             event_id=event.id, participant_id=participant_id, ticket_code=_unused_ticket_code()
         )
         db.session.add(registration)
-    registration.queued_at = now
+    registration.queued_at = queued_at
     registration.cancelled_at = None
     registration.promoted_at = None
     if event.capacity is None or (event.confirmed_count < event.capacity and event.waiting_count == 0):

@@ -100,12 +100,13 @@ class NewEventRuleForm(RuleFields, Form):
     def validate(self, extra_validators=None):
         if self.wanted:
             return super().validate(extra_validators)
-        # Left at "No" the rule is not used, but the form shows back what was typed in it: a day that
-        # cannot be one (year 9999) is said rather than kept silently.
-        unreadable = [field for field in self if field.process_errors]
-        for field in unreadable:
-            field.errors = list(field.process_errors)
-        return not unreadable
+        # Left at "No" the rule is neither checked nor used, so what was typed in it is not shown back
+        # either (a far or unreadable day would otherwise come back with no word about it).
+        for field in self:
+            if field is not self.frequency:
+                field.process(None)
+                field.raw_data = None
+        return True
 
 
 ONLY_THIS, FOLLOWING = "this", "following"

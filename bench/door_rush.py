@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -178,7 +179,7 @@ class DoorClient(Client):
             self.last_body = response.read()
         except (OSError, http.client.HTTPException) as error:
             self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.connection = self.connect()
             self.last_body = None
             with self.seen.lock:
                 self.seen.errors.append(f"{action}: {type(error).__name__}")
@@ -216,7 +217,8 @@ def rush(seconds: float, phones: int) -> list[str]:
             deadline = start + seconds
             threads = []
             for index, (cookie, token) in people.items():
-                client = DoorClient(server.port, cookie, token, None, seen)
+                connect = partial(http.client.HTTPConnection, "127.0.0.1", server.port, timeout=30)
+                client = DoorClient(connect, cookie, token, None, seen)
                 if index < len(residents):
                     args = (client, pages, deadline, seen, random.Random(index))
                     threads.append(threading.Thread(target=resident, args=args))

@@ -114,10 +114,12 @@ def delete_account(user: User, password: str) -> int:
 def erase_participant(participant: Participant, now) -> int:
     """What erasing a person means, whoever asks (the account holder, or the desk for a card holder):
     future registrations given back first (the first people waiting promoted), then the participant
-    row emptied (accounts). Proposals and past presence stay, naming nobody; the roll-ups follow the
+    row emptied (accounts). Proposals and past presence stay, naming nobody (a group proposal keeps
+    the person as a member without a card); the roll-ups follow the
     cleared answers in the same flush. Returns how many registrations were cancelled; the caller
     commits."""
     cancelled = events.erase(participant.id, now)
+    proposals.erase(participant.id)
     messages.erase(participant.id, participant.user.id if participant.user else None)
     accounts.erase_participant(participant, now)
     return cancelled

@@ -130,7 +130,8 @@ def test_the_messages_are_translated(client, oujda, la_marsa):
     elsewhere = create_card_holder(make_organiser(la_marsa), la_marsa.id, "Mariam")
     sign_in_as(client, organiser)
     for language, unknown, other in (
-        ("fr", "Aucune carte de participant active n’a le code", "n’a pas été émise par le guichet"),
+        ("fr", "Aucune carte de participant active n&#39;a le code « K7MW-4QXA »",
+         "pas été émise par le guichet de vos communes"),
         ("ar", "لا توجد بطاقة مشارك سارية بالرمز", "لم تصدر عن مكتب"),
     ):
         html = client.post(f"/{language}/calls/{call.id}/assisted", data=_form(

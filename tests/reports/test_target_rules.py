@@ -139,9 +139,8 @@ def test_erasing_a_member_keeps_them_in_the_group_without_a_card(client, data, g
     cards, first, _second, _paper = groups
     khadija = db.session.get(Participant, cards["Khadija"].participant_id)
     erase_card_holder(data.organiser, khadija, cards["Khadija"].code)
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(ProposalMember).where(ProposalMember.participant_id == khadija.id)
-    ) == 0
+    memberships = sa.select(sa.func.count()).select_from(ProposalMember)
+    assert db.session.scalar(memberships.where(ProposalMember.participant_id == khadija.id)) == 0
     assert db.session.get(Proposal, first.id).members_without_card == 8
     target = make_target(data.programme, measure=Measure.PROPOSERS, goal=50, title="Porteurs")
     sign_in_as(client, make_admin())

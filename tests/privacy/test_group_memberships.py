@@ -14,7 +14,8 @@ def _group_with(organiser, call, *cards):
     text = ProposalData("Jardin partagé", "Un jardin partagé derrière l'école, pour les familles.",
                         call.categories[0].id)
     codes = "\n".join(card.code for card in cards)
-    return submit_proposal(call, None, text, Assistance("group", organiser, None, False, "Voisines", codes, 4))
+    assistance = Assistance("group", organiser, None, False, "Voisines", codes, 4)
+    return submit_proposal(call, None, text, assistance)
 
 
 def test_the_desk_data_page_lists_the_groups_a_card_holder_was_recorded_in(client, oujda):
@@ -31,8 +32,8 @@ def test_the_download_holds_the_group_memberships(client, oujda):
     resident = make_user("Aminata")
     card = create_card_holder(organiser, oujda.id, "Aminata")
     other = create_card_holder(organiser, oujda.id, "Someone else")
-    confirm_card_link(resident, request_card_link(organiser, card.participant_id, card.code, resident.email).id,
-                      move_answers=False)
+    link_request = request_card_link(organiser, card.participant_id, card.code, resident.email)
+    confirm_card_link(resident, link_request.id, move_answers=False)
     call = make_call(oujda, phase="submission")
     mine = _group_with(organiser, call, card, other)
     _group_with(organiser, call, other)

@@ -79,7 +79,8 @@ class ProposalForm(JiwarForm):
 class AssistedProposalForm(ProposalForm):
     channel = RadioField(
         _l("How did the proposal reach you?"),
-        choices=[SelectChoice(c.value, c.label) for c in (Channel.ASSISTED, Channel.PAPER, Channel.GROUP)],
+        # The lazy labels, translated when the form is shown (`label` would fix English at import).
+        choices=[SelectChoice(value, label) for value, label in Channel.choices() if value != Channel.ONLINE],
         default=Channel.PAPER.value,
         validators=[InputRequired(_l("Choose how the proposal reached you."))],
     )

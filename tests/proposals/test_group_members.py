@@ -10,6 +10,7 @@ from app.extensions import db
 from app.proposals.models import Proposal, ProposalMember
 from tests.conftest import sign_in_as
 from tests.factories import make_call, make_organiser
+from tests.query_count import count_queries
 
 
 def _form(call, **fields) -> dict:
@@ -151,3 +152,23 @@ def test_an_organiser_of_another_municipality_cannot_enter_a_group_here(client, 
     assert response.status_code == 403
     assert "Aïcha" not in response.get_data(as_text=True)
     assert _nothing_written()
+
+
+def test_the_group_size_costs_the_proposal_page_no_query(client, oujda):
+    """The size is counted in the statement that loads the proposal: a group of 3 members and a paper
+    form run as many queries."""
+    call, organiser, cards = _desk(oujda)
+    sign_in_as(client, organiser)
+    codes = "\n".join(card.code for card in cards.values())
+    client.post(f"/calls/{call.id}/assisted", data=_form(call, member_codes=codes, members_without_card="5"))
+    client.post(f"/calls/{call.id}/assisted", data=_form(call, channel="paper", group_name=""))
+    group, paper = db.session.scalars(sa.select(Proposal.id).order_by(Proposal.id)).all()
+    client.get("/logout")
+    db.session.expunge_all()  # as a fresh request finds them: nothing already loaded
+    counts, pages = [], []
+    for proposal_id in (group, paper):
+        with count_queries() as queries:
+            pages.append(client.get(f"/en/proposals/{proposal_id}").get_data(as_text=True))
+        counts.append(len(queries))
+    assert "a group of 8 people" in pages[0] and "a group of" not in pages[1]
+    assert counts[0] == counts[1]

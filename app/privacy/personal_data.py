@@ -48,7 +48,8 @@ def personal_data(user: User, language: str) -> dict:
             "This file holds everything Jiwar keeps about you, as of the date in exported_at. "
             "\"account\" is your sign-in account (your password is never included), \"participation\" "
             "the details you agreed to give, then your roles, participant cards (codes of active cards "
-            "only), registrations, attendances per session, proposals, comments, supports, the abuse "
+            "only), registrations, attendances per session, proposals, the group proposals you were "
+            "recorded a member of (group_memberships), comments, supports, the abuse "
             "reports you filed, the messages queued for you and the changes recorded about your "
             "account. Dates are in UTC (ISO 8601). Keep this file private: it is about you."
         ),

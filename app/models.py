@@ -35,6 +35,7 @@ from app.proposals.models import (  # noqa: F401
     Proposal,
     ProposalCall,
     ProposalCategory,
+    ProposalMember,
     ProposalStatusChange,
     Support,
 )

@@ -48,7 +48,8 @@ def personal_data(user: User, language: str) -> dict:
             "This file holds everything Jiwar keeps about you, as of the date in exported_at. "
             "\"account\" is your sign-in account (your password is never included), \"participation\" "
             "the details you agreed to give, then your roles, participant cards (codes of active cards "
-            "only), registrations, attendances per session, proposals, comments, supports, the abuse "
+            "only), registrations, attendances per session, proposals, the group proposals you were "
+            "recorded a member of (group_memberships), comments, supports, the abuse "
             "reports you filed, the messages queued for you and the changes recorded about your "
             "account. Dates are in UTC (ISO 8601). Keep this file private: it is about you."
         ),
@@ -114,10 +115,12 @@ def delete_account(user: User, password: str) -> int:
 def erase_participant(participant: Participant, now) -> int:
     """What erasing a person means, whoever asks (the account holder, or the desk for a card holder):
     future registrations given back first (the first people waiting promoted), then the participant
-    row emptied (accounts). Proposals and past presence stay, naming nobody; the roll-ups follow the
+    row emptied (accounts). Proposals and past presence stay, naming nobody (a group proposal keeps
+    the person as a member without a card); the roll-ups follow the
     cleared answers in the same flush. Returns how many registrations were cancelled; the caller
     commits."""
     cancelled = events.erase(participant.id, now)
+    proposals.erase(participant.id)
     messages.erase(participant.id, participant.user.id if participant.user else None)
     accounts.erase_participant(participant, now)
     return cancelled

@@ -1,11 +1,12 @@
-"""The proposals domain's part of a person's data: their proposals, comments, supports and the abuse
-reports they filed. Erasure keeps them all: they are shown under "Deleted account"."""
+"""The proposals domain's part of a person's data: their proposals, the group proposals they were
+recorded a member of, comments, supports and the abuse reports they filed. Erasure keeps the proposals
+(shown under "Deleted account") and removes the person from the groups they were a member of."""
 
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.privacy.when import when
-from app.proposals.models import AbuseReport, Comment, Proposal, Support
+from app.proposals.models import AbuseReport, Comment, Proposal, ProposalMember, Support
 
 EXPORTS = {
     "proposal.participant_id": "proposals",
@@ -16,6 +17,7 @@ EXPORTS = {
     "abuse_report.reporter_id": "abuse_reports",
     "abuse_report.resolved_by_id": "not exported: the moderator's act",
     "proposal_status_change.changed_by_id": "not exported: the reviewer's act",
+    "proposal_member.participant_id": "group_memberships",
 }
 ERASES = {
     "proposal.participant_id": "kept: the proposal stays, shown under \"Deleted account\"",
@@ -26,16 +28,36 @@ ERASES = {
     "abuse_report.reporter_id": "kept, naming nobody",
     "abuse_report.resolved_by_id": "kept: the moderator's act",
     "proposal_status_change.changed_by_id": "kept: the reviewer's act",
+    "proposal_member.participant_id": "deleted; the group keeps its size, counting them without a card",
 }
 
 
+def _member_of(participant_id: int) -> sa.Select:
+    return sa.select(ProposalMember.proposal_id).where(ProposalMember.participant_id == participant_id)
+
+
+def erase(participant_id: int) -> None:
+    """The person leaves the groups they were recorded in. Each group still counts them, as a member
+    without a card, so its size and the targets' figures beside it do not shrink: only the link to the
+    person goes. The caller commits."""
+    db.session.execute(
+        sa.update(Proposal)
+        .where(Proposal.id.in_(_member_of(participant_id)))
+        .values(members_without_card=Proposal.members_without_card + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(sa.delete(ProposalMember).where(ProposalMember.participant_id == participant_id))
+
+
 def linked_to(participant_id: int) -> list[Proposal]:
-    """Proposals entered for this participant (at the desk with their card, or their own), oldest
-    first: the card holder's data page lists them."""
+    """Proposals entered for this participant (at the desk with their card, or their own) or for a group
+    they were recorded a member of, oldest first: the card holder's data page lists them."""
     return list(
         db.session.scalars(
             sa.select(Proposal)
-            .where(Proposal.participant_id == participant_id)
+            .where(
+                sa.or_(Proposal.participant_id == participant_id, Proposal.id.in_(_member_of(participant_id)))
+            )
             .order_by(Proposal.created_at, Proposal.id)
         )
     )
@@ -46,6 +68,15 @@ def export(user, language: str) -> dict:
         sa.select(Proposal)
         .where(sa.or_(Proposal.author_id == user.id, Proposal.participant_id == user.participant_id))
         .order_by(Proposal.created_at, Proposal.id)
+    )
+    memberships = (
+        db.session.scalars(
+            sa.select(Proposal)
+            .where(Proposal.id.in_(_member_of(user.participant_id)))
+            .order_by(Proposal.created_at, Proposal.id)
+        )
+        if user.participant_id
+        else []
     )
     comments = db.session.execute(
         sa.select(Comment, Proposal.title)
@@ -80,6 +111,16 @@ def export(user, language: str) -> dict:
                 "submitted_at": when(proposal.created_at),
             }
             for proposal in proposals
+        ],
+        "group_memberships": [
+            {
+                "proposal_id": proposal.id,
+                "call": proposal.call.title,
+                "title": proposal.title,
+                "group_name": proposal.group_name,
+                "submitted_at": when(proposal.created_at),
+            }
+            for proposal in memberships
         ],
         "comments": [
             {

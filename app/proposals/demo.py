@@ -243,6 +243,7 @@ def seed_proposals(accounts: dict, programmes: dict, lines: list[str]) -> None:
                 participant_id=author.participant_id if author else None,
                 entered_by_id=organiser.id if channel != Channel.ONLINE else None,
                 group_name="Club de foot Lazaret" if channel == Channel.GROUP else None,
+                members_without_card=11 if channel == Channel.GROUP else 0,  # "a group of 11 people"
                 title=title,
                 description=description,
                 place=place,

@@ -79,7 +79,8 @@ class ProposalForm(JiwarForm):
 class AssistedProposalForm(ProposalForm):
     channel = RadioField(
         _l("How did the proposal reach you?"),
-        choices=[SelectChoice(c.value, c.label) for c in (Channel.ASSISTED, Channel.PAPER, Channel.GROUP)],
+        # The lazy labels, translated when the form is shown (`label` would fix English at import).
+        choices=[SelectChoice(value, label) for value, label in Channel.choices() if value != Channel.ONLINE],
         default=Channel.PAPER.value,
         validators=[InputRequired(_l("Choose how the proposal reached you."))],
     )
@@ -95,6 +96,23 @@ class AssistedProposalForm(ProposalForm):
         validators=[Optional(), Length(max=20)],
     )
     consent = BooleanField(_l("The person agrees that this proposal is linked to their card."))
+    member_codes = TextAreaField(
+        _l("Card codes of the group's members (optional)"),
+        filters=[_strip],
+        description=_l(
+            "One code per line or separated by commas, only with each member's agreement. A code typed "
+            "twice, or the card above, counts once. Members are never shown by name."
+        ),
+        validators=[Optional(), Length(max=6000, message=_l("Too many codes: at most 500 members."))],
+    )
+    members_without_card = IntegerField(
+        _l("Members without a card"),
+        description=_l("How many other people of the group have no card: counted, never named."),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=500, message=_l("Give a number between 0 and 500.")),
+        ],
+    )
 
 
 class SupportForm(JiwarForm):

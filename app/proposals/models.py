@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.accounts.models import Municipality, User
 from app.core.enums import LabelledEnum
@@ -245,6 +245,7 @@ class Proposal(db.Model):
         sa.Index("ix_proposal_call_status", "call_id", "is_hidden", "status"),
         sa.Index("ix_proposal_review", "call_id", "support_count", "status"),
         sa.CheckConstraint("support_count >= 0", name="support_count_not_negative"),
+        sa.CheckConstraint("members_without_card >= 0", name="members_without_card_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -255,6 +256,8 @@ class Proposal(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     channel: Mapped[str] = mapped_column(sa.String(10), default=Channel.ONLINE)
     group_name: Mapped[str | None] = mapped_column(sa.String(150))  # a group proposing at an event
+    # A group's members who hold no desk card: only their number, so they can be counted, never named.
+    members_without_card: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")
     title: Mapped[str] = mapped_column(sa.String(150))
     description: Mapped[str] = mapped_column(sa.Text)
     place: Mapped[str] = mapped_column(sa.String(150), default="")
@@ -281,6 +284,12 @@ class Proposal(db.Model):
     )
 
     answer_text = translated_property("answer_text")
+
+    @property
+    def group_size(self) -> int:
+        """How many people a group proposal speaks for: the card holder who brought it, the members
+        with a card and those without. Needs `member_count` (undeferred by queries.get_proposal)."""
+        return (1 if self.participant_id else 0) + self.member_count + self.members_without_card
 
     @property
     def state(self) -> ProposalStatus:
@@ -374,3 +383,24 @@ class AbuseReport(db.Model):
 
     proposal: Mapped[Proposal | None] = relationship()
     comment: Mapped[Comment | None] = relationship()
+
+
+class ProposalMember(db.Model):
+    """A member of a group proposal who holds a desk card, entered by the organiser at the desk: the
+    "people who proposed" target counts them once each. Personal data: never shown publicly (the
+    proposal page gives only the group's size), in the person's export, removed when they are erased."""
+
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), primary_key=True
+    )
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participant.id"), primary_key=True, index=True)
+
+
+# Counted beside the proposal in its own statement (a correlated subquery), only where a page asks.
+Proposal.member_count = column_property(
+    sa.select(sa.func.count())
+    .where(ProposalMember.proposal_id == Proposal.id)
+    .correlate_except(ProposalMember)
+    .scalar_subquery(),
+    deferred=True,
+)

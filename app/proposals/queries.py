@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm import lazyload, selectinload, undefer
 
 from app.accounts.models import Role, User
 from app.core.pagination import Page, paginate
@@ -163,8 +163,10 @@ def supports_used(user, call: ProposalCall) -> int:
 
 
 def get_proposal(proposal_id: int) -> Proposal | None:
-    """A proposal with its public history, for its page."""
-    return db.session.get(Proposal, proposal_id, options=[selectinload(Proposal.history)])
+    """A proposal with its public history and its group's member count (never their names), for its page."""
+    return db.session.get(
+        Proposal, proposal_id, options=[selectinload(Proposal.history), undefer(Proposal.member_count)]
+    )
 
 
 @dataclass

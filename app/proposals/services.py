@@ -19,7 +19,7 @@ from app.core.time import utcnow
 from app.core.translated import CONTENT_LANGUAGES, as_texts, write_texts
 from app.extensions import db
 from app.programmes.covers import programme_covering
-from app.proposals import permissions
+from app.proposals import group_members, permissions
 from app.proposals.errors import ProposalError
 from app.proposals.models import (
     ANSWER_STATUSES,
@@ -179,6 +179,24 @@ class Assistance:
     card_code: str | None = None
     consent: bool = False
     group_name: str | None = None
+    member_codes: str | None = None  # a group's members who hold a card, as typed
+    members_without_card: int = 0
+
+
+def _group_members(assistance: Assistance, participant: Participant | None) -> list[int]:
+    """The members' participant ids; members belong to a group proposal only."""
+    if assistance.channel != Channel.GROUP:
+        if group_members.split_codes(assistance.member_codes) or assistance.members_without_card:
+            raise ProposalError(_("Members are recorded only for a group at an event."), code="members")
+        return []
+    if not 0 <= assistance.members_without_card <= group_members.MAX_MEMBERS:
+        raise ProposalError(
+            _("Give a number between 0 and %(count)s.", count=group_members.MAX_MEMBERS),
+            code="members_without_card",
+        )
+    return group_members.member_participant_ids(
+        assistance.entered_by, assistance.member_codes, participant.id if participant else None
+    )
 
 
 def _category(call: ProposalCall, category_id: int) -> ProposalCategory:
@@ -213,6 +231,7 @@ def submit_proposal(
         raise ProposalError(_("Proposals can only be submitted during the submission phase."), code="phase")
     category = _category(call, data.category_id)
     participant = None
+    members: list[int] = []
     channel = Channel.ONLINE
     role = ChangedByRole.AUTHOR
     if assistance is not None:
@@ -223,6 +242,7 @@ def submit_proposal(
         if assistance.channel == Channel.GROUP and not (assistance.group_name or "").strip():
             raise ProposalError(_("Give the name of the group."), code="group_name")
         participant = _card_participant(assistance)
+        members = _group_members(assistance, participant)
         author = participant.user if participant is not None else None
         channel = assistance.channel
         role = ChangedByRole.ORGANISER
@@ -234,6 +254,7 @@ def submit_proposal(
         entered_by_id=assistance.entered_by.id if assistance else None,
         channel=channel,
         group_name=(assistance.group_name or "").strip() or None if assistance else None,
+        members_without_card=assistance.members_without_card if channel == Channel.GROUP else 0,
         title=data.title.strip(),
         description=data.description.strip(),
         place=data.place.strip(),
@@ -252,6 +273,7 @@ def submit_proposal(
         if data.photo is not None:
             proposal.photo_name = store_photo(data.photo)
         db.session.flush()
+        group_members.add_members(proposal.id, members)
         if assistance is not None:
             record_audit(
                 "proposal.entered_for_someone",
@@ -259,6 +281,8 @@ def submit_proposal(
                 target=proposal,
                 channel=channel,
                 card_linked=participant is not None,
+                members_with_card=len(members),
+                members_without_card=proposal.members_without_card,
             )
         db.session.commit()
     except Exception:

@@ -44,7 +44,7 @@ def unnamed_label(item: TargetProgress) -> str:
     if item.unnamed is None:
         return ""
     if Measure(item.target.measure) is Measure.PROPOSERS:
-        return _("Proposals with no known author, left out")
+        return _("People who proposed with no card (unknown authors, group members without a card), left out")
     if item.estimate:
         return _("Anonymous walk-ins, each counted as one person (estimate)")
     return _("Anonymous walk-ins, left out")

@@ -17,7 +17,7 @@ from app.events.models import Attendance, AttendanceChannel, AttendanceTally, Ev
 from app.extensions import db
 from app.programmes.covers import programme_ids_covering
 from app.programmes.models import Programme
-from app.proposals.models import Proposal, ProposalCall, ProposalStatus, Support
+from app.proposals.models import Proposal, ProposalCall, ProposalMember, ProposalStatus, Support
 from app.reports import whole_programme
 from app.reports.bands import BANDS, band_of, year_of
 from app.reports.links import programme_call_ids, programme_event_ids
@@ -574,28 +574,46 @@ def _proposal_conditions(target: Target, date_from, date_to) -> list:
 
 
 def _proposers(target: Target, share, date_from, date_to) -> sa.Select:
-    """Distinct people who proposed: the author of each proposal or the card holder an organiser
-    entered it for (a group's proposal counts the card holder who brought it), once each."""
-    joined = sa.join(Proposal, ProposalCall, ProposalCall.id == Proposal.call_id).join(
-        Participant, Participant.id == Proposal.participant_id
+    """Distinct people who proposed, once each: the author of each proposal or the card holder an
+    organiser entered it for, and the members with a card recorded for a group proposal."""
+    conditions = _proposal_conditions(target, date_from, date_to)
+    authors = (
+        sa.select(Proposal.participant_id.label("participant_id"), Proposal.created_at.label("created_at"))
+        .join(ProposalCall, ProposalCall.id == Proposal.call_id)
+        .where(Proposal.participant_id.is_not(None), *conditions)
     )
+    members = (
+        sa.select(ProposalMember.participant_id, Proposal.created_at)
+        .join(Proposal, Proposal.id == ProposalMember.proposal_id)
+        .join(ProposalCall, ProposalCall.id == Proposal.call_id)
+        .where(*conditions)
+    )
+    proposed = sa.union_all(authors, members).subquery()
     return _people(
-        Proposal.participant_id,
+        proposed.c.participant_id,
         share,
-        joined,
-        [*_proposal_conditions(target, date_from, date_to),
-         *_age_conditions(target, _year(Proposal.created_at))],
+        sa.join(proposed, Participant, Participant.id == proposed.c.participant_id),
+        _age_conditions(target, _year(proposed.c.created_at)),
     )
 
 
 def _unnamed_proposals(target: Target, date_from, date_to) -> sa.Select:
-    """Proposals with no known author (a paper form or a group with no card): nobody to count once.
-    Proposals hold no record key; their ids stand in (the proposals themselves are public)."""
+    """People who proposed with no card to count them once by: a group's members without a card,
+    and the one unknown author of a proposal that names nobody (a paper form, or a group with no
+    card and no member given). They are left out of the figure, shown beside it: the same seven
+    without a card may come back with a second group proposal. Proposals hold no record key;
+    their ids stand in, once per person (the proposals themselves are public)."""
+    names_nobody = sa.and_(
+        Proposal.participant_id.is_(None),
+        Proposal.members_without_card == 0,
+        ~sa.exists().where(ProposalMember.proposal_id == Proposal.id),
+    )
+    each = Proposal.members_without_card + sa.case((names_nobody, 1), else_=0)
     return (
-        sa.select(sa.cast(sa.func.count(), sa.Integer), key_sum(Proposal.id))
+        sa.select(sa.cast(sa.func.coalesce(sa.func.sum(each), 0), sa.Integer), key_sum(Proposal.id * each))
         .select_from(Proposal)
         .join(ProposalCall, ProposalCall.id == Proposal.call_id)
-        .where(Proposal.participant_id.is_(None), *_proposal_conditions(target, date_from, date_to))
+        .where(*_proposal_conditions(target, date_from, date_to))
     )
 
 

@@ -142,19 +142,51 @@ def _submission_page(call, form, assisted: bool):
             try:
                 proposal = services.submit_proposal(call, author, _proposal_data(form, photo), assistance)
             except ProposalError as error:
-                flash_error(error)
+                _show_refusal(form, error)
             else:
                 if assisted:
                     flash(_("The proposal is recorded."), "success")
                 else:
                     flash(_("Your proposal is published. Thank you!"), "success")
-                return redirect(url_for("proposals.show_proposal", proposal_id=proposal.id), code=303)
+                return _to_proposal(proposal)
         status = 422
     elif request.method == "POST":
         status = 422
+    if assisted and is_htmx_fragment_request():
+        # The desk form posts itself with htmx: its errors come back as the form alone, with a 200
+        # because htmx 2 does not swap a 4xx.
+        response = make_response(render_template(
+            "proposals/_proposal_form.html", form=form, call=call, proposal=None, assisted=True, fragment=True
+        ))
+        response.vary.add("HX-Request")
+        return response
     return render_template(
         "proposals/proposal_form.html", form=form, call=call, proposal=None, assisted=assisted
     ), status
+
+
+_MEMBER_FIELDS = {"member_card": "member_codes", "member_other_municipality": "member_codes",
+                  "members": "member_codes", "members_without_card": "members_without_card"}
+
+
+def _show_refusal(form, error: ProposalError) -> None:
+    """A refusal about the group's members sits under its field; the rest is flashed."""
+    name = _MEMBER_FIELDS.get(error.code)
+    if name is None:
+        flash_error(error)
+        return
+    field = getattr(form, name)
+    field.errors = [*field.errors, error.message]
+
+
+def _to_proposal(proposal):
+    """After a submission: the proposal's page (htmx is told to load it, not to swap it into the form)."""
+    target = url_for("proposals.show_proposal", proposal_id=proposal.id)
+    if is_htmx_fragment_request():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, code=303)
 
 
 def _assistance(form) -> services.Assistance:
@@ -164,6 +196,8 @@ def _assistance(form) -> services.Assistance:
         card_code=form.card_code.data or None,
         consent=form.consent.data,
         group_name=form.group_name.data or None,
+        member_codes=form.member_codes.data or None,
+        members_without_card=form.members_without_card.data or 0,
     )
 
 

@@ -2,7 +2,7 @@
 the people they were issued to, in one query, before anything is written.
 
 Only cards issued by the desks of the organiser's own municipalities are accepted: a card of another
-municipality is refused by its typed code, naming nobody. A code typed twice, or the card of the
+municipality is refused like an unknown code, naming nobody. A code typed twice, or the card of the
 person who brought the proposal, counts once.
 """
 
@@ -58,18 +58,10 @@ def member_participant_ids(entered_by, typed: str | None, brought_by: int | None
     people: list[int] = []
     for code, raw in codes.items():
         card = found.get(code)
-        if card is None:
+        if card is None or (own is not None and card.municipality_id not in own):
+            # Another municipality's card is answered like an unknown one: the desk learns nothing of it.
             raise ProposalError(
                 _("No active participant card has the code “%(code)s”.", code=raw), code="member_card"
-            )
-        if own is not None and card.municipality_id not in own:
-            raise ProposalError(
-                _(
-                    "The card “%(code)s” was not issued by the desk of your municipalities: only people "
-                    "of your municipalities can be added to the group.",
-                    code=raw,
-                ),
-                code="member_other_municipality",
             )
         if card.participant_id != brought_by and card.participant_id not in people:
             people.append(card.participant_id)

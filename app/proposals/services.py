@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Participant, ParticipantCard, User
+from app.accounts.models import Participant, ParticipantCard, Role, User
+from app.accounts.municipalities import municipality_ids_for
 from app.core.audit import record_audit
 from app.core.codes import normalise_code
 from app.core.notifications import queue_notification
@@ -218,7 +219,9 @@ def _card_participant(assistance: Assistance) -> Participant | None:
     card = code and db.session.scalar(
         sa.select(ParticipantCard).where(ParticipantCard.code == code, ParticipantCard.is_active)
     )
-    if card is None:
+    own = municipality_ids_for(assistance.entered_by, Role.ORGANISER)  # None: administrators
+    if card is None or (own is not None and card.municipality_id not in own):
+        # Another municipality's card is answered like an unknown code: the desk learns nothing of it.
         raise ProposalError(_("No active participant card has this code."), code="card")
     return card.participant
 

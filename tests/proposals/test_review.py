@@ -192,6 +192,24 @@ def test_assisted_entry_reads_a_card_code_as_it_is_heard(client, oujda):
     assert db.session.scalar(sa.select(Proposal.participant_id)) == card.participant_id
 
 
+def test_a_card_of_another_municipality_is_answered_like_an_unknown_code(client, oujda, la_marsa):
+    """La Marsa's desk printed the card; Oujda's organiser entering a proposal with its code learns
+    nothing of it, and nothing is written."""
+    call = make_call(oujda, phase="submission")
+    elsewhere = create_card_holder(make_organiser(la_marsa), la_marsa.id, "Mariam Ben Salah")
+    sign_in_as(client, make_organiser(oujda))
+    response = client.post(f"/calls/{call.id}/assisted", data={
+        "channel": "assisted", "card_code": elsewhere.code, "consent": "y",
+        "title": "Bibliothèque de rue",
+        "description": "Une bibliothèque de rue pour les enfants du quartier, ouverte le samedi.",
+        "category_id": call.categories[0].id,
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "No active participant card has this code." in html and "Mariam" not in html
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
 def test_assisted_group_needs_its_name_and_unknown_cards_are_refused(client, oujda):
     call = make_call(oujda, phase="submission")
     sign_in_as(client, make_organiser(oujda))

@@ -79,7 +79,8 @@ def desk_visits():
                                     "The visit is recorded (%(count)s referrals).", count, count=count)
                 flash(recorded, "success")
                 return redirect(url_for("desk_visits.desk_visits"), code=303)
-        return _render(form, 422)
+        # htmx swaps no 4xx answer: its fragment comes back 200 so the desk sees the message in place.
+        return _render(form, 200 if is_htmx_fragment_request() else 422)
     return _render(form)
 
 

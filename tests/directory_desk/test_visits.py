@@ -97,6 +97,17 @@ def test_bad_input_is_said_and_kept_and_writes_nothing(client, oujda, organiser,
     assert _count(DeskVisit) == 0 and _count(Referral) == 0
 
 
+def test_with_htmx_a_refused_visit_comes_back_in_place_with_its_message(client, oujda, organiser, health):
+    """htmx swaps no 4xx answer: the fragment with the message and the typed values comes back 200."""
+    sign_in_as(client, organiser)
+    data = _visit(oujda, health, origin="refugee", topics=[])
+    response = client.post("/desk/visits", data=data, headers={"HX-Request": "true"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in page
+    assert "Tick at least one topic of the visit." in page and 'id="desk-visits"' in page
+    assert _count(DeskVisit) == 0
+
+
 def test_another_desks_staff_only_service_cannot_be_referred_to(client, oujda, la_marsa, organiser):
     shelter = make_service(la_marsa, "Abri des femmes", sensitivity=Sensitivity.STAFF)
     sign_in_as(client, organiser)

@@ -89,7 +89,20 @@ def already_received(client_id: str | None) -> bool:
     return client_id is not None and door_receipt_exists(client_id)
 
 
-def keep_receipt(session: EventSession, client_id: str | None) -> None:
+def commit_once(attendance: Attendance, session: EventSession, client_id: str | None) -> Attendance | None:
+    """Records a walk-in with the phone's id for it; None when the same entry, sent twice at once
+    (a queue replayed while its first send was still answering), was counted by the other request."""
+    db.session.add(attendance)
+    _keep_receipt(session, client_id)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return attendance
+
+
+def _keep_receipt(session: EventSession, client_id: str | None) -> None:
     if client_id is not None:
         db.session.add(DoorReceipt(client_id=client_id, session_id=session.id))
 
@@ -98,7 +111,7 @@ def _receive_alone(session: EventSession, client_id: str | None) -> None:
     """This entry's id, kept after its check-in lost the race to another phone's for the same person."""
     if client_id is None or door_receipt_exists(client_id):
         return
-    keep_receipt(session, client_id)
+    _keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # this entry, sent twice at once
@@ -142,7 +155,7 @@ def check_in(
         checked_in_by_id=actor.id,
     )
     db.session.add(attendance)
-    keep_receipt(session, client_id)
+    _keep_receipt(session, client_id)
     try:
         db.session.commit()
     except IntegrityError:  # the same person checked in from another phone, or this entry sent twice, at once
@@ -212,11 +225,4 @@ def record_walk_in(
         attendance.anonymous_gender = gender
         attendance.anonymous_age_band = age_band
         attendance.anonymous_origin = origin
-    db.session.add(attendance)
-    keep_receipt(session, client_id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same entry, sent twice at once: the other request counted it
-        db.session.rollback()
-        return None
-    return attendance
+    return commit_once(attendance, session, client_id)

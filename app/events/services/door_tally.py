@@ -4,7 +4,6 @@ anonymous walk-in Attendance like the door's walk-in form makes, so the reports 
 way (and with the same disclosure control)."""
 
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import Origin
 from app.core.audit import record_audit
@@ -13,7 +12,7 @@ from app.events.models import Attendance, Event, EventSession, TallyGroup
 from app.events.queries import tally_walk_in
 from app.events.services.door import (
     already_received,
-    keep_receipt,
+    commit_once,
     refuse_at_a_cancelled_event,
     refuse_unless_open,
     undo_check_in,
@@ -48,14 +47,7 @@ def count_walk_in(
         anonymous_gender=str(chosen.gender),
         anonymous_age_band=None if chosen.age_band is None else str(chosen.age_band),
     )
-    db.session.add(attendance)
-    keep_receipt(session, client_id)
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same tap, sent twice at once: the other request counted it
-        db.session.rollback()
-        return None
-    return attendance
+    return commit_once(attendance, session, client_id)
 
 
 @rolls_back_on_refusal

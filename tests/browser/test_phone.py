@@ -66,8 +66,9 @@ def _in_first_screen(page, selector: str) -> None:
 def test_the_first_result_is_in_the_first_screen(app, browser, live_server, lang):
     words = TEXT[lang]
     oujda = make_municipality("oujda")
-    for day in range(1, 4):
-        make_event(oujda, title=f"{words['event']} {day}", starts_in=timedelta(days=day))
+    for day in range(1, 4):  # written in French and Arabic, as an organiser of Oujda would
+        make_event(oujda, title=f"{TEXT['fr']['event']} {day}", title_ar=f"{TEXT['ar']['event']} {day}",
+                   starts_in=timedelta(days=day))
     call = make_call(oujda, phase="support", support_cap=3, title="Vivre ensemble à Oujda")
     for n in range(3):
         make_proposal(call, make_user(), title=f"{words['proposal']} {n + 1}")
@@ -160,7 +161,8 @@ def test_supports_follow_on_every_card_after_an_htmx_support(app, browser, live_
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_signing_in_from_an_event_comes_back_to_it(browser, live_server, lang):
-    event = make_event(make_municipality("oujda"), title=TEXT[lang]["event"], starts_in=timedelta(days=3))
+    event = make_event(make_municipality("oujda"), title=TEXT["fr"]["event"], title_ar=TEXT["ar"]["event"],
+                       starts_in=timedelta(days=3))
     make_user("Fatou", email="fatou@example.org")
     db.session.commit()
     context, page = _phone(browser, lang)
@@ -177,7 +179,8 @@ def test_signing_in_from_an_event_comes_back_to_it(browser, live_server, lang):
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_creating_an_account_from_an_event_comes_back_to_it(app, browser, live_server, lang):
-    event = make_event(make_municipality("oujda"), title=TEXT[lang]["event"], starts_in=timedelta(days=3))
+    event = make_event(make_municipality("oujda"), title=TEXT["fr"]["event"], title_ar=TEXT["ar"]["event"],
+                       starts_in=timedelta(days=3))
     db.session.commit()
     context, page = _phone(browser, lang)
     page.goto(f"{live_server}/{lang}/events/{event.id}")

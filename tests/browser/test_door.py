@@ -2,6 +2,7 @@
 work (and reading a real QR code through the camera with the vendored decoder), screenshots at 360 px
 in French, Arabic and English."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,36 @@ def test_twenty_walk_ins_in_twenty_taps(app, browser, live_server, door):
     expect(page.locator("#tally-count-boys")).to_have_text("2")
     expect(_counter(page, "Walk-ins")).to_have_text("19")
     expect(page.locator("#tally-last")).to_contain_text("The last walk-in is taken off the count.")
+    context.close()
+
+
+def test_taps_queued_behind_a_slow_answer_count_for_their_own_group(app, browser, live_server, door):
+    """On a slow network the taps wait in line (hx-sync); each one, sent late, still counts for the
+    button that was pressed (a queued request no longer knows its form's submitter)."""
+    organiser, event = door
+    context, page = _phone(browser, app, live_server, organiser)
+    page.goto(f"{live_server}/door/sessions/{event.sessions[0].id}")
+
+    def slow(route):
+        time.sleep(0.4)
+        route.continue_()
+
+    page.route("**/tally", slow)
+    # Five quick taps while the first answer is on its way (clicked in the page: the test's own
+    # clicks would wait for the slowed route).
+    page.evaluate("""() => ['women', 'men', 'girls', 'boys', 'women'].forEach(
+        (group) => document.querySelector(`#door-tally-buttons button[value="${group}"]`).click())""")
+    for group, number in (("women", 2), ("men", 1), ("girls", 1), ("boys", 1)):
+        expect(page.locator(f"#tally-count-{group}")).to_have_text(str(number), timeout=10_000)
+    db.session.rollback()  # end the test's snapshot: read what the server committed
+    stored = db.session.execute(
+        sa.select(Attendance.anonymous_gender, Attendance.anonymous_age_band, sa.func.count())
+        .where(Attendance.session_id == event.sessions[0].id, Attendance.participant_id.is_(None))
+        .group_by(Attendance.anonymous_gender, Attendance.anonymous_age_band)
+    ).all()
+    assert sorted(stored, key=str) == sorted(
+        [("woman", None, 2), ("man", None, 1), ("woman", "0-14", 1), ("man", "0-14", 1)], key=str
+    )
     context.close()
 
 

@@ -1,11 +1,14 @@
 """Administrators see the messages that failed and send one again; organisers see how an event's
 reminders fared, and only for the events they run."""
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
 from app.core.models import AuditEntry, DeliveryStatus, OutboxMessage
 from app.core.notifications import queue_notification
 from app.extensions import db
+from app.messages import quiet
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_event, make_organiser, make_user
 from tests.messages.conftest import drain, phone_person, queue_for, sms_channels
@@ -59,7 +62,10 @@ def test_resending_asks_first_then_queues_the_message_again_with_a_new_key_and_a
 
 
 def test_organisers_see_their_events_reminder_deliveries_counted_in_one_query(client, oujda, la_marsa, app,
-                                                                            sms_server):
+                                                                            sms_server, monkeypatch):
+    # At midday in Oujda: from 21:00 the reminders wait for the end of quiet hours instead of going.
+    midday = datetime.now(UTC).replace(hour=11, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(quiet, "utcnow", lambda: midday)
     event = make_event(oujda)
     people = [make_user(phone=f"+2126123450{n:02d}") for n in range(5)]
     for person in people:

@@ -59,6 +59,16 @@ def _counter(page, name):
     return page.locator("#door-counters div", has_text=name).locator("dd")
 
 
+def _stored_walk_ins(event) -> list:
+    """(gender, age band, count) of the anonymous walk-ins the server committed at the first session."""
+    db.session.rollback()  # end the test's snapshot: read what the server committed
+    return db.session.execute(
+        sa.select(Attendance.anonymous_gender, Attendance.anonymous_age_band, sa.func.count())
+        .where(Attendance.session_id == event.sessions[0].id, Attendance.participant_id.is_(None))
+        .group_by(Attendance.anonymous_gender, Attendance.anonymous_age_band)
+    ).all()
+
+
 def test_twenty_walk_ins_in_twenty_taps(app, browser, live_server, door):
     organiser, event = door
     context, page = _phone(browser, app, live_server, organiser)
@@ -73,13 +83,7 @@ def test_twenty_walk_ins_in_twenty_taps(app, browser, live_server, door):
     for group, number in (("women", 7), ("men", 6), ("girls", 4), ("boys", 3)):
         expect(page.locator(f"#tally-count-{group}")).to_have_text(str(number))
     expect(page.locator("#tally-last")).to_contain_text("Counted: Boys.")
-    db.session.rollback()  # end the test's snapshot: read what the server committed
-    stored = db.session.execute(
-        sa.select(Attendance.anonymous_gender, Attendance.anonymous_age_band, sa.func.count())
-        .where(Attendance.session_id == event.sessions[0].id, Attendance.participant_id.is_(None))
-        .group_by(Attendance.anonymous_gender, Attendance.anonymous_age_band)
-    ).all()
-    assert sorted(stored, key=str) == sorted(
+    assert sorted(_stored_walk_ins(event), key=str) == sorted(
         [("woman", None, 7), ("man", None, 6), ("woman", "0-14", 4), ("man", "0-14", 3)], key=str
     )
     # The origin as a second tap, then Undo of the last one: the counts follow in place.
@@ -110,13 +114,7 @@ def test_taps_queued_behind_a_slow_answer_count_for_their_own_group(app, browser
         (group) => document.querySelector(`#door-tally-buttons button[value="${group}"]`).click())""")
     for group, number in (("women", 2), ("men", 1), ("girls", 1), ("boys", 1)):
         expect(page.locator(f"#tally-count-{group}")).to_have_text(str(number), timeout=10_000)
-    db.session.rollback()  # end the test's snapshot: read what the server committed
-    stored = db.session.execute(
-        sa.select(Attendance.anonymous_gender, Attendance.anonymous_age_band, sa.func.count())
-        .where(Attendance.session_id == event.sessions[0].id, Attendance.participant_id.is_(None))
-        .group_by(Attendance.anonymous_gender, Attendance.anonymous_age_band)
-    ).all()
-    assert sorted(stored, key=str) == sorted(
+    assert sorted(_stored_walk_ins(event), key=str) == sorted(
         [("woman", None, 2), ("man", None, 1), ("woman", "0-14", 1), ("man", "0-14", 1)], key=str
     )
     context.close()

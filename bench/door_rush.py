@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 
 from bench.run import Server, _cpu_model, _memory, database_url, flask, prepare
-from bench.soak import Client, credentials, percentile
+from bench.soak import Client, copy_postgres, credentials, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -64,14 +64,7 @@ def clone() -> str:
     engine.dispose()
     if not filled:
         prepare(source, SCALE)
-    url = sa.make_url(source)
-    admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
-                             isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql('DROP DATABASE IF EXISTS "jiwar_bench_door_rush"')
-        connection.exec_driver_sql(f'CREATE DATABASE "jiwar_bench_door_rush" TEMPLATE "{url.database}"')
-    admin.dispose()
-    target = url.set(database="jiwar_bench_door_rush").render_as_string(hide_password=False)
+    target = copy_postgres(source, "jiwar_bench_door_rush")
     flask(target, "db", "upgrade")
     return target
 

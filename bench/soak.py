@@ -82,14 +82,19 @@ def clone(kind: str) -> str:
         with sqlite3.connect(path) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
         return f"sqlite:///{target}"
+    return copy_postgres(source, "jiwar_bench_soak")
+
+
+def copy_postgres(source: str, name: str) -> str:
+    """A fresh PostgreSQL database `name` made from `source` as template; its URL."""
     url = sa.make_url(source)
     admin = sa.create_engine(url.set(drivername="postgresql+psycopg", database="postgres"),
                              isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql('DROP DATABASE IF EXISTS "jiwar_bench_soak"')
-        connection.exec_driver_sql(f'CREATE DATABASE "jiwar_bench_soak" TEMPLATE "{url.database}"')
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{url.database}"')
     admin.dispose()
-    return url.set(database="jiwar_bench_soak").render_as_string(hide_password=False)
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def arrange(app) -> Plan:

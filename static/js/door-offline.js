@@ -124,10 +124,17 @@
     keep(kind, fields, label);
     markKept(form, fields.participant_id);
     if (kind === "walk-in") {
-      form.reset();
+      // What was typed while the server was asked is the next walk-in: kept in the form.
+      if (sameFields(fieldsOf(new FormData(form)), fields)) { form.reset(); }
       form.querySelector("input[name=client_id]").value = newId();
       say(form, text.keptWalkIn, "ok");
     }
+  }
+
+  function sameFields(now, kept) {
+    return Object.keys(now).every(function (name) {
+      return name === "client_id" || name === "csrf_token" || String(now[name]) === String(kept[name] || "");
+    });
   }
 
   function markKept(form, participantId) {
@@ -364,10 +371,13 @@
     }
     event.preventDefault();
     var submitter = event.submitter;
+    // The fields as they were when the button was pressed: asking the server may take seconds on a
+    // hall's Wi-Fi without internet, and the organiser may already be typing the next walk-in.
+    var fields = fieldsOf(new FormData(form, submitter || null));
     (navigator.onLine ? reachable() : Promise.resolve(false)).then(function (answered) {
       if (!answered) {
         offline = true;
-        keepForm(form, fieldsOf(new FormData(form, submitter || null)));
+        keepForm(form, fields);
         return;
       }
       form.dataset.reachable = "1";

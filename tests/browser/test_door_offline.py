@@ -63,10 +63,13 @@ def mark_present_offline(page, name, kept="Kept on this phone"):
 
 
 def add_walk_in_offline(page, gender, age_band, origin):
+    waiting = page.evaluate(WAITING)
     page.get_by_label("Gender").select_option(gender)
     page.get_by_label("Age band").select_option(age_band)
     page.get_by_label("Origin").select_option(origin)
     page.get_by_role("button", name="Count this walk-in").click()
+    # The notice of the walk-in before stays up: the waiting count says this one was kept.
+    expect(page.locator("#door-offline")).to_contain_text(f"Waiting to be sent: {waiting + 1}")
     expect(page.get_by_text("Walk-in kept on this phone")).to_be_visible()
 
 
@@ -235,3 +238,29 @@ def test_tally_taps_offline_count_on_the_phone_then_once_on_the_server(app, page
         page.context.set_offline(False)
     sent(page)
     assert counted() == (0, 3, 3)
+
+
+def test_a_walk_in_typed_while_the_server_is_asked_is_kept_for_the_next(app, page, live_server, door):
+    """A hall's Wi-Fi without internet: the phone says it is online, asking the server takes seconds.
+    The walk-in pressed is kept as it was pressed; what the organiser types meanwhile stays in the form."""
+    organiser, session = door
+    open_door(app, page, live_server, organiser, session)
+
+    def no_answer(route):
+        page.wait_for_timeout(1500)
+        route.abort("timedout")
+
+    page.route("**/door/offline.js", no_answer)
+    page.route("**/door/sessions/*/walk-in", lambda route: route.abort("timedout"))
+    page.get_by_label("Gender").select_option("woman")
+    page.get_by_label("Age band").select_option("25-59")
+    page.get_by_label("Origin").select_option("migrant")
+    page.get_by_role("button", name="Count this walk-in").click()
+    page.get_by_label("Gender").select_option("man")  # the next walk-in, while the first is asked about
+    page.get_by_label("Age band").select_option("15-24")
+    expect(page.locator("#door-offline")).to_contain_text("Waiting to be sent: 1", timeout=10000)
+    kept = page.evaluate(f"JSON.parse({QUEUE})[0].fields")
+    assert (kept["gender"], kept["age_band"], kept["origin"]) == ("woman", "25-59", "migrant")
+    expect(page.get_by_label("Gender")).to_have_value("man")
+    expect(page.get_by_label("Age band")).to_have_value("15-24")
+    assert counted() == (0, 0, 0)

@@ -31,7 +31,7 @@ from pathlib import Path
 import redis
 import sqlalchemy as sa
 
-from bench import rush, soak
+from bench import cpu_share, rush, soak
 from bench.cluster_stack import AppServer, Nginx, csrf_header, session_cookie
 from bench.run import SECRET_KEY, _cpu_model, _memory, database_url, prepare
 from config import ProductionConfig
@@ -221,10 +221,11 @@ def rush_run(template_url: str, s3: S3Server, servers: int, workers: int, people
         with connected(url) as connection:  # registration opens in 2 s, for everyone at once
             connection.execute(sa.text("UPDATE event SET registration_opens_at = :at WHERE id = :e"),
                                {"at": datetime.now(UTC) + timedelta(seconds=2), "e": event_id})
-        started = time.monotonic()
+        started, cpu_before = time.monotonic(), cpu_share.snapshot()
         answers = rush.rush(lambda: stack.nginx.connect(timeout=60), event_id, crowd, spread, opens_in=2.2,
                             origin=ORIGIN)
         duration = time.monotonic() - started
+        cpu = cpu_share.spent(cpu_before)
         served = stack.served_by()
     finally:
         stray = stack.stop()
@@ -242,7 +243,7 @@ def rush_run(template_url: str, s3: S3Server, servers: int, workers: int, people
     latencies = [(a.received - a.sent) * 1000 for a in answers if a.status is not None]
     return {"servers": servers, "people": len(crowd), "duration": duration, "served": served,
             "p50": statistics.median(latencies), "p99": rush.percentile(latencies, 0.99),
-            "max": max(latencies), "checks": checks, "stray": stray,
+            "max": max(latencies), "checks": checks, "stray": stray, "cpu": cpu,
             "waits": [w * 1000 for w in waits], "holds": [h * 1000 for h in holds],
             "outcomes": {o: sum(a.outcome == o for a in answers) for o in {a.outcome for a in answers}}}
 
@@ -326,6 +327,10 @@ def rush_section(rushes: list[dict], settings: dict) -> list[str]:
                                            for run in rushes) + " |", "|---" * (len(rushes) + 1) + "|"]
     for name in rushes[0]["checks"]:
         lines.append(f"| {name} | " + " | ".join(str(run["checks"][name]) for run in rushes) + " |")
+    lines += ["", "CPU during the rush, per press (ms; bench/cpu_share.py, from /proc):", ""]
+    for run in rushes:
+        shares = ", ".join(f"{group} {seconds * 1000 / run['people']:.1f}" for group, seconds in run["cpu"].items())
+        lines.append(f"- {run['servers']} server{'s' if run['servers'] > 1 else ''}: {shares}")
     return [*lines, ""]
 
 

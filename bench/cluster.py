@@ -329,7 +329,8 @@ def rush_section(rushes: list[dict], settings: dict) -> list[str]:
         lines.append(f"| {name} | " + " | ".join(str(run["checks"][name]) for run in rushes) + " |")
     lines += ["", "CPU during the rush, per press (ms; bench/cpu_share.py, from /proc):", ""]
     for run in rushes:
-        shares = ", ".join(f"{group} {seconds * 1000 / run['people']:.1f}" for group, seconds in run["cpu"].items())
+        shares = ", ".join(f"{group} {seconds * 1000 / run['people']:.1f}"
+                           for group, seconds in run["cpu"].items())
         lines.append(f"- {run['servers']} server{'s' if run['servers'] > 1 else ''}: {shares}")
     return [*lines, ""]
 

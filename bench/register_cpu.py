@@ -3,6 +3,9 @@ the CPU time and the wall-clock time of one "Register" press, and the costliest 
 
     .venv/bin/python -m bench.register_cpu [--profile]
 
+Also prints the SQL statements of the last press, those run while it held the event's row lock
+marked with "locked".
+
 Uses the database `make bench-cluster` copies (jiwar_cluster_template, made by its first run) under
 another name, one workshop with 25 seats, 200 residents each pressing once (production settings).
 """
@@ -43,12 +46,14 @@ def main(profile: bool) -> None:
                             csrf_header(SECRET_KEY, raw)))
         db.session.remove()
     client = app.test_client()
+    statements = watch_statements(app)
     profiler = cProfile.Profile(time.process_time) if profile else None
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler:
         profiler.enable()
     statuses = {}
     for cookie, token in presses:
+        statements.clear()
         client.set_cookie(COOKIE, cookie)
         response = client.post(f"/en/events/{event_id}/register", headers={
             "X-CSRFToken": token, "Referer": f"https://localhost/en/events/{event_id}"})
@@ -59,8 +64,29 @@ def main(profile: bool) -> None:
     print(f"{count} presses, statuses {statuses}")
     print(f"CPU per registration: {(time.process_time() - cpu) / count * 1000:.1f} ms; "
           f"wall-clock, database included: {(time.perf_counter() - wall) / count * 1000:.1f} ms")
+    print(f"The last press's {len(statements)} statements:")
+    locked = False
+    for statement in statements:
+        locked = locked or "FOR UPDATE" in statement
+        print(f"  {'locked' if locked else '      '} {statement[:110]}")
+        locked = locked and statement != "COMMIT"  # the lock goes with the transaction
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
+def watch_statements(app) -> list[str]:
+    """The first line of every statement the app's engine sends, COMMIT included."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute",
+                 lambda _c, _cur, statement, *_rest: seen.append(" ".join(statement.split())))
+    event.listen(engine, "commit", lambda _connection: seen.append("COMMIT"))
+    return seen
 
 
 if __name__ == "__main__":

@@ -29,6 +29,11 @@ def end_of_quiet_hours(now: datetime, zone: str, quiet: tuple[int, int] | None =
     return datetime.combine(day, time(end), ZoneInfo(zone)).astimezone(now.tzinfo)
 
 
+def _loaded(session: Session, model, key: int):
+    """The row if this session holds it already, without asking the database."""
+    return session.identity_map.get(sa.inspect(model).identity_key_from_primary_key((key,)))
+
+
 def _zone_of(session: Session, message: OutboxMessage, known: dict) -> str:
     """The municipality of the message (an event's), else the person's, else their card's desk.
     `known` keeps what one flush already read: an event cancelled for 500 people reads its
@@ -38,8 +43,13 @@ def _zone_of(session: Session, message: OutboxMessage, known: dict) -> str:
     if municipality_id is None and payload.get("event_id"):
         key = ("event", payload["event_id"])
         if key not in known:
-            known[key] = session.scalar(
-                sa.select(Event.municipality_id).where(Event.id == payload["event_id"])
+            # The event is often in this session already (a registration's, read under the event's
+            # lock): read it there rather than ask the database again while the lock is held.
+            loaded = _loaded(session, Event, payload["event_id"])
+            known[key] = (
+                loaded.municipality_id
+                if loaded is not None
+                else session.scalar(sa.select(Event.municipality_id).where(Event.id == payload["event_id"]))
             )
         municipality_id = known[key]
     if municipality_id is None:
@@ -55,8 +65,13 @@ def _zone_of(session: Session, message: OutboxMessage, known: dict) -> str:
     if municipality_id is not None:
         key = ("zone", municipality_id)
         if key not in known:
-            known[key] = session.scalar(
-                sa.select(Municipality.timezone).where(Municipality.id == municipality_id)
+            loaded = _loaded(session, Municipality, municipality_id)
+            known[key] = (
+                loaded.timezone
+                if loaded is not None
+                else session.scalar(
+                    sa.select(Municipality.timezone).where(Municipality.id == municipality_id)
+                )
             )
         zone = known[key]
     return zone or current_app.config["JIWAR_MESSAGES_TIMEZONE"]
@@ -64,7 +79,8 @@ def _zone_of(session: Session, message: OutboxMessage, known: dict) -> str:
 
 def _hold_in_quiet_hours(session: Session, _context, _instances) -> None:
     new = [
-        instance for instance in session.new
+        instance
+        for instance in session.new
         if isinstance(instance, OutboxMessage)
         and instance.due_at is None
         and instance.kind not in ALWAYS_SENT

@@ -230,3 +230,27 @@ def test_phones_undoing_one_presence_at_once_take_it_off_the_tally_once(app, ouj
     assert sorted(answer.status_code for answer in answers) == [303] * 6
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Attendance)) == 1
     assert db.session.scalar(sa.select(AttendanceTally.sessions).filter_by(participant_id=person_id)) == 1
+
+
+def test_the_same_person_pressing_register_on_two_phones_at_once_gets_one_registration(app, oujda):
+    """The existing registration is looked for before the event's lock is taken: two presses of one
+    person both find none, the second is stopped by the unique constraint and answered from the
+    first's row, in words."""
+    from app.events.errors import RegistrationError
+
+    event = make_event(oujda, capacity=10)
+    participant_id = make_user().participant_id
+    event_id = event.id
+    db.session.remove()
+
+    errors = run_together(app, [lambda: register_for_event(event_id, participant_id)] * 4, language="en")
+
+    assert len(errors) == 3
+    assert all(isinstance(error, RegistrationError) for error in errors)
+    assert {error.message for error in errors} == {"You are already registered for this event."}
+    event, rows = state(event_id)
+    assert [(row.participant_id, row.status) for row in rows] == [
+        (participant_id, RegistrationStatus.CONFIRMED)
+    ]
+    assert_counters_match(event, rows)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 1

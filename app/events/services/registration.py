@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import Municipality
 from app.core.codes import new_ticket_code
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
@@ -37,36 +39,64 @@ def _unused_ticket_code() -> str:
             return code
 
 
-def _time_in_queue(event_id: int, now: datetime) -> datetime:
-    """When a registration joins the event's queue: now, or just after the latest one when this app
-    server's clock is behind the one that accepted it (several servers). Called under the event's
-    lock, so the waiting list keeps the order in which registrations were accepted."""
-    latest = db.session.scalar(
-        sa.select(sa.func.max(Registration.queued_at)).where(Registration.event_id == event_id)
+def _lock_with_queue_end(event_id: int) -> tuple[Event | None, datetime | None]:
+    """The event under its row lock (lock_event's statement), read with what the registration needs
+    next: the latest time a registration joined its queue, and its municipality (whose time zone
+    the message's quiet hours follow). Each is a round trip less while the lock is held."""
+    latest = (
+        sa.select(sa.func.max(Registration.queued_at))
+        .where(Registration.event_id == Event.id)
+        .scalar_subquery()
     )
+    row = db.session.execute(
+        sa.select(Event, latest, Municipality)
+        .join(Municipality, Municipality.id == Event.municipality_id)
+        .where(Event.id == event_id)
+        .with_for_update(of=Event)
+        .execution_options(populate_existing=True)
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _time_in_queue(latest: datetime | None, now: datetime) -> datetime:
+    """When a registration joins the event's queue: now, or just after the latest one when this app
+    server's clock is behind the one that accepted it (several servers). `latest` is read under the
+    event's lock, so the waiting list keeps the order in which registrations were accepted."""
     return now if latest is None or latest < now else latest + timedelta(microseconds=1)
 
 
-@rolls_back_on_refusal
 def register_for_event(event_id: int, participant_id: int) -> Registration:
-    """One step: a confirmed seat when one is left, otherwise the end of the waiting list."""
-    event = lock_event(event_id)
+    """One step: a confirmed seat when one is left, otherwise the end of the waiting list. The same
+    person pressing twice at once: the second finds the first's row when the unique constraint
+    stops it, and is answered from it."""
+    try:
+        return _register(event_id, participant_id)
+    except IntegrityError:
+        db.session.rollback()
+        return _register(event_id, participant_id)
+
+
+@rolls_back_on_refusal
+def _register(event_id: int, participant_id: int) -> Registration:
+    # What needs no lock is read before it: the event's row lock is the rush's narrow door, and
+    # every round trip made while holding it makes everyone behind wait (bench/CLUSTER.md).
+    registration = db.session.scalar(
+        sa.select(Registration).filter_by(event_id=event_id, participant_id=participant_id)
+    )
+    new_code = _unused_ticket_code() if registration is None else None
+    event, latest = _lock_with_queue_end(event_id)
     if event is None:
         raise RegistrationError(_("This event does not exist."), "not_found", status=404)
     _refuse_if_closed(event)
-    registration = db.session.scalar(
-        sa.select(Registration).filter_by(event_id=event.id, participant_id=participant_id)
-    )
-    if registration is not None and registration.is_active:
-        raise RegistrationError(_("You are already registered for this event."), "already_registered")
+    if registration is not None:  # one made before (perhaps cancelled): as it is now, under the lock
+        db.session.refresh(registration)
+        if registration.is_active:
+            raise RegistrationError(_("You are already registered for this event."), "already_registered")
     now = utcnow()
-    queued_at = _time_in_queue(event.id, now)  # before the new row is added (and flushed)
     if registration is None:
-        registration = Registration(
-            event_id=event.id, participant_id=participant_id, ticket_code=_unused_ticket_code()
-        )
+        registration = Registration(event_id=event.id, participant_id=participant_id, ticket_code=new_code)
         db.session.add(registration)
-    registration.queued_at = queued_at
+    registration.queued_at = _time_in_queue(latest, now)
     registration.cancelled_at = None
     registration.promoted_at = None
     if event.capacity is None or (event.confirmed_count < event.capacity and event.waiting_count == 0):

@@ -1,6 +1,6 @@
 """What everyone sees and what residents do: the list, the event page, registering, My events."""
 
-from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -66,11 +66,13 @@ def event_detail(event_id: int):
 @login_required
 @confirmed_required
 def register(event_id: int):
-    event = get_event_or_404(event_id)
-    target = url_for("events.event_detail", event_id=event.id)
+    # The event is read once, by the service, under its lock (a draft or unknown event: 404 there).
+    target = url_for("events.event_detail", event_id=event_id)
     try:
-        registration = services.register_for_event(event.id, current_user.participant_id)
+        registration = services.register_for_event(event_id, current_user.participant_id)
     except RegistrationError as error:
+        if error.status == 404:  # no such event, or not published: the page not found, as for a GET
+            abort(404)
         return refused(error, target)
     if registration.status == RegistrationStatus.CONFIRMED:
         flash(_("You are registered. Your ticket is in My events."), "success")

@@ -291,7 +291,10 @@ def soak_section(soaks: list[dict], failover: dict, settings: dict) -> list[str]
               f"({', '.join(sorted(set(failover['errors']))) or 'none'}); nginx's log shows "
               f"{len(failover['failed_on'])} answered 502/504, each a request that was in the killed "
               "server's hands (a POST already sent is never sent again: it may have been written). Every "
-              "action a client saw succeed is in the database (\"lost or undone effects\" above).", ""]
+              "action a client saw succeed is in the database (\"lost or undone effects\" above). In the "
+              "failover column, \"recorded that no client saw succeed\" may count up to the failed check-ins:"
+              " one the killed server wrote before it could answer (the phone, told it failed, sends it again"
+              " and is answered \"already present\").", ""]
     two = soaks[-1]
     writes = sum(two["successes"].values())
     lines += ["### Which tables every write touches", "",

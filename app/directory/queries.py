@@ -23,6 +23,7 @@ from app.directory.models import (
     ServiceLanguage,
     ServiceNeed,
     ServiceReport,
+    name_sort_key,
 )
 from app.directory.needs import Need
 from app.extensions import db
@@ -70,8 +71,7 @@ def public_condition():
 
 def name_order(language: str):
     """Entries by their name in the reader's language, else the first language that has one."""
-    names = [sa.func.nullif(getattr(Service, f"name_{code}"), "") for code in (language, *LANGUAGES)]
-    return sa.func.lower(sa.func.coalesce(*names))
+    return name_sort_key(language if language in LANGUAGES else LANGUAGES[0])
 
 
 def _search(q: str):

@@ -103,6 +103,13 @@ class Config:
     # Card holders' contact details (their shared phone) are erased this many days after their last
     # activity: `flask jiwar apply-retention`, run daily (README, "Running in production").
     JIWAR_CARD_HOLDER_RETENTION_DAYS = int(os.environ.get("JIWAR_CARD_HOLDER_RETENTION_DAYS", "730"))
+    # The door keeps the id of each entry a phone sent (so that a queue sent twice records nothing
+    # twice) until this many days after the event's last session ended. A phone keeps what it recorded
+    # offline until it reaches the server with its organiser signed in (every 10 seconds while the
+    # door page is open, at the next opening, before signing out): a month covers a phone left
+    # offline after an outdoor day and brought back at the next monthly event. Later, the door's sync
+    # refuses the entries rather than risk counting them twice. The ids name nobody (app/privacy/retention.py).
+    JIWAR_DOOR_RECEIPT_DAYS = int(os.environ.get("JIWAR_DOOR_RECEIPT_DAYS", "30"))
     # Wrong answers to the desk's presence check before a password link (guesses, like sign-in's).
     JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT = os.environ.get(
         "JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour"

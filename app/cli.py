@@ -66,12 +66,13 @@ def rebuild_rollups_command():
 @jiwar_cli.command("apply-retention")
 @click.option("--dry-run", is_flag=True, help="Only count the card holders whose phone is due for erasure.")
 def apply_retention_command(dry_run: bool):
-    """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS, and accounts
-    left unconfirmed for JIWAR_UNCONFIRMED_HOURS (run daily, or hourly)."""
+    """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS, accounts
+    left unconfirmed for JIWAR_UNCONFIRMED_HOURS, and the door's receipts of events ended
+    JIWAR_DOOR_RECEIPT_DAYS ago (run daily, or hourly)."""
     from flask import current_app
 
     from app.core.time import utcnow
-    from app.privacy.retention import apply_retention, erase_unconfirmed_accounts
+    from app.privacy.retention import apply_retention, erase_unconfirmed_accounts, purge_door_receipts
 
     days = current_app.config["JIWAR_CARD_HOLDER_RETENTION_DAYS"]
     count = apply_retention(days, dry_run=dry_run)
@@ -84,6 +85,10 @@ def apply_retention_command(dry_run: bool):
     erased = erase_unconfirmed_accounts(utcnow(), hours, dry_run=dry_run)
     verb = "would be erased" if dry_run else "erased"
     click.echo(f"{erased} account(s) unconfirmed after {hours} hours {verb}.")
+    receipt_days = current_app.config["JIWAR_DOOR_RECEIPT_DAYS"]
+    purged = purge_door_receipts(utcnow(), receipt_days, dry_run=dry_run)
+    verb = "would be deleted" if dry_run else "deleted"
+    click.echo(f"{purged} door receipt(s) of events ended more than {receipt_days} days ago {verb}.")
 
 
 jiwar_cli.add_command(directory_export_command)

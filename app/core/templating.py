@@ -10,6 +10,7 @@ from flask import Flask
 
 from app.core.bidi import without_bidi_controls
 from app.core.dates import FIRST_DAY, LAST_DAY, OUT_OF_RANGE
+from app.core.htmx import is_htmx_fragment_request
 from app.core.i18n import LANGUAGE_NAMES, current_language, text_direction
 from app.core.time import to_zone
 from app.core.translated import register_translated_helpers
@@ -60,6 +61,9 @@ def register_template_helpers(app: Flask) -> None:
         first_day=FIRST_DAY.isoformat(),
         last_day=LAST_DAY.isoformat(),
         date_out_of_range=OUT_OF_RANGE,
+        # A list's fragment brings the links built from the page's address along, out of band
+        # (templates/_macros/address_links_oob.html).
+        htmx_fragment=is_htmx_fragment_request,
     )
 
     @app.template_filter("local_datetime")

@@ -101,6 +101,13 @@ class EventForm(JiwarForm):
     )
     audience = SelectField(_l("Audience"), choices=select_choices(Audience.choices()))
     programme_id = SelectField(_l("Programme"), coerce=_optional_int, validate_choice=False)
+    headcount_only = BooleanField(
+        _l("Headcount only"),
+        description=_l(
+            "Outdoors or in a crowd, where names cannot be taken: the door shows only the counters and "
+            "the walk-in tally, for every session. It can also be switched at the door."
+        ),
+    )
     sessions = FieldList(FormField(SessionRowForm), min_entries=1)
     repeat = FormField(NewEventRuleForm)  # a new event only: its sessions by rule
 
@@ -155,6 +162,7 @@ class EventForm(JiwarForm):
             languages=self.spoken_languages(),
             audience=self.audience.data,
             programme_id=self.programme_id.data,
+            headcount_only=self.headcount_only.data,
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -232,6 +232,11 @@ class Event(db.Model):
     def language_list(self) -> list[str]:
         return [code for code in (self.languages or "").split(",") if code]
 
+    def door_receipts_kept(self, now: datetime, days: int) -> bool:
+        """Whether the door still knows the ids of the entries phones sent for this event: they are
+        purged `days` after its last session ended (app/privacy/retention.py)."""
+        return self.ends_at >= now - timedelta(days=days)
+
     @property
     def effective_closes_at(self) -> datetime:
         """Registration closes at the stated time, or when the first session starts."""
@@ -408,7 +413,9 @@ class TallyGroup(LabelledEnum):
 class DoorReceipt(db.Model):
     """A check-in or walk-in the door accepted, by the id the phone gave it. A phone that kept its
     entries offline may send them twice (the answer lost on the way back, a queue replayed): the
-    second time the id is found here and nothing changes."""
+    second time the id is found here and nothing changes. Kept until JIWAR_DOOR_RECEIPT_DAYS after
+    the event ended, then purged by the daily retention pass (app/privacy/retention.py). It names
+    nobody: an id made at random on the phone, the session and the time."""
 
     __tablename__ = "door_receipt"
 

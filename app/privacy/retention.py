@@ -8,6 +8,11 @@ The name stays: it is how the desk and the door recognise someone who comes back
 is different: it reaches the person, and a shared phone changes hands.
 
 Account holders are left out: their account has its own life (they delete it themselves).
+
+The same daily pass purges the door's receipts (the ids of the entries phones sent, kept so that a
+queue sent twice records nothing twice) once they can no longer be needed. They hold no personal
+data (no key to a person: tests/privacy/test_every_person_key.py), only a table that would grow by
+one row per person entered at every door.
 """
 
 from datetime import timedelta
@@ -17,7 +22,7 @@ import sqlalchemy as sa
 from app.accounts.models import Participant, ParticipantCard, User
 from app.core.audit import record_audit
 from app.core.time import utcnow
-from app.events.models import Attendance, Registration
+from app.events.models import Attendance, DoorReceipt, Event, EventSession, Registration
 from app.extensions import db
 from app.proposals.models import Proposal
 
@@ -86,3 +91,21 @@ def erase_unconfirmed_accounts(now, hours: int, dry_run: bool = False) -> int:
         record_audit("account.unconfirmed_erased", accounts=len(due), hours=hours)
     db.session.commit()
     return len(due)
+
+
+def purge_door_receipts(now, days: int, dry_run: bool = False) -> int:
+    """Deletes the door's receipts of events that ended more than `days` ago, and received as long
+    ago (a late correction typed at the door of an old event keeps its receipt `days` too). Past that,
+    the door's sync refuses a queued entry for the event instead of counting it again
+    (Event.door_receipts_kept). Returns how many; running it again the same day finds none."""
+    cutoff = now - timedelta(days=days)
+    ended = sa.select(EventSession.id).join(Event, Event.id == EventSession.event_id)
+    ended = ended.where(Event.ends_at < cutoff)
+    due = sa.and_(DoorReceipt.received_at < cutoff, DoorReceipt.session_id.in_(ended))
+    if dry_run:
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(DoorReceipt).where(due))
+        db.session.rollback()
+        return count
+    count = db.session.execute(sa.delete(DoorReceipt).where(due)).rowcount
+    db.session.commit()
+    return count

@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from app.events.models import EventType
 from tests.conftest import sign_in_as
 from tests.factories import (
     make_attendance,
@@ -227,3 +228,43 @@ def test_card_link_asked_at_the_desk_then_confirmed_by_the_account_holder(app, p
     expect(page.locator("main")).to_contain_text("Atelier couture")
     page.goto(f"{live_server}/me/participation")
     expect(page.locator("main")).not_to_contain_text("1990")  # the desk's answers did not move
+
+
+def phone_screenshot(page, screenshot, name: str) -> None:
+    """The page as a 360 px phone shows it (the filters folded there), then back to a wide screen."""
+    wide = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    screenshot(name)
+    page.set_viewport_size(wide)
+
+
+def test_sign_in_and_language_links_follow_a_filter_changed_in_place(page, live_server, world, screenshot):
+    """Changing a filter swaps the results and pushes the address without reloading the page; the
+    menu's Sign in and the language switch then lead back to the filtered list."""
+    oujda, _organiser, _resident = world
+    make_event(oujda, title="Atelier cuisine")
+    make_event(oujda, title="Journée portes ouvertes", event_type=EventType.OPEN_DAY)
+    page.goto(f"{live_server}/en/events")
+    page.get_by_label("Type").select_option("workshop")
+    expect(page).to_have_url(re.compile(r"type=workshop"))
+    expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")
+    phone_screenshot(page, screenshot, "events-filtered-in-place-en")
+    expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", re.compile(r"type%3Dworkshop"))
+    page.get_by_role("link", name="Sign in").click()
+    expect(page.locator("input[name=next]")).to_have_value(re.compile(r"^/en/events\?.*type=workshop"))
+    page.goto(f"{live_server}/en/events")
+    page.get_by_label("Type").select_option("workshop")
+    expect(page).to_have_url(re.compile(r"type=workshop"))
+    page.get_by_role("link", name="Français").click()
+    expect(page.get_by_label("Type")).to_have_value("workshop")
+    expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")
+    page.locator("#event-municipality").select_option("oujda")
+    expect(page).to_have_url(re.compile(r"municipality=oujda"))
+    phone_screenshot(page, screenshot, "events-filtered-in-place-fr")
+    page.get_by_role("link", name="العربية").click()
+    expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")
+    page.locator("#event-type").select_option("")
+    expect(page.locator("#event-results")).to_contain_text("Journée portes ouvertes")
+    french = page.locator("#language-switcher a[lang=fr]")
+    expect(french).to_have_attribute("href", re.compile(r"municipality=oujda"))
+    phone_screenshot(page, screenshot, "events-filtered-in-place-ar")

@@ -289,3 +289,52 @@ def test_tally_taps_kept_offline_count_once(client, organiser, oujda):
     for _ in range(2):
         client.post(f"/door/sessions/{session.id}/tally", data=tap)
     assert len(attendances()) == 3
+
+
+def _move_back(event, days: int) -> None:
+    """The event, its sessions and the door's receipts for them, `days` earlier (as if recorded then)."""
+    shift = timedelta(days=days)
+    rows = [event, *event.sessions, *db.session.scalars(
+        sa.select(DoorReceipt).where(DoorReceipt.session_id.in_([session.id for session in event.sessions]))
+    )]
+    for row in rows:
+        for column in ("starts_at", "ends_at", "received_at"):
+            if hasattr(row, column):
+                setattr(row, column, getattr(row, column) - shift)
+    db.session.commit()
+
+
+def _receipt_sessions() -> list[int]:
+    return list(db.session.scalars(sa.select(DoorReceipt.session_id).order_by(DoorReceipt.session_id)))
+
+
+def test_the_daily_retention_pass_purges_receipts_of_long_past_events(app, client, organiser, oujda):
+    assert app.config["JIWAR_DOOR_RECEIPT_DAYS"] == 30
+    long_past, recent = make_event(oujda, starts_in=SOON), make_event(oujda, starts_in=SOON)
+    sign_in_as(client, organiser)
+    queues = {}
+    for event in (long_past, recent):
+        queues[event.id] = [walk_in_entry(), walk_in_entry(display_name="Visiteur")]
+        sent = by_id(sync(client, event.sessions[0], queues[event.id]))
+        assert {result["status"] for result in sent.values()} == {"recorded"}
+    _move_back(long_past, 40)
+    _move_back(recent, 10)
+    result = app.test_cli_runner().invoke(args=["jiwar", "apply-retention"])
+    assert "2 door receipt(s) of events ended more than 30 days ago deleted." in result.output
+    assert _receipt_sessions() == [recent.sessions[0].id, recent.sessions[0].id]
+    # Within the retention, the queue sent again records nothing twice.
+    again = by_id(sync(client, recent.sessions[0], queues[recent.id]))
+    assert {result["status"] for result in again.values()} == {"already"}
+    # Past it, the door cannot tell a repeat from a new entry: refused, with the reason, nothing recorded.
+    late = by_id(sync(client, long_past.sessions[0], queues[long_past.id] + [walk_in_entry()]))
+    assert {result["status"] for result in late.values()} == {"refused"}
+    assert next(iter(late.values()))["message"].startswith(
+        "This entry was kept on the phone more than 30 days after the event ended: it was not recorded"
+    )
+    assert len(attendances()) == 4 and receipts() == 2
+    # The pass run again the same day finds nothing; a dry run only counts.
+    assert "0 door receipt(s)" in app.test_cli_runner().invoke(args=["jiwar", "apply-retention"]).output
+    _move_back(recent, 25)
+    dry = app.test_cli_runner().invoke(args=["jiwar", "apply-retention", "--dry-run"])
+    assert "2 door receipt(s) of events ended more than 30 days ago would be deleted." in dry.output
+    assert receipts() == 2

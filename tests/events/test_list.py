@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 from app.events.models import EventStatus, EventType
-from tests.factories import make_event, make_municipality
+from tests.conftest import sign_in_as
+from tests.factories import make_event, make_municipality, make_user
 
 
 def titles(html: str, *candidates: str) -> set[str]:
@@ -107,3 +108,23 @@ def test_the_tabs_keep_the_filters_and_come_with_the_fragment(client, oujda):
     make_event(oujda, title="Atelier")
     fragment = client.get("/events?type=workshop&language=fr", headers={"HX-Request": "true"}).text
     assert "/en/events?type=workshop&amp;language=fr&amp;when=past" in fragment
+
+
+def test_a_filter_changed_through_htmx_brings_sign_in_and_language_links_for_the_new_address(client, oujda):
+    """htmx pushes the filtered address; the menu's links built from the page's address follow it
+    (swapped out of band), so signing in or switching language keeps the filters."""
+    make_event(oujda, title="Atelier")
+    fragment = client.get("/events?q=&type=workshop", headers={"HX-Request": "true"}).text
+    back = "next=/en/events?q%3D%26type%3Dworkshop"
+    assert f'<a href="/en/sign-in?{back}">Sign in</a>' in fragment
+    assert f'<a href="/en/sign-up?{back}">Create an account</a>' in fragment
+    assert '<a href="/ar/events?q=&amp;type=workshop" lang="ar"' in fragment
+    assert fragment.count('hx-swap-oob="true"') == 2  # the menu and the language switch, nothing else
+    # The full page has them in place: no out-of-band copy.
+    page = client.get("/events?q=&type=workshop").text
+    assert f'<a href="/en/sign-in?{back}">Sign in</a>' in page and "hx-swap-oob" not in page
+    # Signed in, there is no Sign in to follow: only the language switch comes along.
+    sign_in_as(client, make_user("Fatou"))
+    signed_in = client.get("/events?type=workshop", headers={"HX-Request": "true"}).text
+    assert "Sign in" not in signed_in and signed_in.count('hx-swap-oob="true"') == 1
+    assert '<a href="/fr/events?type=workshop" lang="fr"' in signed_in

@@ -334,3 +334,83 @@ def test_cancelling_asks_once_more_saying_who_is_told(client, organiser, oujda, 
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 2
     again = client.get(f"/manage/events/{event.id}/cancel")
     assert again.status_code == 303 and "already cancelled" in client.get(again.headers["Location"]).text
+
+
+def _audits(action: str) -> list[dict]:
+    from app.core.audit import AuditEntry
+
+    return [entry.details for entry in db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+    )]
+
+
+def test_headcount_only_is_chosen_in_the_form_and_shown_on_the_events_page(client, organiser, oujda):
+    sign_in_as(client, organiser)
+    form = client.get("/manage/events/new").text
+    assert 'name="headcount_only" type="checkbox" value="y"> Headcount only</label>' in form
+    assert "the door shows only the counters and the walk-in tally" in form
+    # Checked: the event counts heads at its door, and its page says so.
+    response = client.post("/manage/events/new", data=event_form(oujda, title_fr="Fête de quartier",
+                                                                 headcount_only="y"))
+    assert response.status_code == 303
+    counted = db.session.scalar(sa.select(Event).where(Event.title_fr == "Fête de quartier"))
+    assert counted.headcount_only is True
+    page = client.get(response.location).text
+    assert "The door shows only the counters and the walk-in tally: it takes no names." in page
+    door = client.get(f"/door/sessions/{counted.sessions[0].id}").text
+    assert "door takes no names. Count everyone with the tally." in door and 'id="door-q"' not in door
+    # Left unticked: the door finds and marks registered people.
+    response = client.post("/manage/events/new", data=event_form(oujda, title_fr="Atelier"))
+    named = db.session.scalar(sa.select(Event).where(Event.title_fr == "Atelier"))
+    assert named.headcount_only is False
+    assert "The door finds and marks registered people" in client.get(response.location).text
+    assert 'id="door-q"' in client.get(f"/door/sessions/{named.sessions[0].id}").text
+
+
+def test_headcount_only_is_switched_on_and_off_by_editing(client, organiser, oujda):
+    event = make_event(oujda)
+    sign_in_as(client, organiser)
+    assert event.version == 1
+    on = event_form(oujda, version="1", headcount_only="y",
+                    **{"sessions-0-id": str(event.sessions[0].id)})
+    assert client.post(f"/manage/events/{event.id}/edit", data=on).status_code == 303
+    assert db.session.get(Event, event.id).headcount_only is True
+    edit = client.get(f"/manage/events/{event.id}/edit").text
+    assert '<input aria-describedby="headcount_only-hint" checked id="headcount_only"' in edit
+    off = event_form(oujda, version="2", **{"sessions-0-id": str(event.sessions[0].id)})
+    assert client.post(f"/manage/events/{event.id}/edit", data=off).status_code == 303
+    assert db.session.get(Event, event.id).headcount_only is False
+    # Both recorded as the door's own switch is; a save that leaves it alone records no switch.
+    assert _audits("event.headcount_only") == [{"headcount_only": True}, {"headcount_only": False}]
+    same = event_form(oujda, version="3", **{"sessions-0-id": str(event.sessions[0].id)})
+    assert client.post(f"/manage/events/{event.id}/edit", data=same).status_code == 303
+    assert len(_audits("event.headcount_only")) == 2
+
+
+def test_a_form_opened_before_the_door_switched_to_headcount_cannot_switch_it_back(client, organiser, oujda):
+    event = make_event(oujda)
+    stale_version = event.version
+    sign_in_as(client, organiser)
+    client.get(f"/manage/events/{event.id}/edit")  # the form is opened, then the door is switched
+    client.post(f"/door/sessions/{event.sessions[0].id}/headcount-only", data={"headcount_only": "1"})
+    form = event_form(oujda, version=str(stale_version), title_fr="Renommé",
+                      **{"sessions-0-id": str(event.sessions[0].id)})
+    response = client.post(f"/manage/events/{event.id}/edit", data=form)
+    assert response.status_code == 409 and "Renommé" in response.text
+    event = db.session.get(Event, event.id)
+    assert event.headcount_only is True and event.title_fr != "Renommé"
+
+
+def test_an_organiser_of_another_municipality_cannot_switch_headcount_only(client, la_marsa, oujda):
+    from tests.factories import make_organiser
+
+    event = make_event(oujda, title="Atelier d'Oujda")
+    version = event.version
+    sign_in_as(client, make_organiser(la_marsa))
+    form = event_form(oujda, version=str(version), headcount_only="y",
+                      **{"sessions-0-id": str(event.sessions[0].id)})
+    response = client.post(f"/manage/events/{event.id}/edit", data=form)
+    assert response.status_code == 403 and "Atelier d&#39;Oujda" not in response.text
+    event = db.session.get(Event, event.id)
+    assert event.headcount_only is False and event.version == version
+    assert _audits("event.headcount_only") == []

@@ -63,6 +63,14 @@ def test_htmx_gets_the_list_fragment_from_the_same_url(client, listed):
     assert "<html" not in body and 'id="proposal-list"' in body and "HX-Request" in response.headers["Vary"]
 
 
+def test_a_filter_changed_through_htmx_brings_the_sign_in_link_for_the_new_address(client, listed):
+    call, _ = listed
+    fragment = client.get(f"/calls/{call.id}?sort=newest&q=foot", headers={"HX-Request": "true"}).text
+    assert f'<a href="/en/sign-in?next=/en/calls/{call.id}?sort%3Dnewest%26q%3Dfoot">Sign in</a>' in fragment
+    assert f'<a href="/fr/calls/{call.id}?sort=newest&amp;q=foot" lang="fr"' in fragment
+    assert 'id="site-nav" aria-label="Main menu" hx-swap-oob="true"' in fragment
+
+
 def test_pagination_links_keep_the_filters(client, oujda):
     call = make_call(oujda, phase="support")
     for i in range(25):

@@ -17,7 +17,7 @@ from app.events.services.door import (
     refuse_unless_open,
     undo_check_in,
 )
-from app.events.services.locking import rolls_back_on_refusal
+from app.events.services.locking import lock_event, rolls_back_on_refusal
 from app.extensions import db
 
 
@@ -80,9 +80,13 @@ def undo_counted_walk_in(actor, session: EventSession, attendance_id: int) -> bo
 
 @rolls_back_on_refusal
 def set_headcount_only(actor, event: Event, headcount_only: bool) -> None:
-    """Headcount only: the door takes no names for this event, only the tally."""
+    """Headcount only: the door takes no names for this event, only the tally. A change of the
+    event like the form's: its version moves, so an edit form opened before cannot switch it back
+    unseen (it is refused as stale, with what was typed kept)."""
+    event = lock_event(event.id)
     if event.headcount_only == headcount_only:
         return
     event.headcount_only = headcount_only
+    event.version += 1
     record_audit("event.headcount_only", actor, event, headcount_only=headcount_only)
     db.session.commit()

@@ -53,6 +53,7 @@ class EventData:
     languages: list[str] = field(default_factory=lambda: ["fr"])
     audience: str = "everyone"
     programme_id: int | None = None
+    headcount_only: bool = False  # the door takes no names, only the tally (app/events/views/door.py)
 
 
 def _aware(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
@@ -146,6 +147,7 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
     event.registration_closes_at = closes
     event.languages = ",".join(data.languages)
     event.audience = data.audience
+    event.headcount_only = data.headcount_only
     event.starts_at = starts
     event.ends_at = ends
 
@@ -227,6 +229,7 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
         )
     checked = _validated(actor, data, event)
     before = _time_and_place(event)
+    was_headcount_only = event.headcount_only
     _apply(event, data, *checked)
     event.version += 1
     db.session.flush()
@@ -234,6 +237,8 @@ def update_event(actor, event_id: int, data: EventData, expected_version: int) -
     if event.is_published and _time_and_place(event) != before:
         _tell_registered(event, "event_changed")
     record_audit("event.updated", actor, event)
+    if event.headcount_only != was_headcount_only:  # the same entry as the door's own switch
+        record_audit("event.headcount_only", actor, event, headcount_only=event.headcount_only)
     try:
         db.session.commit()
     except StaleDataError:
@@ -293,6 +298,7 @@ def duplicate_event(actor, event_id: int) -> Event:
         "capacity",
         "languages",
         "audience",
+        "headcount_only",
         "registration_opens_at",
         "registration_closes_at",
         "starts_at",

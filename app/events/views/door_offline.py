@@ -9,7 +9,7 @@ goes through the same services (and the same walk-in form) as the door's forms, 
 transaction, so a refused entry leaves nothing behind and does not stop the others.
 """
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.views import person_name
 from app.core import offline
 from app.core.codes import normalise_code
+from app.core.time import utcnow
 from app.core.urls import parse_client_id, parse_id
 from app.events import queries, services
 from app.events.errors import EventError
@@ -71,10 +72,24 @@ def door_sync(session_id: int):
         return personal(jsonify(error=_("These entries could not be read: nothing was recorded."))), 400
     ids = [parse_client_id(entry.get("client_id")) for entry in entries if isinstance(entry, dict)]
     received = queries.door_receipts_among([client_id for client_id in ids if client_id is not None])
-    return personal(jsonify(results=[_sync_entry(session, entry, received) for entry in entries]))
+    late = _too_late_to_tell_twice(session)
+    return personal(jsonify(results=[_sync_entry(session, entry, received, late) for entry in entries]))
 
 
-def _sync_entry(session, entry, received: set[str]) -> dict:
+def _too_late_to_tell_twice(session) -> str | None:
+    """Why this session's queued entries are refused, when its receipts may have been purged: an
+    entry sent before and sent again now would be counted twice."""
+    days = current_app.config["JIWAR_DOOR_RECEIPT_DAYS"]
+    if session.event.door_receipts_kept(utcnow(), days):
+        return None
+    return _(
+        "This entry was kept on the phone more than %(days)d days after the event ended: it was not "
+        "recorded, as it may have been already. If it is missing, enter it again on the door page.",
+        days=days,
+    )
+
+
+def _sync_entry(session, entry, received: set[str], late: str | None) -> dict:
     client_id = parse_client_id(entry.get("client_id")) if isinstance(entry, dict) else None
     kind = entry.get("kind") if isinstance(entry, dict) else None
     fields = entry.get("fields") if isinstance(entry, dict) else None
@@ -86,6 +101,8 @@ def _sync_entry(session, entry, received: set[str]) -> dict:
         }
     if client_id in received:
         return {"client_id": client_id, "status": "already"}
+    if late is not None:
+        return {"client_id": client_id, "status": "refused", "message": late}
     fields = MultiDict({key: str(value) for key, value in fields.items() if isinstance(value, str | int)})
     try:
         message = SYNCED[kind](session, fields, client_id)

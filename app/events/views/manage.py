@@ -62,6 +62,7 @@ def _fill_from_event(form: EventForm, event) -> None:
         "audience",
         "municipality_id",
         "programme_id",
+        "headcount_only",
     ):
         getattr(form, field).data = getattr(event, field)
     form.show_languages(event.language_list)

@@ -50,7 +50,7 @@ def entries(oujda):
             hotline=True,
             walk_in=False,
             is_free=False,
-            cost_note="10 MAD",
+            cost_note={"fr": "10 dirhams l'appel", "ar": "10 دراهم للمكالمة"},
             latitude=None,
             longitude=None,
             weekly_hours={4: "20:00-02:00+1", 5: "20:00-02:00+1"},

@@ -47,9 +47,9 @@ def _fill(db) -> None:
         f"""INSERT INTO participant (id, display_name, created_at, record_key, phone_shared)
             SELECT n, 'Person ' || n, now(), n % 256, false FROM generate_series(1, {PEOPLE}) AS n""",
         # 25 events a day, at 09:00 + (n % 12) hours UTC, alternating municipalities.
-        f"""INSERT INTO event (id, municipality_id, event_type, status, title_fr, venue, languages, audience,
-                               starts_at, ends_at, confirmed_count, waiting_count, created_at, updated_at,
-                               version)
+        f"""INSERT INTO event (id, municipality_id, event_type, status, title_fr, venue_fr, languages,
+                               audience, starts_at, ends_at, confirmed_count, waiting_count, created_at,
+                               updated_at, version)
             SELECT n, 1 + n % 2, 'workshop', 'published', 'Atelier ' || n, 'Salle', 'fr', 'everyone',
                    :first + ((n - 1) / 25) * interval '1 day' + (9 + n % 12) * interval '1 hour',
                    :first + ((n - 1) / 25) * interval '1 day' + (11 + n % 12) * interval '1 hour',

@@ -160,9 +160,18 @@ SHELTER = (
     dict.fromkeys(range(7), "00:00-00:00+1"),
 )
 PROVIDERS = {
-    "oujda": ("Association Oriental Solidarité", "Bd Mohammed V, Oujda", (34.6814, -1.9086)),
-    "raoued": ("Association Raoued Entraide", "Avenue de la République, Raoued", (36.9333, 10.1833)),
-    "la-marsa": ("Association Marsa Accueil", "Rue du Maroc, La Marsa", (36.8782, 10.3247)),
+    "oujda": ("Association Oriental Solidarité",
+              {"fr": "Bd Mohammed V, Oujda", "ar": "شارع محمد الخامس، وجدة"}, (34.6814, -1.9086)),
+    "raoued": ("Association Raoued Entraide",
+               {"fr": "Avenue de la République, Raoued", "ar": "شارع الجمهورية، رواد"}, (36.9333, 10.1833)),
+    "la-marsa": ("Association Marsa Accueil",
+                 {"fr": "Rue du Maroc, La Marsa", "ar": "نهج المغرب، المرسى"}, (36.8782, 10.3247)),
+}
+# The language course asks for a small fee (the others are free): the cost in each language.
+LANGUAGE_COURSE_FEE = {
+    "fr": "50 dirhams par trimestre, livres compris",
+    "ar": "50 درهما في الفصل، الكتب مشمولة",
+    "en": "50 dirhams a term, books included",
 }
 
 
@@ -185,7 +194,9 @@ def seed_directory(accounts: dict, lines: list[str]) -> None:
                 provider_kind=provider_kind,
                 name={"fr": fr, "ar": ar, "en": en if index != 4 else ""},  # one without English
                 description={"fr": dfr, "ar": dar, "en": den},
-                address=address if kind is not SHELTER else "",
+                address=address if kind is not SHELTER else {},
+                is_free="language" not in needs,
+                cost_note={} if "language" not in needs else LANGUAGE_COURSE_FEE,
                 latitude=round(lat + index * 0.001, 4) if kind is not SHELTER else None,
                 longitude=round(lon + index * 0.001, 4) if kind is not SHELTER else None,
                 needs=needs,

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import WEEKDAY_LABELS, JiwarForm, MultiCheckboxField
+from app.core.translated import form_values, translated_fields
 from app.directory.models import LANGUAGES, ProviderKind, Sensitivity
 from app.directory.needs import Need
 from app.directory.services import ServiceData
@@ -47,7 +48,7 @@ class ServiceForm(JiwarForm):
     provider_name = StringField(_l("Provider"), filters=[_strip])
     provider_kind = SelectField(_l("Kind of provider"), choices=_choices(ProviderKind))
     needs = MultiCheckboxField(_l("Needs it answers"), choices=_choices(Need))
-    address = StringField(_l("Address"), filters=[_strip], validators=[Length(max=300)])
+    address_fr, address_ar, address_en = translated_fields(_l("Address"), max_length=300)
     latitude = _Coordinate(
         _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90).")
     )
@@ -63,7 +64,7 @@ class ServiceForm(JiwarForm):
     eligibility_ar = TextAreaField(_l("Who may use it, in Arabic"), filters=[_strip])
     eligibility_en = TextAreaField(_l("Who may use it, in English"), filters=[_strip])
     is_free = BooleanField(_l("Free of charge"))
-    cost_note = StringField(_l("Cost"), filters=[_strip], validators=[Length(max=200)])
+    cost_note_fr, cost_note_ar, cost_note_en = translated_fields(_l("Cost"), max_length=200)
     languages = StringField(
         _l("Languages spoken"),
         filters=[_strip],
@@ -96,7 +97,7 @@ class ServiceForm(JiwarForm):
             name={code: getattr(self, f"name_{code}").data or "" for code in LANGUAGES},
             description={code: getattr(self, f"description_{code}").data or "" for code in LANGUAGES},
             eligibility={code: getattr(self, f"eligibility_{code}").data or "" for code in LANGUAGES},
-            address=self.address.data or "",
+            address=form_values(self, "address"),
             latitude=self.latitude.data,
             longitude=self.longitude.data,
             needs=list(self.needs.data or []),
@@ -107,7 +108,7 @@ class ServiceForm(JiwarForm):
             hotline=self.hotline.data,
             no_documents_needed=self.no_documents_needed.data,
             is_free=self.is_free.data,
-            cost_note=self.cost_note.data or "",
+            cost_note=form_values(self, "cost_note"),
             phone=self.phone.data or "",
             whatsapp=self.whatsapp.data or "",
             sensitivity=self.sensitivity.data,

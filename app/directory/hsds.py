@@ -6,9 +6,12 @@ service_at_locations (location, address), schedules, phones and languages nested
 profile gives them. CSV: a zip of services.csv, organizations.csv, locations.csv, addresses.csv,
 service_at_locations.csv, schedules.csv, phones.csv, languages.csv, joined by their ids.
 
-What HSDS has no field for (the name in three languages, the needs, walk-in, no documents needed,
-the provider kind) travels in fields starting "x_jiwar_"; a file from elsewhere without them is read
-from HSDS's own fields. A weekly schedule is a row with freq WEEKLY and byday; a closing time at or
+What HSDS has no field for (the name, description, eligibility, cost and address in three languages,
+the needs, walk-in, no documents needed, the provider kind) travels in fields starting "x_jiwar_";
+HSDS's own fields (name, fees_description, address_1...) carry the French text, else the first
+language written, for readers that know only HSDS. A file from elsewhere without the x_jiwar_
+fields is read from HSDS's own: each text taken to be in its own language (Arabic when most of its
+letters are Arabic, else French). A weekly schedule is a row with freq WEEKLY and byday; a closing time at or
 before the opening time runs past midnight; a dated exception is a row with valid_from and valid_to
 (no opens_at: closed those days).
 
@@ -30,6 +33,7 @@ from flask_babel import gettext as _
 
 from app.core.audit import record_audit
 from app.core.languages import language_name
+from app.core.translated import as_texts
 from app.directory import hours as hours_mod
 from app.directory import services as writes
 from app.directory.models import LANGUAGES, Service
@@ -56,6 +60,8 @@ def service_record(service: Service) -> dict:
     name, _language = service.text("name", "fr")
     description, _language = service.text("description", "fr")
     eligibility, _language = service.text("eligibility", "fr")
+    address, _language = service.text("address", "fr")
+    cost_note, _language = service.text("cost_note", "fr")
     schedules = [
         {
             "id": f"{sid}-h{row.id}",
@@ -103,10 +109,11 @@ def service_record(service: Service) -> dict:
             {
                 "id": f"{sid}-a",
                 "location_id": f"{sid}-l",
-                "address_1": service.address,
+                "address_1": address,
                 "city": service.municipality.name_fr,
                 "country": service.municipality.country_code,
                 "address_type": "physical",
+                "x_jiwar_address": {code: getattr(service, f"address_{code}") for code in LANGUAGES},
             }
         ],
     }
@@ -121,7 +128,7 @@ def service_record(service: Service) -> dict:
         "description": description,
         "status": "active",
         "eligibility_description": eligibility,
-        "fees_description": service.cost_note or ("free" if service.is_free else ""),
+        "fees_description": cost_note or ("free" if service.is_free else ""),
         "assured_date": service.verified_at.date().isoformat() if service.verified_at else None,
         "languages": [
             {"id": f"{sid}-g{i}", "service_id": sid, "code": code, "name": language_name(code, "en")}
@@ -145,6 +152,7 @@ def service_record(service: Service) -> dict:
         "x_jiwar_name": {code: getattr(service, f"name_{code}") for code in LANGUAGES},
         "x_jiwar_description": {code: getattr(service, f"description_{code}") for code in LANGUAGES},
         "x_jiwar_eligibility": {code: getattr(service, f"eligibility_{code}") for code in LANGUAGES},
+        "x_jiwar_cost_note": {code: getattr(service, f"cost_note_{code}") for code in LANGUAGES},
         "x_jiwar_needs": service.need_values,
         "x_jiwar_access": [
             flag for flag in ("walk_in", "by_appointment", "by_referral", "hotline") if getattr(service, flag)
@@ -178,6 +186,9 @@ CSV_COLUMNS = {
         "x_jiwar_eligibility_fr",
         "x_jiwar_eligibility_ar",
         "x_jiwar_eligibility_en",
+        "x_jiwar_cost_note_fr",
+        "x_jiwar_cost_note_ar",
+        "x_jiwar_cost_note_en",
         "x_jiwar_needs",
         "x_jiwar_access",
         "x_jiwar_no_documents_needed",
@@ -185,7 +196,17 @@ CSV_COLUMNS = {
     ],
     "organizations.csv": ["id", "name", "x_jiwar_provider_kind"],
     "locations.csv": ["id", "location_type", "name", "latitude", "longitude"],
-    "addresses.csv": ["id", "location_id", "address_1", "city", "country", "address_type"],
+    "addresses.csv": [
+        "id",
+        "location_id",
+        "address_1",
+        "city",
+        "country",
+        "address_type",
+        "x_jiwar_address_fr",
+        "x_jiwar_address_ar",
+        "x_jiwar_address_en",
+    ],
     "service_at_locations.csv": ["id", "service_id", "location_id"],
     "schedules.csv": [
         "id",
@@ -221,7 +242,7 @@ def export_csv_zip(entries: list[Service]) -> bytes:
             )
         }
         flat["organization_id"] = record["organization"]["id"]
-        for field in ("name", "description", "eligibility"):
+        for field in ("name", "description", "eligibility", "cost_note"):
             for code in LANGUAGES:
                 flat[f"x_jiwar_{field}_{code}"] = record[f"x_jiwar_{field}"][code]
         flat["x_jiwar_needs"] = " ".join(record["x_jiwar_needs"])
@@ -233,7 +254,7 @@ def export_csv_zip(entries: list[Service]) -> bytes:
         for link in record["service_at_locations"]:
             location = link["location"]
             tables["locations.csv"].append(location)
-            tables["addresses.csv"].extend(location["addresses"])
+            tables["addresses.csv"].extend(_flat_address(a) for a in location["addresses"])
             tables["service_at_locations.csv"].append(link)
         tables["schedules.csv"].extend(record["schedules"])
         tables["phones.csv"].extend(record["phones"])
@@ -248,6 +269,14 @@ def export_csv_zip(entries: list[Service]) -> bytes:
                 writer.writerow({k: "" if v is None else v for k, v in row.items()})
             archive.writestr(name, text.getvalue())
     return buffer.getvalue()
+
+
+def _flat_address(address: dict) -> dict:
+    """An address as a CSV row: its three languages as columns of their own."""
+    row = {key: value for key, value in address.items() if key != "x_jiwar_address"}
+    for code in LANGUAGES:
+        row[f"x_jiwar_address_{code}"] = address["x_jiwar_address"][code]
+    return row
 
 
 # -- Import ----------------------------------------------------------------------------------------
@@ -323,13 +352,13 @@ def _data_from(record: dict, where: str, municipality_id: int, errors: list) -> 
     if isinstance(access, str):
         access = access.split()
     latitude = longitude = None
-    address = ""
+    address: dict[str, str] = {}
     for link in record.get("service_at_locations") or []:
         location = link.get("location") or {}
         latitude = _number(location.get("latitude"), where, "latitude", errors)
         longitude = _number(location.get("longitude"), where, "longitude", errors)
         for found in location.get("addresses") or []:
-            address = _text(found.get("address_1"))
+            address = _translated(found, "address", found.get("address_1"))
         break
     phone = whatsapp = ""
     for entry in record.get("phones") or []:
@@ -375,6 +404,8 @@ def _data_from(record: dict, where: str, municipality_id: int, errors: list) -> 
     )
     fees = _text(record.get("fees_description"))
     free = record.get("x_jiwar_free")
+    # "free" is how HSDS says there is no cost; a long description from elsewhere is cut to size.
+    cost_note = _translated(record, "cost_note", "" if fees.lower() == "free" else fees[:200])
     return writes.ServiceData(
         municipality_id=municipality_id,
         provider_name=_text(organization.get("name")),
@@ -393,12 +424,24 @@ def _data_from(record: dict, where: str, municipality_id: int, errors: list) -> 
         hotline="hotline" in access,
         no_documents_needed=_flag(record.get("x_jiwar_no_documents_needed")),
         is_free=_flag(free) if free is not None else fees.lower() in ("free", "gratuit", ""),
-        cost_note="" if fees.lower() == "free" else fees[:200],
+        cost_note=cost_note,
         phone=phone,
         whatsapp=whatsapp,
         weekly_hours={day: ", ".join(texts) for day, texts in weekly.items()},
         exceptions=exceptions,
     )
+
+
+def _translated(record: dict, field: str, fallback) -> dict[str, str]:
+    """A text in three languages: the x_jiwar_ field as JSON gives it ({"fr": ...}) or as CSV columns
+    (x_jiwar_address_fr...), else HSDS's single text taken to be in its own language."""
+    nested = record.get(f"x_jiwar_{field}")
+    values = nested if isinstance(nested, dict) else {
+        code: record.get(f"x_jiwar_{field}_{code}") for code in LANGUAGES
+    }
+    if any(_text(value) for value in values.values()):
+        return {code: _text(values.get(code)) for code in LANGUAGES}
+    return as_texts(_text(fallback))
 
 
 def records_from_json(raw: bytes) -> tuple[list[tuple[str, dict]], list[ImportError_]]:

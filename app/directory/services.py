@@ -30,7 +30,9 @@ from app.directory.signals import service_changed
 from app.extensions import db
 
 PHONE = re.compile(r"^\+?[0-9][0-9 .\-]{5,22}$")
-TEXT_FIELDS = ("name", "description", "eligibility")
+TEXT_FIELDS = ("name", "description", "eligibility", "address", "cost_note")
+# The longest text a language of a field takes (the columns' sizes); the others are Text.
+MAX_LENGTHS = {"name": 200, "address": 300, "cost_note": 200}
 
 
 @dataclass
@@ -43,7 +45,7 @@ class ServiceData:
     name: dict[str, str] = field(default_factory=dict)  # language → text
     description: dict[str, str] = field(default_factory=dict)
     eligibility: dict[str, str] = field(default_factory=dict)
-    address: str = ""
+    address: dict[str, str] = field(default_factory=dict)
     latitude: float | None = None
     longitude: float | None = None
     needs: list[str] = field(default_factory=list)
@@ -54,7 +56,7 @@ class ServiceData:
     hotline: bool = False
     no_documents_needed: bool = False
     is_free: bool = True
-    cost_note: str = ""
+    cost_note: dict[str, str] = field(default_factory=dict)  # "10 MAD a month"; empty when free
     phone: str = ""
     whatsapp: str = ""
     sensitivity: str = Sensitivity.PUBLIC
@@ -86,8 +88,12 @@ def problems(data: ServiceData) -> tuple[list[DirectoryError], CheckedHours]:
     if not any((data.name.get(code) or "").strip() for code in LANGUAGES):
         fail(_("Give the service a name in at least one language."), "name", "name_fr")
     for code in LANGUAGES:
-        if len(data.name.get(code) or "") > 200:
+        if len(data.name.get(code) or "") > MAX_LENGTHS["name"]:
             fail(_("A name takes at most 200 characters."), "name", f"name_{code}")
+        if len((data.address.get(code) or "").strip()) > MAX_LENGTHS["address"]:
+            fail(_("An address takes at most 300 characters."), "address", f"address_{code}")
+        if len((data.cost_note.get(code) or "").strip()) > MAX_LENGTHS["cost_note"]:
+            fail(_("A cost takes at most 200 characters."), "cost_note", f"cost_note_{code}")
     if not data.provider_name.strip() or len(data.provider_name) > 200:
         fail(_("Name the provider (at most 200 characters)."), "provider", "provider_name")
     if data.provider_kind not in set(ProviderKind):
@@ -149,11 +155,9 @@ def fill(service: Service, data: ServiceData, checked: CheckedHours) -> None:
             setattr(service, f"{name}_{code}", (values.get(code) or "").strip())
     service.provider_name = data.provider_name.strip()
     service.provider_kind = data.provider_kind
-    service.address = data.address.strip()
     service.latitude, service.longitude = data.latitude, data.longitude
     for flag in ("walk_in", "by_appointment", "by_referral", "hotline", "no_documents_needed", "is_free"):
         setattr(service, flag, bool(getattr(data, flag)))
-    service.cost_note = data.cost_note.strip()
     service.phone, service.whatsapp = data.phone.strip(), data.whatsapp.strip()
     service.sensitivity = data.sensitivity
     service.needs = [ServiceNeed(need=need) for need in sorted(set(data.needs))]

@@ -26,7 +26,8 @@ from app.events.models import (
 )
 from app.extensions import db
 
-# (municipality, key, type, status, fr, ar, en, description fr, venue, capacity, languages, audience,
+# (municipality, key, type, status, fr, ar, en, description fr, venue in French (VENUES has the
+#  others), capacity, languages, audience,
 #  first session in days from today, number of sessions, days between sessions, start hour, hours)
 EVENTS = [
     (
@@ -241,6 +242,20 @@ EVENTS = [
     ),
 ]
 
+# The venues in Arabic (and English where a visitor from abroad may come): the French is in EVENTS.
+VENUES = {
+    "Centre d'accueil, quartier Al Qods": ("مركز الاستقبال، حي القدس", "Reception centre, Al Qods district"),
+    "Maison de quartier Lazaret": ("دار الحي لازاري", "Lazaret community centre"),
+    "Espace associatif Annour": ("فضاء جمعية النور", None),
+    "Médiathèque municipale": ("الخزانة الوسائطية البلدية", "Municipal media library"),
+    "Cuisine de la maison de quartier Lazaret": ("مطبخ دار الحي لازاري", None),
+    "Salle de la commune": ("قاعة الجماعة", None),
+    "Palais Abdellia": ("قصر العبدلية", "Abdellia Palace"),
+    "Maison des jeunes de La Marsa": ("دار الشباب بالمرسى", None),
+    "Place du marché de Raoued": ("ساحة سوق رواد", "Raoued market square"),
+    "Espace jeunesse de Raoued": ("فضاء الشباب برواد", None),
+}
+
 CARD_HOLDERS = ["Aminata", "Ousmane", "Mariam K.", "Jean-Baptiste", "Hafsa", "Koffi"]
 OWNERS = {
     "oujda": "organiser@jiwar.example",
@@ -284,6 +299,7 @@ def demo_event(row, municipalities, users, programmes) -> tuple[str, Event, bool
     if programme is not None and municipality not in programme.municipalities:
         programme = None
     starts = [_at(first + i * gap, hour, municipality.timezone) for i in range(count)]
+    venue_ar, venue_en = VENUES.get(venue, (None, None))
     event = Event(
         municipality=municipality,
         programme_id=programme.id if programme else None,
@@ -293,7 +309,9 @@ def demo_event(row, municipalities, users, programmes) -> tuple[str, Event, bool
         title_ar=ar,
         title_en=en,
         description_fr=description,
-        venue=venue,
+        venue_fr=venue,
+        venue_ar=venue_ar,
+        venue_en=venue_en,
         capacity=capacity,
         languages=languages,
         audience=audience,

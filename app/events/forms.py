@@ -24,7 +24,7 @@ from app.core.dates import DayInRangeField, MomentInRangeField
 from app.core.forms import JiwarForm, MultiCheckboxField
 from app.core.i18n import current_language
 from app.core.languages import COMMON_LANGUAGES, language_name, parse_languages
-from app.core.translated import translated_fields
+from app.core.translated import require_one_language, translated_fields
 from app.core.urls import MAX_ID, parse_id
 from app.events.models import AgeBand, Audience, EventType
 from app.events.recurrence_forms import NewEventRuleForm
@@ -81,7 +81,7 @@ class EventForm(JiwarForm):
     )
     event_type = SelectField(_l("Type"), choices=select_choices(EventType.choices()))
     municipality_id = SelectField(_l("Municipality"), coerce=_optional_int, validate_choice=False)
-    venue = StringField(_l("Venue"), validators=[Length(max=200)], render_kw={"maxlength": 200})
+    venue_fr, venue_ar, venue_en = translated_fields(_l("Venue"), max_length=200)
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional()],
@@ -128,9 +128,9 @@ class EventForm(JiwarForm):
         others = [code for code in codes if code not in COMMON_LANGUAGES]
         self.other_languages.data = ", ".join(language_name(code, current_language()) for code in others)
 
-    def validate_venue(self, field):
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Say where the event takes place."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return require_one_language(self, "venue", _l("Say where the event takes place.")) and valid
 
     def validate_capacity(self, field):
         # The message names the rule; NumberRange's own would say "at least 1" only in English.
@@ -143,7 +143,7 @@ class EventForm(JiwarForm):
         return EventData(
             municipality_id=self.municipality_id.data,
             event_type=self.event_type.data,
-            venue=self.venue.data or "",
+            venues={code: getattr(self, f"venue_{code}").data for code in LOCALES},
             titles={code: getattr(self, f"title_{code}").data for code in LOCALES},
             descriptions={code: getattr(self, f"description_{code}").data for code in LOCALES},
             sessions=[

@@ -167,7 +167,9 @@ class Event(db.Model):
     description_fr: Mapped[str | None] = mapped_column(sa.Text)
     description_ar: Mapped[str | None] = mapped_column(sa.Text)
     description_en: Mapped[str | None] = mapped_column(sa.Text)
-    venue: Mapped[str] = mapped_column(sa.String(200))
+    venue_fr: Mapped[str | None] = mapped_column(sa.String(200))
+    venue_ar: Mapped[str | None] = mapped_column(sa.String(200))
+    venue_en: Mapped[str | None] = mapped_column(sa.String(200))
     capacity: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -207,6 +209,11 @@ class Event(db.Model):
 
     def description(self, locale: str) -> str:
         return localized(self, "description", locale).text
+
+    def venue(self, locale: str) -> str:
+        """Where it takes place, as `title`: pages mark a fallback, the calendar file and messages
+        take it as it is."""
+        return localized(self, "venue", locale).text
 
     @property
     def seats_left(self) -> int | None:

@@ -139,10 +139,9 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20, now: dat
             sa.or_(
                 *(
                     getattr(Event, f"{kind}_{code}").ilike(pattern, escape="\\")
-                    for kind in ("title", "description")
+                    for kind in ("title", "description", "venue")
                     for code in LANGUAGES
                 ),
-                Event.venue.ilike(pattern, escape="\\"),
             )
         )
     return paginate(statement, page, per_page)

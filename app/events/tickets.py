@@ -17,7 +17,7 @@ def event_calendar(event, locale: str, url: str, domain: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Jiwar//events//FR")
     calendar.add("version", "2.0")
-    location = f"{event.venue}, {event.municipality.name(locale)}"
+    location = f"{event.venue(locale)}, {event.municipality.name(locale)}"
 
     def entry_for(uid: str, starts, ends) -> CalendarEvent:
         entry = CalendarEvent()

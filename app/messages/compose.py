@@ -206,7 +206,7 @@ def _event_facts(payload: dict, language: str):
         "event": event,
         "title": event.title(language),
         "when": _moment(event.starts_at, event.municipality.timezone, language),
-        "venue": event.venue,
+        "venue": event.venue(language),
         "link": _absolute("events.event_detail", event_id=event.id),
     }
 

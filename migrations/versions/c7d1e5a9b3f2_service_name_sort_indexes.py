@@ -1,7 +1,7 @@
 """The directory's list sorted through an index per language
 
 Revision ID: c7d1e5a9b3f2
-Revises: b5e2c9d4a7f1
+Revises: d8a4f2c61e53
 Create Date: 2026-12-06 21:10:00
 
 The public list sorts by the name in the reader's language, else the first language that has one
@@ -13,7 +13,7 @@ this migration was made.
 from alembic import op
 
 revision = "c7d1e5a9b3f2"
-down_revision = "b5e2c9d4a7f1"
+down_revision = "d8a4f2c61e53"
 branch_labels = None
 depends_on = None
 

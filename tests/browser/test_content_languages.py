@@ -19,6 +19,7 @@ from tests.factories import (
     make_user,
 )
 
+VENUES = {"fr": "Maison de quartier Al Qods", "ar": "دار الحي القدس"}
 ANSWER_FR = "Acceptée : la commune prête le terrain derrière l'école au printemps."
 
 
@@ -45,7 +46,7 @@ def _content():
         oujda,
         title="Atelier couture et retouches",
         description_fr="Apportez vos tissus : machines et fil sont fournis. Garderie sur place.",
-        venue="Maison de quartier Al Qods",
+        venue={"fr": "Maison de quartier Al Qods", "ar": "دار الحي القدس"},
         languages="fr,ary,wo,dje",
     )
     event.title_ar = "ورشة الخياطة والتعديلات"
@@ -86,7 +87,10 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
     description = page.locator(".description")
     assert description.get_attribute("lang") == "fr" and description.get_attribute("dir") == "ltr"
     note = page.locator("small.fallback")
-    assert note.count() == (1 if lang == "ar" else 0)
+    assert note.count() == (1 if lang == "ar" else 0)  # the description's: the venue is in both
+    venue = page.locator("main dd span[lang]").first
+    assert venue.get_attribute("lang") == lang
+    assert venue.inner_text() == VENUES[lang]
     spoken = {
         "ar": "الفرنسية والدارجة المغربية والولوفية والزارمية",
         "fr": "français, arabe marocain, wolof et zarma",
@@ -114,9 +118,15 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
     assert page.locator("html").get_attribute("lang") == lang
     card_title = page.locator(".card-events strong")
     assert card_title.get_attribute("lang") == lang
-    assert "Maison de quartier Al Qods" in page.locator(".card-events").inner_text()
+    assert VENUES[lang] in page.locator(".card-events").inner_text()
     found["card"] = _serious(page)
     _shot(page, f"content-card-{lang}")
+
+    page.goto(f"{live_server}/{lang}/manage/events/{made['event'].id}/edit")
+    arabic_venue = page.locator("input[name=venue_ar]")
+    assert arabic_venue.get_attribute("dir") == "rtl" and arabic_venue.input_value() == VENUES["ar"]
+    assert page.locator("#venue-languages .missing-languages").count() == 1  # English is missing
+    _shot(page, f"content-event-form-{lang}")
 
     _sign_in(app, context, live_server, make_reviewer(made["oujda"]))  # reviewers write the calls
     page.goto(f"{live_server}/{lang}/manage/calls/{made['call'].id}/edit")

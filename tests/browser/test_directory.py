@@ -24,7 +24,9 @@ def address(app, live_server, endpoint, language, **values):
 @pytest.fixture
 def entry():
     oujda = make_municipality("oujda")
-    return make_service(oujda)
+    # The cost is written in French and Arabic only: the English page shows the French, marked.
+    return make_service(oujda, is_free=False, cost_note={"fr": "50 dirhams par trimestre",
+                                                         "ar": "50 درهما في الفصل"})
 
 
 def test_directory_pages_opened_once_stay_readable_offline(app, page, live_server, entry):

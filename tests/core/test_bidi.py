@@ -50,7 +50,7 @@ FREE_TEXT = {
     "programme": ["name_fr", "name_ar", "name_en", "description_fr", "description_ar", "description_en"],
     "target": ["title_fr", "title_ar", "title_en"],
     "event": ["title_fr", "title_ar", "title_en", "description_fr", "description_ar", "description_en",
-              "venue"],
+              "venue_fr", "venue_ar", "venue_en"],
     "proposal_call": ["title_fr", "title_ar", "title_en",
                       "description_fr", "description_ar", "description_en"],
     "proposal_category": ["name_fr", "name_ar", "name_en"],

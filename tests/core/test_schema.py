@@ -133,3 +133,39 @@ def test_texts_written_before_three_languages_move_into_their_own_language(empty
             assert row("SELECT title_fr, title_ar FROM target") == ("Personnes touchées", None)
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.mark.commits
+def test_venues_addresses_and_costs_written_in_one_column_move_into_their_own_language(empty_database_url):
+    """An event's venue and an entry's address and cost, one column each before d8a4f2c61e53: French
+    text goes under `_fr`, Arabic under `_ar`; going down keeps the first language written."""
+    from flask_migrate import downgrade
+
+    from tests.factories import make_event, make_municipality, make_service
+
+    migrator = create_app(_config_for(empty_database_url, check=False))
+    directory = os.path.join(migrator.root_path, "..", "migrations")
+    with migrator.app_context():
+        upgrade(directory=directory)
+        oujda = make_municipality("oujda")
+        make_event(oujda, venue={"ar": "دار الشباب", "en": "Youth centre"})
+        make_service(oujda, address={"fr": "12 rue de la Paix", "ar": "12 زنقة السلام"},
+                     is_free=False, cost_note={"en": "10 dirhams"})
+        db.session.remove()
+        downgrade(directory=directory, revision="b5e2c9d4a7f1")  # the revision before this one
+        with db.engine.connect() as connection:
+            def row(sql):
+                return tuple(connection.execute(sa.text(sql)).one())
+
+            assert row("SELECT venue FROM event") == ("دار الشباب",)
+            assert row("SELECT address, cost_note FROM service") == ("12 rue de la Paix", "10 dirhams")
+            connection.execute(sa.text("UPDATE service SET cost_note = '10 دراهم'"))
+            connection.commit()
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            assert row("SELECT venue_fr, venue_ar, venue_en FROM event") == (None, "دار الشباب", None)
+            columns = "address_fr, address_ar, address_en, cost_note_fr, cost_note_ar"
+            service = row(f"SELECT {columns} FROM service")
+            assert service == ("12 rue de la Paix", "", "", "", "10 دراهم")
+        db.session.remove()
+        db.engine.dispose()

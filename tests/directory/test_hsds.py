@@ -50,7 +50,7 @@ def entries(oujda):
             hotline=True,
             walk_in=False,
             is_free=False,
-            cost_note="10 MAD",
+            cost_note={"fr": "10 dirhams l'appel", "ar": "10 دراهم للمكالمة"},
             latitude=None,
             longitude=None,
             weekly_hours={4: "20:00-02:00+1", 5: "20:00-02:00+1"},
@@ -161,3 +161,25 @@ def test_the_commands_export_and_import(app, oujda, tmp_path):
     )
     assert "2 entries imported" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 4
+
+
+def test_hsds_fields_carry_french_and_a_plain_hsds_file_is_read_in_each_texts_language(oujda):
+    service = entries(oujda)[1]
+    record = hsds.service_record(service)
+    address = record["service_at_locations"][0]["location"]["addresses"][0]
+    assert address["address_1"] == "12 rue de la Paix"
+    assert address["x_jiwar_address"] == {"fr": "12 rue de la Paix", "ar": "12 زنقة السلام", "en": ""}
+    assert record["fees_description"] == "10 dirhams l'appel"
+    # A file from another directory, HSDS's fields only: an Arabic address stays Arabic.
+    plain = {
+        "name": "Écoute de nuit",
+        "organization": {"name": "Association Les Amis"},
+        "fees_description": "5 دراهم",
+        "attributes": [{"taxonomy_term": {"code": "psychosocial"}}],
+        "service_at_locations": [{"location": {"addresses": [{"address_1": "شارع محمد الخامس"}]}}],
+    }
+    raw = json.dumps({"hsds_version": "3.0", "services": [plain]}).encode()
+    assert hsds.import_services(make_admin(), raw, "plain.json", oujda.id) == 1
+    imported = db.session.scalars(sa.select(Service).order_by(Service.id.desc())).first()
+    assert (imported.address_fr, imported.address_ar) == ("", "شارع محمد الخامس")
+    assert (imported.cost_note_fr, imported.cost_note_ar, imported.is_free) == ("", "5 دراهم", False)

@@ -151,3 +151,33 @@ def test_reports_are_rate_limited_like_other_reports(limited_client, oujda):
         for n in range(4)
     ]
     assert statuses[-1] == 429
+
+
+def test_the_form_says_which_languages_address_and_cost_miss_and_keeps_them_when_refused(client, oujda):
+    service = make_service(oujda, address={"ar": "12 زنقة السلام"}, is_free=False,
+                           cost_note={"fr": "10 dirhams", "en": "10 dirhams"})
+    sign_in_as(client, make_organiser(oujda))
+    html = client.get(f"/en/manage/directory/{service.id}/edit").get_data(as_text=True)
+    address = html.split('id="address-languages"')[1].split("</fieldset>")[0]
+    assert "Not written yet in: French and English" in address
+    assert 'value="12 زنقة السلام"' in address and 'dir="rtl"' in address
+    cost = html.split('id="cost_note-languages"')[1].split("</fieldset>")[0]
+    assert "Not written yet in: Arabic" in cost
+
+    data = {**FORM, "municipality_id": oujda.id, "address_ar": "12 زنقة السلام", "address_fr": "x" * 301,
+            "cost_note_ar": "10 دراهم", "latitude": "134"}
+    response = client.post(f"/en/manage/directory/{service.id}/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Field cannot be longer than 300 characters." in html
+    assert 'value="12 زنقة السلام"' in html and 'value="10 دراهم"' in html
+    db.session.refresh(service)
+    assert (service.address_fr, service.cost_note_ar, service.name_fr) == ("", "", "Permanence juridique")
+
+    response = client.post(f"/en/manage/directory/{service.id}/edit",
+                           data={**data, "address_fr": "12 rue de la Paix", "latitude": "34.68"})
+    assert response.status_code == 303
+    db.session.refresh(service)
+    assert (service.address_fr, service.address_ar, service.address_en) == ("12 rue de la Paix",
+                                                                            "12 زنقة السلام", "")
+    assert (service.cost_note_fr, service.cost_note_ar) == ("", "10 دراهم")

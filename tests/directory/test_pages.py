@@ -169,3 +169,32 @@ def test_the_json_export_is_hsds(client, entries):
 def test_a_municipality_in_another_zone_lists_fine(client, entries):
     make_service(make_municipality("dakar", timezone="Africa/Dakar"), name={"en": "Dakar desk"})
     assert "Dakar desk" in listed(client, "?open_now=1") or "Dakar desk" in listed(client)
+
+
+def test_address_and_cost_are_in_the_readers_language_or_french_marked(client, oujda):
+    entry = make_service(
+        oujda,
+        address={"fr": "12 rue de la Paix", "ar": "12 زنقة السلام"},
+        is_free=False,
+        cost_note={"fr": "50 dirhams par trimestre", "ar": "50 درهما في الفصل"},
+    )
+    for url in (f"/ar/directory/{entry.id}", "/ar/directory/brochure?municipality=oujda"):
+        arabic = client.get(url).get_data(as_text=True)
+        assert '<span lang="ar" dir="rtl">12 زنقة السلام</span>' in arabic, url
+        assert "rue de la Paix" not in arabic and 'class="fallback"' not in arabic, url
+    arabic = client.get(f"/ar/directory/{entry.id}").get_data(as_text=True)
+    assert '<p><span lang="ar" dir="rtl">50 درهما في الفصل</span></p>' in arabic
+    for url in (f"/en/directory/{entry.id}", "/en/directory/brochure?municipality=oujda"):
+        english = client.get(url).get_data(as_text=True)
+        marked = '<span lang="fr" dir="ltr">12 rue de la Paix</span> <small class="fallback">(in French)'
+        assert marked in english, url
+    english = client.get(f"/en/directory/{entry.id}").get_data(as_text=True)
+    assert ('<span lang="fr" dir="ltr">50 dirhams par trimestre</span> <small class="fallback">(in French)'
+            in english)
+
+
+def test_a_paid_entry_without_a_cost_written_says_to_ask(client, oujda):
+    entry = make_service(oujda, is_free=False, address={})
+    html = client.get(f"/en/directory/{entry.id}").get_data(as_text=True)
+    assert "Not free: ask the provider." in html
+    assert "Address:" not in html

@@ -7,12 +7,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 from babel.dates import format_date, format_time
+from icalendar import Calendar
 
 from app.events.models import Event
 from app.extensions import db
 from tests.conftest import sign_in_as
 from tests.events.test_management import event_form
 from tests.factories import make_card_holder, make_event, make_organiser, make_registration
+
+VENUE = {"fr": "Maison de quartier Al Qods", "ar": "دار الحي القدس"}
 
 
 def _local(moment, language: str) -> tuple[str, str]:
@@ -76,15 +79,18 @@ def test_an_organiser_types_languages_by_name_or_code_and_a_wrong_one_keeps_the_
 @pytest.mark.parametrize(
     ("language", "title", "card_words", "place"),
     [
-        ("ar", "ورشة خياطة", "فعالياتك القادمة", "وجدة"),
-        ("fr", "Atelier couture", "Vos prochains événements", "Oujda"),
-        ("en", "Sewing workshop", "Your next events", "Oujda"),
+        ("ar", "ورشة خياطة", "فعالياتك القادمة", '<span lang="ar" dir="rtl">دار الحي القدس</span>, وجدة'),
+        ("fr", "Atelier couture", "Vos prochains événements",
+         '<span lang="fr" dir="ltr">Maison de quartier Al Qods</span>, Oujda'),
+        ("en", "Sewing workshop", "Your next events",
+         '<span lang="fr" dir="ltr">Maison de quartier Al Qods</span> '
+         '<small class="fallback">(in French)</small>, Oujda'),
     ],
 )
 def test_the_card_carries_the_next_event_date_and_place_in_the_holders_language(
     client, oujda, language, title, card_words, place
 ):
-    event = make_event(oujda, title="Atelier couture", venue="Maison de quartier Al Qods")
+    event = make_event(oujda, title="Atelier couture", venue=VENUE)
     event.title_ar, event.title_en = "ورشة خياطة", "Sewing workshop"
     db.session.commit()
     holder = make_card_holder("Awa", municipality=oujda)
@@ -97,7 +103,7 @@ def test_the_card_carries_the_next_event_date_and_place_in_the_holders_language(
     assert f'<strong lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">{title}</strong>' in page
     day, time = _local(event.starts_at, language)
     assert day in page and time in page
-    assert f"<bdi>Maison de quartier Al Qods</bdi>, {place}" in page
+    assert place in page
     assert holder.cards[0].code in page
 
 
@@ -107,3 +113,57 @@ def test_the_card_of_a_holder_of_another_municipality_is_not_printed(client, ouj
     response = client.get(f"/ar/desk/people/{holder.id}/card?language=ar")
     assert response.status_code == 404
     assert "Awa" not in response.get_data(as_text=True)
+
+
+def test_an_arabic_reader_reads_the_venue_in_arabic_and_an_english_one_the_french_marked(
+    client, oujda, resident
+):
+    event = make_event(oujda, title="Atelier couture", venue=VENUE)
+    registration = make_registration(event, resident.participant)
+    sign_in_as(client, resident)
+    pages = (f"/{{lang}}/events/{event.id}", "/{lang}/events", "/{lang}/me/events",
+             f"/{{lang}}/me/tickets/{registration.id}")
+    for page in pages:
+        arabic = client.get(page.format(lang="ar")).get_data(as_text=True)
+        assert '<span lang="ar" dir="rtl">دار الحي القدس</span>, وجدة' in arabic, page
+        assert "Maison de quartier" not in arabic, page
+        english = client.get(page.format(lang="en")).get_data(as_text=True)
+        marked = '<span lang="fr" dir="ltr">Maison de quartier Al Qods</span> <small class="fallback">'
+        assert marked + "(in French)" in english, page
+    # Searching finds the event by its venue in any language.
+    assert f'href="/fr/events/{event.id}"' in client.get("/fr/events?q=القدس").get_data(as_text=True)
+
+
+def test_the_calendar_file_places_the_event_in_the_readers_language(client, oujda):
+    event = make_event(oujda, venue=VENUE)
+
+    def location(language: str) -> str:
+        calendar = Calendar.from_ical(client.get(f"/{language}/events/{event.id}/calendar.ics").data)
+        return str(next(iter(calendar.walk("VEVENT")))["location"])
+
+    assert location("ar") == "دار الحي القدس, وجدة"
+    assert location("fr") == location("en") == "Maison de quartier Al Qods, Oujda"  # no English: French
+
+
+def test_the_event_form_names_the_venues_missing_languages_and_keeps_what_was_typed(client, oujda):
+    sign_in_as(client, make_organiser(oujda))
+    data = event_form(oujda, venue_fr="", venue_ar="  ", venue_en="")
+    response = client.post("/en/manage/events/new", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    venue = page.split('id="venue-languages"')[1].split("</fieldset>")[0]
+    assert "Say where the event takes place." in venue
+    assert 'value="Journée portes ouvertes"' in page
+    # Written in Arabic only, with a session ending before it starts: refused, the venue kept.
+    data = {**data, "venue_ar": "دار الشباب", "sessions-0-ends": "09:00"}
+    page = client.post("/en/manage/events/new", data=data).get_data(as_text=True)
+    venue = page.split('id="venue-languages"')[1].split("</fieldset>")[0]
+    assert 'value="دار الشباب"' in venue and "Not written yet in: French and English" in venue
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+    assert client.post("/en/manage/events/new", data={**data, "sessions-0-ends": "12:00"}).status_code == 303
+    event = db.session.scalar(sa.select(Event))
+    assert (event.venue_fr, event.venue_ar, event.venue_en) == (None, "دار الشباب", None)
+    edit = client.get(f"/en/manage/events/{event.id}/edit").get_data(as_text=True)
+    venue = edit.split('id="venue-languages"')[1].split("</fieldset>")[0]
+    assert 'value="دار الشباب"' in venue and "Not written yet in: French and English" in venue

@@ -22,7 +22,7 @@ def event_form(municipality, **overrides):
         "description_fr": "Venez découvrir le centre.",
         "event_type": "open_day",
         "municipality_id": str(municipality.id),
-        "venue": "Maison des jeunes",
+        "venue_fr": "Maison des jeunes",
         "audience": "everyone",
         "languages": ["fr", "ar"],
         "capacity": "20",

@@ -28,7 +28,7 @@ def service_data(municipality, **fields) -> services.ServiceData:
         "no_documents_needed": True,
         "phone": "+212 536 00 00 00",
         "whatsapp": "+212 600 00 00 00",
-        "address": "12 rue de la Paix",
+        "address": {"fr": "12 rue de la Paix", "ar": "12 زنقة السلام"},
         "latitude": 34.68,
         "longitude": -1.91,
         "weekly_hours": {0: "09:00-12:00, 14:00-17:00", 2: "09:00-12:00"},

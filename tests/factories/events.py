@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from app.accounts.models import Municipality, Participant
 from app.core.codes import new_ticket_code
 from app.core.time import utcnow
+from app.core.translated import as_texts
 from app.events.models import (
     Attendance,
     Event,
@@ -43,7 +44,7 @@ def make_event(
         event_type=event_type,
         status=status,
         title_fr=title or f"Atelier {n}",
-        venue=fields.pop("venue", "Maison de quartier"),
+        **_venue(fields.pop("venue", {"fr": "Maison de quartier", "ar": "دار الحي"}), fields),
         capacity=capacity,
         starts_at=first_start,
         ends_at=first_start + timedelta(days=sessions - 1) + session_length,
@@ -56,6 +57,14 @@ def make_event(
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def _venue(venue: str | dict[str, str], fields: dict) -> dict[str, str | None]:
+    """The venue's columns: a dict by language, or one text taken to be in its own language; a
+    `venue_ar=` given on its own replaces that language."""
+    columns = {f"venue_{code}": text or None for code, text in as_texts(venue).items()}
+    columns.update({name: fields.pop(name) for name in list(fields) if name.startswith("venue_")})
+    return columns
 
 
 def make_registration(

@@ -113,7 +113,7 @@ def test_an_event_session_or_its_registration_dates_out_of_range_are_refused(cli
     oujda = make_municipality("oujda")
     sign_in_as(client, make_organiser(oujda))
     data = {"title_fr": "Atelier", "event_type": "open_day", "municipality_id": str(oujda.id),
-            "venue": "Centre social", "languages": "fr", "audience": "everyone", "programme_id": "",
+            "venue_fr": "Centre social", "languages": "fr", "audience": "everyone", "programme_id": "",
             "sessions-0-day": "2027-05-01", "sessions-0-starts": "10:00", "sessions-0-ends": "12:00"}
     for name, value in (("sessions-0-day", day), ("registration_opens_at", f"{day}T00:00"),
                         ("registration_closes_at", f"{day}T23:59")):

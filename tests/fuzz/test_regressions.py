@@ -92,7 +92,7 @@ def test_editing_an_event_with_a_version_that_is_not_a_number_is_refused_as_stal
     sign_in_as(client, make_organiser(oujda))
     form = client.get(f"/manage/events/{event.id}/edit").get_data(as_text=True)
     assert "Atelier" in form
-    data = {"version": version, "venue": "Salle", "title_fr": "Atelier", "event_type": "workshop",
+    data = {"version": version, "venue_fr": "Salle", "title_fr": "Atelier", "event_type": "workshop",
             "municipality_id": str(oujda.id), "audience": "everyone", "sessions-0-day": "2027-05-01",
             "sessions-0-starts": "10:00", "sessions-0-ends": "12:00"}
     response = client.post(f"/manage/events/{event.id}/edit", data=data)
@@ -104,7 +104,8 @@ def test_an_event_session_row_with_an_id_that_is_not_a_number_is_a_new_session(c
     oujda = make_municipality("oujda")
     sign_in_as(client, make_organiser(oujda))
     response = client.post("/manage/events/new", data={
-        "title_fr": "Atelier", "event_type": "workshop", "municipality_id": str(oujda.id), "venue": "Salle",
+        "title_fr": "Atelier", "event_type": "workshop", "municipality_id": str(oujda.id),
+        "venue_fr": "Salle",
         "audience": "everyone", "languages": "fr", "sessions-0-id": "²", "sessions-0-day": "2027-05-01",
         "sessions-0-starts": "10:00", "sessions-0-ends": "12:00",
     })
@@ -135,7 +136,7 @@ def test_nul_characters_are_dropped_from_every_form_and_query_string(client):
 @pytest.mark.parametrize(
     ("path", "field", "size"),
     [("desk", "display_name", 81), ("desk", "phone", 21), ("door", "display_name", 81),
-     ("event", "title_fr", 201), ("event", "venue", 201)],
+     ("event", "title_fr", 201), ("event", "venue_fr", 201)],
 )
 def test_text_longer_than_its_column_is_refused_by_the_form(client, path, field, size):
     # PostgreSQL refuses a value longer than its varchar ("value too long"): a 500 there, while
@@ -146,7 +147,7 @@ def test_text_longer_than_its_column_is_refused_by_the_form(client, path, field,
     url, data = {
         "desk": ("/desk/people", {"display_name": "Awa", "consent": "y"}),
         "door": (f"/door/sessions/{event.sessions[0].id}/walk-in", {}),
-        "event": ("/manage/events/new", {"title_fr": "Atelier", "event_type": "workshop", "venue": "Salle",
+        "event": ("/manage/events/new", {"title_fr": "Atelier", "event_type": "workshop", "venue_fr": "Salle",
                                          "municipality_id": str(oujda.id), "audience": "everyone",
                                          "sessions-0-day": "2027-05-01", "sessions-0-starts": "10:00",
                                          "sessions-0-ends": "12:00"}),

@@ -271,3 +271,13 @@ def test_links_are_on_the_canonical_address_whatever_the_request(app, client, ou
         composed = compose(queued("registration_confirmed"))
     assert "evil.example" not in composed.text
     assert re.search(r"http://127\.0\.0\.1:5000/\S+", composed.text)
+
+
+def test_a_message_names_the_venue_in_the_persons_language(app, oujda):
+    person = make_user("أمينة", municipality=oujda)
+    set_language(person, "ar")
+    event = make_event(oujda, title="Atelier cuisine",
+                       venue={"fr": "Maison de quartier Al Qods", "ar": "دار الحي القدس"})
+    events.register_for_event(event.id, person.participant_id)
+    composed = compose(queued("registration_confirmed"))
+    assert "دار الحي القدس" in composed.text and "Maison de quartier" not in composed.text

@@ -66,11 +66,11 @@ def _municipality_choices():
 
 
 def _fill_form(form: ServiceForm, service: Service) -> None:
-    for name in ("municipality_id", "provider_name", "provider_kind", "address", "latitude", "longitude",
+    for name in ("municipality_id", "provider_name", "provider_kind", "latitude", "longitude",
                  "walk_in", "by_appointment", "by_referral", "hotline", "no_documents_needed", "is_free",
-                 "cost_note", "phone", "whatsapp", "sensitivity"):
+                 "phone", "whatsapp", "sensitivity"):
         getattr(form, name).data = getattr(service, name)
-    for name in ("name", "description", "eligibility"):
+    for name in ("name", "description", "eligibility", "address", "cost_note"):
         for code in LANGUAGES:
             getattr(form, f"{name}_{code}").data = getattr(service, f"{name}_{code}")
     form.needs.data = service.need_values

@@ -43,7 +43,7 @@ class EventData:
 
     municipality_id: int
     event_type: str
-    venue: str
+    venues: dict[str, str]
     titles: dict[str, str]
     descriptions: dict[str, str]
     sessions: list[SessionData]
@@ -76,6 +76,8 @@ def _validated(actor, data: EventData, event: Event | None = None):
         raise EventError(
             _("Give the event a title in at least one language."), "title_missing", field="title_fr"
         )
+    if not any((data.venues.get(code) or "").strip() for code in LOCALES):
+        raise EventError(_("Say where the event takes place."), "venue_missing", field="venue_fr")
     # Sessions of a repeating rule are changed through the rule (app/events/services/recurrence.py);
     # the form carries only the sessions typed on their own.
     repeating = [s for s in event.sessions if s.rule_id is not None] if event is not None else []
@@ -138,8 +140,8 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
     event.municipality_id = municipality.id
     event.programme_id = data.programme_id
     event.event_type = data.event_type
-    event.venue = data.venue.strip()
     for code in LOCALES:
+        setattr(event, f"venue_{code}", (data.venues.get(code) or "").strip() or None)
         setattr(event, f"title_{code}", (data.titles.get(code) or "").strip() or None)
         setattr(event, f"description_{code}", (data.descriptions.get(code) or "").strip() or None)
     event.capacity = data.capacity
@@ -173,7 +175,7 @@ def _apply(event: Event, data: EventData, municipality, times, starts, ends, ope
 
 def _time_and_place(event: Event) -> tuple:
     """What registered people are told about when it changes: the times and the venue."""
-    return (event.starts_at, event.ends_at, event.venue,
+    return (event.starts_at, event.ends_at, *(getattr(event, f"venue_{code}") for code in LOCALES),
             tuple((session.starts_at, session.ends_at) for session in event.sessions))
 
 
@@ -294,7 +296,6 @@ def duplicate_event(actor, event_id: int) -> Event:
         "municipality_id",
         "programme_id",
         "event_type",
-        "venue",
         "capacity",
         "languages",
         "audience",
@@ -303,7 +304,7 @@ def duplicate_event(actor, event_id: int) -> Event:
         "registration_closes_at",
         "starts_at",
         "ends_at",
-        *(f"{kind}_{code}" for kind in ("title", "description") for code in LOCALES),
+        *(f"{kind}_{code}" for kind in ("title", "description", "venue") for code in LOCALES),
     ):
         setattr(copy, column, getattr(source, column))
     copy.sessions = [EventSession(starts_at=s.starts_at, ends_at=s.ends_at) for s in source.sessions]

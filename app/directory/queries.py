@@ -41,6 +41,11 @@ class Filters:
     walk_in: bool = False
     no_documents: bool = False
 
+    @property
+    def active(self) -> int:
+        return sum(map(bool, (self.q, self.need, self.municipality, self.language, self.open_now,
+                              self.walk_in, self.no_documents)))
+
     def args(self) -> dict:
         """The filters as query-string arguments, for links that keep them."""
         values = {

@@ -78,6 +78,12 @@ class EventFilters:
             refused_date=refused_date,
         )
 
+    @property
+    def active(self) -> int:
+        """How many filters are on (a refused date counts: it is shown, with its error)."""
+        return sum(map(bool, (self.q, self.event_type, self.municipality, self.on or self.refused_date,
+                              self.language)))
+
     def args(self) -> dict:
         values = asdict(self)  # a refused date is left out of the links, as it is of the list
         mapped = {

@@ -67,6 +67,11 @@ class ListFilters:
     text: str = ""
     min_supports: int | None = None
 
+    @property
+    def active(self) -> int:
+        """How many filters are on (the sort is not one)."""
+        return sum(map(bool, (self.text, self.category_id, self.status)))
+
     def as_args(self) -> dict:
         args = {"sort": self.sort}
         if self.category_id:

@@ -248,6 +248,7 @@ def test_sign_in_and_language_links_follow_a_filter_changed_in_place(page, live_
     page.get_by_label("Type").select_option("workshop")
     expect(page).to_have_url(re.compile(r"type=workshop"))
     expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")
+    expect(page.locator("#filters-summary .badge")).to_have_text("1 active")  # the phone's Filters button
     phone_screenshot(page, screenshot, "events-filtered-in-place-en")
     expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", re.compile(r"type%3Dworkshop"))
     page.get_by_role("link", name="Sign in").click()
@@ -260,6 +261,7 @@ def test_sign_in_and_language_links_follow_a_filter_changed_in_place(page, live_
     expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")
     page.locator("#event-municipality").select_option("oujda")
     expect(page).to_have_url(re.compile(r"municipality=oujda"))
+    expect(page.locator("#filters-summary .badge")).to_contain_text("2")
     phone_screenshot(page, screenshot, "events-filtered-in-place-fr")
     page.get_by_role("link", name="العربية").click()
     expect(page.locator("#event-results")).not_to_contain_text("Journée portes ouvertes")

@@ -119,12 +119,17 @@ def test_a_filter_changed_through_htmx_brings_sign_in_and_language_links_for_the
     assert f'<a href="/en/sign-in?{back}">Sign in</a>' in fragment
     assert f'<a href="/en/sign-up?{back}">Create an account</a>' in fragment
     assert '<a href="/ar/events?q=&amp;type=workshop" lang="ar"' in fragment
-    assert fragment.count('hx-swap-oob="true"') == 2  # the menu and the language switch, nothing else
+    # The menu, the language switch and the phone's Filters button with its new count, nothing else.
+    assert fragment.count('hx-swap-oob="true"') == 3
+    summary = '<summary id="filters-summary" hx-swap-oob="true"><span>Filters</span>'
+    assert summary + ' <span class="badge">1 active</span>' in fragment
+    cleared = client.get("/events?q=", headers={"HX-Request": "true"}).text
+    assert summary + "</summary>" in cleared
     # The full page has them in place: no out-of-band copy.
     page = client.get("/events?q=&type=workshop").text
     assert f'<a href="/en/sign-in?{back}">Sign in</a>' in page and "hx-swap-oob" not in page
     # Signed in, there is no Sign in to follow: only the language switch comes along.
     sign_in_as(client, make_user("Fatou"))
     signed_in = client.get("/events?type=workshop", headers={"HX-Request": "true"}).text
-    assert "Sign in" not in signed_in and signed_in.count('hx-swap-oob="true"') == 1
+    assert "Sign in" not in signed_in and signed_in.count('hx-swap-oob="true"') == 2
     assert '<a href="/fr/events?type=workshop" lang="fr"' in signed_in

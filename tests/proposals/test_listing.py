@@ -69,6 +69,7 @@ def test_a_filter_changed_through_htmx_brings_the_sign_in_link_for_the_new_addre
     assert f'<a href="/en/sign-in?next=/en/calls/{call.id}?sort%3Dnewest%26q%3Dfoot">Sign in</a>' in fragment
     assert f'<a href="/fr/calls/{call.id}?sort=newest&amp;q=foot" lang="fr"' in fragment
     assert 'id="site-nav" aria-label="Main menu" hx-swap-oob="true"' in fragment
+    assert '<span>Filters</span> <span class="badge">1 active</span></summary>' in fragment  # q; not the sort
 
 
 def test_pagination_links_keep_the_filters(client, oujda):

@@ -108,7 +108,8 @@ class Config:
     # offline until it reaches the server with its organiser signed in (every 10 seconds while the
     # door page is open, at the next opening, before signing out): a month covers a phone left
     # offline after an outdoor day and brought back at the next monthly event. Later, the door's sync
-    # refuses the entries rather than risk counting them twice. The ids name nobody (app/privacy/retention.py).
+    # refuses the entries rather than risk counting them twice. The ids name nobody
+    # (app/privacy/retention.py).
     JIWAR_DOOR_RECEIPT_DAYS = int(os.environ.get("JIWAR_DOOR_RECEIPT_DAYS", "30"))
     # Wrong answers to the desk's presence check before a password link (guesses, like sign-in's).
     JIWAR_DESK_CHECK_LIMIT_PER_ACCOUNT = os.environ.get(

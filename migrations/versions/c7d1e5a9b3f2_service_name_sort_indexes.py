@@ -24,6 +24,9 @@ def upgrade():
     for language, order in ORDERS.items():
         key = ", ".join(f"nullif(name_{code}, '')" for code in order)
         op.execute(f"CREATE INDEX ix_service_name_{language} ON service (lower(coalesce({key})), id)")
+    # Without statistics SQLite prefers the listing index (sensitivity, retired_at), which every
+    # public entry matches, and sorts them all: counted now, the planner walks the name index.
+    op.execute("ANALYZE service")
 
 
 def downgrade():

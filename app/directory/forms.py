@@ -15,9 +15,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import WEEKDAY_LABELS, JiwarForm, MultiCheckboxField
 from app.core.translated import form_values, translated_fields
-from app.directory.models import LANGUAGES, ProviderKind, Sensitivity
+from app.directory.models import ProviderKind, Sensitivity
 from app.directory.needs import Need
-from app.directory.services import ServiceData
+from app.directory.services import MAX_LENGTHS, ServiceData
 
 
 def _choices(enum) -> list[SelectChoice]:
@@ -39,16 +39,14 @@ class _Coordinate(FloatField):
 
 class ServiceForm(JiwarForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int)
-    name_fr = StringField(_l("Name in French"), filters=[_strip])
-    name_ar = StringField(_l("Name in Arabic"), filters=[_strip])
-    name_en = StringField(_l("Name in English"), filters=[_strip])
-    description_fr = TextAreaField(_l("Description in French"), filters=[_strip])
-    description_ar = TextAreaField(_l("Description in Arabic"), filters=[_strip])
-    description_en = TextAreaField(_l("Description in English"), filters=[_strip])
+    # Each text in three languages, grouped as on the event form; a name in at least one language is
+    # the service's rule (services.problems), shown under the French field.
+    name_fr, name_ar, name_en = translated_fields(_l("Name"), max_length=MAX_LENGTHS["name"])
+    description_fr, description_ar, description_en = translated_fields(_l("Description"), textarea=True)
     provider_name = StringField(_l("Provider"), filters=[_strip])
     provider_kind = SelectField(_l("Kind of provider"), choices=_choices(ProviderKind))
     needs = MultiCheckboxField(_l("Needs it answers"), choices=_choices(Need))
-    address_fr, address_ar, address_en = translated_fields(_l("Address"), max_length=300)
+    address_fr, address_ar, address_en = translated_fields(_l("Address"), max_length=MAX_LENGTHS["address"])
     latitude = _Coordinate(
         _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90).")
     )
@@ -60,11 +58,11 @@ class ServiceForm(JiwarForm):
     by_referral = BooleanField(_l("On referral"))
     hotline = BooleanField(_l("By telephone (hotline)"))
     no_documents_needed = BooleanField(_l("No documents needed"))
-    eligibility_fr = TextAreaField(_l("Who may use it, in French"), filters=[_strip])
-    eligibility_ar = TextAreaField(_l("Who may use it, in Arabic"), filters=[_strip])
-    eligibility_en = TextAreaField(_l("Who may use it, in English"), filters=[_strip])
+    eligibility_fr, eligibility_ar, eligibility_en = translated_fields(_l("Who may use it"), textarea=True)
     is_free = BooleanField(_l("Free of charge"))
-    cost_note_fr, cost_note_ar, cost_note_en = translated_fields(_l("Cost"), max_length=200)
+    cost_note_fr, cost_note_ar, cost_note_en = translated_fields(
+        _l("Cost"), max_length=MAX_LENGTHS["cost_note"]
+    )
     languages = StringField(
         _l("Languages spoken"),
         filters=[_strip],
@@ -94,9 +92,9 @@ class ServiceForm(JiwarForm):
             municipality_id=self.municipality_id.data,
             provider_name=self.provider_name.data or "",
             provider_kind=self.provider_kind.data,
-            name={code: getattr(self, f"name_{code}").data or "" for code in LANGUAGES},
-            description={code: getattr(self, f"description_{code}").data or "" for code in LANGUAGES},
-            eligibility={code: getattr(self, f"eligibility_{code}").data or "" for code in LANGUAGES},
+            name=form_values(self, "name"),
+            description=form_values(self, "description"),
+            eligibility=form_values(self, "eligibility"),
             address=form_values(self, "address"),
             latitude=self.latitude.data,
             longitude=self.longitude.data,

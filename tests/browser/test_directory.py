@@ -6,7 +6,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
 from playwright.sync_api import expect
 
-from tests.factories import make_municipality, make_service
+from tests.browser.conftest import SCREENSHOTS
+from tests.factories import make_municipality, make_organiser, make_service
 
 # Resolves once the directory's service worker is active and this page's copy (and its assets) is kept.
 READY = """navigator.serviceWorker.ready.then(function () {
@@ -80,3 +81,59 @@ def test_screenshots_and_accessibility(app, page, live_server, entry, screenshot
     check("entry", address(app, live_server, "directory.show_service", language, service_id=entry.id))
     expect(page.get_by_role("heading", name=name)).to_be_visible()
     assert problems == {}
+
+
+def _sign_in(app, context, base_url, user):
+    serializer = app.session_interface.get_signing_serializer(app)
+    value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
+    context.add_cookies([{"name": "session", "value": value, "url": base_url}])
+
+
+FORM_WORDS = {
+    "fr": {"arabic": "Arabe", "missing": "Pas encore écrit en : français et anglais",
+           "latitude": "La latitude est comprise entre -90 et 90."},
+    "ar": {"arabic": "العربية", "missing": "لم يُكتب بعد بـ: الفرنسية والإنجليزية",
+           "latitude": "يقع خط العرض بين -90 و90."},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_organisers_form_on_a_phone_groups_each_text_by_language(
+    app, browser, live_server, entry, language
+):
+    """Name, description and who may use it are typed per language like the address and cost; a form
+    refused for another reason keeps the Arabic typed and says which languages are still missing."""
+    context = browser.new_context(locale=language, viewport={"width": 360, "height": 780})
+    page = context.new_page()
+    _sign_in(app, context, live_server, make_organiser(entry.municipality))
+    words = FORM_WORDS[language]
+    page.goto(address(app, live_server, "directory.edit_service", language, service_id=entry.id))
+    arabic_name = page.locator("#name-languages").get_by_label(words["arabic"])
+    assert arabic_name.input_value() == "مداومة قانونية" and arabic_name.get_attribute("dir") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert _serious(page) == []
+    _shot(page, f"directory-form-{language}")
+
+    page.locator("#eligibility-languages").get_by_label(words["arabic"]).fill("لكل المقيمين في وجدة")
+    page.locator("#latitude").fill("134")
+    page.locator("main form p.actions button[type=submit]").click()
+    eligibility = page.locator("#eligibility-languages")
+    expect(eligibility.locator(".missing-languages")).to_have_text(words["missing"])
+    assert eligibility.get_by_label(words["arabic"]).input_value() == "لكل المقيمين في وجدة"
+    expect(page.get_by_text(words["latitude"])).to_be_visible()
+    _shot(page, f"directory-form-refused-{language}")
+
+    page.locator("#latitude").fill("34.68")
+    page.locator("main form p.actions button[type=submit]").click()
+    expect(page.get_by_text("لكل المقيمين في وجدة")).to_be_visible()  # on the entry's staff page
+    context.close()
+
+
+def _serious(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+
+
+def _shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -25,6 +25,18 @@ FORM = {
     "longitude": "-1.90",
 }
 
+TEXTS = {
+    "name_fr": "Cours de darija",
+    "name_ar": "دروس الدارجة",
+    "name_en": "Darija classes",
+    "description_fr": "Deux soirs par semaine, pour débutants.",
+    "description_ar": "مساءان في الأسبوع للمبتدئين.",
+    "description_en": "Two evenings a week, for beginners.",
+    "eligibility_fr": "Toute personne de plus de 16 ans.",
+    "eligibility_ar": "كل شخص يزيد عمره عن 16 سنة.",
+    "eligibility_en": "Anyone over 16.",
+}
+
 
 def audits(action: str) -> int:
     return db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == action))
@@ -64,18 +76,22 @@ def test_bad_input_is_refused_with_every_reason_and_what_was_typed_kept(client, 
 
 def test_an_organiser_of_another_municipality_reaches_nothing_and_writes_nothing(client, oujda, la_marsa):
     service = make_service(oujda)
-    before = (service.name_fr, service.verified_at, service.retired_at)
+    before = (service.name_fr, service.name_ar, service.description_en, service.eligibility_ar,
+              service.verified_at, service.retired_at)
     sign_in_as(client, make_organiser(la_marsa))
     base = f"/manage/directory/{service.id}"
     assert client.get(base).status_code == 404
-    assert client.post(f"{base}/edit", data={**FORM, "municipality_id": la_marsa.id}).status_code == 404
+    assert client.get(f"{base}/edit").status_code == 404
+    refused = client.post(f"{base}/edit", data={**FORM, **TEXTS, "municipality_id": la_marsa.id})
+    assert refused.status_code == 404 and service.name_fr not in refused.get_data(as_text=True)
     assert client.post(f"{base}/verify").status_code == 404
     assert client.post(f"{base}/retire").status_code == 404
     # Nor can they move an entry into, or create one in, a municipality they do not serve.
-    response = client.post("/manage/directory/new", data={**FORM, "municipality_id": oujda.id})
+    response = client.post("/manage/directory/new", data={**FORM, **TEXTS, "municipality_id": oujda.id})
     assert response.status_code == 422
     db.session.expire_all()
-    assert (service.name_fr, service.verified_at, service.retired_at) == before
+    assert (service.name_fr, service.name_ar, service.description_en, service.eligibility_ar,
+            service.verified_at, service.retired_at) == before
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action.like("directory.%"))) == 1
 
@@ -100,11 +116,12 @@ def test_edit_verify_and_retire_after_asking_once_more(client, oujda):
     assert "09:00-12:00, 14:00-17:00" in edit  # the hours as they were typed
     response = client.post(
         f"/manage/directory/{service.id}/edit",
-        data={**FORM, "municipality_id": oujda.id, "exceptions": "2026-12-25: closed"},
+        data={**FORM, **TEXTS, "municipality_id": oujda.id, "exceptions": "2026-12-25: closed"},
     )
     assert response.status_code == 303
     db.session.expire_all()
-    assert service.name_fr == "Cours de darija" and len(service.exceptions) == 1
+    assert {column: getattr(service, column) for column in TEXTS} == TEXTS
+    assert len(service.exceptions) == 1
     assert "May be out of date" in client.get(f"/directory/{service.id}").get_data(as_text=True)
 
     assert client.post(f"/manage/directory/{service.id}/verify").status_code == 303
@@ -181,3 +198,66 @@ def test_the_form_says_which_languages_address_and_cost_miss_and_keeps_them_when
     assert (service.address_fr, service.address_ar, service.address_en) == ("12 rue de la Paix",
                                                                             "12 زنقة السلام", "")
     assert (service.cost_note_fr, service.cost_note_ar) == ("", "10 دراهم")
+
+
+def group(html: str, name: str) -> str:
+    """One translated text's fieldset in a form page."""
+    return html.split(f'id="{name}-languages"')[1].split("</fieldset>")[0]
+
+
+def test_the_form_names_the_languages_name_description_and_eligibility_miss(client, oujda):
+    service = make_service(oujda, name={"fr": "Permanence juridique", "ar": "مداومة قانونية"},
+                           description={"en": "Free legal advice."}, eligibility={"ar": "للجميع"})
+    sign_in_as(client, make_organiser(oujda))
+    html = client.get(f"/en/manage/directory/{service.id}/edit").get_data(as_text=True)
+    name = group(html, "name")
+    assert "Not written yet in: English" in name and "(in at least one language)" in name
+    assert 'value="مداومة قانونية"' in name and 'lang="ar"' in name and 'dir="rtl"' in name
+    assert "Not written yet in: French and Arabic" in group(html, "description")
+    assert "Not written yet in: French and English" in group(html, "eligibility")
+    assert "Name in French" not in html and "Who may use it, in" not in html
+
+    french = client.get(f"/fr/manage/directory/{service.id}/edit").get_data(as_text=True)
+    assert "Pas encore écrit en : anglais" in group(french, "name")
+    assert ">Arabe</label>" in group(french, "eligibility")
+
+    # A new entry refused for another reason says the same of what was typed, and writes nothing.
+    typed = {**FORM, "municipality_id": oujda.id, "name_en": "", "name_ar": TEXTS["name_ar"],
+             "description_ar": TEXTS["description_ar"], "eligibility_en": TEXTS["eligibility_en"],
+             "latitude": "134"}
+    response = client.post("/en/manage/directory/new", data=typed)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not written yet in: English" in group(html, "name")
+    assert "Not written yet in: French and English" in group(html, "description")
+    assert "Not written yet in: French and Arabic" in group(html, "eligibility")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
+
+
+def test_a_refused_form_keeps_the_three_languages_typed_and_writes_nothing(client, oujda):
+    service = make_service(oujda)
+    before = {column: getattr(service, column) for column in TEXTS}
+    sign_in_as(client, make_organiser(oujda))
+    too_long = {**FORM, **TEXTS, "municipality_id": oujda.id, "name_ar": "د" * 201}
+    response = client.post(f"/fr/manage/directory/{service.id}/edit", data=too_long)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    name = group(html, "name")
+    assert "Le champ ne peut pas contenir plus de 200 caractères." in name
+    assert 'value="' + "د" * 201 + '"' in name and 'value="Cours de darija"' in name
+    for column in ("description", "eligibility"):
+        for code in ("fr", "ar", "en"):
+            assert f"\n{TEXTS[f'{column}_{code}']}</textarea>" in group(html, column)
+    db.session.expire_all()
+    assert {column: getattr(service, column) for column in TEXTS} == before
+
+    # No name in any language: the service's rule, in the reader's language, the rest kept.
+    nameless = {**too_long, "name_fr": "", "name_ar": "", "name_en": ""}
+    response = client.post("/ar/manage/directory/new", data=nameless)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "أعطِ الخدمة اسمًا بلغة واحدة على الأقل." in group(html, "name")
+    assert f"\n{TEXTS['eligibility_ar']}</textarea>" in group(html, "eligibility")
+    assert f"\n{TEXTS['description_fr']}</textarea>" in group(html, "description")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
+    assert audits("directory.service_updated") == 0

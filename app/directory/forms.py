@@ -47,11 +47,16 @@ class ServiceForm(JiwarForm):
     provider_kind = SelectField(_l("Kind of provider"), choices=_choices(ProviderKind))
     needs = MultiCheckboxField(_l("Needs it answers"), choices=_choices(Need))
     address_fr, address_ar, address_en = translated_fields(_l("Address"), max_length=MAX_LENGTHS["address"])
+    # Numbers read left to right in Arabic too: without dir="ltr", -1.91 shows as 1.91-.
     latitude = _Coordinate(
-        _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90).")
+        _l("Latitude"), validators=[Optional()], description=_l("Optional, e.g. 34.6814 (from -90 to 90)."),
+        render_kw={"dir": "ltr", "inputmode": "decimal"},
     )
     longitude = _Coordinate(
-        _l("Longitude"), validators=[Optional()], description=_l("Optional, e.g. -1.9086 (from -180 to 180).")
+        _l("Longitude"),
+        validators=[Optional()],
+        description=_l("Optional, e.g. -1.9086 (from -180 to 180)."),
+        render_kw={"dir": "ltr", "inputmode": "decimal"},
     )
     walk_in = BooleanField(_l("Walk in, no appointment"))
     by_appointment = BooleanField(_l("By appointment"))
@@ -70,9 +75,10 @@ class ServiceForm(JiwarForm):
                        "wo (Wolof), ha (Hausa), dje (Zarma), bm (Bambara), en."),
     )
     phone = StringField(
-        _l("Telephone"), filters=[_strip], description=_l("With the country code: +212 5 36 00 00 00")
+        _l("Telephone"), filters=[_strip], description=_l("With the country code: +212 5 36 00 00 00"),
+        render_kw={"dir": "ltr", "inputmode": "tel"},
     )
-    whatsapp = StringField(_l("WhatsApp"), filters=[_strip])
+    whatsapp = StringField(_l("WhatsApp"), filters=[_strip], render_kw={"dir": "ltr", "inputmode": "tel"})
     sensitivity = RadioField(_l("Who may see it"), choices=_choices(Sensitivity), default=Sensitivity.PUBLIC)
     hours_0 = StringField(WEEKDAY_LABELS[0], filters=[_strip])
     hours_1 = StringField(WEEKDAY_LABELS[1], filters=[_strip])

@@ -135,10 +135,13 @@ def _strip(value):
     return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
-def translated_fields(label, *, max_length: int | None = None, textarea: bool = False) -> tuple:
+def translated_fields(
+    label, *, max_length: int | None = None, textarea: bool = False, render_kw: dict | None = None
+) -> tuple:
     """The three form fields of one translated text (fr, ar, en), each labelled with its language's
     name in the reader's language; the template macro `translated_fields` groups them under `label`.
-    Use: `title_fr, title_ar, title_en = translated_fields(_l("Title"), max_length=200)`."""
+    Use: `title_fr, title_ar, title_en = translated_fields(_l("Title"), max_length=200)`; `render_kw`
+    adds attributes to each field (`rows`, a `maxlength` checked elsewhere)."""
     kind = TextAreaField if textarea else StringField
     validators = [Optional()]
     if max_length:
@@ -151,7 +154,7 @@ def translated_fields(label, *, max_length: int | None = None, textarea: bool = 
                 filters=[_strip],
                 validators=list(validators),
                 description=label,
-                render_kw={"lang": code, "dir": text_direction(code)},
+                render_kw={**(render_kw or {}), "lang": code, "dir": text_direction(code)},
             )
         )
     return tuple(fields)

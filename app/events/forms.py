@@ -11,7 +11,6 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -228,10 +227,9 @@ class WalkInForm(JiwarForm):
 
 
 class OrganiserMessageForm(JiwarForm):
-    text = TextAreaField(
-        _l("Message to everyone registered (confirmed and waiting)"),
-        description=_l("At most 300 characters and 3 messages a day: it goes by SMS or email, in the "
-                       "language you write it in."),
+    # No Length validator: the service's check gives the message that says why (SMS), per language.
+    text_fr, text_ar, text_en = translated_fields(
+        _l("Message to everyone registered (confirmed and waiting)"), textarea=True,
         render_kw={"maxlength": 300, "rows": 3},
     )
     confirmed = HiddenField()

@@ -18,8 +18,10 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Participant, User
 from app.core.i18n import speaking, text_direction
+from app.core.languages import language_name
 from app.core.models import OutboxMessage
 from app.core.notifications import REMINDER_KIND
+from app.core.translated import Localized, as_texts, pick
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.messages.kinds import ALWAYS_SENT, TOPICS_OF_KINDS
@@ -54,6 +56,9 @@ class Draft:
     link_label: str | None = None
     # The SMS for a shared phone: no title, no name, no proposal text (values: when, link only).
     shared_sms: str | None = None
+    # Words someone wrote, after the paragraphs, marked with their own language and direction (an
+    # organiser's French text inside an Arabic email).
+    quote: Localized | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ def compose(message: OutboxMessage) -> Composed | None:
             "language": language,
             "direction": text_direction(language),
             "draft": draft,
+            "quote_note": _quote_note(draft.quote, language),
             "greeting": _("Hello %(name)s,", name=user.display_name if user else participant.display_name),
             "signature": _("Jiwar — events and community projects for living together."),
             "settings_label": _("Your message settings"),
@@ -181,6 +187,13 @@ def _message_context(language: str):
     canonical = current_app.config["JIWAR_CANONICAL_URL"].rstrip("/")
     with current_app.test_request_context("/", base_url=canonical), speaking(language):
         yield
+
+
+def _quote_note(quote: Localized | None, language: str) -> str | None:
+    """"(in French)" after words written in another language than the reader's, as pages say it."""
+    if quote is None or not quote.is_fallback:
+        return None
+    return _("(in %(language)s)", language=language_name(quote.language, language))
 
 
 def _absolute(endpoint: str, **values) -> str:
@@ -338,15 +351,20 @@ def _organiser_message(payload, user, language):
     facts = _event_facts(payload, language)
     if facts is None:
         return None
-    text = payload.get("text", "")
+    # `texts` by language; a message queued before it had three languages carries one `text`.
+    message = pick(payload.get("texts") or as_texts(payload.get("text")), language)
     return Draft(
         subject=_("Message from the organisers: %(title)s", title=facts["title"]),
         paragraphs=[_("The organisers of %(title)s (%(when)s) write:", title=facts["title"],
-                      when=facts["when"]), text],
+                      when=facts["when"])],
+        quote=message,
         link=facts["link"],
         link_label=_("See the event"),
+        # No "(in French)" in the SMS: its two segments are the organisers' words (the text is what
+        # gets cut to fit), a reader sees at a glance which language a short text is in, and the
+        # email, which has room, says it.
         sms=_("Jiwar, %(title)s: %(text)s %(link)s"),
-        values={"title": facts["title"], "text": text, "link": facts["link"], "when": facts["when"]},
+        values={"title": facts["title"], "text": message.text, "link": facts["link"], "when": facts["when"]},
         shrinkable=("text", "title"),
         shared_sms=_("Jiwar: the organisers of your event of %(when)s sent a message. Ask at the desk."),
     )

@@ -84,8 +84,18 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     sign_in(page, live_server, "org@example.org")
     page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + f"/manage/events/{event.id}/message")
-    page.fill("#text", "Apportez vos tabliers." if language != "ar" else "أحضروا مآزركم.")
+    page.set_viewport_size({"width": 360, "height": 800})
+    found["message (form)"] = _serious(axe.run(page))
+    # The Arabic field is typed right to left whatever the page's direction.
+    assert page.evaluate("getComputedStyle(document.querySelector('#text_ar')).direction") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(f"organiser-message-form-{language}-360")
+    page.fill("#text_fr", "Apportez vos tabliers.")
+    page.fill("#text_ar", "أحضروا مآزركم.")
     page.click("main form button[type=submit]")
     found["message (check)"] = _serious(axe.run(page))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(f"organiser-message-{language}-360")
+    page.set_viewport_size({"width": 1280, "height": 800})
     screenshot(f"organiser-message-{language}")
     assert found == dict.fromkeys(found, [])

@@ -75,7 +75,7 @@ RULES = [
     Route("GET", "events.message_registered", "/manage/events/{event.id}/message",
           only(200, *ORGANISERS, denied=404)),
     Route("POST", "events.message_registered", "/manage/events/{event.id}/message",
-          only(200, *ORGANISERS, denied=404), data={"text": "Apportez vos tabliers."}),
+          only(200, *ORGANISERS, denied=404), data={"text_fr": "Apportez vos tabliers."}),
     Route("GET", "events.new_event", "/manage/events/new", only(200, *ANY_ORGANISER)),
     Route("POST", "events.new_event", "/manage/events/new", only(422, *ANY_ORGANISER)),
     Route("GET", "events.manage_event", "/manage/events/{event.id}", only(200, *ORGANISERS)),

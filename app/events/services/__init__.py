@@ -35,6 +35,7 @@ from app.events.services.management import (  # noqa: F401
     create_event,
     duplicate_event,
     organiser_message_problem,
+    organiser_message_texts,
     publish_event,
     send_organiser_message,
     update_event,

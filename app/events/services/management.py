@@ -16,6 +16,7 @@ from app.core.audit import record_audit
 from app.core.models import AuditEntry
 from app.core.notifications import queue_notification
 from app.core.time import utcnow
+from app.core.translated import as_texts
 from app.events.errors import EventError, StaleEventError
 from app.events.models import Attendance, Event, EventSession, EventStatus, Registration, RegistrationStatus
 from app.events.permissions import can_manage_municipality
@@ -318,15 +319,27 @@ def duplicate_event(actor, event_id: int) -> Event:
 MESSAGE_MAX_LENGTH = 300
 
 
-def organiser_message_problem(event: Event, text: str, now) -> EventError | None:
-    """Why this message cannot go (empty, too long, the day's limit reached), or None."""
-    if not text:
-        return EventError(_("Write the message first."), "empty", field="text")
-    if len(text) > MESSAGE_MAX_LENGTH:
-        return EventError(
-            _("Keep the message within %(count)s characters (it goes by SMS too).", count=MESSAGE_MAX_LENGTH),
-            "too_long", field="text",
-        )
+def organiser_message_texts(values: str | dict[str, str] | None) -> dict[str, str]:
+    """The message's texts by language as they will go ({"fr": ..., "ar": ...}, only the languages
+    written): spaces and line breaks folded, since an SMS has no layout. A single text (a script, an
+    older caller) is taken to be in its original language."""
+    folded = {code: " ".join(text.split()) for code, text in as_texts(values).items()}
+    return {code: text for code, text in folded.items() if text}
+
+
+def organiser_message_problem(event: Event, texts: dict[str, str], now) -> EventError | None:
+    """Why this message cannot go (written in no language, a language's text too long, the day's limit
+    reached), or None. `texts` is what `organiser_message_texts` gives; the error's field is the
+    form's field it belongs to."""
+    if not texts:
+        return EventError(_("Write the message in at least one language."), "empty", field="text_fr")
+    for code, text in texts.items():
+        if len(text) > MESSAGE_MAX_LENGTH:
+            return EventError(
+                _("Keep the message within %(count)s characters (it goes by SMS too).",
+                  count=MESSAGE_MAX_LENGTH),
+                "too_long", field=f"text_{code}",
+            )
     limit = current_app.config["JIWAR_ORGANISER_MESSAGES_PER_DAY"]
     sent_today = db.session.scalar(
         sa.select(sa.func.count()).select_from(AuditEntry).where(
@@ -340,23 +353,25 @@ def organiser_message_problem(event: Event, text: str, now) -> EventError | None
         return EventError(
             _("This event's people already received %(count)s messages in the last 24 hours: wait before "
               "sending another.", count=limit),
-            "too_many", field="text",
+            "too_many",
         )
     return None
 
 
 @rolls_back_on_refusal
-def send_organiser_message(actor, event_id: int, text: str) -> int:
-    """A message from the organisers to everyone registered (confirmed or waiting), audited (its length
-    and the number of people, not its text). Returns how many people it was queued for."""
+def send_organiser_message(actor, event_id: int, texts: str | dict[str, str]) -> int:
+    """A message from the organisers to everyone registered (confirmed or waiting), in up to three
+    languages (each person reads theirs, else the first written), audited (its languages, the longest
+    text's length and the number of people, not the texts). Returns how many people it was queued for."""
     event = lock_event(event_id)
     if event is None:
         raise EventError(_("This event does not exist."), "not_found", status=404)
-    text = " ".join((text or "").split())
-    problem = organiser_message_problem(event, text, utcnow())
+    texts = organiser_message_texts(texts)
+    problem = organiser_message_problem(event, texts, utcnow())
     if problem is not None:
         raise problem
-    count = _tell_registered(event, "organiser_message", text=text)
-    record_audit("event.message_sent", actor, event, people=count, length=len(text))
+    count = _tell_registered(event, "organiser_message", texts=texts)
+    record_audit("event.message_sent", actor, event, people=count, languages=list(texts),
+                 length=max(len(text) for text in texts.values()))
     db.session.commit()
     return count

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.time import to_zone, utcnow
+from app.core.translated import form_values
 from app.core.urls import parse_id
 from app.events import queries, services
 from app.events.errors import EventError, StaleEventError
@@ -245,27 +246,37 @@ def message_registered(event_id: int):
     if not can_manage_event(current_user, event):
         abort(404)  # names nothing, not even that the event can be managed by someone else
     form = OrganiserMessageForm()
-    error = None
+    problem = None
     confirming = False
+    texts = {}
     if form.validate_on_submit():
-        text = " ".join((form.text.data or "").split())
-        problem = services.organiser_message_problem(event, text, utcnow())
-        if problem is not None:
-            error = problem.message
-        elif form.confirmed.data == "change":
-            pass  # back to the text as it was typed, to change it
+        texts = services.organiser_message_texts(form_values(form, "text"))
+        problem = services.organiser_message_problem(event, texts, utcnow())
+        if problem is not None or form.confirmed.data == "change":
+            pass  # the texts back as they were typed, with the refusal or to change them
         elif form.confirmed.data != "1":
             confirming = True
         else:
             try:
-                count = services.send_organiser_message(current_user, event.id, text)
+                count = services.send_organiser_message(current_user, event.id, texts)
             except EventError as refusal:
-                error = refusal.message
+                problem = refusal
             else:
                 flash(ngettext("The message is on its way to %(num)s person.",
                                "The message is on its way to %(num)s people.", count), "success")
                 return redirect(url_for("events.manage_event", event_id=event.id), code=303)
-    status = 400 if error else 200
+    error = _place_message_error(form, problem) if problem else None
     html = render_template("events/manage/message.html", event=event, form=form, error=error,
-                           confirming=confirming, recipients=event.confirmed_count + event.waiting_count)
-    return personal(make_response(html, status))
+                           confirming=confirming, texts=texts,
+                           recipients=event.confirmed_count + event.waiting_count)
+    return personal(make_response(html, 400 if problem else 200))
+
+
+def _place_message_error(form, problem: EventError) -> str | None:
+    """A refusal about one language's text goes under that text's field (the organiser sees which);
+    one about the whole message is returned, for the top of the page."""
+    field = getattr(form, problem.field, None) if problem.field else None
+    if field is None:
+        return problem.message
+    field.errors = [*field.errors, problem.message]
+    return None

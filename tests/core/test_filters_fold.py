@@ -9,7 +9,7 @@ import pytest
 from tests.factories import make_call, make_event, make_municipality
 
 FOLD = re.compile(
-    r'<details class="phone-fold filters-fold"( open)?>\s*<summary><span>([^<]*)</span>'
+    r'<details class="phone-fold filters-fold"( open)?>\s*<summary id="filters-summary"><span>([^<]*)</span>'
     r'( <span class="badge">([^<]*)</span>)?'
 )
 

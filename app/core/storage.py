@@ -16,13 +16,17 @@ already uses for the SMS gateways; boto3 would add 15 MB and a slower start to e
 three calls).
 """
 
+from __future__ import annotations
+
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-import requests
 from flask import current_app
+
+if TYPE_CHECKING:
+    import requests
 
 TIMEOUT = (3, 15)  # seconds to connect, to read: a stuck bucket must not hold a worker for long
 
@@ -78,6 +82,7 @@ class S3Storage:
     """A bucket of an S3-compatible service, shared by every app server."""
 
     def __init__(self, url: str):
+        import requests  # here, with the bucket: a server keeping photos on disk never loads it
         from requests_aws4auth import AWS4Auth
 
         parts = urlsplit(url)
@@ -97,6 +102,8 @@ class S3Storage:
         return f"{self.endpoint}/{self.bucket}/{quote(key)}"
 
     def _send(self, method: str, url: str, **kwargs) -> requests.Response:
+        import requests
+
         try:
             return self.http.request(method, url, auth=self.auth, timeout=TIMEOUT, **kwargs)
         except requests.RequestException as error:

@@ -3,9 +3,15 @@ of answers into temporary and permanent failures."""
 
 from __future__ import annotations
 
-import requests
+from typing import TYPE_CHECKING
 
 from app.messages.channels.base import ConfigurationError, PermanentFailure, TemporaryFailure, short
+
+if TYPE_CHECKING:
+    import requests
+
+# requests (about 17 MB with its dependencies) is imported when an SMS gateway is first used, so a
+# web worker, which only queues messages, never loads it.
 
 TIMEOUT = (5.0, 20.0)  # seconds to connect, seconds to wait for the answer
 
@@ -15,10 +21,14 @@ class HttpAdapter:
     label = "SMS gateway"
 
     def __init__(self, timeout=TIMEOUT):
+        import requests
+
         self.timeout = timeout
         self.http = requests.Session()
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        import requests
+
         try:
             return self.http.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout as error:
@@ -35,6 +45,8 @@ class HttpAdapter:
         raise TemporaryFailure(reason)
 
     def check_answer(self, url: str, **kwargs) -> None:
+        import requests
+
         try:
             response = self.http.get(url, timeout=self.timeout, **kwargs)
         except requests.RequestException as error:

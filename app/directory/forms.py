@@ -5,6 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FloatField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -39,6 +40,7 @@ class _Coordinate(FloatField):
 
 class ServiceForm(JiwarForm):
     municipality_id = SelectField(_l("Municipality"), coerce=int)
+    seen = HiddenField()  # when the entry was last saved, as the form was opened (services.update_service)
     # Each text in three languages, grouped as on the event form; a name in at least one language is
     # the service's rule (services.problems), shown under the French field.
     name_fr, name_ar, name_en = translated_fields(_l("Name"), max_length=MAX_LENGTHS["name"])

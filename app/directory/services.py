@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.core.audit import record_audit
@@ -193,9 +194,28 @@ def create_service(actor, data: ServiceData) -> Service:
     return service
 
 
-def update_service(actor, service: Service, data: ServiceData) -> Service:
+def saved_at(service: Service) -> str:
+    """When the entry was last saved, as the edit form carries it (its hidden `seen` field)."""
+    return service.updated_at.isoformat()
+
+
+def update_service(actor, service: Service, data: ServiceData, seen: str = "") -> Service:
+    """`seen`: when the entry had last been saved as the form was opened. Refused, nothing written,
+    when someone saved it since (two organisers, or an edit and a verification): the last save would
+    otherwise silently undo the other's. A form without it (an HSDS import) is not checked."""
     _refuse_unless_editor(actor, service.municipality_id)
     _refuse_unless_editor(actor, data.municipality_id)  # moving it to another municipality
+    if seen:
+        # Read under the row's lock (PostgreSQL): a save that comes in now waits for ours, then is refused.
+        last_saved = db.session.scalar(
+            sa.select(Service.updated_at).where(Service.id == service.id).with_for_update()
+        )
+        if last_saved.isoformat() != seen:
+            raise DirectoryError(
+                _("Someone else saved this entry while you were editing it. Your changes are not saved "
+                  "yet: check the entry as it is now (open it in another tab), then save again."),
+                "stale",
+            )
     checked = check(data)
     # The collections are replaced whole: the old rows go first so primary keys never clash.
     service.needs, service.languages, service.hours, service.exceptions = [], [], [], []

@@ -261,3 +261,38 @@ def test_a_refused_form_keeps_the_three_languages_typed_and_writes_nothing(clien
     assert f"\n{TEXTS['description_fr']}</textarea>" in group(html, "description")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Service)) == 1
     assert audits("directory.service_updated") == 0
+
+
+def test_an_entry_saved_by_someone_else_meanwhile_is_not_overwritten(client, oujda):
+    """Two organisers open the same entry; the second to save is told, keeps what they typed, writes
+    nothing, and saves on purpose the next time."""
+    import re
+
+    service = make_service(oujda, name={"fr": "Permanence juridique"})
+    first, second = make_organiser(oujda, display_name="Youssef"), make_organiser(oujda, display_name="Salma")
+    sign_in_as(client, second)
+    opened = client.get(f"/manage/directory/{service.id}/edit").get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]+)"', opened).group(1)
+
+    sign_in_as(client, first)  # saves while the second still has the form open
+    page = client.get(f"/manage/directory/{service.id}/edit").get_data(as_text=True)
+    first_seen = re.search(r'name="seen" type="hidden" value="([^"]+)"', page).group(1)
+    form = {**FORM, "municipality_id": oujda.id}
+    assert client.post(f"/manage/directory/{service.id}/edit",
+                       data={**form, "name_fr": "Aide juridique", "seen": first_seen}).status_code == 303
+
+    sign_in_as(client, second)
+    refused = client.post(f"/manage/directory/{service.id}/edit",
+                          data={**form, "name_fr": "Permanence du mardi", "seen": seen})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert "Someone else saved this entry while you were editing it." in text
+    assert 'value="Permanence du mardi"' in text  # what was typed, kept
+    db.session.expire_all()
+    assert db.session.get(Service, service.id).name_fr == "Aide juridique"
+    assert audits("directory.service_updated") == 1
+    again = re.search(r'name="seen" type="hidden" value="([^"]+)"', text).group(1)
+    assert client.post(f"/manage/directory/{service.id}/edit",
+                       data={**form, "name_fr": "Permanence du mardi", "seen": again}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Service, service.id).name_fr == "Permanence du mardi"

@@ -86,6 +86,7 @@ def _form_page(form: ServiceForm, service: Service | None):
     form.municipality_id.choices = _municipality_choices()
     if service is not None and request.method == "GET":
         _fill_form(form, service)
+        form.seen.data = services.saved_at(service)
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
@@ -97,11 +98,13 @@ def _form_page(form: ServiceForm, service: Service | None):
                         saved = services.create_service(current_user, data)
                         flash(_("The entry is in the directory."), "success")
                     else:
-                        saved = services.update_service(current_user, service, data)
+                        saved = services.update_service(current_user, service, data, form.seen.data or "")
                         flash(_("The entry is saved."), "success")
                 except DirectoryError as error:
                     db.session.rollback()
                     errors = [error]
+                    if error.code == "stale":  # saving again is now a conscious choice
+                        form.seen.data = services.saved_at(get_service_or_404(service.id))
                 else:
                     return redirect(url_for("directory.staff_service", service_id=saved.id), 303)
             for problem in errors:

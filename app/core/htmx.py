@@ -1,6 +1,6 @@
 """htmx helpers: the page and its fragment share one URL."""
 
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 
 
 def is_htmx_fragment_request() -> bool:
@@ -20,3 +20,14 @@ def render_page_or_fragment(page: str, fragment: str, /, status: int = 200, **co
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     return response
+
+
+def redirect_whole_page(target: str):
+    """After a form's action: the page at `target`, loaded whole. An htmx request is answered 200
+    with HX-Redirect (a 303 would be followed and its page swapped into the form's place); a plain
+    form gets the 303."""
+    if is_htmx_fragment_request():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target, code=303)

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from app.accounts.views import person_name
 from app.core.codes import normalise_code
-from app.core.htmx import is_htmx_fragment_request
+from app.core.htmx import is_htmx_fragment_request, redirect_whole_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.urls import parse_client_id, parse_id
@@ -182,12 +182,7 @@ def _own_code(session, participant_id: int, typed: str | None) -> str | None:
 def _back_to_door(session):
     """A refusal: the whole door page with its message (htmx is told to load it, not to swap it
     into the person's row)."""
-    target = url_for("events.door", session_id=session.id)
-    if is_htmx_fragment_request():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, code=303)
+    return redirect_whole_page(url_for("events.door", session_id=session.id))
 
 
 @bp.post("/door/sessions/<int:session_id>/check-in")

@@ -1,11 +1,11 @@
 """The paper kit of a session: its printable attendance sheet, and the form that types it back in."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from app.core.htmx import is_htmx_fragment_request
+from app.core.htmx import is_htmx_fragment_request, redirect_whole_page
 from app.events import queries, services
 from app.events.errors import EventError
 from app.events.paper_forms import BLANK_ROWS, MAX_BLANK_ROWS, TALLY_GENDERS, PaperSheetForm, tally_name
@@ -114,9 +114,4 @@ def _sheet_message(outcome) -> str:
 
 def _to_door(session):
     """Recorded: the door page, with its counters and the message (htmx is told to load it)."""
-    target = url_for("events.door", session_id=session.id)
-    if is_htmx_fragment_request():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, code=303)
+    return redirect_whole_page(url_for("events.door", session_id=session.id))

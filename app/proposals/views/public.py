@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.confirmation import confirmed_required
-from app.core.htmx import is_htmx_fragment_request, render_page_or_fragment
+from app.core.htmx import is_htmx_fragment_request, redirect_whole_page, render_page_or_fragment
 from app.core.http_cache import public_page
 from app.core.pagination import parse_page
 from app.core.rate_limits import limit_creations
@@ -181,12 +181,7 @@ def _show_refusal(form, error: ProposalError) -> None:
 
 def _to_proposal(proposal):
     """After a submission: the proposal's page (htmx is told to load it, not to swap it into the form)."""
-    target = url_for("proposals.show_proposal", proposal_id=proposal.id)
-    if is_htmx_fragment_request():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = target
-        return response
-    return redirect(target, code=303)
+    return redirect_whole_page(url_for("proposals.show_proposal", proposal_id=proposal.id))
 
 
 def _assistance(form) -> services.Assistance:

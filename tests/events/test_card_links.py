@@ -14,6 +14,7 @@ from app.core.models import AuditEntry, OutboxMessage
 from app.core.time import utcnow
 from app.events.models import Attendance, CardLinkRequest, Registration
 from app.extensions import db
+from tests.accounts.helpers import without_tokens
 from tests.conftest import sign_in_as
 from tests.factories import (
     make_attendance,
@@ -103,9 +104,9 @@ def test_the_same_answer_whether_or_not_an_account_exists(client, holder, accoun
     for identifier in ("oumou@example.org", "nobody@example.org"):
         response = _ask(client, organiser, holder, _code(holder), identifier)
         assert response.status_code == 303
-        pages.append(client.get(response.headers["Location"]).text)
+        pages.append(without_tokens(client.get(response.headers["Location"]).data))  # a token's time moves
     assert pages[0] == pages[1]  # the organiser cannot tell which identifier has an account
-    assert "its holder will be asked to confirm" in pages[0] and "Oumou S." not in pages[0]
+    assert b"its holder will be asked to confirm" in pages[0] and b"Oumou S." not in pages[0]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CardLinkRequest)) == 1
 
 

@@ -11,7 +11,9 @@ from config import CONFIGS, ProductionConfig
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config_class=None) -> Flask:
+def create_app(config_class=None, *, web_server: bool = False) -> Flask:
+    """`web_server` when a WSGI server loads the app to answer requests (wsgi.py): it then leaves
+    out what only `flask ...` commands use."""
     if config_class is None:
         config_class = CONFIGS[os.environ.get("JIWAR_CONFIG", "development")]
     if issubclass(config_class, ProductionConfig):
@@ -40,6 +42,7 @@ def create_app(config_class=None) -> Flask:
 
     _refuse_missing_catalogs(app)
     _init_extensions(app)
+    _register_migrations(app, web_server)
     _register_blueprints(app)
     _connect_signals(app)
     _refuse_bad_channels(app)
@@ -118,14 +121,28 @@ def _refuse_stale_schema(app: Flask) -> None:
             db.engine.dispose()  # no connection is carried into forked workers
 
 
+def _register_migrations(app: Flask, web_server: bool) -> None:
+    """`flask db ...` (Flask-Migrate). A web worker never migrates, and Flask-Migrate brings Alembic:
+    about 10 MB of each worker's memory (python -m bench.memory). `flask` commands load wsgi.py too,
+    inside click, and get it."""
+    import click
+
+    if web_server and click.get_current_context(silent=True) is None:
+        return
+    from flask_migrate import Migrate
+
+    from app.extensions import db
+
+    Migrate(app, db, directory=str(ROOT / "migrations"))
+
+
 def _init_extensions(app: Flask) -> None:
     from app.accounts.session import load_user
     from app.core.i18n import install_fast_translations
     from app.core.language_urls import select_locale
-    from app.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, compress, csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(
         app,

@@ -169,3 +169,40 @@ def test_venues_addresses_and_costs_written_in_one_column_move_into_their_own_la
             assert service == ("12 rue de la Paix", "", "", "", "10 دراهم")
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_heads_a_server_checks_are_alembics():
+    """The start-up check reads the migrations' files itself (a worker does without Alembic)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from app.core.schema import MIGRATIONS, migration_heads
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert migration_heads() == set(ScriptDirectory.from_config(config).get_heads())
+
+
+def test_a_web_worker_does_without_alembic_and_flask_db_still_migrates(empty_database_url):
+    import subprocess
+    import sys
+
+    from app import ROOT
+
+    migrator = create_app(_config_for(empty_database_url, check=False))
+    with migrator.app_context():
+        upgrade(directory=os.path.join(migrator.root_path, "..", "migrations"))
+        db.engine.dispose()
+    env = {**os.environ, "DATABASE_URL": empty_database_url, "JIWAR_CONFIG": "development",
+           "FLASK_APP": "wsgi.py"}
+    worker = subprocess.run(
+        [sys.executable, "-c", "import sys, wsgi; print(sorted({m.split('.')[0] for m in sys.modules} "
+         "& {'alembic', 'flask_migrate'}))"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )
+    assert worker.stdout.strip() == "[]"
+    current = subprocess.run([os.path.join(os.path.dirname(sys.executable), "flask"), "db", "current"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    from app.core.schema import migration_heads
+
+    assert current.stdout.split()[0] in migration_heads() and "(head)" in current.stdout

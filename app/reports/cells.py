@@ -46,7 +46,9 @@ def _scope(model) -> tuple[list, list]:
 
 def contributions(model, where: list) -> list[sa.Select]:
     """What `model`'s rows chosen by `where` add to the totals, in ProgrammeCell's columns: their people
-    (age band at the first event) and their registered attendances per band at the event."""
+    (age band at the first event), the same people by gender and age in whole years at the first
+    event (kind "y", for the sex x age tables; not per event type) and their registered attendances
+    per band at the event."""
     scope, grouped = _scope(model)
     best = model.best if model is ProgrammeTypePerson else sa.literal(0)
     grouped_best = [model.best] if model is ProgrammeTypePerson else []
@@ -59,6 +61,15 @@ def contributions(model, where: list) -> list[sa.Select]:
         .where(*where)
         .group_by(*grouped, model.gender, model.origin, first_band, model.country, *grouped_best)
     ]
+    if model is not ProgrammeTypePerson:  # the sex x age tables read a programme or a municipality
+        known = sa.case((model.birth_year.is_not(None), sa.cast(age, sa.String)), else_="")
+        ages = [*scope, sa.literal("y"), _said(model.gender), sa.literal(""), known, sa.literal(""),
+                sa.literal(0)]
+        selects.append(
+            sa.select(*ages, sa.func.count(), sa.func.sum(sa.cast(model.record_key, sa.BigInteger)))
+            .where(*where)
+            .group_by(*grouped, model.gender, known)
+        )
     for band, name in _BAND_COLUMNS.items():
         sessions = getattr(model, name)
         keys = [*scope, sa.literal("a"), _said(model.gender), _said(model.origin), sa.literal(band),

@@ -191,8 +191,10 @@ class ProgrammeCell(db.Model):
     many people ("p") or registered attendances ("a"), and the sum of their record keys, per
     programme, municipality (0: all of them), event type ("": all), gender, origin, age band (of the
     person at their first event for people, at the event for attendances), country and, for people
-    of one type, the most sessions attended of one event. A whole programme's report and most
-    targets read a few hundred of these rows instead of one per person. "" stands for "not said"."""
+    of one type, the most sessions attended of one event. Kind "y" counts people by gender and age in
+    whole years at their first event (in `age_band`; origin and country left ""), for the sex x age
+    tables, whose bands are each programme's own. A whole programme's report and most targets read a
+    few hundred of these rows instead of one per person. "" stands for "not said"."""
 
     __tablename__ = "programme_cell"
 

@@ -219,16 +219,7 @@ def sex_age_rows(filters: ReportFilters) -> list[sa.Row]:
     them (app/reports/sex_age.py), walk-ins left out as everywhere people are counted."""
     whole, municipality = _whole_programme(filters)
     if whole:
-        person = whole_programme.person_rows(municipality)
-        age = sa.case((person.birth_year.is_not(None), person.first_year - person.birth_year), else_=None)
-        selected = [person.programme_id == filters.programme_id]
-        if municipality is not None:
-            selected.append(person.municipality_id == municipality)
-        statement = (
-            sa.select(person.gender, age, sa.cast(sa.func.count(), sa.Integer), key_sum(person.record_key))
-            .where(*selected)
-            .group_by(person.gender, age)
-        )
+        statement = whole_programme.sex_age(filters.programme_id, municipality)
     else:
         per = _report_per_person_and_year(filters, _event_conditions(filters), name="per_person_year")
         first = (

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from app.reports.bands import BANDS
 from app.reports.models import (
     Measure,
-    MunicipalityPerson,
     ProgrammeCell,
     ProgrammePerson,
     ProgrammeTally,
@@ -50,6 +49,23 @@ def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Sele
         )
 
     return [of_kind("a"), of_kind("p")]
+
+
+def sex_age(programme_id: int, municipality_id: int | None = None) -> sa.Select:
+    """Distinct people by gender and age in whole years at their first event (NULL: not said), as
+    queries.sex_age_rows answers them, from the totals' kind "y": a few hundred rows."""
+    cell = ProgrammeCell
+    return (
+        sa.select(
+            sa.func.nullif(cell.gender, ""),
+            sa.cast(sa.func.nullif(cell.age_band, ""), sa.Integer),
+            sa.cast(sa.func.sum(cell.count), sa.Integer),
+            sa.cast(sa.func.sum(cell.key_sum), sa.BigInteger),
+        )
+        .where(cell.programme_id == programme_id, cell.municipality_id == (municipality_id or 0),
+               cell.event_type == "", cell.kind == "y")
+        .group_by(cell.gender, cell.age_band)
+    )
 
 
 # -- targets read from the totals ---------------------------------------------------------------------
@@ -110,11 +126,6 @@ def _totals(cell, where: list, share) -> sa.Select:
         sa.cast(sa.func.coalesce(sa.func.sum(cell.key_sum), 0), sa.BigInteger).label("reached_keys"),
         in_share(cell.key_sum, sa.BigInteger).label("share_keys"),
     ).where(*where)
-
-
-def person_rows(municipality_id: int | None):
-    """The one-row-per-person roll-up of a whole programme, or of one municipality's part of it."""
-    return _person if municipality_id is None else MunicipalityPerson
 
 
 def _share(target: Target):

@@ -206,3 +206,31 @@ def test_a_web_worker_does_without_alembic_and_flask_db_still_migrates(empty_dat
     from app.core.schema import migration_heads
 
     assert current.stdout.split()[0] in migration_heads() and "(head)" in current.stdout
+
+
+@pytest.mark.commits
+def test_the_sex_and_age_totals_are_filled_for_people_counted_before_them(empty_database_url):
+    """The migration that added kind "y" to the programme totals fills it from the person rows with
+    what the app keeps in step afterwards: the same rows, going down and up again."""
+    from flask_migrate import downgrade
+
+    from app.reports.models import ProgrammeCell
+    from tests.reports.dataset import build_dataset
+
+    migrator = create_app(_config_for(empty_database_url, check=False))
+    directory = os.path.join(migrator.root_path, "..", "migrations")
+    by_age = sa.select(ProgrammeCell.__table__).where(ProgrammeCell.kind == "y")
+    with migrator.app_context():
+        upgrade(directory=directory)
+        build_dataset()
+        db.session.commit()
+        kept = sorted(map(tuple, db.session.execute(by_age)))
+        assert len(kept) > 4 and {row.municipality_id for row in db.session.execute(by_age)} != {0}
+        db.session.remove()
+        downgrade(directory=directory, revision="c7d1e5a9b3f2")
+        assert db.session.execute(by_age).all() == []
+        db.session.remove()
+        upgrade(directory=directory)
+        assert sorted(map(tuple, db.session.execute(by_age))) == kept
+        db.session.remove()
+        db.engine.dispose()

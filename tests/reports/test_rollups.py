@@ -73,6 +73,8 @@ def assert_same_figures(programme, municipalities) -> None:
         ]
     for filters in selections:
         assert cubes(filters) == cubes(over_ever(filters)), filters
+        assert sorted(queries.sex_age_rows(filters), key=repr) == sorted(
+            queries.sex_age_rows(over_ever(filters)), key=repr), filters
     for target in programme.targets:
         assert queries.target_progress(target) == queries.target_progress(target, *EVER), target.title
 

@@ -68,9 +68,10 @@ def rebuild_rollups_command():
 def apply_retention_command(dry_run: bool):
     """Erase the shared phone of card holders inactive for JIWAR_CARD_HOLDER_RETENTION_DAYS, accounts
     left unconfirmed for JIWAR_UNCONFIRMED_HOURS, and the door's receipts of events ended
-    JIWAR_DOOR_RECEIPT_DAYS ago (run daily, or hourly)."""
+    JIWAR_DOOR_RECEIPT_DAYS ago; on SQLite, refresh the planner's statistics (run daily, or hourly)."""
     from flask import current_app
 
+    from app.core.database import refresh_planner_statistics
     from app.core.time import utcnow
     from app.privacy.retention import apply_retention, erase_unconfirmed_accounts, purge_door_receipts
 
@@ -89,6 +90,8 @@ def apply_retention_command(dry_run: bool):
     purged = purge_door_receipts(utcnow(), receipt_days, dry_run=dry_run)
     verb = "would be deleted" if dry_run else "deleted"
     click.echo(f"{purged} door receipt(s) of events ended more than {receipt_days} days ago {verb}.")
+    if not dry_run and refresh_planner_statistics():
+        click.echo("SQLite's planner statistics refreshed (ANALYZE).")
 
 
 jiwar_cli.add_command(directory_export_command)

@@ -56,3 +56,27 @@ def test_a_connection_back_in_the_pool_a_moment_ago_is_not_pinged(client, oujda,
     monkeypatch.setattr(db.engine.dialect, "do_ping", pings.append)
     assert client.get("/events").status_code == 200
     assert pings == []
+
+
+def test_the_daily_command_refreshes_sqlites_planner_statistics(app, oujda):
+    """Without statistics SQLite sorts the whole directory instead of reading its name index; the
+    daily `apply-retention` gathers them. PostgreSQL gathers its own and is left alone."""
+    from tests.factories.directory import make_service
+
+    for n in range(3):
+        make_service(oujda, name={"fr": f"Guichet {n}"})
+    sqlite = db.engine.dialect.name == "sqlite"
+    if sqlite:
+        db.session.execute(sa.text("ANALYZE sqlite_schema"))  # makes sqlite_stat1 if missing
+        db.session.execute(sa.text("DELETE FROM sqlite_stat1"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jiwar", "apply-retention"])
+    assert result.exit_code == 0, result.output
+    if not sqlite:
+        assert "ANALYZE" not in result.output
+        return
+    assert "SQLite's planner statistics refreshed (ANALYZE)." in result.output
+    indexes = db.session.scalars(sa.text("SELECT idx FROM sqlite_stat1 WHERE tbl = 'service'")).all()
+    assert "ix_service_name_fr" in indexes
+    dry = app.test_cli_runner().invoke(args=["jiwar", "apply-retention", "--dry-run"])
+    assert "ANALYZE" not in dry.output  # a dry run changes nothing

@@ -188,3 +188,29 @@ def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language):
     page.locator("#sex-age-title").scroll_into_view_if_needed()
     screenshot(f"reports-report-360-{language}")
     assert serious(Axe().run(page)) == []
+
+
+SUMMARY = {"fr": "Certains champs demandent votre attention.", "ar": "بعض الحقول تحتاج إلى انتباهك.",
+           "en": "Some fields need your attention."}
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_a_refused_target_says_so_above_the_form_and_keeps_what_was_typed(
+        page, app, live_server, screenshot, language):
+    """The organisers' forms share one error summary (templates/_macros/field.html); on a phone."""
+    from app.reports.models import Target
+
+    data = build_dataset()
+    signed_in(page, app, live_server, make_admin())
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{live_server}/{language}/programmes/{data.programme.id}/targets/new")
+    page.fill("#title_ar", "٨٠٠ شخص")
+    page.fill("#goal", "0")
+    page.locator("form button[type=submit]").last.click()
+    assert page.locator(".errors[role=alert]").inner_text().strip() == SUMMARY[language]
+    assert page.locator("#goal-errors").is_visible()
+    assert page.input_value("#title_ar") == "٨٠٠ شخص" and page.input_value("#goal") == "0"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Target)) == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(f"reports-target-refused-360-{language}")
+    assert serious(Axe().run(page)) == []

@@ -104,12 +104,17 @@ def _refuse_bad_channels(app: Flask) -> None:
         raise RuntimeError(f"Messages are misconfigured: {error}") from error
 
 
+def _in_flask_command() -> bool:
+    """Loaded by a `flask ...` command (click's context is active), not by a server."""
+    import click
+
+    return click.get_current_context(silent=True) is not None
+
+
 def _refuse_stale_schema(app: Flask) -> None:
     """A server (gunicorn, wsgi.py) stops at start-up on a stale schema; `flask ...` commands, which
     run inside click and include `flask db upgrade` itself, are let through."""
-    import click
-
-    if not app.config["JIWAR_CHECK_MIGRATIONS"] or click.get_current_context(silent=True) is not None:
+    if not app.config["JIWAR_CHECK_MIGRATIONS"] or _in_flask_command():
         return
     from app.core.schema import ensure_schema_is_current
     from app.extensions import db
@@ -125,9 +130,7 @@ def _register_migrations(app: Flask, web_server: bool) -> None:
     """`flask db ...` (Flask-Migrate). A web worker never migrates, and Flask-Migrate brings Alembic:
     about 10 MB of each worker's memory (python -m bench.memory). `flask` commands load wsgi.py too,
     inside click, and get it."""
-    import click
-
-    if web_server and click.get_current_context(silent=True) is None:
+    if web_server and not _in_flask_command():
         return
     from flask_migrate import Migrate
 

@@ -45,6 +45,9 @@ class Config:
     ]
     # How long a reverse proxy may keep a public page (app/core/http_cache.py); browsers ask again.
     JIWAR_PUBLIC_CACHE_SECONDS = int(os.environ.get("JIWAR_PUBLIC_CACHE_SECONDS", "10"))
+    # How many public pages each process keeps while their data is unchanged (app/core/page_cache.py);
+    # 0 keeps none.
+    JIWAR_PAGE_CACHE_ENTRIES = int(os.environ.get("JIWAR_PAGE_CACHE_ENTRIES", "512"))
     JIWAR_UPLOAD_DIR = os.environ.get("JIWAR_UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     # Files every app server shares (app/core/storage.py): s3://bucket?endpoint=...; none: the folder.
     JIWAR_STORAGE_URL = os.environ.get("JIWAR_STORAGE_URL", "")
@@ -155,6 +158,9 @@ class TestConfig(Config):
     JIWAR_STORAGE_URL = ""  # tests choose their bucket themselves (tests/s3.py)
     JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
     RATELIMIT_ENABLED = False  # the tests that prove rate limits switch it back on
+    # Each test's requests share one uncommitted transaction, which the kept pages' version query (a
+    # connection of its own) cannot see: the page cache's tests commit for real and switch it on.
+    JIWAR_PAGE_CACHE_ENTRIES = 0
     JIWAR_TRUSTED_HOSTS = [*Config.JIWAR_TRUSTED_HOSTS, *LOOPBACK_HOSTS]  # the test client is "localhost"
 
 

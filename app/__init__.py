@@ -27,11 +27,6 @@ def create_app(config_class=None, *, web_server: bool = False) -> Flask:
     )
     app.config.from_object(config_class)
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
-    trusted_proxies = app.config["JIWAR_TRUSTED_PROXIES"]
-    if trusted_proxies:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
     Path(app.instance_path).mkdir(exist_ok=True)
     from app.core.urls import IdConverter
 
@@ -50,6 +45,7 @@ def create_app(config_class=None, *, web_server: bool = False) -> Flask:
     from app.core.database import configure_database
 
     configure_database(app)
+    _wrap_wsgi(app)
 
     from app.core.assets import register_assets
     from app.core.errors import register_error_handlers
@@ -124,6 +120,18 @@ def _refuse_stale_schema(app: Flask) -> None:
             ensure_schema_is_current()
         finally:
             db.engine.dispose()  # no connection is carried into forked workers
+
+
+def _wrap_wsgi(app: Flask) -> None:
+    """Kept public pages inside, so that the proxies' headers (scheme, client) are already applied."""
+    from app.core.page_cache import install_page_cache
+
+    install_page_cache(app)
+    trusted_proxies = app.config["JIWAR_TRUSTED_PROXIES"]
+    if trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
 
 
 def _register_migrations(app: Flask, web_server: bool) -> None:

@@ -10,6 +10,7 @@ from app.accounts.models import (  # noqa: F401
     User,
 )
 from app.core.models import AuditEntry, OutboxMessage  # noqa: F401
+from app.core.table_versions import TableVersion  # noqa: F401
 from app.directory.models import (  # noqa: F401
     HoursException,
     OpeningHours,

@@ -1,6 +1,7 @@
 """gunicorn config for the soak: each worker, as it exits, writes how often every in-process cache
-of the app (the functools caches: date texts, enum labels, locales) was hit, so the soak can report
-each cache's hit rate under mixed traffic (`python -m bench.soak`; the app never imports this)."""
+of the app (the functools caches: date texts, enum labels, locales; the public pages kept) was
+hit, so the soak can report each cache's hit rate under mixed traffic (`python -m bench.soak`; the
+app never imports this)."""
 
 import functools
 import json
@@ -19,6 +20,9 @@ def cache_counts() -> dict[str, list[int]]:
             if isinstance(value, functools._lru_cache_wrapper) and value.__module__ == name:
                 stats = value.cache_info()
                 counts[f"{name}.{attribute}"] = [stats.hits, stats.misses]
+    page_cache = sys.modules.get("app.core.page_cache")
+    if page_cache is not None:  # the public pages kept for visitors without a cookie
+        counts["app.core.page_cache.PageCache"] = [page_cache.counts.hits, page_cache.counts.misses]
     return counts
 
 

@@ -5,11 +5,13 @@ checked against what the clients saw.
 
 BENCH_SOAK_SECONDS (default 60) of traffic per database, BENCH_SOAK_USERS (default 24) residents
 and BENCH_SOAK_DOORS (default 2) door phones, each a thread with its own keep-alive connection, its
-own signed session cookie and CSRF token; BENCH_SOAK_MAX_REQUESTS bounds the count (default
-500,000); BENCH_DATABASES as bench/run.py. The small data set of bench/run.py (5,000 people) is
+own signed session cookie and CSRF token, and BENCH_SOAK_VISITORS (default 8) anonymous visitors
+who carry no cookie (someone opening a link shared on WhatsApp); BENCH_SOAK_MAX_REQUESTS bounds the
+count (default 500,000); BENCH_DATABASES as bench/run.py. The small data set of bench/run.py (5,000 people) is
 generated once and cloned for each run, so the soak never changes the databases `make bench`
 measures. Residents browse the events list and event pages, register and cancel, support and
-withdraw support; door phones open their door page and check people in. Everything goes to
+withdraw support; visitors read the same public pages and the calls; door phones open their door
+page and check people in. Everything goes to
 127.0.0.1. Appends its section to bench/SOAK.md.
 """
 
@@ -185,7 +187,9 @@ class Client:
         self.origin = getattr(connect, "origin", None)
 
     def request(self, action: str, method: str, path: str, form: dict | None = None):
-        headers = {"Cookie": self.cookie, "Accept-Language": "en"}
+        headers = {"Accept-Language": "en"}
+        if self.cookie:  # a visitor carries none
+            headers["Cookie"] = self.cookie
         if self.origin:  # over HTTPS Flask-WTF wants the page the form was on, of this very host
             headers["Referer"] = f"{self.origin}/en{path}"
         body = None
@@ -256,6 +260,20 @@ def resident(client: Client, user_id: int, plan: Plan, deadline: float, budget, 
                 backed.discard(proposal)
 
 
+def visitor(client: Client, plan: Plan, deadline: float, budget, rng: random.Random):
+    """Someone with no account and no cookie: the public pages only (app/core/page_cache.py keeps them)."""
+    while time.monotonic() < deadline and budget():
+        roll = rng.random()
+        if roll < 0.4:
+            client.request("events list (visitor)", "GET", f"/events?page={rng.randint(1, 3)}")
+        elif roll < 0.7:
+            client.request("event page (visitor)", "GET", f"/events/{rng.choice(plan.events)}")
+        elif roll < 0.9:
+            client.request("proposal page (visitor)", "GET", f"/proposals/{rng.choice(plan.proposals)}")
+        else:
+            client.request("calls (visitor)", "GET", "/calls")
+
+
 def door(client: Client, plan: Plan, deadline: float, budget, rng: random.Random):
     sessions = list(plan.door)
     while time.monotonic() < deadline and budget():
@@ -314,6 +332,10 @@ def drive(server: Server, app, plan: Plan, seconds: float) -> tuple[Seen, float,
             threads.append(threading.Thread(target=resident, args=args))
         else:
             threads.append(threading.Thread(target=door, args=(client, plan, deadline, budget, rng)))
+    for index in range(int(os.environ.get("BENCH_SOAK_VISITORS", "8"))):
+        client = Client(connect, "", "", reader, seen)
+        threads.append(threading.Thread(target=visitor, args=(client, plan, deadline, budget,
+                                                              random.Random(1000 + index))))
     for thread in threads:
         thread.start()
     for thread in threads:

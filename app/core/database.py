@@ -6,6 +6,7 @@ import time
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 
+from app.core.table_versions import track_table_versions
 from app.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -18,6 +19,7 @@ def configure_database(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     ping_after_idle(engine)
+    track_table_versions(engine)
     if engine.dialect.name != "sqlite":
         return
 

@@ -62,3 +62,26 @@ def test_an_address_without_a_language_goes_to_the_visitors(client):
     posted = client.open_as_sent("/sign-in", method="POST", data={"identifier": "x"})
     assert (posted.status_code, posted.headers["Location"]) == (308, "/en/sign-in")  # method kept
     assert client.open_as_sent("/nowhere").status_code == 404
+
+
+def test_no_public_page_gives_an_anonymous_visitor_a_token_or_a_cookie(app, oujda, monkeypatch):
+    """With CSRF on, as in production (the suite switches it off): a form built for a visitor who
+    cannot post it would put a token in the page and the session in a cookie, and the page would no
+    longer be the same bytes for everyone."""
+    from tests.factories import make_call, make_proposal, make_service
+    from tests.factories.reports import make_programme
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    event = make_event(oujda)
+    call = make_call(oujda, phase="support")
+    proposal = make_proposal(call, make_user())
+    service = make_service(oujda)
+    programme = make_programme([oujda])
+    paths = ["/fr/", "/fr/events", f"/fr/events/{event.id}", "/fr/calls", f"/fr/calls/{call.id}",
+             f"/fr/proposals/{proposal.id}", f"/fr/programmes/{programme.id}", "/fr/directory/",
+             f"/fr/directory/{service.id}", "/ar/directory/brochure"]
+    for path in paths:
+        page = app.test_client().get(path)
+        assert page.status_code == 200, path
+        assert "Set-Cookie" not in page.headers and 'name="csrf_token"' not in page.text, path
+        assert page.headers["Cache-Control"] == PUBLIC, path

@@ -200,7 +200,10 @@ def _assistance(form) -> services.Assistance:
 @public_page
 def show_proposal(proposal_id: int):
     proposal = get_proposal_or_404(proposal_id)
-    return _proposal_page(proposal, CommentForm(formdata=None))
+    # A form makes its CSRF token (and writes the session) when built: only those who can comment get
+    # one, so the page stays the same bytes for every anonymous visitor (app/core/http_cache.py).
+    form = CommentForm(formdata=None) if current_user.is_authenticated else None
+    return _proposal_page(proposal, form)
 
 
 def _proposal_page(proposal, comment_form) -> str:

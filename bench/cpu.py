@@ -3,6 +3,7 @@ machine (it counts this process's CPU, not the time spent waiting for a core).
 
     .venv/bin/python -m bench.cpu postgresql://postgres@127.0.0.1:5432/jiwar_bench_small /events
     .venv/bin/python -m bench.cpu URL PATH --profile     # the 30 costliest functions, by CPU time
+    BENCH_SORT=cumulative BENCH_LINES=60 .venv/bin/python -m bench.cpu URL PATH --profile
 
 Prints the best of three rounds of 20 requests, CPU and wall-clock time (identity encoding:
 compression is measured by make bench). Sign-in: BENCH_USER=2 (organiser) or 3 (reviewer) in the environment.
@@ -44,7 +45,8 @@ def main(url: str, path: str, profile: bool) -> None:
         for _ in range(20):
             client.get(path, headers=headers)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        order, lines = os.environ.get("BENCH_SORT", "tottime"), int(os.environ.get("BENCH_LINES", "30"))
+        pstats.Stats(profiler).sort_stats(order).print_stats(lines)
 
 
 if __name__ == "__main__":

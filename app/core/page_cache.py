@@ -17,8 +17,11 @@ fragments, conditional and range requests, other methods. JIWAR_PAGE_CACHE_ENTRI
 answers a process keeps (0: none).
 """
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from app.core.table_versions import current_versions, tables_read
 from app.core.time import utcnow
@@ -51,6 +54,7 @@ class PageCache:
     def __init__(self, wsgi_app, flask_app, entries: int):
         self.wsgi_app, self.flask_app, self.entries = wsgi_app, flask_app, entries
         self.kept: OrderedDict[tuple, KeptPage] = OrderedDict()
+        self.lock = threading.Lock()  # `flask run` and threaded servers answer several at once
         self.static_prefix = (flask_app.static_url_path or "/static") + "/"
         self._engine = None
 
@@ -58,10 +62,15 @@ class PageCache:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        versions, minute = self._versions(), _minute()
+        try:
+            versions, minute = self._versions(), _minute()
+        except sa.exc.SQLAlchemyError:  # the database is away: the app answers with its own error page
+            return self.wsgi_app(environ, start_response)
         page = self.kept.get(key)
         if page is not None and page.minute == minute and _unchanged(page, versions):
-            self.kept.move_to_end(key)
+            with self.lock:  # the least recently given goes first when the count is reached
+                if key in self.kept:
+                    self.kept.move_to_end(key)
             counts.hits += 1
             start_response(page.status, list(page.headers))
             return [page.body]
@@ -107,10 +116,11 @@ class PageCache:
         finally:
             tables_read.reset(token)
         read_versions = tuple((name, versions.get(name, 0)) for name in sorted(reading))
-        self.kept[key] = KeptPage(read_versions, minute, answered["status"], answered["headers"], content)
-        self.kept.move_to_end(key)
-        while len(self.kept) > self.entries:
-            self.kept.popitem(last=False)
+        with self.lock:
+            self.kept[key] = KeptPage(read_versions, minute, answered["status"], answered["headers"], content)
+            self.kept.move_to_end(key)
+            while len(self.kept) > self.entries:
+                self.kept.popitem(last=False)
         return [content]
 
 

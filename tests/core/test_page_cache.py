@@ -167,3 +167,22 @@ def test_a_check_in_bumps_the_programme_totals_it_upserts(oujda):
     assert after["attendance"] > before.get("attendance", 0)
     assert after["programme_cell"] > before.get("programme_cell", 0)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeCell)) > 0
+
+
+def test_a_worker_keeps_at_most_its_count_the_least_recently_given_going_first(keeping_app, visitor, oujda):
+    keeping_app.wsgi_app.entries = 2
+    events = [make_event(oujda) for _ in range(3)]
+    paths = [f"/fr/events/{event.id}" for event in events]
+    for path in paths[:2]:
+        visitor.get(path)
+    assert served_from_kept(visitor, paths[0])[1]  # the first given again: the second is now the oldest
+    visitor.get(paths[2])
+    assert served_from_kept(visitor, paths[0])[1] and served_from_kept(visitor, paths[2])[1]
+    assert not served_from_kept(visitor, paths[1])[1]
+
+
+def test_without_the_version_query_the_app_answers_itself(keeping_app, visitor, oujda, tmp_path):
+    make_event(oujda, title="Atelier cuisine")
+    keeping_app.wsgi_app._engine = sa.create_engine(f"sqlite:///{tmp_path}/no/such/folder.sqlite3")
+    page = visitor.get("/fr/events")
+    assert page.status_code == 200 and "Atelier cuisine" in page.text

@@ -23,6 +23,7 @@ from app.extensions import db
 _WRITTEN = "jiwar_written_tables"
 _MIGRATING = "jiwar_migrating"
 _WRITE = re.compile(r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+\"?(\w+)", re.IGNORECASE)
+_MIGRATION = re.compile(r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+\"?alembic_version\b", re.IGNORECASE)
 # The tables whose names the statements of the current request named (app/core/page_cache.py).
 tables_read: ContextVar[set[str] | None] = ContextVar("jiwar_tables_read", default=None)
 
@@ -65,8 +66,8 @@ _EXISTS = {
 
 
 def track_table_versions(engine: sa.Engine) -> None:
-    # Whether the table exists, asked once and again after any statement that names it but reads it
-    # (a migration creating or dropping it): `flask` commands and tests also work on older schemas.
+    # Whether the table exists: asked once, and again after any statement naming it that is not a
+    # read (a migration creating or dropping it). `flask` commands and tests work on older schemas too.
     table = {"exists": None}
 
     def note_statement(connection, _cursor, statement, _parameters, _context, _executemany) -> None:
@@ -76,7 +77,7 @@ def track_table_versions(engine: sa.Engine) -> None:
         written = tables_written(statement)
         if written:
             connection.info.setdefault(_WRITTEN, set()).update(written)
-        elif "alembic_version" in statement:
+        elif "alembic_version" in statement and _MIGRATION.search(statement):
             connection.info[_MIGRATING] = True
         if "table_version" in statement and not statement.startswith("SELECT"):
             table["exists"] = None

@@ -65,6 +65,11 @@ _EXISTS = {
 }
 
 
+def _forget(info: dict) -> None:
+    info.pop(_WRITTEN, None)
+    info.pop(_MIGRATING, None)
+
+
 def track_table_versions(engine: sa.Engine) -> None:
     # Whether the table exists: asked once, and again after any statement naming it that is not a
     # read (a migration creating or dropping it). `flask` commands and tests work on older schemas too.
@@ -102,13 +107,11 @@ def track_table_versions(engine: sa.Engine) -> None:
             cursor.close()
 
     def forget(connection) -> None:
-        connection.info.pop(_WRITTEN, None)
-        connection.info.pop(_MIGRATING, None)
+        _forget(connection.info)
 
     def forget_on_reset(dbapi_connection, connection_record, reset_state) -> None:  # noqa: ARG001
         # A connection given back to the pool without commit or rollback is rolled back by the pool.
-        connection_record.info.pop(_WRITTEN, None)
-        connection_record.info.pop(_MIGRATING, None)
+        _forget(connection_record.info)
 
     sa.event.listen(engine, "before_cursor_execute", note_statement)
     sa.event.listen(engine, "commit", bump_before_commit)

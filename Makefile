@@ -53,14 +53,21 @@ nginx:
 	  { echo "Could not install nginx: run 'apt-get install nginx-light' as root"; exit 1; }; }
 
 # SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set (with tests/cluster: nginx + 2 gunicorns).
+# The two suites run side by side, one per core (each has its own database and upload folder):
+# PostgreSQL's report is printed after SQLite's, and either one failing fails the target.
 test: install translations-compile browser nginx
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
-	  JIWAR_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest; \
-	fi
+	@if [ -z "$$TEST_DATABASE_URL" ]; then exec $(BIN)/python -m pytest; fi; \
+	  mkdir -p instance; log=instance/pytest-postgresql.log; \
+	  echo "== SQLite here, and the same suite on PostgreSQL ($$TEST_DATABASE_URL) beside it: $$log"; \
+	  JIWAR_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest > $$log 2>&1 & postgresql=$$!; \
+	  trap 'kill $$postgresql 2>/dev/null' INT TERM; \
+	  $(BIN)/python -m pytest; sqlite=$$?; \
+	  wait $$postgresql; postgresql=$$?; \
+	  echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; cat $$log; \
+	  echo "== exit status: SQLite $$sqlite, PostgreSQL $$postgresql"; \
+	  [ $$sqlite -eq 0 ] && [ $$postgresql -eq 0 ]
 
 # Benchmarks, never part of `make test`: BENCH_SCALE=small for the quick data set.
 bench: install translations-compile

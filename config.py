@@ -154,7 +154,9 @@ class TestConfig(Config):
         os.environ.get("JIWAR_TEST_DB", "sqlite:///" + str(BASE_DIR / "instance" / "test.sqlite3"))
     )
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
-    JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads")
+    # One folder per database: `make test` runs the SQLite and PostgreSQL suites side by side, and the
+    # upload tests compare the folder's files before and after a request.
+    JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads" / SQLALCHEMY_DATABASE_URI.split(":")[0])
     JIWAR_STORAGE_URL = ""  # tests choose their bucket themselves (tests/s3.py)
     JIWAR_CHECK_MIGRATIONS = False  # the test schema comes from the models
     RATELIMIT_ENABLED = False  # the tests that prove rate limits switch it back on

@@ -203,6 +203,23 @@ def limited_client(app, request):
     limiter.enabled = False
 
 
+@pytest.fixture
+def another_app():
+    """Makes apps of other settings (production's, CSRF on) on the suite's database; their engines'
+    connections are closed when the test ends, never left open to the garbage collector."""
+    made = []
+
+    def make(config):
+        made.append(create_app(config))
+        return made[-1]
+
+    yield make
+    for made_app in made:
+        with made_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """A real local S3 endpoint (moto's server), started once for the run when a test asks for it."""

@@ -60,12 +60,11 @@ def test_a_database_error_shows_a_reference_and_logs_no_values(client, failing_h
     assert "+212600000000" not in caplog.text and "SELECT" not in caplog.text
 
 
-def test_the_form_body_cap_holds_before_csrf_reads_the_form():
+def test_the_form_body_cap_holds_before_csrf_reads_the_form(another_app):
     """CSRFProtect parses the form in its own before_request: the cap must already be in force."""
-    from app import create_app
     from config import TestConfig
 
-    guarded = create_app(type("CSRFConfig", (TestConfig,), {"WTF_CSRF_ENABLED": True}))
+    guarded = another_app(type("CSRFConfig", (TestConfig,), {"WTF_CSRF_ENABLED": True}))
     response = guarded.test_client().post("/fr/sign-in", data={"identifier": "fr", "next": "x" * 10_000_000})
     assert response.status_code == 413
 

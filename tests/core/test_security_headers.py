@@ -35,9 +35,8 @@ def test_static_files_are_not_marked_personal(client):
     response.close()
 
 
-def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app):
+def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app, another_app):
     """__Host-: Secure, Path=/ and no Domain, or browsers refuse the cookie (ASVS 3.3.1, 3.4.1)."""
-    from app import create_app
     from config import ProductionConfig
 
     settings = {"SECRET_KEY": "a-long-enough-secret-for-tests", "TESTING": True,
@@ -45,7 +44,7 @@ def test_production_cookies_are_host_only_and_hsts_covers_subdomains(app):
                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
                 "JIWAR_CHECK_MIGRATIONS": False,  # the test schema comes from the models
                 "JIWAR_CANONICAL_URL": "https://jiwar.example"}
-    production = create_app(type("Production", (ProductionConfig,), settings))
+    production = another_app(type("Production", (ProductionConfig,), settings))
     client = production.test_client()
     response = client.get("/fr/", base_url="https://jiwar.example")
     assert response.status_code == 200

@@ -4,14 +4,13 @@ so a page never builds its links from a Host header someone else chose."""
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.accounts.models import User
 from app.extensions import db
 from config import ProductionConfig
 
 
 @pytest.fixture
-def production(app):
+def production(app, another_app):
     """The production settings as a deployment following the README sets them."""
     settings = {"SECRET_KEY": "a-long-enough-secret-for-tests", "TESTING": True,
                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -19,7 +18,7 @@ def production(app):
                 "JIWAR_CHECK_MIGRATIONS": False,  # the test schema comes from the models
                 "JIWAR_CANONICAL_URL": "https://jiwar.example.org",
                 "JIWAR_TRUSTED_HOSTS": ["www.jiwar.example.org"]}
-    return create_app(type("Production", (ProductionConfig,), settings)).test_client()
+    return another_app(type("Production", (ProductionConfig,), settings)).test_client()
 
 
 def test_production_serves_the_canonical_host_and_the_extra_ones(production):

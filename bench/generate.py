@@ -165,13 +165,17 @@ def generate(people: int, events: int, attendances: int, proposals: int, support
         for year in range(3):
             call_id = index * 3 + year + 1
             opens = NOW - timedelta(days=60 + 365 * (2 - year))
+            # This year's calls are in their support phase for years: the data set is made once and
+            # kept, and the write mix supports and withdraws whenever the bench runs (a 90-day phase
+            # ended on 2026-12-01 and left the write mix with registrations only).
+            support_days = 90 if year < 2 else 3 * 365
             calls.append(dict(id=call_id, municipality_id=town["id"], programme_id=1,
                               title_fr=f"Appel à projets {town['name_fr']} {2024 + year}",
                               submission_opens_at=opens, submission_closes_at=opens + timedelta(days=30),
                               support_opens_at=opens + timedelta(days=30),
-                              support_closes_at=opens + timedelta(days=90),
-                              review_opens_at=opens + timedelta(days=90),
-                              results_at=opens + timedelta(days=150), created_at=NOW))
+                              support_closes_at=opens + timedelta(days=support_days),
+                              review_opens_at=opens + timedelta(days=support_days),
+                              results_at=opens + timedelta(days=support_days + 60), created_at=NOW))
             categories += [dict(id=(call_id - 1) * 5 + i + 1, call_id=call_id, position=i, name_fr=name)
                            for i, name in enumerate(CATEGORIES)]
     _insert(ProposalCall, calls)

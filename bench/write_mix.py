@@ -121,9 +121,12 @@ def section(kind: str, url: str, server, ceiling, seconds: int) -> list[str]:
     from bench.run import paired_with_ceiling
 
     proposal, event = targets(url, BENCH_USER)
-    if not (proposal or event):
-        return [f"### {kind}: writes while reading", "", "No proposal open for support and no event open "
-                "for registration in this data set: nothing to write.", ""]
+    if not (proposal and event):
+        # A partial mix would be reported as if it were the whole one: say what is missing instead.
+        missing = "proposal open for support" if not proposal else "event open for registration"
+        return [f"### {kind}: writes while reading", "", f"No {missing} in this data set (made by an older "
+                "bench/generate.py?): delete bench/data/ and the jiwar_bench_* databases to make it anew.",
+                ""]
     writer = Writer(server.base, session_cookie(url, BENCH_USER), proposal, event)
     writer.start()
     rows = []
@@ -139,7 +142,7 @@ def section(kind: str, url: str, server, ceiling, seconds: int) -> list[str]:
         writer.stop_event.set()
         writer.join(timeout=30)
     lines = [f"### {kind}: the anonymous pages while a resident writes {WRITES_PER_SECOND} times a second",
-             "", f"Writes: {writer.writes} (support and withdraw proposal {proposal}, register and cancel "
+             "", f"Writes: {writer.writes} (support and withdraw at proposal {proposal}, register and cancel "
              f"at event {event}); reads after a write that did not show it: **{writer.stale} of "
              f"{writer.checked}**.", "",
              "| page | requests/s | ceiling beside it | share of ceiling | p50 ms | p99 ms | errors |",

@@ -6,6 +6,28 @@
   function buzz(ms) {
     if (navigator.vibrate) { try { navigator.vibrate(ms); } catch (e) { /* not allowed: no buzz */ } }
   }
+  // Mark present (or Undo) tapped while a search is on its way: searches and check-ins take turns on
+  // #door-results, so the tap would wait for the search, whose answer replaces the tapped row, and
+  // htmx drops a waiting request whose form is gone: the person would not be marked, without a word.
+  // The search gives way instead, with any search waiting behind it (the box is emptied after a
+  // check-in anyway). Aborting runs htmx's queue at once, so `givingWay` holds only during that call.
+  var searching = false, givingWay = false;
+  function isSearch(element) { return element && element.matches && element.matches("form.door-search"); }
+  document.addEventListener("submit", function (event) {
+    var results = document.getElementById("door-results");
+    if (!searching || !results || !results.contains(event.target) || !event.target.hasAttribute("hx-post")) {
+      return;
+    }
+    givingWay = true;
+    try { window.htmx.trigger(results, "htmx:abort"); } finally { givingWay = false; }
+  }, true);  // before htmx's own listener on the form
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (!isSearch(event.detail.elt)) { return; }
+    if (givingWay) { event.preventDefault(); } else { searching = true; }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (isSearch(event.detail.elt)) { searching = false; }
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail;
     if (!detail.successful || !detail.requestConfig) { return; }

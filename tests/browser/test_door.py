@@ -164,6 +164,32 @@ def test_after_a_check_in_the_search_box_is_cleared_and_focused(app, browser, li
     context.close()
 
 
+def test_a_tap_while_a_search_is_on_its_way_marks_the_person(app, browser, live_server, door):
+    """Mark present tapped while a search is on its way: the tap is not lost behind the search, whose
+    answer would replace the tapped row (htmx drops a waiting request whose form is gone)."""
+    organiser, event = door
+    fatou = make_user("Fatou Diallo").participant
+    for participant in (fatou, make_user("Fatima Zahra").participant):
+        make_registration(event, participant)
+    context, page = _phone(browser, app, live_server, organiser)
+    page.goto(f"{live_server}/door/sessions/{event.sessions[0].id}")
+    expect(page.locator(".door-row")).to_have_count(2)
+    # In one go in the page, as a quick thumb on a slow network: the search is sent, then the tap.
+    page.evaluate("""() => {
+        document.getElementById("door-q").value = "Fat";
+        document.querySelector("form.door-search").requestSubmit();
+        const row = [...document.querySelectorAll(".door-row")].find((r) => r.textContent.includes("Fatou"));
+        row.querySelector("button[type=submit]").click();
+    }""")
+    expect(_counter(page, "Present")).to_have_text("1")
+    expect(page.locator(".door-row", has_text="Fatou Diallo")).to_contain_text("Marked present")
+    db.session.rollback()  # read what the server committed
+    assert db.session.scalars(
+        sa.select(Attendance.participant_id).where(Attendance.session_id == event.sessions[0].id)
+    ).all() == [fatou.id]
+    context.close()
+
+
 def test_scan_button_only_where_scanning_can_work(app, browser, live_server, door):
     organiser, event = door
     url = f"{live_server}/door/sessions/{event.sessions[0].id}"

@@ -261,8 +261,8 @@ def test_scanning_a_ticket_with_the_vendored_decoder(app, browser_type, live_ser
         decoder_loaded = []
         page.on("request", lambda request: "qr-scanner" in request.url and decoder_loaded.append(request.url))
         assert decoder_loaded == []  # not fetched before the first tap
-        # The row is listed before the scan too: wait for the search the scan submits, or the tap
-        # below lands on a row that search's answer is about to replace.
+        # The row is listed before the scan too: wait for the search the scan submits, so that the
+        # row tapped below is that search's answer.
         with page.expect_response(lambda response: f"q={ticket}" in response.url, timeout=15000):
             page.get_by_role("button", name="Scan a QR code").click()
         row = page.locator(".door-row", has_text="Aïcha")

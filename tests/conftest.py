@@ -186,24 +186,6 @@ class RateLimitedConfig(TestConfig):
 
 
 @pytest.fixture
-def limited_client(app, request):
-    """A client of a second app, on the same database, whose rate limits are on (fresh counters).
-    Indirect parametrisation may name another config (the Redis storage)."""
-    limited_app = create_app(getattr(request, "param", RateLimitedConfig))
-    limited_app.test_client_class = IsolatedClient
-    client = limited_app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with limited_app.app_context():
-        pass
-    yield client
-    with limited_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    # The limiter object is shared: switch it off again for every other test's app.
-    limiter.enabled = False
-
-
-@pytest.fixture
 def another_app():
     """Makes apps of other settings (production's, CSRF on) on the suite's database; their engines'
     connections are closed when the test ends, never left open to the garbage collector."""
@@ -218,6 +200,19 @@ def another_app():
         with made_app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def limited_client(app, another_app, request):
+    """A client of a second app, on the same database, whose rate limits are on (fresh counters).
+    Indirect parametrisation may name another config (the Redis storage)."""
+    limited_app = another_app(getattr(request, "param", RateLimitedConfig))
+    limited_app.test_client_class = IsolatedClient
+    client = limited_app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    yield client
+    # The limiter object is shared: switch it off again for every other test's app.
+    limiter.enabled = False
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
 from app.core import page_cache
 from app.core.table_versions import TableVersion
 from app.events.models import Event
@@ -36,13 +35,10 @@ class KeepingConfig(TestConfig):
 
 
 @pytest.fixture
-def keeping_app():
-    kept_app = create_app(KeepingConfig)
+def keeping_app(another_app):
+    kept_app = another_app(KeepingConfig)
     kept_app.test_client_class = IsolatedClient
-    yield kept_app
-    with kept_app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return kept_app
 
 
 @pytest.fixture(autouse=True)

@@ -6,24 +6,27 @@
   function buzz(ms) {
     if (navigator.vibrate) { try { navigator.vibrate(ms); } catch (e) { /* not allowed: no buzz */ } }
   }
-  // Mark present (or Undo) tapped while a search is on its way: searches and check-ins take turns on
-  // #door-results, so the tap would wait for the search, whose answer replaces the tapped row, and
-  // htmx drops a waiting request whose form is gone: the person would not be marked, without a word.
-  // The search gives way instead, with any search waiting behind it (the box is emptied after a
-  // check-in anyway). Aborting runs htmx's queue at once, so `givingWay` holds only during that call.
-  var searching = false, givingWay = false;
+  // Mark present (or Undo) tapped while a search is on its way or waiting: searches and check-ins take
+  // turns on #door-results, so the tap would wait for the search, whose answer replaces the tapped
+  // row, and htmx drops a waiting request whose form is gone: the person would not be marked, without
+  // a word. A search asked before the latest tap gives way instead: aborted if it is on its way, not
+  // sent if it was waiting (the box is emptied after a check-in anyway).
+  var taps = 0, searching = false;
   function isSearch(element) { return element && element.matches && element.matches("form.door-search"); }
   document.addEventListener("submit", function (event) {
     var results = document.getElementById("door-results");
-    if (!searching || !results || !results.contains(event.target) || !event.target.hasAttribute("hx-post")) {
-      return;
-    }
-    givingWay = true;
-    try { window.htmx.trigger(results, "htmx:abort"); } finally { givingWay = false; }
+    if (!results || !results.contains(event.target) || !event.target.hasAttribute("hx-post")) { return; }
+    taps += 1;
+    if (searching) { window.htmx.trigger(results, "htmx:abort"); }
   }, true);  // before htmx's own listener on the form
+  document.addEventListener("htmx:confirm", function (event) {
+    var asked = event.detail.triggeringEvent;  // the same object when htmx sends a waiting search
+    if (isSearch(event.detail.elt) && asked && asked.jiwarTaps === undefined) { asked.jiwarTaps = taps; }
+  });
   document.addEventListener("htmx:beforeRequest", function (event) {
     if (!isSearch(event.detail.elt)) { return; }
-    if (givingWay) { event.preventDefault(); } else { searching = true; }
+    var asked = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    if (asked && asked.jiwarTaps < taps) { event.preventDefault(); } else { searching = true; }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (isSearch(event.detail.elt)) { searching = false; }

@@ -164,29 +164,36 @@ def test_after_a_check_in_the_search_box_is_cleared_and_focused(app, browser, li
     context.close()
 
 
-def test_a_tap_while_a_search_is_on_its_way_marks_the_person(app, browser, live_server, door):
-    """Mark present tapped while a search is on its way: the tap is not lost behind the search, whose
-    answer would replace the tapped row (htmx drops a waiting request whose form is gone)."""
+def test_a_tap_while_a_search_is_on_its_way_or_waiting_marks_the_person(app, browser, live_server, door):
+    """Mark present tapped while a search is on its way, or waiting behind another check-in: the tap
+    is not lost behind the search, whose answer would replace the tapped row (htmx drops a waiting
+    request whose form is gone)."""
     organiser, event = door
-    fatou = make_user("Fatou Diallo").participant
-    for participant in (fatou, make_user("Fatima Zahra").participant):
+    people = {name: make_user(name).participant for name in ("Fatou Diallo", "Fatima Zahra", "Omar Sy")}
+    for participant in people.values():
         make_registration(event, participant)
     context, page = _phone(browser, app, live_server, organiser)
     page.goto(f"{live_server}/door/sessions/{event.sessions[0].id}")
-    expect(page.locator(".door-row")).to_have_count(2)
-    # In one go in the page, as a quick thumb on a slow network: the search is sent, then the tap.
-    page.evaluate("""() => {
-        document.getElementById("door-q").value = "Fat";
-        document.querySelector("form.door-search").requestSubmit();
-        const row = [...document.querySelectorAll(".door-row")].find((r) => r.textContent.includes("Fatou"));
-        row.querySelector("button[type=submit]").click();
-    }""")
+    expect(page.locator(".door-row")).to_have_count(3)
+    # Each step in one go in the page, as a quick thumb on a slow network.
+    thumb = """(steps) => steps.forEach(([action, text]) => {
+        if (action === "search") {
+            document.getElementById("door-q").value = text;
+            document.querySelector("form.door-search").requestSubmit();
+        } else {
+            [...document.querySelectorAll(".door-row")].find((row) => row.textContent.includes(text))
+                .querySelector("button[type=submit]").click();
+        }
+    })"""
+    page.evaluate(thumb, [["search", "Fat"], ["tap", "Fatou"]])  # the search is on its way
     expect(_counter(page, "Present")).to_have_text("1")
     expect(page.locator(".door-row", has_text="Fatou Diallo")).to_contain_text("Marked present")
+    page.evaluate(thumb, [["tap", "Fatima"], ["search", "Om"], ["tap", "Omar"]])  # it waits behind Fatima
+    expect(_counter(page, "Present")).to_have_text("3")
     db.session.rollback()  # read what the server committed
-    assert db.session.scalars(
+    assert sorted(db.session.scalars(
         sa.select(Attendance.participant_id).where(Attendance.session_id == event.sessions[0].id)
-    ).all() == [fatou.id]
+    )) == sorted(participant.id for participant in people.values())
     context.close()
 
 

@@ -29,10 +29,8 @@
     if (asked && asked.jiwarTaps < taps) { event.preventDefault(); } else { searching = true; }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (isSearch(event.detail.elt)) { searching = false; }
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail;
+    if (isSearch(detail.elt)) { searching = false; }  // answered, failed or aborted
     if (!detail.successful || !detail.requestConfig) { return; }
     var path = detail.requestConfig.path || "";
     if (/\/check-in$/.test(path) && detail.requestConfig.verb === "post") {

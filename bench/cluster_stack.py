@@ -172,9 +172,16 @@ class Nginx:
         # Each connection still makes its own TLS handshake (no session resumed), as a new visitor does.
         return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=timeout, context=self.tls)
 
-    def access_log(self) -> list[str]:
+    def access_log(self, at_least: int = 0, seconds: float = 10) -> list[str]:
+        # nginx writes a request's line once it has sent the answer, so a client that has just read
+        # an answer may find the line not there yet: wait for the lines the caller knows were sent.
         path = self.folder / "access.log"
-        return path.read_text(errors="replace").splitlines() if path.exists() else []
+        deadline = time.monotonic() + seconds
+        while True:
+            lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+            if len(lines) >= at_least or time.monotonic() > deadline:
+                return lines
+            time.sleep(0.02)
 
     def stop(self) -> None:
         if self.process.poll() is None:

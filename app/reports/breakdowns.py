@@ -126,31 +126,30 @@ def build_report(
     is the sum of the rows it covers, and so is its key sum: a figure is published from its own
     count and cell key alone (app/reports/cellkey.py), whichever table or filter shows it."""
     across, down = cross
+    at_across, at_down = DIMENSIONS.index(across), DIMENSIONS.index(down)
     values: dict = defaultdict(int)
     keys: dict = defaultdict(int)
     present: dict[str, set] = {dimension: set() for dimension in DIMENSIONS}
-
-    def add(key, row):
-        values[key] += row.count
-        keys[key] += row.key_sum
-
+    # About 10,000 additions for a programme's report: plain tuples and local dicts, no call per
+    # addition (a quarter of the report's time when each went through a function and a Row's names).
     for row in people_rows:
-        person = dict(zip(DIMENSIONS, row[:4], strict=True))
-        add(("p", "total"), row)
-        add(("p", "x", person[across], person[down]), row)
-        for dimension, value in person.items():
+        person, count, key_sum = tuple(row[:4]), row.count, row.key_sum
+        for key in (("p", "total"), ("p", "x", person[at_across], person[at_down]),
+                    *(("p", dimension, value) for dimension, value in zip(DIMENSIONS, person, strict=True))):
+            values[key] += count
+            keys[key] += key_sum
+        for dimension, value in zip(DIMENSIONS, person, strict=True):
             present[dimension].add(value)
-            add(("p", dimension, value), row)
     for row in attendance_rows:
-        attendee = dict(zip(DIMENSIONS, row[:4], strict=True))
+        attendee, count, key_sum = tuple(row[:4]), row.count, row.key_sum
         column = "walk_ins" if row.walk_in else "registered"
-        add(("a", column), row)
-        add(("a", "attendances"), row)
-        add(("a", "x", attendee[across], attendee[down]), row)
-        for dimension, value in attendee.items():
+        added = [("a", column), ("a", "attendances"), ("a", "x", attendee[at_across], attendee[at_down])]
+        for dimension, value in zip(DIMENSIONS, attendee, strict=True):
             present[dimension].add(value)
-            add(("a", dimension, value, column), row)
-            add(("a", dimension, value, "attendances"), row)
+            added += [("a", dimension, value, column), ("a", dimension, value, "attendances")]
+        for key in added:
+            values[key] += count
+            keys[key] += key_sum
 
     categories = {dimension: _categories(dimension, present[dimension]) for dimension in DIMENSIONS}
     rows_of, columns_of = categories[across], categories[down]

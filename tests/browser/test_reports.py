@@ -208,7 +208,8 @@ def test_a_refused_target_says_so_above_the_form_and_keeps_what_was_typed(
     page.fill("#goal", "0")
     page.locator("form button[type=submit]").last.click()
     assert page.locator(".errors[role=alert]").inner_text().strip() == SUMMARY[language]
-    assert page.locator("#goal-errors").is_visible()
+    assert page.locator("#goal-error").is_visible()
+    assert page.get_attribute("#goal", "aria-describedby") == "goal-error"  # read with the field
     assert page.input_value("#title_ar") == "٨٠٠ شخص" and page.input_value("#goal") == "0"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Target)) == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

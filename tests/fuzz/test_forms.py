@@ -52,11 +52,16 @@ def test_every_post_route_is_fuzzed(app):
     assert served == {route.endpoint for route in POSTS}
 
 
+def prepared_world() -> dict:
+    world = _build_world()
+    db.session.commit()
+    return world
+
+
 def prepared(app, route) -> tuple[dict, object]:
     """A fresh world, and a client of the least privileged role the route lets in (its link opened
     first where it has one)."""
-    world = _build_world()
-    db.session.commit()
+    world = prepared_world()
     return world, client_as(app, world, allowed_role(route), route)
 
 

@@ -16,7 +16,15 @@ from app.core.urls import MAX_ID
 from tests.access.test_every_route import RULES
 from tests.fuzz import checks
 from tests.fuzz.test_forms import FUZZ, allowed_role, prepared
-from tests.fuzz.values import encode, extra_names, field_strategies, form_classes, numbers, text
+from tests.fuzz.values import (
+    encode,
+    extra_names,
+    field_strategies,
+    form_classes,
+    numbers,
+    text,
+    within_request_line,
+)
 
 pytestmark = pytest.mark.fuzz
 
@@ -35,7 +43,7 @@ def _query(route, app):
         lambda picked: st.fixed_dictionaries({name: named[name] for name in picked})
     )
     extra = st.dictionaries(extra_names, text, max_size=2)
-    return st.tuples(known, extra).map(lambda pair: {**pair[1], **pair[0]})
+    return st.tuples(known, extra).map(lambda pair: within_request_line({**pair[1], **pair[0]}))
 
 
 @pytest.mark.parametrize("route", GETS, ids=[f"{route.id} {route.url}" for route in GETS])

@@ -22,6 +22,7 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # idle connections are pinged (app/core/database.py)
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    ARGON2_COST = "rfc9106-low-memory"  # app/accounts/passwords.py; never from the environment
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("fr", "ar", "en")
@@ -154,6 +155,7 @@ class TestConfig(Config):
         os.environ.get("JIWAR_TEST_DB", "sqlite:///" + str(BASE_DIR / "instance" / "test.sqlite3"))
     )
     WTF_CSRF_ENABLED = False  # tests that prove CSRF switch it back on
+    ARGON2_COST = "cheapest"  # same Argon2id code, a thousandth of the time
     # One folder per database: `make test` runs the SQLite and PostgreSQL suites side by side, and the
     # upload tests compare the folder's files before and after a request.
     JIWAR_UPLOAD_DIR = str(BASE_DIR / "instance" / "test-uploads" / SQLALCHEMY_DATABASE_URI.split(":")[0])

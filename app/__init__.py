@@ -148,6 +148,7 @@ def _register_migrations(app: Flask, web_server: bool) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from app.accounts.passwords import use_cost
     from app.accounts.session import load_user
     from app.core.i18n import install_fast_translations
     from app.core.language_urls import select_locale
@@ -168,6 +169,7 @@ def _init_extensions(app: Flask) -> None:
 
     init_storage(app)
     login_manager.user_loader(load_user)
+    use_cost(app.config["ARGON2_COST"])
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = None  # the sign-in page says why on its own
 

@@ -4,11 +4,23 @@ import gzip
 from functools import cache
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults follow RFC 9106's low-memory profile
+# Argon2id's cost, by the name config.py gives it (ARGON2_COST): RFC 9106's low-memory profile
+# (64 MiB, 3 passes) everywhere but the tests, which hash at argon2-cffi's cheapest (the same function
+# and code, 0.1 ms instead of about 150 ms: a test run hashes and verifies some 300 times).
+COSTS = {"rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
+_hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+_dummy_hashes: dict[str, str] = {}
+
+
+def use_cost(name: str) -> None:
+    """Hash new passwords at this cost (called by create_app). A hash names its own parameters, so
+    passwords hashed at another cost still verify."""
+    global _hasher
+    _hasher = PasswordHasher.from_parameters(COSTS[name])
 
 
 def hash_password(password: str) -> str:
@@ -22,8 +34,13 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# Verified against when the identifier is unknown, so both answers take the same time.
-DUMMY_HASH = _hasher.hash("not-a-real-password")
+def dummy_hash() -> str:
+    """Verified against when the identifier is unknown, so both answers take the same time: hashed
+    at the current cost, once."""
+    key = str(_hasher.memory_cost) + ":" + str(_hasher.time_cost)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash("not-a-real-password")
+    return _dummy_hashes[key]
 
 
 # -- What a new password must be: long enough and not one of the most common ones (no composition

@@ -23,7 +23,7 @@ from app.accounts.models import (
     RoleAssignment,
     User,
 )
-from app.accounts.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from app.accounts.passwords import dummy_hash, hash_password, password_problem, verify_password
 from app.core.audit import record_audit
 from app.core.notifications import queue_notification
 from app.core.security_log import security_event
@@ -135,7 +135,7 @@ def authenticate(identifier: str, password: str) -> User | None:
     against a dummy hash, so both answers take the same time."""
     candidates = find_by_identifier(identifier)
     if not candidates:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(), password)
         return None
     for user in candidates:
         if verify_password(user.password_hash, password):

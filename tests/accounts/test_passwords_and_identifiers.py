@@ -47,6 +47,21 @@ def test_the_persons_own_identifiers_are_refused():
     assert password_problem("fatou@example.org", ("fatou@example.org",)) is not None
 
 
+def test_outside_the_tests_passwords_cost_rfc_9106_low_memory():
+    from app.accounts import passwords
+    from config import CONFIGS, TestConfig
+
+    served = [config for config in CONFIGS.values() if config is not TestConfig]
+    assert [config.ARGON2_COST for config in served] == ["rfc9106-low-memory"] * len(served)
+    passwords.use_cost("rfc9106-low-memory")
+    try:
+        hashed = hash_password("mint tea at dusk")
+    finally:
+        passwords.use_cost(TestConfig.ARGON2_COST)
+    assert hashed.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # 64 MiB, 3 passes, 4 lanes
+    assert verify_password(hashed, "mint tea at dusk")  # a hash names its own cost
+
+
 def test_argon2id_hashes_and_verifies():
     hashed = hash_password("mint tea at dusk")
     assert hashed.startswith("$argon2id$")

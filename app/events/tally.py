@@ -84,7 +84,53 @@ def _follow_attendances(session: Session, _context) -> None:
     if changes:
         _apply(session.connection(), changes)
         signals.attendance_changed.send(session.connection(), changes=changes)
-    _announce_moved_events(session)
+    moved, deleted = session.info.pop("events_moving", ((), ()))
+    _announce_walk_ins(session, {*moved, *deleted})
+    _announce_moved_events(session, list(moved))
+
+
+# -- anonymous walk-ins: no tally of their own, announced as they come and go -----------------------
+
+_WALK_IN_FIELDS = ("event_id", "participant_id", "anonymous_gender", "anonymous_origin", "anonymous_age_band",
+                   "record_key")
+
+
+def _as_it_was(instance) -> tuple:
+    return tuple(
+        (history.deleted or history.unchanged or [None])[0]
+        for history in (attributes.get_history(instance, name) for name in _WALK_IN_FIELDS)
+    )
+
+
+def _as_it_is(instance) -> tuple:
+    return tuple(getattr(instance, name) for name in _WALK_IN_FIELDS)
+
+
+def _announce_walk_ins(session: Session, moving: set[int]) -> None:
+    attendance = _attendance_class()
+    counts: Counter = Counter()
+    keys: Counter = Counter()
+
+    def count(values: tuple, sign: int) -> None:
+        event_id, participant_id, gender, origin, age_band, record_key = values
+        if participant_id is None and event_id is not None and event_id not in moving:
+            counts[(event_id, gender, origin, age_band)] += sign
+            keys[(event_id, gender, origin, age_band)] += sign * (record_key or 0)
+
+    for instance in session.new:
+        if isinstance(instance, attendance):
+            count(_as_it_is(instance), 1)
+    for instance in session.deleted:
+        if isinstance(instance, attendance):
+            count(_as_it_was(instance), -1)
+    for instance in session.dirty:
+        if isinstance(instance, attendance) and any(
+            attributes.get_history(instance, name).has_changes() for name in _WALK_IN_FIELDS
+        ):
+            count(_as_it_was(instance), -1)
+            count(_as_it_is(instance), 1)
+    if any(counts.values()) or any(keys.values()):
+        signals.walk_ins_changed.send(session.connection(), counts=counts, keys=keys)
 
 
 # -- events that moved: their people's presence counts elsewhere ------------------------------------
@@ -101,32 +147,42 @@ def _people_of(session: Session, event_ids: list[int]) -> set[int]:
     return set(rows.scalars())
 
 
-def _remember_people_of_deleted_events(session: Session, _context, _instances) -> None:
-    # A deleted event's tally rows go by ON DELETE CASCADE: who attended must be read before.
-    deleted = [instance.id for instance in session.deleted if isinstance(instance, Event)]
-    if deleted:
-        session.info.setdefault("events_moved_people", set()).update(_people_of(session, deleted))
-
-
-def _announce_moved_events(session: Session) -> None:
+def _before_flush(session: Session, _context, _instances) -> None:
+    """What the flush is about to delete must be read while it is there: a deleted event's tally rows
+    and walk-ins go by ON DELETE CASCADE, so who attended is remembered; an attendance about to be
+    deleted is loaded if it was expired, so its walk-in can be taken off. Events about to move or
+    go are announced while the database still says where they counted."""
+    attendance = _attendance_class()
+    for instance in session.deleted:
+        if isinstance(instance, attendance):
+            _as_it_is(instance)
     moved = sorted(
         instance.id
         for instance in session.dirty
         if isinstance(instance, Event)
         and any(attributes.get_history(instance, name).has_changes() for name in _WHERE_IT_COUNTS)
     )
+    deleted = sorted(instance.id for instance in session.deleted if isinstance(instance, Event))
+    # Set on every flush, read by its after_flush: a flush that failed leaves nothing behind.
+    session.info["events_moved_people"] = _people_of(session, deleted) if deleted else set()
+    session.info["events_moving"] = (moved, deleted)
+    if moved or deleted:
+        signals.event_moving.send(session.connection(), event_ids=sorted({*moved, *deleted}))
+
+
+def _announce_moved_events(session: Session, moved: list[int]) -> None:
     people = set(session.info.pop("events_moved_people", ()))
     if moved:
         people |= _people_of(session, moved)
-    if people:
-        signals.event_moved.send(session.connection(), participant_ids=sorted(people))
+    if people or moved:
+        signals.event_moved.send(session.connection(), participant_ids=sorted(people), event_ids=moved)
 
 
 def keep_tally() -> None:
     """Watch every flush: the tally follows the attendances, moved events are announced (called once
     by `create_app`; idempotent)."""
-    if not event.contains(Session, "before_flush", _remember_people_of_deleted_events):
-        event.listen(Session, "before_flush", _remember_people_of_deleted_events)
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
     if not event.contains(Session, "after_flush", _follow_attendances):
         event.listen(Session, "after_flush", _follow_attendances)
 

@@ -110,10 +110,10 @@ def apply(connection, before: Counter, after: Counter) -> None:
         changes.setdefault(key, {"count": 0, "key_sum": 0})[column] += value
     for (key, column), value in (before - after).items():
         changes.setdefault(key, {"count": 0, "key_sum": 0})[column] -= value
-    _add(connection, changes)
+    add(connection, changes)
 
 
-def _add(connection, changes: dict[tuple, dict[str, int]]) -> None:
+def add(connection, changes: dict[tuple, dict[str, int]]) -> None:
     """Add each change to its cell, in key order (concurrent transactions lock the cells in the same
     order, never in a cycle), then remove the cells brought to zero. Two statements whatever the
     number of cells: one check-in moves a handful."""

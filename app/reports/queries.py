@@ -205,10 +205,11 @@ def report_cubes(filters: ReportFilters) -> tuple[list[sa.Row], list[sa.Row]]:
     conditions = _event_conditions(filters)
     whole, municipality = _whole_programme(filters)
     if whole:
-        *registered, people = whole_programme.cubes(filters.programme_id, municipality)
+        *attendances, people = whole_programme.cubes(filters.programme_id, municipality)
     else:
         registered, people = _registered_and_people(filters, conditions)
-    rows = db.session.execute(sa.union_all(*registered, _walk_ins(conditions), people)).all()
+        attendances = [*registered, _walk_ins(conditions)]
+    rows = db.session.execute(sa.union_all(*attendances, people)).all()
     return [row for row in rows if row.kind == "p"], [row for row in rows if row.kind == "a"]
 
 
@@ -430,7 +431,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
     if measure is Measure.PEOPLE:
         progress = _progress(totals) if totals is not None else _people_progress(
             target, share, events, date_from, date_to)
-        return _with_unnamed(progress, target, _walk_ins_count(target, events))
+        return _with_unnamed(progress, target, _walk_ins_count(target, events, whole and not types))
     if measure is Measure.PROPOSERS:
         return _with_unnamed(_progress(_proposers(target, share, date_from, date_to)), target,
                              _unnamed_proposals(target, date_from, date_to))
@@ -456,24 +457,7 @@ def target_progress(target: Target, date_from: date | None = None, date_to: date
                 .join(Participant, Participant.id == per.c.participant_id)
                 .where(*_age_conditions(target, per.c.year))
             )
-        walk_in_share = None
-        if target.share_dimension and target.share_value:
-            column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
-            walk_in_share = column[target.share_dimension] == target.share_value
-        bands = []
-        if target.age_min is not None or target.age_max is not None:
-            bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
-        walk_ins = (
-            sa.select(
-                sa.cast(sa.func.count(), sa.Integer),
-                _sum_share(1, walk_in_share),
-                key_sum(Attendance.record_key),
-                _sum_share(Attendance.record_key, walk_in_share, sa.BigInteger),
-            )
-            .select_from(Attendance)
-            .join(Event, Event.id == Attendance.event_id)
-            .where(_anonymous, *events, *bands)
-        )
+        walk_ins = _walk_ins_of_target(target, events, whole and not types)
         return _sum_of(db.session.execute(sa.union_all(registered, walk_ins)).all(), share)
     elif measure is Measure.PEOPLE_MIN_SESSIONS:
         # The tally holds the sessions each person attended per event: no grouping needed.
@@ -541,18 +525,36 @@ def _people_progress(target: Target, share, events: list, date_from, date_to) ->
     ))
 
 
-def _walk_ins_count(target: Target, events: list) -> sa.Select:
+def _walk_ins_of_target(target: Target, events: list, from_totals: bool) -> sa.Select:
     """Anonymous walk-ins' attendances at the target's events (in its age range when the whole of
-    their band lies inside), with the sum of their keys."""
-    bands = []
-    if target.age_min is not None or target.age_max is not None:
-        bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])]
+    their band lies inside): how many, how many in its share (by what they told at the door; NULL:
+    no share) and the sums of their keys. A whole programme's with no event type come from the
+    totals (app/reports/walk_in_cells.py) instead of every walk-in's row."""
+    with_age = target.age_min is not None or target.age_max is not None
+    if from_totals:
+        return whole_programme.walk_ins(target, _walk_in_bands(target) if with_age else None)
+    share = None
+    if target.share_dimension and target.share_value:
+        column = {"gender": Attendance.anonymous_gender, "origin": Attendance.anonymous_origin}
+        share = column[target.share_dimension] == target.share_value
+    bands = [Attendance.anonymous_age_band.in_(_walk_in_bands(target) or ["-"])] if with_age else []
     return (
-        sa.select(sa.cast(sa.func.count(), sa.Integer), key_sum(Attendance.record_key))
+        sa.select(
+            sa.cast(sa.func.count(), sa.Integer).label("reached"),
+            _sum_share(1, share).label("share_count"),
+            key_sum(Attendance.record_key).label("reached_keys"),
+            _sum_share(Attendance.record_key, share, sa.BigInteger).label("share_keys"),
+        )
         .select_from(Attendance)
         .join(Event, Event.id == Attendance.event_id)
         .where(_anonymous, *events, *bands)
     )
+
+
+def _walk_ins_count(target: Target, events: list, from_totals: bool) -> sa.Select:
+    """The walk-ins of a target of people (they hold no share): how many, and the sum of their keys."""
+    walk_ins = _walk_ins_of_target(target, events, from_totals).subquery()
+    return sa.select(walk_ins.c.reached, walk_ins.c.reached_keys)
 
 
 def _proposal_conditions(target: Target, date_from, date_to) -> list:

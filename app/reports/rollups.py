@@ -14,6 +14,8 @@
   rows in the same flush.
 An event moved to another programme, municipality, type or year has its people recounted, and so
 has one attached to or detached from a further programme (app/reports/services.py).
+- Anonymous walk-ins have no person row: their totals (ProgrammeCell, kind "w") follow the door and
+  the events' moves on their own (app/reports/walk_in_cells.py).
 Bulk statements that bypass the ORM call `recount_people` (through tally.recount) or `rebuild`
 (through tally.rebuild).
 """
@@ -30,7 +32,7 @@ from app.accounts.models import Participant
 from app.events import signals as events_signals
 from app.events import tally
 from app.events.models import AgeBand, AttendanceTally, Event
-from app.reports import cells
+from app.reports import cells, walk_in_cells
 from app.reports.bands import band_of, year_of
 from app.reports.links import event_programmes
 from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally, ProgrammeTypePerson
@@ -224,6 +226,7 @@ def rebuild(connection) -> None:
     for statement in _fill_statements([], []):
         connection.execute(statement)
     cells.rebuild(connection)
+    walk_in_cells.rebuild(connection)
 
 
 # -- what events and accounts announce ---------------------------------------------------------------
@@ -235,6 +238,20 @@ def _attendance_changed(connection, changes: Counter) -> None:
 
 def _people_recounted(connection, participant_ids: list[int]) -> None:
     recount_people(connection, participant_ids)
+
+
+def _walk_ins_changed(connection, counts: Counter, keys: Counter) -> None:
+    walk_in_cells.follow(connection, counts, keys)
+
+
+def _event_moving(connection, event_ids: list[int]) -> None:
+    walk_in_cells.move(connection, event_ids, -1)
+
+
+def _event_moved(connection, participant_ids: list[int], event_ids: list[int]) -> None:
+    if participant_ids:
+        recount_people(connection, participant_ids)
+    walk_in_cells.move(connection, event_ids, 1)
 
 
 def _tally_rebuilt(connection) -> None:
@@ -250,6 +267,8 @@ def connect_signals(app) -> None:
     connection). Receivers run in the sender's flush or statement: the same transaction."""
     events_signals.attendance_changed.connect(_attendance_changed)
     events_signals.attendance_recounted.connect(_people_recounted)
-    events_signals.event_moved.connect(_people_recounted)
+    events_signals.event_moved.connect(_event_moved)
+    events_signals.event_moving.connect(_event_moving)
+    events_signals.walk_ins_changed.connect(_walk_ins_changed)
     events_signals.tally_rebuilt.connect(_tally_rebuilt)
     accounts_signals.participation_changed.connect(_participation_changed)

@@ -15,7 +15,7 @@ from app.programmes.age_bands import AgeBandsError, age_bands_text, parse_age_ba
 from app.programmes.covers import covers
 from app.programmes.models import Programme
 from app.proposals.models import ProposalCall
-from app.reports import rollups
+from app.reports import rollups, walk_in_cells
 from app.reports.links import programme_call_ids, programme_event_ids
 from app.reports.models import WALK_IN_MEASURES, Measure, Target, call_cofunder, event_cofunder
 
@@ -196,6 +196,12 @@ def _recount_event(kind: str, object_id: int) -> None:
         rollups.recount_people(db.session.connection(), list(people))
 
 
+def _move_walk_ins(kind: str, object_id: int, programme: Programme, sign: int) -> None:
+    """An event's anonymous walk-ins go on (1) or come off (-1) a further programme's totals."""
+    if kind == "event":
+        walk_in_cells.move(db.session.connection(), [object_id], sign, programme.id)
+
+
 def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
     """Count an event or a call for proposals towards the programme. One that already counts
     towards another programme stays there and counts towards both (co-funded), once in each."""
@@ -213,6 +219,7 @@ def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
         table, column = _COFUNDERS[kind]
         db.session.execute(sa.insert(table).values({column: object_id, "programme_id": programme.id}))
         _recount_event(kind, object_id)
+        _move_walk_ins(kind, object_id, programme, 1)
     record_audit(f"programme.{kind}_attached", actor, programme, object_id=object_id)
     db.session.commit()
 
@@ -223,6 +230,7 @@ def detach(actor, programme: Programme, kind: str, object_id: int) -> None:
         found.programme_id = None
     elif _is_cofunder(kind, programme, object_id):
         table, column = _COFUNDERS[kind]
+        _move_walk_ins(kind, object_id, programme, -1)  # while the event still counts there
         db.session.execute(
             sa.delete(table).where(table.c[column] == object_id, table.c.programme_id == programme.id)
         )

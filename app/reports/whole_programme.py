@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.reports import walk_in_cells
 from app.reports.bands import BANDS
 from app.reports.models import (
     Measure,
@@ -26,29 +27,30 @@ _all_sessions = sum(
 
 
 def cubes(programme_id: int, municipality_id: int | None = None) -> list[sa.Select]:
-    """The registered attendances by gender, origin, age band at the event and country, then the
-    distinct people by the same (age band at their first event), as report_cubes' rows; of the
-    programme's events in one municipality when `municipality_id` is given. Read from the totals
-    of the person rows (ProgrammeCell): a few hundred rows, however many people took part."""
+    """The registered attendances by gender, origin, age band at the event and country, the
+    anonymous walk-ins' by what they told at the door, then the distinct people by the same (age band
+    at their first event), as report_cubes' rows; of the programme's events in one municipality when
+    `municipality_id` is given. Read from the totals (ProgrammeCell): a few hundred rows, however
+    many people took part."""
     cell = ProgrammeCell
     selected = [cell.programme_id == programme_id, cell.municipality_id == (municipality_id or 0),
                 cell.event_type == ""]
     groups = (cell.gender, cell.origin, cell.age_band, cell.country)
 
-    def of_kind(kind: str) -> sa.Select:
+    def of_kind(kind: str, read_as: str) -> sa.Select:
         return (
             sa.select(
                 *[sa.func.nullif(column, "").label(column.key) for column in groups],
-                sa.literal(False).label("walk_in"),
+                sa.literal(kind == walk_in_cells.KIND).label("walk_in"),
                 sa.cast(sa.func.sum(cell.count), sa.Integer).label("count"),
                 sa.cast(sa.func.sum(cell.key_sum), sa.BigInteger).label("key_sum"),
-                sa.literal(kind).label("kind"),
+                sa.literal(read_as).label("kind"),
             )
             .where(*selected, cell.kind == kind)
             .group_by(*groups)
         )
 
-    return [of_kind("a"), of_kind("p")]
+    return [of_kind("a", "a"), of_kind(walk_in_cells.KIND, "a"), of_kind("p", "p")]
 
 
 def sex_age(programme_id: int, municipality_id: int | None = None) -> sa.Select:
@@ -112,6 +114,21 @@ def from_cells(target: Target, types: list[str]) -> sa.Select | None:
     return _totals(cell, where, share)
 
 
+def walk_ins(target: Target, bands: list[str] | None) -> sa.Select:
+    """A whole-programme target's anonymous walk-ins (no event type: the totals hold none by type),
+    from the totals: how many, how many in its share (by what they told at the door; NULL: no
+    share) and the sums of their keys. `bands`: those inside the target's age range (None: no range)."""
+    cell = ProgrammeCell
+    where = [cell.programme_id == target.programme_id, cell.municipality_id == 0, cell.event_type == "",
+             cell.kind == walk_in_cells.KIND]
+    if bands is not None:
+        where.append(cell.age_band.in_(bands or ["-"]))
+    share = None
+    if target.share_dimension and target.share_value:
+        share = getattr(cell, target.share_dimension) == target.share_value
+    return _totals(cell, where, share)
+
+
 def _totals(cell, where: list, share) -> sa.Select:
     """How many, how many in the share (NULL: no share), and the sums of their record keys."""
 
@@ -121,8 +138,8 @@ def _totals(cell, where: list, share) -> sa.Select:
         return sa.cast(sa.func.sum(sa.case((share, amount), else_=0)), type_)
 
     return sa.select(
-        sa.cast(sa.func.sum(cell.count), sa.Integer),
-        in_share(cell.count, sa.Integer),
+        sa.cast(sa.func.sum(cell.count), sa.Integer).label("reached"),
+        in_share(cell.count, sa.Integer).label("share_count"),
         sa.cast(sa.func.coalesce(sa.func.sum(cell.key_sum), 0), sa.BigInteger).label("reached_keys"),
         in_share(cell.key_sum, sa.BigInteger).label("share_keys"),
     ).where(*where)

@@ -10,7 +10,7 @@ from app.events.models import Event
 from app.extensions import db
 from app.proposals.models import ProposalCall
 from app.reports import rollups
-from app.reports.models import Measure, ProgrammeTally, call_cofunder, event_cofunder
+from app.reports.models import Measure, ProgrammeCell, ProgrammeTally, call_cofunder, event_cofunder
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_attendance, make_organiser, make_programme, make_target
 from tests.reports.dataset import build_dataset
@@ -72,6 +72,29 @@ def test_presences_after_co_funding_count_in_both_programmes_and_the_roll_ups_ag
     kept = sorted(db.session.execute(sa.select(ProgrammeTally.__table__)).all())
     rollups.rebuild(db.session.connection())
     assert sorted(db.session.execute(sa.select(ProgrammeTally.__table__)).all()) == kept
+
+
+def test_a_co_funded_events_walk_ins_count_in_both_programmes_until_detached(client, data, eu):
+    """E1's three anonymous walk-ins join the second programme's report with E1, and leave it."""
+    sign_in_as(client, make_admin())
+
+    def walk_ins(programme) -> int:
+        html = client.get(f"/reports?programme={programme.id}&exact=1").get_data(as_text=True)
+        return int(report_cells(html)[("table-summary", "summary", "walk_ins")])
+
+    def assert_in_step() -> None:
+        kept = sorted(db.session.execute(sa.select(ProgrammeCell.__table__)).all())
+        rollups.rebuild(db.session.connection())
+        assert sorted(db.session.execute(sa.select(ProgrammeCell.__table__)).all()) == kept
+        db.session.rollback()
+
+    assert (walk_ins(data.programme), walk_ins(eu)) == (3, 0)
+    attach(client, eu, "event", data.e1.id)
+    assert (walk_ins(data.programme), walk_ins(eu)) == (3, 3)
+    assert_in_step()
+    attach(client, eu, "event", data.e1.id, action="detach")
+    assert (walk_ins(data.programme), walk_ins(eu)) == (3, 0)
+    assert_in_step()
 
 
 def test_targets_of_both_programmes_count_a_co_funded_call(client, data, eu):

@@ -102,6 +102,9 @@ TARGETS = [
      "share_dimension": "gender", "share_value": "woman"},
     {"measure": Measure.PEOPLE_MIN_SESSIONS, "event_types": "awareness"},
     {"measure": Measure.PEOPLE_MIN_SESSIONS, "min_sessions": 2},
+    # Walk-ins counted as people, and in an attendance target's share by what they told at the door.
+    {"measure": Measure.PEOPLE, "walk_ins_as_people": True, "age_max": 24},
+    {"measure": Measure.ATTENDANCES, "share_dimension": "origin", "share_value": "host", "age_min": 15},
 ]
 
 
@@ -141,6 +144,14 @@ def test_the_roll_ups_follow_the_door_organisers_and_people(data):
     assert_same_figures(programme, [data.oujda, data.la_marsa])
     services.undo_check_in(organiser, data.e1.sessions[0], walk_in.id)
     assert_in_step()
+    # The door's tally: two taps, the origin one of them gave afterwards, the other undone.
+    girl = services.count_walk_in(organiser, data.e1.sessions[0], "girls")
+    man = services.count_walk_in(organiser, data.e1.sessions[0], "men")
+    services.note_walk_in_origin(organiser, data.e1.sessions[0], girl.id, "migrant")
+    assert_in_step()
+    services.undo_counted_walk_in(organiser, data.e1.sessions[0], man.id)
+    assert_in_step()
+    assert_same_figures(programme, [data.oujda, data.la_marsa])
     # An event joins the programme, changes type and year; another leaves it.
     data.e3.programme_id = programme.id
     db.session.commit()
@@ -212,11 +223,17 @@ event_specs = st.lists(
 
 
 attendance_specs = st.sets(st.tuples(st.integers(0, 5), st.integers(0, 3), st.integers(0, 1)), max_size=20)
+# Anonymous walk-ins: event, session, and what they told at the door.
+walk_in_specs = st.lists(
+    st.tuples(st.integers(0, 3), st.integers(0, 1), GENDERS, ORIGINS,
+              st.sampled_from(["0-14", "15-24", "25-59", "60+", None])),
+    max_size=6,
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(people=people_specs, events=event_specs, attended=attendance_specs)
-def test_any_data_set_reads_the_same_from_the_roll_ups_and_the_tally(people, events, attended):
+@given(people=people_specs, events=event_specs, attended=attendance_specs, walk_ins=walk_in_specs)
+def test_any_data_set_reads_the_same_from_the_roll_ups_and_the_tally(people, events, attended, walk_ins):
     db.session.remove()
     empty_all_tables()
     towns = [make_municipality("oujda"), make_municipality("la-marsa")]
@@ -237,6 +254,10 @@ def test_any_data_set_reads_the_same_from_the_roll_ups_and_the_tally(people, eve
     for person, event, session in attended:
         if person < len(users) and event < len(made) and session < len(made[event].sessions):
             make_attendance(made[event].sessions[session], users[person].participant)
+    for event, session, gender, origin, band in walk_ins:
+        if event < len(made) and session < len(made[event].sessions):
+            make_attendance(made[event].sessions[session], anonymous_gender=gender, anonymous_origin=origin,
+                            anonymous_age_band=band)
     add_targets(programme)
     assert_in_step()
     assert_same_figures(programme, towns)

@@ -68,3 +68,21 @@ def database_connection() -> Iterator[sa.Connection]:
         return
     with connection.begin_nested():
         yield connection
+
+
+@contextmanager
+def undone_afterwards() -> Iterator[None]:
+    """What is written inside is undone when it ends: a savepoint on the test's connection, rolled
+    back (for a test that runs in one transaction). The test's own session ends its transaction
+    before and after, and forgets what it had loaded: the rows read next are the ones from before."""
+    connection = _test["connection"]
+    if connection is None:
+        raise RuntimeError("undone_afterwards() needs the test's one transaction (tests/conftest.py)")
+    db.session.commit()
+    savepoint = connection.begin_nested()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        savepoint.rollback()
+        db.session.expire_all()

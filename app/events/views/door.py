@@ -1,6 +1,6 @@
 """The door page of one session, made for a phone: find, mark present, undo, add walk-ins."""
 
-from flask import flash, get_template_attribute, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -92,10 +92,8 @@ def _door_page(session, search: str, status: int = 200, walk_in_form: WalkInForm
     else:
         context = _door_context(session, search)
         context["walk_ins"] = queries.door_walk_ins(session)
-        if walk_in_form is None:
-            context["walk_in_fields"] = _blank_walk_in_fields()
-        else:
-            context["walk_in_form"] = walk_in_form
+        # A blank form's CSRF field is left out: door.html writes the page's token itself.
+        context["walk_in_form"] = walk_in_form or WalkInForm(formdata=None, meta={"csrf": False})
     return render_template(
         "events/door/door.html",
         next_session=_next_session(session),
@@ -120,12 +118,6 @@ def _next_session(session):
     sessions = session.event.sessions
     position = sessions.index(session)
     return sessions[position + 1] if position + 1 < len(sessions) else None
-
-
-def _blank_walk_in_fields():
-    # Its CSRF field is not rendered here (door.html writes the token itself).
-    fields = get_template_attribute("events/door/_walk_in_fields.html", "walk_in_form_fields")
-    return fields(WalkInForm(formdata=None, meta={"csrf": False}))
 
 
 def _after_change(session, participant_id: int | None, *, checked_in: bool):

@@ -35,11 +35,13 @@ def parse_page(value) -> int:
         return 1
 
 
-def paginate(statement: sa.Select, page: int, per_page: int = 20, scalars: bool = True) -> Page:
+def paginate(statement: sa.Select, page: int, per_page: int = 20, scalars: bool = True,
+             params: dict | None = None) -> Page:
+    """The page's rows and the count of all; `params` binds the statement's bound parameters."""
     count_statement = sa.select(sa.func.count()).select_from(
         statement.order_by(None).options().subquery()
     )
-    total = db.session.scalar(count_statement) or 0
-    result = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page))
+    total = db.session.scalar(count_statement, params) or 0
+    result = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page), params)
     items = list(result.scalars().unique() if scalars else result.all())
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -19,7 +19,9 @@ def create_app(config_class=None, *, web_server: bool = False) -> Flask:
     if issubclass(config_class, ProductionConfig):
         config_class.check()
 
-    app = Flask(
+    from app.core.templating import JiwarFlask
+
+    app = JiwarFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -65,10 +65,10 @@ def follow(connection, counts: Counter, keys: Counter) -> None:
     cells.add(connection, _changes(rows))
 
 
-def _grouped(where: list, programme_id: int | None = None) -> sa.Select:
-    """The walk-ins of the events chosen by `where`, per programme they count towards (only
+def _grouped(event_ids: list[int] | None = None, programme_id: int | None = None) -> sa.Select:
+    """The walk-ins of these events (None: of all), per programme they count towards (only
     `programme_id` when given), municipality and what they told at the door."""
-    counted = event_programmes()
+    counted = event_programmes(event_ids)
     told = (_said(Attendance.anonymous_gender), _said(Attendance.anonymous_origin),
             _said(Attendance.anonymous_age_band))
     statement = (
@@ -76,9 +76,11 @@ def _grouped(where: list, programme_id: int | None = None) -> sa.Select:
                   sa.func.sum(sa.cast(Attendance.record_key, sa.BigInteger)))
         .join(Event, Event.id == Attendance.event_id)
         .join(counted, counted.c.event_id == Event.id)
-        .where(Attendance.participant_id.is_(None), *where)
+        .where(Attendance.participant_id.is_(None))
         .group_by(counted.c.programme_id, Event.municipality_id, *told)
     )
+    if event_ids is not None:
+        statement = statement.where(Attendance.event_id.in_(event_ids))
     if programme_id is not None:
         statement = statement.where(counted.c.programme_id == programme_id)
     return statement
@@ -88,7 +90,7 @@ def move(connection, event_ids: list[int], sign: int, programme_id: int | None =
     """Put these events' walk-ins on the cells of where they count now (sign 1), or take them off
     (-1); of one programme only when `programme_id` is given (a co-funder attached or detached)."""
     if event_ids:
-        rows = connection.execute(_grouped([Attendance.event_id.in_(event_ids)], programme_id))
+        rows = connection.execute(_grouped(event_ids, programme_id))
         cells.add(connection, _changes(rows, sign))
 
 
@@ -96,7 +98,7 @@ def rebuild(connection) -> None:
     """Recompute every walk-in cell from the attendances."""
     table = ProgrammeCell.__table__
     connection.execute(sa.delete(table).where(table.c.kind == KIND))
-    changes = _changes(connection.execute(_grouped([])))
+    changes = _changes(connection.execute(_grouped()))
     rows = [{**dict(zip(cells.KEYS, key, strict=True)), **delta} for key, delta in sorted(changes.items())]
     if rows:
         connection.execute(sa.insert(table), rows)

@@ -218,8 +218,8 @@ def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
     else:
         table, column = _COFUNDERS[kind]
         db.session.execute(sa.insert(table).values({column: object_id, "programme_id": programme.id}))
+        _move_walk_ins(kind, object_id, programme, 1)  # the event's lock first, as at the door
         _recount_event(kind, object_id)
-        _move_walk_ins(kind, object_id, programme, 1)
     record_audit(f"programme.{kind}_attached", actor, programme, object_id=object_id)
     db.session.commit()
 

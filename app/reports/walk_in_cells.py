@@ -89,9 +89,16 @@ def _grouped(event_ids: list[int] | None = None, programme_id: int | None = None
 def move(connection, event_ids: list[int], sign: int, programme_id: int | None = None) -> None:
     """Put these events' walk-ins on the cells of where they count now (sign 1), or take them off
     (-1); of one programme only when `programme_id` is given (a co-funder attached or detached)."""
-    if event_ids:
-        rows = connection.execute(_grouped(event_ids, programme_id))
-        cells.add(connection, _changes(rows, sign))
+    if not event_ids:
+        return
+    if connection.dialect.name == "postgresql":
+        # A door phone adds a walk-in under a key-share lock on its event (the foreign key): this
+        # waits for those under way and holds new ones back until the move commits, so none is
+        # counted where the event was and where it goes, or in neither.
+        locked = sa.select(Event.id).where(Event.id.in_(event_ids)).order_by(Event.id).with_for_update()
+        connection.execute(locked)
+    rows = connection.execute(_grouped(event_ids, programme_id))
+    cells.add(connection, _changes(rows, sign))
 
 
 def rebuild(connection) -> None:

@@ -301,3 +301,36 @@ def test_an_organiser_of_several_towns_sees_only_their_towns_part_of_a_programme
     whole = cubes(queries.ReportFilters(programme_id=data.programme.id))
     assert seen_by(data.oujda, nador) == seen_by(data.oujda) != seen_by(data.oujda, data.la_marsa)
     assert seen_by(data.oujda, data.la_marsa, nador) == whole
+
+
+@pytest.mark.postgres_only
+def test_walk_ins_counted_while_an_event_joins_and_leaves_a_second_programme_keep_the_totals_right(app, data):
+    """Door phones tally walk-ins at an event while an administrator attaches it to a second
+    programme and detaches it again: no walk-in is counted in both programmes or in neither."""
+    from app.accounts.models import User
+    from app.events.models import EventSession
+    from app.reports import services as programme_services
+    from app.reports.models import Programme
+    from tests.factories import make_admin
+
+    event = make_event(data.oujda, sessions=1, programme_id=data.programme.id, starts_in=timedelta(hours=1))
+    second = make_programme([data.oujda], name="Programme UE")
+    admin, organiser, session = make_admin().id, data.organiser.id, event.sessions[0].id
+    db.session.commit()
+
+    def tally(group):
+        def call():
+            door = db.session.get(EventSession, session)
+            services.count_walk_in(db.session.get(User, organiser), door, group)
+        return call
+
+    def link(action):
+        def call():
+            change = getattr(programme_services, action)
+            change(db.session.get(User, admin), db.session.get(Programme, second.id), "event", event.id)
+        return call
+
+    for action in ("attach", "detach"):
+        assert run_together(app, [tally(group) for group in ("women", "men", "girls", "boys") * 2]
+                            + [link(action)]) == []
+        assert_in_step()

@@ -305,8 +305,9 @@ def test_an_organiser_of_several_towns_sees_only_their_towns_part_of_a_programme
 
 @pytest.mark.postgres_only
 def test_walk_ins_counted_while_an_event_joins_and_leaves_a_second_programme_keep_the_totals_right(app, data):
-    """Door phones tally walk-ins at an event while an administrator attaches it to a second
-    programme and detaches it again: no walk-in is counted in both programmes or in neither."""
+    """Door phones tally walk-ins and check registered people in at an event while an administrator
+    attaches it to a second programme and detaches it again: nobody is counted in both programmes
+    or in neither."""
     from app.accounts.models import User
     from app.events.models import EventSession
     from app.reports import services as programme_services
@@ -316,7 +317,16 @@ def test_walk_ins_counted_while_an_event_joins_and_leaves_a_second_programme_kee
     event = make_event(data.oujda, sessions=1, programme_id=data.programme.id, starts_in=timedelta(hours=1))
     second = make_programme([data.oujda], name="Programme UE")
     admin, organiser, session = make_admin().id, data.organiser.id, event.sessions[0].id
+    people = {name: data.people[name].participant_id for name in ("A", "B", "C", "D")}
+    for name in people:
+        make_registration(event, data.people[name].participant)
     db.session.commit()
+
+    def check_in(name):
+        def call():
+            door = db.session.get(EventSession, session)
+            services.check_in(db.session.get(User, organiser), door, people[name])
+        return call
 
     def tally(group):
         def call():
@@ -330,7 +340,8 @@ def test_walk_ins_counted_while_an_event_joins_and_leaves_a_second_programme_kee
             change(db.session.get(User, admin), db.session.get(Programme, second.id), "event", event.id)
         return call
 
+    arrivals = {"attach": [check_in("A"), check_in("B")], "detach": [check_in("C"), check_in("D")]}
     for action in ("attach", "detach"):
-        assert run_together(app, [tally(group) for group in ("women", "men", "girls", "boys") * 2]
-                            + [link(action)]) == []
+        taps = [tally(group) for group in ("women", "men", "girls", "boys") * 2]
+        assert run_together(app, [*taps, *arrivals[action], link(action)]) == []
         assert_in_step()

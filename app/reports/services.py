@@ -10,6 +10,7 @@ from app.accounts.models import Municipality
 from app.core.audit import record_audit
 from app.core.translated import write_texts
 from app.events.models import AttendanceTally, Event
+from app.events.services.locking import lock_event
 from app.extensions import db
 from app.programmes.age_bands import AgeBandsError, age_bands_text, parse_age_bands
 from app.programmes.covers import covers
@@ -168,8 +169,13 @@ def delete_target(actor, target: Target) -> None:
 
 
 def _linked_object(kind: str, object_id: int):
-    model = {"event": Event, "call": ProposalCall}.get(kind)
-    found = db.session.get(model, object_id) if model else None
+    """The event or call to attach or detach. An event is read under its row lock: door phones
+    checking people in or counting walk-ins there meanwhile finish first, or wait until this
+    commits, so no presence is counted in one of its programmes and not in the other."""
+    if kind == "event":
+        found = lock_event(object_id)
+    else:
+        found = db.session.get(ProposalCall, object_id) if kind == "call" else None
     if found is None:
         raise ReportError(_("This event or call no longer exists."), code="not_found")
     return found
@@ -218,7 +224,7 @@ def attach(actor, programme: Programme, kind: str, object_id: int) -> None:
     else:
         table, column = _COFUNDERS[kind]
         db.session.execute(sa.insert(table).values({column: object_id, "programme_id": programme.id}))
-        _move_walk_ins(kind, object_id, programme, 1)  # the event's lock first, as at the door
+        _move_walk_ins(kind, object_id, programme, 1)
         _recount_event(kind, object_id)
     record_audit(f"programme.{kind}_attached", actor, programme, object_id=object_id)
     db.session.commit()

@@ -92,9 +92,10 @@ def move(connection, event_ids: list[int], sign: int, programme_id: int | None =
     if not event_ids:
         return
     if connection.dialect.name == "postgresql":
-        # A door phone adds a walk-in under a key-share lock on its event (the foreign key): this
-        # waits for those under way and holds new ones back until the move commits, so none is
-        # counted where the event was and where it goes, or in neither.
+        # A door phone adds a walk-in under a key-share lock on its event (the foreign key): the
+        # event's row lock waits for those under way and holds new ones back until the move
+        # commits, so none is counted where the event was and where it goes, or in neither. Editing
+        # an event, attaching and detaching take it first already; taken again here, for any other.
         locked = sa.select(Event.id).where(Event.id.in_(event_ids)).order_by(Event.id).with_for_update()
         connection.execute(locked)
     rows = connection.execute(_grouped(event_ids, programme_id))

@@ -9,10 +9,10 @@ own signed session cookie and CSRF token, and BENCH_SOAK_VISITORS (default 8) an
 who carry no cookie (someone opening a link shared on WhatsApp); BENCH_SOAK_MAX_REQUESTS bounds the
 count (default 500,000); BENCH_DATABASES as bench/run.py. The small data set of bench/run.py (5,000 people) is
 generated once and cloned for each run, so the soak never changes the databases `make bench`
-measures. Residents browse the events list and event pages, register and cancel, support and
-withdraw support; visitors read the same public pages and the calls; door phones open their door
-page and check people in. Everything goes to
-127.0.0.1. Appends its section to bench/SOAK.md.
+measures. Residents browse the events list and event pages, open their own events, register and
+cancel, support and withdraw support; visitors read the same public pages and the calls; door
+phones open their door page and check people in. Everything goes to 127.0.0.1. Appends its section
+to bench/SOAK.md.
 """
 
 import http.client
@@ -236,8 +236,10 @@ def resident(client: Client, user_id: int, plan: Plan, deadline: float, budget, 
             event = rng.choice(sorted(mine))  # people mostly cancel what they registered for
         if roll >= 0.91 and backed and rng.random() < 0.8:
             proposal = rng.choice(sorted(backed))
-        if roll < 0.25:
+        if roll < 0.21:
             client.request("events list", "GET", f"/events?page={rng.randint(1, 3)}")
+        elif roll < 0.25:  # their tickets, upcoming or past
+            client.request("my events", "GET", "/me/events" + rng.choice(["", "?when=past"]))
         elif roll < 0.45:
             client.request("event page", "GET", f"/events/{event}")
         elif roll < 0.55:

@@ -261,7 +261,7 @@ def my_registrations(participant_id: int, when: str, page: int, per_page: int = 
 @functools.cache
 def _my_registrations_statement(past: bool) -> sa.Select:
     """A person's registrations (bound as `participant_id`) of events ended before `now`, or not,
-    with their attended sessions and place in the queue. Built once: building it afresh was a tenth
+    with their attended sessions and place in the queue. Built once: building it afresh was a quarter
     of the page's time (python -m bench.cpu, /me/events)."""
     person, now = sa.bindparam("participant_id"), sa.bindparam("now")
     attended = (

@@ -92,8 +92,9 @@ def _door_page(session, search: str, status: int = 200, walk_in_form: WalkInForm
     else:
         context = _door_context(session, search)
         context["walk_ins"] = queries.door_walk_ins(session)
-        # A blank form's CSRF field is left out: door.html writes the page's token itself.
-        context["walk_in_form"] = walk_in_form or WalkInForm(formdata=None, meta={"csrf": False})
+        if walk_in_form is None:  # a blank one, without its CSRF field: door.html writes the token
+            walk_in_form = WalkInForm(formdata=None, meta={"csrf": False})
+        context["walk_in_form"] = walk_in_form
     return render_template(
         "events/door/door.html",
         next_session=_next_session(session),

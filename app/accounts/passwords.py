@@ -13,14 +13,14 @@ from flask_babel import gettext as _
 # and code, 0.1 ms instead of about 150 ms: a test run hashes and verifies some 300 times).
 COSTS = {"rfc9106-low-memory": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
 _hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
-_dummy_hashes: dict[str, str] = {}
+_dummy_hash: str | None = None  # made at the current cost when first needed
 
 
 def use_cost(name: str) -> None:
     """Hash new passwords at this cost (called by create_app). A hash names its own parameters, so
     passwords hashed at another cost still verify."""
-    global _hasher
-    _hasher = PasswordHasher.from_parameters(COSTS[name])
+    global _hasher, _dummy_hash
+    _hasher, _dummy_hash = PasswordHasher.from_parameters(COSTS[name]), None
 
 
 def hash_password(password: str) -> str:
@@ -37,10 +37,10 @@ def verify_password(password_hash: str, password: str) -> bool:
 def dummy_hash() -> str:
     """Verified against when the identifier is unknown, so both answers take the same time: hashed
     at the current cost, once."""
-    key = str(_hasher.memory_cost) + ":" + str(_hasher.time_cost)
-    if key not in _dummy_hashes:
-        _dummy_hashes[key] = _hasher.hash("not-a-real-password")
-    return _dummy_hashes[key]
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password")
+    return _dummy_hash
 
 
 # -- What a new password must be: long enough and not one of the most common ones (no composition

@@ -30,7 +30,7 @@ _BAND_COLUMNS = {"0-14": "sessions_child", "15-24": "sessions_youth", "25-59": "
 PERSON_MODELS = (ProgrammePerson, MunicipalityPerson, ProgrammeTypePerson)
 
 
-def _said(column) -> sa.ColumnElement:
+def said(column) -> sa.ColumnElement:
     return sa.func.coalesce(column, "")
 
 
@@ -55,8 +55,8 @@ def contributions(model, where: list) -> list[sa.Select]:
     grouped_best = [model.best] if model is ProgrammeTypePerson else []
     age = model.first_year - model.birth_year
     first_band = sa.case((model.birth_year.is_not(None), band_of(age)), else_="")
-    people_keys = [*scope, sa.literal("p"), _said(model.gender), _said(model.origin), first_band,
-                   _said(model.country), best]
+    people_keys = [*scope, sa.literal("p"), said(model.gender), said(model.origin), first_band,
+                   said(model.country), best]
     selects = [
         sa.select(*people_keys, sa.func.count(), sa.func.sum(sa.cast(model.record_key, sa.BigInteger)))
         .where(*where)
@@ -64,7 +64,7 @@ def contributions(model, where: list) -> list[sa.Select]:
     ]
     if model is not ProgrammeTypePerson:  # the sex x age tables read a programme or a municipality
         known = sa.case((model.birth_year.is_not(None), sa.cast(age, sa.String)), else_="")
-        ages = [*scope, sa.literal("y"), _said(model.gender), sa.literal(""), known, sa.literal(""),
+        ages = [*scope, sa.literal("y"), said(model.gender), sa.literal(""), known, sa.literal(""),
                 sa.literal(0)]
         selects.append(
             sa.select(*ages, sa.func.count(), sa.func.sum(sa.cast(model.record_key, sa.BigInteger)))
@@ -73,8 +73,8 @@ def contributions(model, where: list) -> list[sa.Select]:
         )
     for band, name in _BAND_COLUMNS.items():
         sessions = getattr(model, name)
-        keys = [*scope, sa.literal("a"), _said(model.gender), _said(model.origin), sa.literal(band),
-                _said(model.country), sa.literal(0)]
+        keys = [*scope, sa.literal("a"), said(model.gender), said(model.origin), sa.literal(band),
+                said(model.country), sa.literal(0)]
         selects.append(
             sa.select(*keys, sa.func.sum(sessions),
                       sa.func.sum(sa.cast(sessions * model.record_key, sa.BigInteger)))

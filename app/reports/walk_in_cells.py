@@ -25,10 +25,6 @@ from app.reports.models import ProgrammeCell
 KIND = "w"
 
 
-def _said(column) -> sa.ColumnElement:
-    return sa.func.coalesce(column, "")
-
-
 def _cell(programme_id: int, municipality_id: int, gender, origin, age_band) -> tuple:
     """A cell's key in cells.KEYS' order."""
     return (programme_id, municipality_id, "", KIND, gender or "", origin or "", age_band or "", "", 0)
@@ -69,8 +65,8 @@ def _grouped(event_ids: list[int] | None = None, programme_id: int | None = None
     """The walk-ins of these events (None: of all), per programme they count towards (only
     `programme_id` when given), municipality and what they told at the door."""
     counted = event_programmes(event_ids)
-    told = (_said(Attendance.anonymous_gender), _said(Attendance.anonymous_origin),
-            _said(Attendance.anonymous_age_band))
+    told = (cells.said(Attendance.anonymous_gender), cells.said(Attendance.anonymous_origin),
+            cells.said(Attendance.anonymous_age_band))
     statement = (
         sa.select(counted.c.programme_id, Event.municipality_id, *told, sa.func.count(),
                   sa.func.sum(sa.cast(Attendance.record_key, sa.BigInteger)))
@@ -106,7 +102,4 @@ def rebuild(connection) -> None:
     """Recompute every walk-in cell from the attendances."""
     table = ProgrammeCell.__table__
     connection.execute(sa.delete(table).where(table.c.kind == KIND))
-    changes = _changes(connection.execute(_grouped()))
-    rows = [{**dict(zip(cells.KEYS, key, strict=True)), **delta} for key, delta in sorted(changes.items())]
-    if rows:
-        connection.execute(sa.insert(table), rows)
+    cells.add(connection, _changes(connection.execute(_grouped())))

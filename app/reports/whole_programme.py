@@ -108,10 +108,7 @@ def from_cells(target: Target, types: list[str]) -> sa.Select | None:
         where.append(cell.age_band.in_(bands or ["-"]))
     if measure is Measure.PEOPLE_MIN_SESSIONS:
         where.append(cell.best >= (target.min_sessions or 1))
-    share = None
-    if target.share_dimension and target.share_value:
-        share = getattr(cell, target.share_dimension) == target.share_value
-    return _totals(cell, where, share)
+    return _totals(cell, where, _cell_share(target))
 
 
 def walk_ins(target: Target, bands: list[str] | None) -> sa.Select:
@@ -123,10 +120,14 @@ def walk_ins(target: Target, bands: list[str] | None) -> sa.Select:
              cell.kind == walk_in_cells.KIND]
     if bands is not None:
         where.append(cell.age_band.in_(bands or ["-"]))
-    share = None
-    if target.share_dimension and target.share_value:
-        share = getattr(cell, target.share_dimension) == target.share_value
-    return _totals(cell, where, share)
+    return _totals(cell, where, _cell_share(target))
+
+
+def _cell_share(target: Target):
+    """The target's share among the totals' cells (None: no share)."""
+    if not (target.share_dimension and target.share_value):
+        return None
+    return getattr(ProgrammeCell, target.share_dimension) == target.share_value
 
 
 def _totals(cell, where: list, share) -> sa.Select:

@@ -215,3 +215,10 @@ def test_a_refused_target_says_so_above_the_form_and_keeps_what_was_typed(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(f"reports-target-refused-360-{language}")
     assert serious(Axe().run(page)) == []
+    # The walk-ins' checkbox and its hint, read together, as every form's checkboxes are.
+    assert page.get_attribute("#walk_ins_as_people", "aria-describedby") == "walk_ins_as_people-hint"
+    page.goto(f"{live_server}/{language}/programmes/{data.programme.id}/edit")
+    assert page.locator("label.check[for=is_public] #is_public").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(f"reports-programme-form-360-{language}")
+    assert serious(Axe().run(page)) == []

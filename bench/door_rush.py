@@ -1,15 +1,20 @@
-"""The door rush: 4 phones each checking in one person every 2 seconds for 60 s while residents
-browse, on PostgreSQL (`make bench`, or alone: `python -m bench.door_rush`).
+"""The door rush: 4 phones each checking in one person every 2 seconds for 60 s, and 2 more counting
+walk-ins on the tally, while residents browse, on PostgreSQL (`make bench`, or alone:
+`python -m bench.door_rush`).
 
 A copy of the small data set (bench/run.py, generated once) gets one awareness day under way with
 enough people registered; gunicorn serves it with the production settings. Each phone is a thread
 with the organiser's session doing what the door page does on every tap: the search fragment for
 the person, then "Mark present" as htmx sends it. Residents are threads with their own sessions
-reading the events list, event pages and proposals with a second of thought between clicks. At the
-end the database must hold exactly one presence per tap that was answered, and none other.
+reading the events list, event pages and proposals with a second of thought between clicks. A
+tally phone taps +1 (women, men, girls, boys in turn) as its htmx sends it; every third walk-in then
+gives an origin, every tenth is undone. At the end the database must hold exactly one presence per
+check-in that was answered, and none other; one walk-in per +1 answered, less the undone ones; and
+the programmes' walk-in totals (app/reports/walk_in_cells.py, kept by each tap) must equal a rebuild.
 
-BENCH_DOOR_SECONDS (60), BENCH_DOOR_PHONES (4), BENCH_DOOR_RESIDENTS (24). Writes its section of
-bench/RESULTS.md. The bar: p99 of a check-in under 300 ms, 0 errors, presences equal to the taps.
+BENCH_DOOR_SECONDS (60), BENCH_DOOR_PHONES (4), BENCH_DOOR_TALLIES (2), BENCH_DOOR_RESIDENTS (24).
+Writes its section of bench/RESULTS.md. The bar: p99 of a check-in and of a tally tap under 300 ms,
+0 errors, presences equal to the check-ins, walk-ins to the taps, totals to a rebuild.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import http.client
 import os
 import platform
 import random
+import re
 import statistics
 import threading
 import time
@@ -41,15 +47,21 @@ INTERVAL = 2.0  # seconds between one phone's taps
 DOOR_STAFF = 2  # the organiser of every town (bench/generate.py)
 BAR_P99_MS = 300
 CPU_CHECK_INS = 41  # people kept aside for the in-process measure (the first warms up)
+CPU_TAPS = 41  # tally taps for the in-process measure, after the rush (the first warms up)
+TALLY_GROUPS = ("women", "men", "girls", "boys")
+ORIGIN_EVERY, UNDO_EVERY = 3, 10  # every third walk-in gives an origin, every tenth is undone
+MEASURES = ("check in", "search", "resident page", "tally +1", "tally origin", "tally undo")
+_COUNTED = re.compile(rb'name="attendance_id" value="(\d+)"')  # the walk-in the tally's answer shows
 
 
 @dataclass
 class Seen:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {"check in": [], "search": [],
-                                                                        "resident page": []})
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {name: [] for name in MEASURES})
     errors: list[str] = field(default_factory=list)
     taps: int = 0
     answered: set[int] = field(default_factory=set)  # participants whose check-in came back present
+    counted: set[int] = field(default_factory=set)  # walk-ins (attendance ids) whose +1 was answered
+    undone: set[int] = field(default_factory=set)  # ... and those whose Undo was answered
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -143,6 +155,40 @@ def phone(client: Client, session_id: int, people: list[int], names: dict[int, s
                 seen.errors.append(f"check in: {status}")
 
 
+def tally_phone(client: Client, session_id: int, first: int, start: float, deadline: float,
+                seen: Seen) -> None:
+    """Taps +1 every INTERVAL seconds from `start` (groups in turn from `first`); every ORIGIN_EVERY
+    walk-ins it then gives one's origin, every UNDO_EVERY it undoes one, as the door's tally does."""
+    tap = 0
+    while (due := start + tap * INTERVAL) < deadline:
+        time.sleep(max(0.0, due - time.monotonic()))
+        group = TALLY_GROUPS[(first + tap) % len(TALLY_GROUPS)]
+        tap += 1
+        status, _flashes = client.request("tally +1", "POST", f"/door/sessions/{session_id}/tally",
+                                          {"group": group})
+        found = _COUNTED.search(client.last_body or b"") if status == 200 else None
+        if found is None or client.last_redirect:
+            with seen.lock:
+                seen.errors.append(f"tally +1: {status}")
+            continue
+        attendance_id = int(found.group(1))
+        with seen.lock:
+            seen.counted.add(attendance_id)
+        follow = {"attendance_id": attendance_id}
+        if tap % UNDO_EVERY == 0:
+            action, path = "tally undo", "tally/undo"
+        elif tap % ORIGIN_EVERY == 0:
+            action, path, follow["origin"] = "tally origin", "tally/origin", "migrant"
+        else:
+            continue
+        status, _flashes = client.request(action, "POST", f"/door/sessions/{session_id}/{path}", follow)
+        with seen.lock:
+            if status != 200 or client.last_redirect:
+                seen.errors.append(f"{action}: {status}")
+            elif action == "tally undo":
+                seen.undone.add(attendance_id)
+
+
 def resident(client: Client, pages: list[str], deadline: float, seen: Seen, rng: random.Random) -> None:
     while time.monotonic() < deadline:
         status, _flashes = client.request("resident page", "GET", rng.choice(pages))
@@ -183,7 +229,7 @@ class DoorClient(Client):
         return response.status, []
 
 
-def rush(seconds: float, phones: int) -> list[str]:
+def rush(seconds: float, phones: int, tallies: int) -> list[str]:
     from bench.pages import _app
 
     url = clone()
@@ -198,7 +244,7 @@ def rush(seconds: float, phones: int) -> list[str]:
         names = dict(db.session.execute(sa.select(Participant.id, Participant.display_name)
                                         .where(Participant.id.in_(order))).all())
         db.engine.dispose()
-    people = credentials(app, residents + [DOOR_STAFF] * phones)
+    people = credentials(app, residents + [DOOR_STAFF] * (phones + tallies))
     log = ROOT / "bench" / "data" / "door-rush.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     seen = Seen()
@@ -212,14 +258,20 @@ def rush(seconds: float, phones: int) -> list[str]:
             for index, (cookie, token) in people.items():
                 connect = partial(http.client.HTTPConnection, "127.0.0.1", server.port, timeout=30)
                 client = DoorClient(connect, cookie, token, None, seen)
-                if index < len(residents):
+                door_phone = index - len(residents)  # door phones' number, from 0
+                if door_phone < 0:
                     args = (client, pages, deadline, seen, random.Random(index))
                     threads.append(threading.Thread(target=resident, args=args))
-                else:
-                    mine = order[index - len(residents)::phones]  # each phone its own people
-                    offset = (index - len(residents)) * INTERVAL / phones
+                elif door_phone < phones:
+                    mine = order[door_phone::phones]  # each phone its own people
+                    offset = door_phone * INTERVAL / phones
                     args = (client, session_id, mine, names, start + offset, deadline, seen)
                     threads.append(threading.Thread(target=phone, args=args))
+                else:
+                    tally = door_phone - phones
+                    offset = (tally + 0.5) * INTERVAL / max(tallies, 1)  # between the check-ins
+                    args = (client, session_id, tally, start + offset, deadline, seen)
+                    threads.append(threading.Thread(target=tally_phone, args=args))
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -231,14 +283,21 @@ def rush(seconds: float, phones: int) -> list[str]:
         from app.extensions import db
 
         rows = db.session.execute(sa.select(Attendance.participant_id, Attendance.channel)
-                                  .where(Attendance.session_id == session_id)).all()
+                                  .where(Attendance.session_id == session_id,
+                                         Attendance.participant_id.is_not(None))).all()
+        walk_ins = set(db.session.scalars(sa.select(Attendance.id).where(
+            Attendance.session_id == session_id, Attendance.participant_id.is_(None))))
+        totals_off = walk_in_totals_off_a_rebuild()
         db.engine.dispose()
     presences = {participant for participant, _channel in rows}
     cpu_ms, wall_ms = cpu_per_check_in(app, session_id, spare)
-    checks = seen.latencies["check in"]
+    tap_cpu_ms, tap_wall_ms = cpu_per_tap(app, session_id)
+    checks, taps = seen.latencies["check in"], seen.latencies["tally +1"]
     reads = seen.latencies["resident page"]
-    passed = (percentile(checks, 0.99) < BAR_P99_MS and not seen.errors and len(rows) == seen.taps
-              and presences == seen.answered)
+    kept_walk_ins = seen.counted - seen.undone
+    passed = (all(percentile(values, 0.99) < BAR_P99_MS for values in (checks, taps) if values)
+              and not seen.errors and len(rows) == seen.taps and presences == seen.answered
+              and walk_ins == kept_walk_ins and totals_off == 0)
     return [
         HEADING, "",
         f"- {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; command: `BENCH_DOOR_SECONDS={seconds:g} "
@@ -246,7 +305,9 @@ def rush(seconds: float, phones: int) -> list[str]:
         f"{_cpu_model()}, {_memory()}; load average when it started: {load} (shared machine)",
         f"- server: gunicorn --workers {WORKERS} (sync), JIWAR_CONFIG=production, a copy of the small data "
         f"set; {phones} phones (the organiser's session, htmx requests as the door page sends them) each "
-        f"searching then checking in one person every {INTERVAL:g} s for {seconds:g} s, while "
+        f"searching then checking in one person every {INTERVAL:g} s for {seconds:g} s, {tallies} more "
+        f"counting a walk-in on the tally every {INTERVAL:g} s (every {ORIGIN_EVERY}rd then giving an "
+        f"origin, every {UNDO_EVERY}th undone), while "
         f"{len(residents)} signed-in residents browse (events list, the event, calls for proposals; "
         "0.5-1.5 s between clicks)",
         "",
@@ -254,22 +315,46 @@ def rush(seconds: float, phones: int) -> list[str]:
         *(f"| {name} | {len(values)} | {statistics.median(values):.1f} | {percentile(values, 0.95):.1f} | "
           f"{percentile(values, 0.99):.1f} | {max(values):.1f} |"
           for name, values in (("check in", checks), ("door search", seen.latencies["search"]),
-                               ("resident page", reads)) if values),
+                               ("tally +1", taps), ("tally origin", seen.latencies["tally origin"]),
+                               ("tally undo", seen.latencies["tally undo"]), ("resident page", reads))
+          if values),
         "",
         f"- taps: {seen.taps}; answered present: {len(seen.answered)}; presences recorded: {len(rows)} "
         f"({len(presences)} people, channel {sorted({channel for _p, channel in rows})}); errors: "
         f"{len(seen.errors)}{' ' + str(seen.errors[:5]) if seen.errors else ''}",
+        f"- walk-ins: {len(seen.counted)} counted, {len(seen.undone)} undone; kept in the database: "
+        f"{len(walk_ins)} ({'the same ones' if walk_ins == kept_walk_ins else 'NOT the ones answered'}); "
+        f"programme walk-in totals that differ from a rebuild: **{totals_off}**",
         f"- in-process, one request at a time (no load but this process's): a check-in costs "
         f"**{cpu_ms:.1f} ms of CPU**, {wall_ms:.1f} ms with the database (mean of {len(spare) - 1} people "
-        "not yet present; the test client, CSRF check off), the measure a quiet machine's p50 starts from",
-        f"- bar (check-in p99 < {BAR_P99_MS} ms, 0 errors, presences == taps): "
-        f"**{'met' if passed else 'NOT met'}**", "",
+        f"not yet present); a tally +1 **{tap_cpu_ms:.1f} ms of CPU**, {tap_wall_ms:.1f} ms with the "
+        f"database (mean of {CPU_TAPS - 1}); the test client, CSRF check off: the measure a quiet "
+        "machine's p50 starts from",
+        f"- bar (check-in and tally p99 < {BAR_P99_MS} ms, 0 errors, presences == check-ins, walk-ins == "
+        f"taps less undone, totals == rebuild): **{'met' if passed else 'NOT met'}**", "",
     ]
 
 
-def cpu_per_check_in(app, session_id: int, people: list[int]) -> tuple[float, float]:
-    """CPU and wall time of one check-in as the door's htmx sends it, in this process, person by
-    person (bench/cpu.py's measure, for a POST)."""
+def walk_in_totals_off_a_rebuild() -> int:
+    """How many of the programmes' walk-in totals the rush left different from a rebuild from the
+    attendances (the rebuild is rolled back). Inside an app context."""
+    from app.extensions import db
+    from app.reports import rollups
+    from app.reports.models import ProgrammeCell
+
+    def totals() -> set[tuple]:
+        table = ProgrammeCell.__table__
+        return {tuple(row) for row in db.session.execute(sa.select(table).where(table.c.kind == "w"))}
+
+    kept = totals()
+    rollups.rebuild(db.session.connection())
+    rebuilt = totals()
+    db.session.rollback()
+    return len(kept ^ rebuilt)
+
+
+def _door_client(app):
+    """A test client signed in as the door staff (bench/cpu.py's measure, for the door's POSTs)."""
     from app.accounts.models import User
     from app.extensions import db
 
@@ -279,21 +364,41 @@ def cpu_per_check_in(app, session_id: int, people: list[int]) -> tuple[float, fl
     with client.session_transaction() as session:
         now = int(time.time())
         session.update({"_user_id": user_id, "_fresh": True, "signed_in_at": now, "seen_at": now})
-    url = f"/en/door/sessions/{session_id}/check-in"
+    return client
+
+
+def _cpu_per_post(app, url: str, forms: list[dict]) -> tuple[float, float]:
+    """Mean CPU and wall time of posting each form after the first (which warms templates and
+    caches) as the door's htmx sends it, in this process, one at a time."""
+    from app.extensions import db
+
+    client = _door_client(app)
     headers = {"HX-Request": "true", "Accept-Language": "en"}
-    client.post(url, data={"participant_id": people[0]}, headers=headers)  # warm: templates, caches
+    client.post(url, data=forms[0], headers=headers)
     cpu = wall = 0.0
-    for participant_id in people[1:]:
+    for form in forms[1:]:
         started, clock = time.process_time(), time.perf_counter()
-        response = client.post(url, data={"participant_id": participant_id}, headers=headers)
+        response = client.post(url, data=form, headers=headers)
         cpu += time.process_time() - started
         wall += time.perf_counter() - clock
         if response.status_code != 200:
-            raise RuntimeError(f"in-process check-in answered {response.status_code}")
-    count = max(len(people) - 1, 1)
+            raise RuntimeError(f"in-process {url} answered {response.status_code}")
+    count = max(len(forms) - 1, 1)
     with app.app_context():
         db.engine.dispose()
     return cpu / count * 1000, wall / count * 1000
+
+
+def cpu_per_check_in(app, session_id: int, people: list[int]) -> tuple[float, float]:
+    """One check-in, person by person among those not yet present."""
+    forms = [{"participant_id": participant_id} for participant_id in people]
+    return _cpu_per_post(app, f"/en/door/sessions/{session_id}/check-in", forms)
+
+
+def cpu_per_tap(app, session_id: int) -> tuple[float, float]:
+    """One tally +1, the groups in turn."""
+    forms = [{"group": TALLY_GROUPS[tap % len(TALLY_GROUPS)]} for tap in range(CPU_TAPS)]
+    return _cpu_per_post(app, f"/en/door/sessions/{session_id}/tally", forms)
 
 
 def _write_section(section: str) -> None:
@@ -311,7 +416,8 @@ def _write_section(section: str) -> None:
 def main() -> None:
     seconds = float(os.environ.get("BENCH_DOOR_SECONDS", "60"))
     phones = int(os.environ.get("BENCH_DOOR_PHONES", "4"))
-    section = "\n".join(rush(seconds, phones)).rstrip("\n")
+    tallies = int(os.environ.get("BENCH_DOOR_TALLIES", "2"))
+    section = "\n".join(rush(seconds, phones, tallies)).rstrip("\n")
     print(section)
     _write_section(section)
 

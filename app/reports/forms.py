@@ -177,8 +177,9 @@ class ListedChoice:
             raise ValidationError(_l("Choose from the list."))
 
 
-def _filter_select(label, default=None):
-    return SelectField(label, coerce=str, default=default, validate_choice=False, validators=[ListedChoice()])
+def _filter_select(label, default=None, description=""):
+    return SelectField(label, coerce=str, default=default, validate_choice=False, validators=[ListedChoice()],
+                       description=description)
 
 
 class ReportFilterForm(JiwarForm):
@@ -190,7 +191,10 @@ class ReportFilterForm(JiwarForm):
     programme = _filter_select(_l("Programme"))
     municipality = _filter_select(_l("Municipality"))
     event_type = _filter_select(_l("Kind of event"))
-    event = _filter_select(_l("Event"))
+    event = _filter_select(
+        _l("Event"),
+        description=_l("Those of the programme, municipality, kind and dates chosen, the latest first."),
+    )
     date_from = DateInput(_l("From"), validators=[Optional()])
     date_to = DateInput(_l("To"), validators=[Optional()])
     rows = _filter_select(_l("Cross: rows"), default="gender")

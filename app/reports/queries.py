@@ -700,22 +700,29 @@ def municipality_choices(user) -> list[Municipality]:
 EVENT_CHOICES_LIMIT = 300
 
 
-def event_choices(user, language: str) -> list[tuple[int, str]]:
-    """The most recent events a person may report on (a select, not a list of every event ever),
-    as (id, "title · date") read as plain columns."""
+def event_choices(narrowing: ReportFilters, language: str, chosen: int | None = None
+                  ) -> list[tuple[int, str]]:
+    """The events the report's other filters leave (`narrowing`: its programme, municipality, kind
+    and period, within the person's scope), the most recent first and at most EVENT_CHOICES_LIMIT of
+    them, as (id, "title · date") read as plain columns. The event already `chosen` stays listed
+    whatever the other filters say, if it is in the person's scope: changing the programme never
+    turns a choice into an error, and an event older than the limit can still be chosen."""
+    listed = sa.and_(sa.true(), *_event_conditions(narrowing))
+    if chosen is not None:
+        in_scope = _event_conditions(ReportFilters(scope=narrowing.scope, event_id=chosen))
+        listed = sa.or_(listed, sa.and_(*in_scope))
     statement = (
         sa.select(Event.id, Event.title_fr, Event.title_ar, Event.title_en, Event.starts_at)
-        .order_by(Event.starts_at.desc())
+        .where(listed)
+        .order_by((Event.id == (chosen or -1)).desc(), Event.starts_at.desc(), Event.id.desc())
         .limit(EVENT_CHOICES_LIMIT)
     )
-    scope = organiser_scope(user)
-    if scope is not None:
-        statement = statement.where(Event.municipality_id.in_(sorted(scope) or [-1]))
     titles = {"fr": 1, "ar": 2, "en": 3}
     first = titles.get(language, 1)
+    rows = sorted(db.session.execute(statement), key=lambda row: (row[4], row[0]), reverse=True)
     return [
         (row[0], f"{row[first] or row[1] or row[2] or row[3] or ''} · {row[4].date().isoformat()}")
-        for row in db.session.execute(statement)
+        for row in rows
     ]
 
 

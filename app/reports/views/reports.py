@@ -43,9 +43,8 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
     form.event_type.choices = options(
         everything + [(value, str(label)) for value, label in EventType.choices()]
     )
-    form.event.choices = options(
-        everything + [(str(i), label) for i, label in queries.event_choices(current_user, language)]
-    )
+    events = queries.event_choices(_narrowing(form), language, chosen=_listed_number(form.event))
+    form.event.choices = options(everything + [(str(i), label) for i, label in events])
     dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
     form.rows.choices = options(dimensions)
     form.columns.choices = options(dimensions)
@@ -65,6 +64,31 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
         date_to=form.date_to.data,
     )
     return form, filters
+
+
+def _listed_number(field) -> int | None:
+    """The field's value as a number if it is one of its choices (or, with no choices set, any whole
+    number): the form itself says what is wrong with the rest."""
+    value = field.data or ""
+    if not value.isdigit() or len(value) > 18:
+        return None
+    if field.choices is not None and value not in {str(choice.value) for choice in field.choices}:
+        return None
+    return int(value)
+
+
+def _narrowing(form: ReportFilterForm) -> queries.ReportFilters:
+    """The filters above the event's, as far as they are valid: the event list shows the events they
+    leave (with htmx the whole form comes back at each change, so it follows them)."""
+    event_types = {value for value, _label in EventType.choices()}
+    return queries.ReportFilters(
+        scope=queries.organiser_scope(current_user),
+        programme_id=_listed_number(form.programme),
+        municipality_id=_listed_number(form.municipality),
+        event_type=form.event_type.data if form.event_type.data in event_types else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+    )
 
 
 def _cross(form: ReportFilterForm | None) -> tuple[str, str]:

@@ -698,12 +698,19 @@ def municipality_choices(user) -> list[Municipality]:
 
 
 EVENT_CHOICES_LIMIT = 300
+# The report's event select: a list a person can scan on a phone (300 options were also a third of the
+# report's rendering); the dates above it reach the others.
+REPORT_EVENT_CHOICES = 40
 
 
-def event_choices(narrowing: ReportFilters, language: str, chosen: int | None = None
-                  ) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class EventChoices:
+    choices: list[tuple[int, str]]  # (id, "title · date"), the latest first
+    more: bool  # the filters leave more events than are listed
+
+def event_choices(narrowing: ReportFilters, language: str, chosen: int | None = None) -> EventChoices:
     """The events the report's other filters leave (`narrowing`: its programme, municipality, kind
-    and period, within the person's scope), the most recent first and at most EVENT_CHOICES_LIMIT of
+    and period, within the person's scope), the most recent first and at most REPORT_EVENT_CHOICES of
     them, as (id, "title · date") read as plain columns. The event already `chosen` stays listed
     whatever the other filters say, if it is in the person's scope: changing the programme never
     turns a choice into an error, and an event older than the limit can still be chosen."""
@@ -715,15 +722,17 @@ def event_choices(narrowing: ReportFilters, language: str, chosen: int | None = 
         sa.select(Event.id, Event.title_fr, Event.title_ar, Event.title_en, Event.starts_at)
         .where(listed)
         .order_by((Event.id == (chosen or -1)).desc(), Event.starts_at.desc(), Event.id.desc())
-        .limit(EVENT_CHOICES_LIMIT)
+        .limit(REPORT_EVENT_CHOICES + 1)  # one more than listed says whether there are more
     )
     titles = {"fr": 1, "ar": 2, "en": 3}
     first = titles.get(language, 1)
-    rows = sorted(db.session.execute(statement), key=lambda row: (row[4], row[0]), reverse=True)
-    return [
+    found = list(db.session.execute(statement))
+    rows = sorted(found[:REPORT_EVENT_CHOICES], key=lambda row: (row[4], row[0]), reverse=True)
+    choices = [
         (row[0], f"{row[first] or row[1] or row[2] or row[3] or ''} · {row[4].date().isoformat()}")
         for row in rows
     ]
+    return EventChoices(choices, more=len(found) > REPORT_EVENT_CHOICES)
 
 
 def attached_events(programme: Programme, page: int) -> Page:

@@ -59,10 +59,23 @@ def test_the_event_chosen_stays_listed_and_chosen_when_another_filter_leaves_it_
 
 
 def test_an_event_older_than_the_list_can_still_be_chosen(client, data, monkeypatch):
-    monkeypatch.setattr(queries, "EVENT_CHOICES_LIMIT", 1)
+    monkeypatch.setattr(queries, "REPORT_EVENT_CHOICES", 1)
     sign_in_as(client, make_admin())
     assert event_list(client, "") == [(data.e3.id, False)]
     assert event_list(client, f"event={data.e2.id}") == [(data.e2.id, True)]
+
+
+def test_a_cut_list_says_so_and_how_to_reach_the_older_events(client, data, monkeypatch):
+    cut = ("The 2 latest of the programme, municipality, kind and dates chosen: "
+           "choose dates to reach older ones.")
+    monkeypatch.setattr(queries, "REPORT_EVENT_CHOICES", 2)
+    sign_in_as(client, make_admin())
+    assert event_list(client, "") == [(data.e3.id, False), (data.e1.id, False)]
+    assert cut in client.get("/reports").get_data(as_text=True)
+    # The dates leave two events: both are listed, and nothing is said to be left out.
+    assert event_list(client, "date_from=2026-01-01") == [(data.e3.id, False), (data.e1.id, False)]
+    assert cut not in client.get("/reports?date_from=2026-01-01").get_data(as_text=True)
+    assert event_list(client, "date_to=2025-12-31") == [(data.e2.id, False)]
 
 
 def test_an_organiser_is_never_listed_nor_given_another_municipalitys_event(client, data):

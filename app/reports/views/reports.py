@@ -30,7 +30,9 @@ from app.reports.views import bp, get_programme_or_404, no_store, wants_exact_fi
 # -- reports ----------------------------------------------------------------------------------------
 
 
-def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
+def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None, int | None]:
+    """The filters' form with its choices, the filters if they are valid, and how many events the
+    event list shows if it leaves older ones out (its hint then says how to reach them)."""
     form = ReportFilterForm(request.args)
     language = current_language()
     everything = [("", _("All"))]
@@ -44,48 +46,47 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None]:
         everything + [(value, str(label)) for value, label in EventType.choices()]
     )
     events = queries.event_choices(_narrowing(form), language, chosen=_listed_number(form.event))
-    form.event.choices = options(everything + [(str(i), label) for i, label in events])
+    form.event.choices = options(everything + [(str(i), label) for i, label in events.choices])
+    listed_of_more = queries.REPORT_EVENT_CHOICES if events.more else None
     dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
     form.rows.choices = options(dimensions)
     form.columns.choices = options(dimensions)
     if not form.validate():
-        return form, None
-
-    def number(field):
-        return int(field.data) if field.data else None
-
+        return form, None, listed_of_more
     filters = queries.ReportFilters(
         scope=queries.organiser_scope(current_user),
-        programme_id=number(form.programme),
-        municipality_id=number(form.municipality),
-        event_type=form.event_type.data or None,
-        event_id=number(form.event),
+        programme_id=_listed_number(form.programme),
+        municipality_id=_listed_number(form.municipality),
+        event_type=_listed(form.event_type),
+        event_id=_listed_number(form.event),
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
-    return form, filters
+    return form, filters, listed_of_more
+
+
+def _listed(field) -> str | None:
+    """The field's value if it is one of its choices (or, with no choices set yet, whatever it is):
+    the form itself says what is wrong with the rest."""
+    value = field.data or ""
+    if not value or (field.choices is not None and value not in {str(c.value) for c in field.choices}):
+        return None
+    return value
 
 
 def _listed_number(field) -> int | None:
-    """The field's value as a number if it is one of its choices (or, with no choices set, any whole
-    number): the form itself says what is wrong with the rest."""
-    value = field.data or ""
-    if not value.isdigit() or len(value) > 18:
-        return None
-    if field.choices is not None and value not in {str(choice.value) for choice in field.choices}:
-        return None
-    return int(value)
+    value = _listed(field)
+    return int(value) if value is not None and value.isdigit() and len(value) <= 18 else None
 
 
 def _narrowing(form: ReportFilterForm) -> queries.ReportFilters:
     """The filters above the event's, as far as they are valid: the event list shows the events they
     leave (with htmx the whole form comes back at each change, so it follows them)."""
-    event_types = {value for value, _label in EventType.choices()}
     return queries.ReportFilters(
         scope=queries.organiser_scope(current_user),
         programme_id=_listed_number(form.programme),
         municipality_id=_listed_number(form.municipality),
-        event_type=form.event_type.data if form.event_type.data in event_types else None,
+        event_type=_listed(form.event_type),
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
@@ -113,7 +114,7 @@ def _filter_details(filters: queries.ReportFilters) -> dict:
 def show_report():
     if not permissions.can_view_reports(current_user):
         abort(403)
-    form, filters = _report_form()
+    form, filters, more_events = _report_form()
     exact = wants_exact_figures()
     can_see_exact = permissions.can_see_exact_figures(current_user)
     query = {key: value for key, value in request.args.items() if key != "exact" and value}
@@ -139,7 +140,7 @@ def show_report():
     status = 200 if report is not None or is_htmx_fragment_request() else 422
     response = render_page_or_fragment(
         "reports/report.html", "reports/_report.html", status=status, form=form, report=report,
-        figures_html=figures_html, exact=exact,
+        figures_html=figures_html, exact=exact, more_events=more_events,
     )
     return no_store(response)
 
@@ -198,11 +199,11 @@ def export_report(table: str, fmt: str):
         abort(403)
     if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
-    form, filters = _report_form()
+    form, filters, more_events = _report_form()
     if filters is None:  # the report's own page says what is wrong with the filters
         return no_store(render_page_or_fragment(
             "reports/report.html", "reports/_report.html", status=422, form=form, report=None,
-            figures_html=None, exact=wants_exact_figures(),
+            figures_html=None, exact=wants_exact_figures(), more_events=more_events,
         ))
     exact = wants_exact_figures()
     if exact:

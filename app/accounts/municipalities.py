@@ -66,6 +66,12 @@ def municipalities_for(user, role: Role) -> list[Municipality]:
     return list(db.session.scalars(statement))
 
 
+def municipalities_by_id(ids: set[int]) -> list[Municipality]:
+    if not ids:
+        return []
+    return list(db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(ids))))
+
+
 def get_municipality(municipality_id: int) -> Municipality | None:
     return db.session.get(Municipality, municipality_id)
 

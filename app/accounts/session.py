@@ -10,7 +10,7 @@ import time
 from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.extensions import db
 
@@ -21,13 +21,19 @@ _SEEN_RESOLUTION = 60  # seconds: the cookie is rewritten at most once a minute 
 
 
 def load_user(session_id: str):
-    from app.accounts.models import User
+    from app.accounts.models import RoleAssignment, User
 
     user_id, _sep, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # Roles in the same query (every page's menu reads them): one round trip, not two.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])
+    # Roles in the same query (every page's menu and permission checks read them): one round trip,
+    # not two. Their municipalities and the person's participation answers, which the mapping
+    # joins wherever else a user is loaded, stay out: few pages read them (those load them on
+    # first use), and they were two thirds of what every signed-in request paid to load its user
+    # (python -m bench.cpu: see the commit that made this change).
+    user = db.session.get(User, int(user_id), options=[
+        lazyload(User.participant), joinedload(User.roles).lazyload(RoleAssignment.municipality),
+    ])
     if user is None or user.session_version != int(version) or user.is_disabled:
         return None
     return user

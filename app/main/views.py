@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from app.accounts.models import Role
+from app.accounts.municipalities import municipalities_by_id
 from app.core.http_cache import public_page
 
 bp = Blueprint("main", __name__)
@@ -20,8 +21,11 @@ def home():
 def workspace():
     if not current_user.is_staff:
         abort(403)
+    # The signed-in user's roles come without their municipalities (app/accounts/session.py): one query.
+    municipalities = {m.id: m for m in municipalities_by_id({a.municipality_id for a in current_user.roles})}
     by_role = {
-        role: sorted({a.municipality for a in current_user.roles if a.role == role}, key=lambda m: m.slug)
+        role: sorted({municipalities[a.municipality_id] for a in current_user.roles if a.role == role},
+                     key=lambda m: m.slug)
         for role in Role
     }
     response = current_app.make_response(render_template("main/workspace.html", by_role=by_role, Role=Role))

@@ -1,7 +1,7 @@
 """gunicorn config for the soak: each worker, as it exits, writes how often every in-process cache
 of the app (the functools caches: date texts, enum labels, locales; the public pages kept) was
-hit, so the soak can report each cache's hit rate under mixed traffic (`python -m bench.soak`; the
-app never imports this)."""
+hit, so the soak and make bench's write mix can report each cache's hit rate under mixed traffic
+(`python -m bench.soak`, bench/write_mix.py; the app never imports this)."""
 
 import functools
 import json
@@ -24,6 +24,17 @@ def cache_counts() -> dict[str, list[int]]:
     if page_cache is not None:  # the public pages kept for visitors without a cookie
         counts["app.core.page_cache.PageCache"] = [page_cache.counts.hits, page_cache.counts.misses]
     return counts
+
+
+def summed_counts(folder: Path) -> dict[str, list[int]]:
+    """Each cache's [hits, misses], summed over the workers that wrote into `folder`."""
+    totals: dict[str, list[int]] = {}
+    for worker in folder.glob("*.json"):
+        for name, (hits, misses) in json.loads(worker.read_text()).items():
+            total = totals.setdefault(name, [0, 0])
+            total[0] += hits
+            total[1] += misses
+    return totals
 
 
 def worker_exit(_server, worker) -> None:

@@ -278,9 +278,9 @@ def database_section(kind: str, scale: str, seconds: int, ceiling: Server) -> tu
             rows.append((page, path, result, beside, html, first_visit))
         rss = server.worker_rss_mb()
         fragment = fragment_weight(server.base, FILTER_CHANGE, "fr")
-        writing = write_mix(kind, url, server, ceiling, seconds)
     finally:
         server.stop()
+    writing = write_mix(kind, url, ceiling, seconds)
     lines = [f"## {kind}" + (f" (data generated in {generated:.0f} s)" if generated else ""), "",
              "| page | requests/s | ceiling beside it | share of ceiling | p50 ms | p99 ms | errors | "
              f"SQL queries ({scale}) | SQL queries ({other}) | HTML KB | first visit KB (compressed) |",

@@ -16,7 +16,6 @@ to bench/SOAK.md.
 """
 
 import http.client
-import json
 import os
 import platform
 import random
@@ -35,6 +34,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
+from bench.cache_stats import summed_counts
 from bench.run import SECRET_KEY, Server, _cpu_model, _memory, database_url, prepare
 from config import ProductionConfig
 
@@ -450,12 +450,7 @@ def soak(kind: str, seconds: float) -> list[str]:
 def cache_rates(folder: Path) -> list[str]:
     """Each in-process cache's hits over its lookups, summed over the workers (bench/cache_stats.py):
     a cache stays only where mixed traffic hits it at least half the time."""
-    totals: dict[str, list[int]] = {}
-    for worker in folder.glob("*.json"):
-        for name, (hits, misses) in json.loads(worker.read_text()).items():
-            total = totals.setdefault(name, [0, 0])
-            total[0] += hits
-            total[1] += misses
+    totals = summed_counts(folder)
     lines = ["| in-process cache | hits | misses | hit rate |", "|---|---|---|---|"]
     for name, (hits, misses) in sorted(totals.items()):
         rate = f"{hits / (hits + misses):.0%}" if hits + misses else "unused"

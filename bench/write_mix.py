@@ -9,12 +9,17 @@ write changed must show it (the support count, the seats left): a stale page is 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
 
 import sqlalchemy as sa
+
+from bench.cache_stats import summed_counts
 
 WRITES_PER_SECOND = 5
 SUPPORTABLE = """
@@ -114,11 +119,31 @@ class Writer(threading.Thread):
             time.sleep(max(0.0, 1 / WRITES_PER_SECOND - (time.monotonic() - started)))
 
 
-def section(kind: str, url: str, server, ceiling, seconds: int) -> list[str]:
+def section(kind: str, url: str, ceiling, seconds: int) -> list[str]:
     """RESULTS.md's write-mix lines for one database: the anonymous pages read while the person
-    writes, each paired with the ceiling, and how many reads after a write were stale."""
+    writes, each paired with the ceiling, how many reads after a write were stale, and how often
+    the page cache answered. The pages are served by a server of their own, whose workers count
+    their caches' hits as they exit (bench/cache_stats.py)."""
+    from bench.run import Server
+
+    counts = Path(tempfile.mkdtemp(prefix="jiwar-write-mix-caches-"))
+    server = Server(url, config="python:bench.cache_stats", env={"JIWAR_CACHE_STATS_DIR": str(counts)})
+    try:
+        lines = _measured(kind, url, server, ceiling, seconds)
+    finally:
+        server.stop()
+    hits, misses = summed_counts(counts).get("app.core.page_cache.PageCache", [0, 0])
+    shutil.rmtree(counts, ignore_errors=True)
+    if hits + misses:
+        lines.insert(-1, "")
+        lines.insert(-1, f"Page cache (app/core/page_cache.py) over these reads, writes and 1 s of warm-up "
+                         f"per page: {hits} hits, {misses} misses, **{hits / (hits + misses):.0%}** hit.")
+    return lines
+
+
+def _measured(kind: str, url: str, server, ceiling, seconds: int) -> list[str]:
     from bench.pages import BENCH_USER, PAGES, session_cookie
-    from bench.run import paired_with_ceiling
+    from bench.run import paired_with_ceiling, wrk
 
     proposal, event = targets(url, BENCH_USER)
     if not (proposal and event):
@@ -127,15 +152,15 @@ def section(kind: str, url: str, server, ceiling, seconds: int) -> list[str]:
         return [f"### {kind}: writes while reading", "", f"No {missing} in this data set (made by an older "
                 "bench/generate.py?): delete bench/data/ and the jiwar_bench_* databases to make it anew.",
                 ""]
+    anonymous = [(page, page.path(url), {"Accept-Language": page.language, "Accept-Encoding": "br, gzip"})
+                 for page in PAGES if not page.signed_in]
+    for _page, path, headers in anonymous:
+        wrk(server.base + path, 1, headers)  # warm, as the pages' section does: a fresh server
     writer = Writer(server.base, session_cookie(url, BENCH_USER), proposal, event)
     writer.start()
     rows = []
     try:
-        for page in PAGES:
-            if page.signed_in:
-                continue
-            path = page.path(url)
-            headers = {"Accept-Language": page.language, "Accept-Encoding": "br, gzip"}
+        for page, path, headers in anonymous:
             result, beside = paired_with_ceiling(ceiling.base + "/", server.base + path, seconds, headers)
             rows.append((page, path, result, beside))
     finally:

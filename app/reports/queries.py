@@ -708,6 +708,7 @@ class EventChoices:
     choices: list[tuple[int, str]]  # (id, "title · date"), the latest first
     more: bool  # the filters leave more events than are listed
 
+
 def event_choices(narrowing: ReportFilters, language: str, chosen: int | None = None) -> EventChoices:
     """The events the report's other filters leave (`narrowing`: its programme, municipality, kind
     and period, within the person's scope), the most recent first and at most REPORT_EVENT_CHOICES of

@@ -58,10 +58,14 @@ def _door_context(session, search: str):
 
 
 def door_row_shared(session, is_open: bool) -> dict:
-    """What a door row needs besides its person (events/door/_row.html): the session its forms
-    post to, and whether check-in is open (before it opens, rows show who is present but offer no
-    check-in or undo)."""
-    return {"open": is_open, "session_id": session.id}
+    """What a door row needs besides its person (events/door/_row.html): the addresses its forms
+    post to, built once for the page rather than twice in each of its rows, and whether check-in is
+    open (before it opens, rows show who is present but offer no check-in or undo)."""
+    return {
+        "open": is_open,
+        "check_in_url": url_for("events.check_in", session_id=session.id),
+        "undo_url": url_for("events.undo_check_in", session_id=session.id),
+    }
 
 
 @bp.get("/door/sessions/<int:session_id>")

@@ -67,6 +67,7 @@ def municipalities_for(user, role: Role) -> list[Municipality]:
 
 
 def municipalities_by_id(ids: set[int]) -> list[Municipality]:
+    """The municipalities with these ids, in no particular order (those that exist)."""
     if not ids:
         return []
     return list(db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(ids))))

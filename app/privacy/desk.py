@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import Municipality, Participant, ParticipantCard
+from app.accounts.municipalities import municipalities_by_id
 from app.core.audit import record_audit
 from app.core.time import utcnow
 from app.events.errors import DeskError
@@ -44,7 +45,7 @@ def card_holder_data(
     check_card_present(participant, typed_code)
     cards = sorted(participant.cards, key=lambda card: (card.issued_at, card.id))
     desk_ids = {card.municipality_id for card in cards if card.municipality_id is not None}
-    desks = list(db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(desk_ids))))
+    desks = municipalities_by_id(desk_ids)
     desks.sort(key=lambda desk: desk.name(language))
     registrations = list(
         db.session.scalars(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from app.accounts.models import Municipality
+from app.accounts.municipalities import municipalities_by_id
 from app.core.audit import record_audit
 from app.core.translated import write_texts
 from app.events.models import AttendanceTally, Event
@@ -31,7 +32,7 @@ class ReportError(Exception):
 
 
 def _municipalities(ids: list[int]) -> list[Municipality]:
-    found = list(db.session.scalars(sa.select(Municipality).where(Municipality.id.in_(ids or [-1]))))
+    found = municipalities_by_id(set(ids))
     if not found or len(found) != len(set(ids)):
         raise ReportError(_("Choose at least one municipality."), code="no_municipality")
     return found

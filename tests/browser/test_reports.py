@@ -194,8 +194,8 @@ def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language, mo
 
     events = page.locator("#event option:not([value=''])")
     assert events.count() == 2  # the awareness day and E1; E2, older, is left out
-    cut = page.locator(f"#{page.locator('#event').get_attribute('aria-describedby')}")
-    assert "2" in cut.inner_text()
+    cut_hint = page.locator(f"#{page.locator('#event').get_attribute('aria-describedby')}").inner_text()
+    assert "2" in cut_hint
     page.locator("#event").scroll_into_view_if_needed()
     screenshot(f"reports-report-events-cut-360-{language}")
     page.select_option("#event_type", "awareness")
@@ -205,6 +205,7 @@ def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language, mo
     assert [int(value) for value in events.evaluate_all("options => options.map(o => o.value)")] == awareness
     hint = page.locator("#event").get_attribute("aria-describedby")
     assert hint and page.locator(f"#{hint}").inner_text().strip()
+    assert page.locator(f"#{hint}").inner_text() != cut_hint  # both awareness events listed: not cut
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("#event").scroll_into_view_if_needed()
     screenshot(f"reports-report-filters-360-{language}")

@@ -47,12 +47,12 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None, int 
     )
     events = queries.event_choices(_narrowing(form), language, chosen=_listed_number(form.event))
     form.event.choices = options(everything + [(str(i), label) for i, label in events.choices])
-    listed_of_more = queries.REPORT_EVENT_CHOICES if events.more else None
+    event_list_cut_at = queries.REPORT_EVENT_CHOICES if events.more else None
     dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
     form.rows.choices = options(dimensions)
     form.columns.choices = options(dimensions)
     if not form.validate():
-        return form, None, listed_of_more
+        return form, None, event_list_cut_at
     filters = queries.ReportFilters(
         scope=queries.organiser_scope(current_user),
         programme_id=_listed_number(form.programme),
@@ -62,7 +62,7 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None, int 
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
-    return form, filters, listed_of_more
+    return form, filters, event_list_cut_at
 
 
 def _listed(field) -> str | None:
@@ -114,7 +114,7 @@ def _filter_details(filters: queries.ReportFilters) -> dict:
 def show_report():
     if not permissions.can_view_reports(current_user):
         abort(403)
-    form, filters, more_events = _report_form()
+    form, filters, event_list_cut_at = _report_form()
     exact = wants_exact_figures()
     can_see_exact = permissions.can_see_exact_figures(current_user)
     query = {key: value for key, value in request.args.items() if key != "exact" and value}
@@ -140,7 +140,7 @@ def show_report():
     status = 200 if report is not None or is_htmx_fragment_request() else 422
     response = render_page_or_fragment(
         "reports/report.html", "reports/_report.html", status=status, form=form, report=report,
-        figures_html=figures_html, exact=exact, more_events=more_events,
+        figures_html=figures_html, exact=exact, event_list_cut_at=event_list_cut_at,
     )
     return no_store(response)
 
@@ -199,11 +199,11 @@ def export_report(table: str, fmt: str):
         abort(403)
     if table not in EXPORT_TABLES or fmt not in ("csv", "xlsx"):
         abort(404)
-    form, filters, more_events = _report_form()
+    form, filters, event_list_cut_at = _report_form()
     if filters is None:  # the report's own page says what is wrong with the filters
         return no_store(render_page_or_fragment(
             "reports/report.html", "reports/_report.html", status=422, form=form, report=None,
-            figures_html=None, exact=wants_exact_figures(), more_events=more_events,
+            figures_html=None, exact=wants_exact_figures(), event_list_cut_at=event_list_cut_at,
         ))
     exact = wants_exact_figures()
     if exact:

@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.accessibility import serious_violations, submit
 from tests.factories import PASSWORD, make_municipality, make_user
 
 LANGUAGES = ("fr", "ar", "en")
@@ -98,33 +98,24 @@ def test_screenshots_of_home_sign_in_and_profile(page, live_server, screenshot, 
     screenshot(f"participation-{language}")
 
 
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_serious_accessibility_violation(page, live_server, language):
     make_municipality("oujda")
     make_user("Fatou Diallo", email="fatou@example.org")
     page.set_extra_http_headers({"Accept-Language": language})
-    axe = Axe()
     found = {}
     for path in ("/", "/sign-in", "/sign-up"):
         page.goto(live_server + path)
-        found[path] = _serious(axe.run(page))
+        found[path] = serious_violations(page)
     # The same forms with their errors shown.
     page.goto(live_server + "/sign-up")
-    page.click("main button[type=submit]")
-    found["/sign-up (errors)"] = _serious(axe.run(page))
+    submit(page, "main button[type=submit]")
+    found["/sign-up (errors)"] = serious_violations(page)
     sign_in(page, live_server, "fatou@example.org")
     page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
     for path in ("/me", "/me/participation", "/me/password"):
         page.goto(live_server + path)
-        found[path] = _serious(axe.run(page))
+        found[path] = serious_violations(page)
     assert found == dict.fromkeys(found, [])
 
 

@@ -3,9 +3,9 @@ with the municipality's answer and a participant card, each text in the reader's
 as French; screenshots to look at and an axe check."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import (
     make_call,
@@ -27,12 +27,6 @@ def _sign_in(app, context, base_url, user):
     serializer = app.session_interface.get_signing_serializer(app)
     value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
     context.add_cookies([{"name": "session", "value": value, "url": base_url}])
-
-
-def _serious(page) -> list[str]:
-    results = Axe().run(page)
-    violations = results.response["violations"]
-    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def _shot(page, name: str) -> None:
@@ -96,13 +90,13 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
         "fr": "français, arabe marocain, wolof et zarma",
     }
     assert spoken[lang] in page.locator("main").inner_text()
-    found["event"] = _serious(page)
+    found["event"] = serious_violations(page)
     _shot(page, f"content-event-{lang}")
 
     page.goto(f"{live_server}/{lang}/calls/{made['call'].id}")
     assert page.locator("main h1").get_attribute("lang") == lang
     assert page.locator(".call-description").get_attribute("lang") == "fr"
-    found["call"] = _serious(page)
+    found["call"] = serious_violations(page)
     _shot(page, f"content-call-{lang}")
 
     page.goto(f"{live_server}/{lang}/proposals/{made['proposal'].id}")
@@ -110,7 +104,7 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
     assert answer.inner_text() == ANSWER_FR and answer.get_attribute("lang") == "fr"
     assert answer.get_attribute("dir") == "ltr"
     assert page.locator(".answer small.fallback").count() == (1 if lang == "ar" else 0)
-    found["proposal"] = _serious(page)
+    found["proposal"] = serious_violations(page)
     _shot(page, f"content-proposal-{lang}")
 
     _sign_in(app, context, live_server, organiser)
@@ -119,7 +113,7 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
     card_title = page.locator(".card-events strong")
     assert card_title.get_attribute("lang") == lang
     assert VENUES[lang] in page.locator(".card-events").inner_text()
-    found["card"] = _serious(page)
+    found["card"] = serious_violations(page)
     _shot(page, f"content-card-{lang}")
 
     page.goto(f"{live_server}/{lang}/manage/events/{made['event'].id}/edit")

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.accounts.models import ParticipantCard
 from app.extensions import db
 from tests.accounts.helpers import translated
-from tests.browser.test_privacy import _serious, sign_in
+from tests.browser.accessibility import serious_violations
+from tests.browser.test_privacy import sign_in
 from tests.factories import (
     make_attendance,
     make_call,
@@ -60,7 +60,7 @@ def test_the_data_page_in_each_language_passes_axe(app, page, live_server, desk,
         assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
         heading = translated(app, language, "Your data at Jiwar").decode()
         assert page.inner_text("h1") == heading
-        found[language] = _serious(Axe().run(page))
+        found[language] = serious_violations(page)
     assert found == {language: [] for language in LANGUAGES}
     # The language buttons on the page switch it without typing the code again.
     page.click(".language-row button[value=fr]")

@@ -3,13 +3,13 @@ recorded with htmx (the form comes back empty, the visit listed), axe finds noth
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from flask_babel import force_locale, ngettext
 
 from app.directory.models import Service
 from app.directory.visits import DeskVisit
 from app.extensions import db
-from tests.browser.test_privacy import _serious, sign_in
+from tests.browser.accessibility import serious_violations
+from tests.browser.test_privacy import sign_in
 from tests.factories import make_municipality, make_organiser
 
 LANGUAGES = ("fr", "ar", "en")
@@ -34,7 +34,7 @@ def test_a_visit_recorded_at_360_px(app, page, live_server, desk, screenshot, la
     page.goto(f"{live_server}/desk/visits")
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
     screenshot(f"desk-visit-{language}-360")
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
     page.check("input[name=topics][value=health]")
     page.check("input[name=service_ids] >> nth=0")
     page.select_option("#gender", "woman")
@@ -46,5 +46,5 @@ def test_a_visit_recorded_at_360_px(app, page, live_server, desk, screenshot, la
     assert page.inner_text("#desk-visits .notice") == recorded
     assert not page.is_checked("input[name=topics][value=health]")  # ready for the next visitor
     screenshot(f"desk-visit-recorded-{language}-360")
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(DeskVisit)) == 1

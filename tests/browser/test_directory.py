@@ -2,10 +2,10 @@
 worker) while the rest of the site does not; screenshots at 360 px in fr, ar and en; axe."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import make_municipality, make_organiser, make_service
 
@@ -70,8 +70,7 @@ def test_screenshots_and_accessibility(app, page, live_server, entry, screenshot
         screenshot(f"directory-{name}-{language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        results = Axe().run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         if serious:
             problems[name] = serious
 
@@ -111,7 +110,7 @@ def test_the_organisers_form_on_a_phone_groups_each_text_by_language(
     arabic_name = page.locator("#name-languages").get_by_label(words["arabic"])
     assert arabic_name.input_value() == "مداومة قانونية" and arabic_name.get_attribute("dir") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     _shot(page, f"directory-form-{language}")
 
     page.locator("#eligibility-languages").get_by_label(words["arabic"]).fill("لكل المقيمين في وجدة")
@@ -127,11 +126,6 @@ def test_the_organisers_form_on_a_phone_groups_each_text_by_language(
     page.locator("main form p.actions button[type=submit]").click()
     expect(page.get_by_text("لكل المقيمين في وجدة")).to_be_visible()  # on the entry's staff page
     context.close()
-
-
-def _serious(page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def _shot(page, name: str) -> None:

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 import segno
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.events.models import Attendance
 from app.extensions import db
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import CHROMIUM_FLAGS, SCREENSHOTS
 from tests.conftest import sign_in_as
 from tests.factories import make_event, make_municipality, make_organiser, make_registration, make_user
@@ -297,16 +297,10 @@ def test_door_screenshots_at_360_px(app, browser, live_server, door, lang):
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"door-{lang}.png"), full_page=True)
-    serious = [
-        v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     # Headcount only: the door shows the tally alone.
     page.locator("form.door-mode button").click()
     expect(page.locator("#door-q")).to_have_count(0)
     page.screenshot(path=str(SCREENSHOTS / f"door-headcount-{lang}.png"), full_page=True)
-    serious = [
-        v["id"] for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_violations(page) == []
     context.close()

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.events.models import Attendance, DoorReceipt
 from app.extensions import db
+from tests.browser.accessibility import serious_violations
 from tests.browser.test_events import act_as
 from tests.factories import make_event, make_municipality, make_organiser, make_registration, make_user
 
@@ -191,9 +191,7 @@ def test_the_offline_door_screenshots_and_accessibility(app, page, live_server, 
         screenshot(f"door-offline-code-{language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        results = Axe().run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-        assert serious == []
+        assert serious_violations(page) == []
     finally:
         page.context.set_offline(False)
 

@@ -5,10 +5,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.events.models import EventType
+from tests.browser.accessibility import serious_violations
 from tests.conftest import sign_in_as
 from tests.factories import (
     make_attendance,
@@ -139,14 +139,12 @@ def test_screenshots_and_accessibility(app, page, live_server, world, screenshot
     event, registration = _showcase(oujda, organiser, resident)
     page.set_extra_http_headers({"Accept-Language": language})
     page.set_viewport_size({"width": 390, "height": 844})  # a phone
-    axe = Axe()
     problems = {}
 
     def check(name):
         screenshot(f"events-{name}-{language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-        results = axe.run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         if serious:
             problems[name] = serious
 
@@ -184,8 +182,7 @@ def test_organiser_pages_screenshots_and_accessibility(app, page, live_server, w
     ):
         page.goto(live_server + url)
         screenshot(f"events-{name}-{language}")
-        results = Axe().run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         if serious:
             problems[name] = serious
     assert problems == {}
@@ -219,9 +216,7 @@ def test_card_link_asked_at_the_desk_then_confirmed_by_the_account_holder(app, p
     expect(page.locator("h1")).to_have_text("Lier une carte de participant à votre compte")
     expect(page.locator("main")).not_to_contain_text("Aminata")  # the card holder is not named
     screenshot("card-link-request-fr")
-    results = Axe().run(page)
-    serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert serious == []
+    assert serious_violations(page) == []
     assert not page.is_checked("#move_answers")
     page.click("text=Confirmer : cette carte est la mienne")
     expect(page.locator(".flash")).to_contain_text("La carte est liée à votre compte")

@@ -4,12 +4,12 @@ recorded and its page giving only its size. axe finds nothing serious."""
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.events.services.desk import create_card_holder
 from app.extensions import db
 from app.proposals.models import ProposalMember
-from tests.browser.test_privacy import _serious, sign_in
+from tests.browser.accessibility import serious_violations
+from tests.browser.test_privacy import sign_in
 from tests.factories import make_call, make_municipality, make_organiser
 
 LANGUAGES = ("fr", "ar", "en")
@@ -45,7 +45,7 @@ def test_a_group_entered_at_the_desk_at_360_px(app, page, live_server, desk, scr
     assert page.input_value("#members_without_card") == "7"
     page.locator("#member_codes").scroll_into_view_if_needed()
     screenshot(f"desk-group-{language}-360")
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
     page.fill("#member_codes", f"{cards[0].code}\n{cards[1].code.lower()}")
     page.click("#proposal-form button[type=submit]")
     page.wait_for_url("**/proposals/*")

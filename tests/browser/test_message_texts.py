@@ -6,24 +6,16 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.core.models import OutboxMessage
 from app.events import services as events
 from app.extensions import db
 from app.messages.compose import compose
+from tests.browser.accessibility import serious_violations, submit
 from tests.browser.test_accounts import sign_in
 from tests.factories import make_event, make_municipality, make_organiser, make_registration, make_user
 
 LANGUAGES = ("fr", "ar", "en")
-
-
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("language", ["ar", "fr"])
@@ -47,7 +39,7 @@ def test_the_registration_email_renders_right_to_left_in_arabic(app, page, scree
         # Nothing wider than the phone's screen: no sideways scrolling.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         screenshot(f"email-registration-{language}{suffix}")
-    assert _serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -60,12 +52,11 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     make_registration(event, make_user("Binta").participant)
     assert organiser.id
     page.set_extra_http_headers({"Accept-Language": language})
-    axe = Axe()
     found = {}
     sign_in(page, live_server, "fatou@example.org")
     page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + "/me/messages")
-    found["/me/messages"] = _serious(axe.run(page))
+    found["/me/messages"] = serious_violations(page)
     screenshot(f"messages-{language}")
     page.set_viewport_size({"width": 360, "height": 800})
     screenshot(f"messages-{language}-360")
@@ -76,24 +67,24 @@ def test_messages_confirmation_and_organiser_pages(page, live_server, screenshot
     page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + "/confirm")
     page.fill("#code", "000000")
-    page.click("main form button[type=submit]")
+    submit(page, "main form button[type=submit]")
     assert page.locator("[role=alert]").count() == 1
-    found["/confirm (error)"] = _serious(axe.run(page))
+    found["/confirm (error)"] = serious_violations(page)
     screenshot(f"confirm-{language}")
     page.context.clear_cookies()
     sign_in(page, live_server, "org@example.org")
     page.wait_for_url(live_server + f"/{language}/")
     page.goto(live_server + f"/manage/events/{event.id}/message")
     page.set_viewport_size({"width": 360, "height": 800})
-    found["message (form)"] = _serious(axe.run(page))
+    found["message (form)"] = serious_violations(page)
     # The Arabic field is typed right to left whatever the page's direction.
     assert page.evaluate("getComputedStyle(document.querySelector('#text_ar')).direction") == "rtl"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(f"organiser-message-form-{language}-360")
     page.fill("#text_fr", "Apportez vos tabliers.")
     page.fill("#text_ar", "أحضروا مآزركم.")
-    page.click("main form button[type=submit]")
-    found["message (check)"] = _serious(axe.run(page))
+    submit(page, "main form button[type=submit]")
+    found["message (check)"] = serious_violations(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(f"organiser-message-{language}-360")
     page.set_viewport_size({"width": 1280, "height": 800})

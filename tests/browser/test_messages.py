@@ -4,13 +4,13 @@ axe on both; and an Arabic email as received by the SMTP server, rendered."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from app.core.models import DeliveryStatus
 from app.core.notifications import queue_notification
 from app.extensions import db
 from app.messages.channels.email import EmailChannel
-from tests.browser.test_accounts import LANGUAGES, _serious, sign_in
+from tests.browser.accessibility import serious_violations
+from tests.browser.test_accounts import LANGUAGES, sign_in
 from tests.factories import make_admin, make_user
 from tests.messages.conftest import SENDER
 from tests.messages.servers import SmtpServer
@@ -38,15 +38,14 @@ def test_an_administrator_resends_a_failed_message(page, live_server, screenshot
     page.set_extra_http_headers({"Accept-Language": language})
     sign_in(page, live_server, "admin@example.org")
     page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
-    axe = Axe()
     page.goto(live_server + "/admin/messages")
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
     assert "+212•••78" in page.inner_text("main")
-    found = {"list": _serious(axe.run(page))}
+    found = {"list": serious_violations(page)}
     screenshot(f"messages-failed-{language}-{width}")
     page.click(f"a[href$='/admin/messages/{message.id}/resend']")
     page.wait_for_url(f"**/admin/messages/{message.id}/resend")
-    found["confirmation"] = _serious(axe.run(page))
+    found["confirmation"] = serious_violations(page)
     screenshot(f"messages-resend-{language}-{width}")
     page.click("main button[type=submit]")
     page.wait_for_url("**/admin/messages")

@@ -4,11 +4,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.accounts.models import Municipality
 from app.extensions import db
-from tests.browser.test_accounts import LANGUAGES, _serious, sign_in
+from tests.browser.accessibility import serious_violations, submit
+from tests.browser.test_accounts import LANGUAGES, sign_in
 from tests.factories import make_admin, make_municipality
 
 
@@ -19,11 +19,10 @@ def test_an_administrator_adds_a_municipality(page, live_server, screenshot, lan
     page.set_extra_http_headers({"Accept-Language": language})
     sign_in(page, live_server, "admin@example.org")
     page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
-    axe = Axe()
     page.goto(live_server + "/admin/municipalities/new")
-    page.click("main button[type=submit]")  # nothing typed: each field says what is missing
+    submit(page, "main button[type=submit]")  # nothing typed: each field says what is missing
     assert page.locator(".field-error").count() >= 2
-    found = {"form with errors": _serious(axe.run(page))}
+    found = {"form with errors": serious_violations(page)}
     page.fill("#name_fr", "Raoued")
     page.fill("#name_ar", "رواد")
     page.fill("#slug", "raoued")
@@ -34,6 +33,6 @@ def test_an_administrator_adds_a_municipality(page, live_server, screenshot, lan
     page.wait_for_selector(added)
     assert page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
     assert ("رواد" if language == "ar" else "Raoued") in page.inner_text(added)
-    found["list"] = _serious(axe.run(page))
+    found["list"] = serious_violations(page)
     screenshot(f"municipalities-{language}")
     assert found == dict.fromkeys(found, [])

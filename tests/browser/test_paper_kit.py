@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from app.events.models import Attendance
 from app.extensions import db
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_events import act_as
 from tests.factories import make_event, make_municipality, make_organiser, make_registration, make_user
@@ -87,8 +87,7 @@ def test_changed_pages_at_360_px(app, page, live_server, sheet_world, screenshot
         page.goto(live_server + url)
         screenshot(f"paper-{name}-{language}")
         assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
-        results = Axe().run(page)
-        serious = [v["id"] for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        serious = serious_violations(page)
         if serious:
             problems[name] = serious
 

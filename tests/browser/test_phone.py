@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from app.extensions import db
 from tests.accounts.helpers import translated
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import (
     PASSWORD,
@@ -50,12 +50,6 @@ def _shot(page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"phone-{name}-first-screen.png"))
 
 
-def _serious(page) -> list[str]:
-    results = Axe().run(page)
-    violations = results.response["violations"]
-    return [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
-
-
 def _in_first_screen(page, selector: str) -> None:
     box = page.locator(selector).first.bounding_box()
     assert box is not None, selector
@@ -88,7 +82,7 @@ def test_the_first_result_is_in_the_first_screen(app, browser, live_server, lang
         page.locator(".filters-fold > summary").click()
         assert page.locator(".filters").first.is_visible()
         _shot(page, f"{name}-{lang}-filters-open")
-        found[name] = _serious(page)
+        found[name] = serious_violations(page)
     context.close()
     assert found == {name: [] for name in found}
 
@@ -155,7 +149,7 @@ def test_supports_follow_on_every_card_after_an_htmx_support(app, browser, live_
         in third.inner_text()
     assert page.url.endswith(f"/{lang}/calls/{call.id}")  # no reload: htmx swapped the boxes
     _shot(page, f"supports-{lang}")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     context.close()
 
 
@@ -197,7 +191,7 @@ def test_creating_an_account_from_an_event_comes_back_to_it(app, browser, live_s
     assert flash.startswith("الخطوة التالية" if lang == "ar" else "Étape suivante")
     assert page.input_value("#identifier") == "+212 6 12 34 56 78"
     _shot(page, f"after-sign-up-{lang}")
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     page.fill("#password", "evening walk by the sea")
     page.click("main button[type=submit]")
     page.wait_for_url(f"**/{lang}/events/{event.id}")

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.accounts.models import User
 from app.core.audit import record_audit
 from app.events.models import Registration
 from app.extensions import db
 from tests.accounts.helpers import translated
+from tests.browser.accessibility import serious_violations, submit
 from tests.factories import (
     PASSWORD,
     make_admin,
@@ -31,14 +31,6 @@ def sign_in(page, live_server, identifier, password=PASSWORD):
     page.fill("#password", password)
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r".*/(fr|ar|en)/$"))
-
-
-def _serious(results) -> list[str]:
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _ar(app, msgid: str) -> str:
@@ -105,16 +97,15 @@ def test_screenshots_and_no_serious_accessibility_violation(page, live_server, s
     db.session.commit()
     page.set_extra_http_headers({"Accept-Language": language})
     sign_in(page, live_server, "admin@example.org")
-    axe = Axe()
     found = {}
     pages = (("/me/data", "my-data"), ("/me/delete", "delete-account"), ("/admin/audit", "audit-log"))
     for path, name in pages:
         page.goto(live_server + path)
         screenshot(f"{name}-{language}")
-        found[path] = _serious(axe.run(page))
+        found[path] = serious_violations(page)
     page.goto(live_server + "/me/delete")
-    page.click("main button[type=submit]")  # errors shown, nothing deleted (last administrator anyway)
-    found["/me/delete (errors)"] = _serious(axe.run(page))
+    submit(page, "main button[type=submit]")  # errors shown, nothing deleted (last administrator anyway)
+    found["/me/delete (errors)"] = serious_violations(page)
     page.goto(live_server + "/admin/audit?since=not-a-date")
-    found["/admin/audit (errors)"] = _serious(axe.run(page))
+    found["/admin/audit (errors)"] = serious_violations(page)
     assert found == dict.fromkeys(found, [])

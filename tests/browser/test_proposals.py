@@ -4,11 +4,11 @@ and in Arabic; and an axe check of the main proposals pages."""
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from app.core.time import utcnow
 from app.extensions import db
 from app.proposals.models import Proposal, ProposalCall
+from tests.browser.accessibility import serious_violations
 from tests.browser.conftest import SCREENSHOTS
 from tests.factories import (
     make_call,
@@ -120,15 +120,6 @@ def test_submit_support_review_public_answer(app, browser, live_server, lang):
     assert db.session.get(Proposal, proposal_id).support_count == 1
 
 
-def _serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])
 def test_main_proposals_pages_pass_axe(app, browser, live_server, lang):
     oujda = make_municipality("oujda")
@@ -147,7 +138,7 @@ def test_main_proposals_pages_pass_axe(app, browser, live_server, lang):
         ("queue", f"/manage/calls/{call.id}/review"),
     ]:
         page.goto(live_server + path)
-        found[name] = _serious(page)
+        found[name] = serious_violations(page)
         if lang != "ar" or name in ("call", "proposal"):
             _shot(page, f"proposals-{name}-{lang}")
     context.close()

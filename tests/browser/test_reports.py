@@ -3,13 +3,13 @@ server, no serious accessibility violation."""
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 
 from app.accounts.models import Participant
 from app.events.models import Attendance, Event, EventType
 from app.extensions import db
 from app.reports import queries
 from app.reports.models import Measure
+from tests.browser.accessibility import serious_violations
 from tests.conftest import sign_in_as
 from tests.factories import make_admin, make_attendance, make_event, make_target, make_user
 from tests.reports.dataset import CONSENT, build_dataset, published
@@ -82,10 +82,6 @@ def grown_dataset():
     return data
 
 
-def serious(results) -> list:
-    return [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("language", ["ar", "fr", "en"])
 def test_programme_page(page, live_server, screenshot, language):
     data = grown_dataset()
@@ -101,7 +97,7 @@ def test_programme_page(page, live_server, screenshot, language):
         width = page.viewport_size["width"]
         assert box["x"] + box["width"] > width * 0.6
     screenshot(f"reports-programme-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
 
 def signed_in(page, app, live_server, user):
@@ -129,7 +125,7 @@ def test_report_page_with_charts(page, app, live_server, screenshot, language):
     else:
         assert first_label["x"] < chart["x"] + chart["width"] / 2
     screenshot(f"reports-report-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
 
 def test_admin_sees_exact_figures_on_purpose(page, app, live_server, screenshot):
@@ -173,7 +169,7 @@ def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language, mo
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
     screenshot(f"reports-programme-sex-age-360-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
     signed_in(page, app, live_server, data.organiser)
     page.goto(f"{live_server}/reports?programme={data.programme.id}")
@@ -209,7 +205,7 @@ def test_sex_and_age_on_a_phone(page, app, live_server, screenshot, language, mo
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.locator("#event").scroll_into_view_if_needed()
     screenshot(f"reports-report-filters-360-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
 
 
 SUMMARY = {"fr": "Certains champs demandent votre attention.", "ar": "بعض الحقول تحتاج إلى انتباهك.",
@@ -236,11 +232,11 @@ def test_a_refused_target_says_so_above_the_form_and_keeps_what_was_typed(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Target)) == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(f"reports-target-refused-360-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []
     # The walk-ins' checkbox and its hint, read together, as every form's checkboxes are.
     assert page.get_attribute("#walk_ins_as_people", "aria-describedby") == "walk_ins_as_people-hint"
     page.goto(f"{live_server}/{language}/programmes/{data.programme.id}/edit")
     assert page.locator("label.check[for=is_public] #is_public").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(f"reports-programme-form-360-{language}")
-    assert serious(Axe().run(page)) == []
+    assert serious_violations(page) == []

@@ -63,6 +63,21 @@ def rebuild_rollups_command():
     click.echo(f"Attendance tally rebuilt: {rows} rows (person x event), and the programme roll-ups from it.")
 
 
+@jiwar_cli.command("check-rollups")
+def check_rollups_command():
+    """Compare the programme roll-ups reports count from with a rebuild from the attendance tally,
+    changing nothing; exit status 1 when they differ (then run rebuild-rollups)."""
+    from app.extensions import db
+    from app.reports import rollups
+
+    off = rollups.rows_off_a_rebuild(db.session)
+    for table, rows in off.items():
+        click.echo(f"{table}: {rows} rows differ from a rebuild")
+    if any(off.values()):
+        raise SystemExit(1)
+    click.echo("The roll-ups are in step with the attendance tally.")
+
+
 @jiwar_cli.command("apply-retention")
 @click.option("--dry-run", is_flag=True, help="Only count the card holders whose phone is due for erasure.")
 def apply_retention_command(dry_run: bool):

@@ -281,13 +281,14 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
     with app.app_context():
         from app.events.models import Attendance
         from app.extensions import db
+        from app.reports import rollups
 
         rows = db.session.execute(sa.select(Attendance.participant_id, Attendance.channel)
                                   .where(Attendance.session_id == session_id,
                                          Attendance.participant_id.is_not(None))).all()
         walk_ins = set(db.session.scalars(sa.select(Attendance.id).where(
             Attendance.session_id == session_id, Attendance.participant_id.is_(None))))
-        totals_off = walk_in_totals_off_a_rebuild()
+        totals_off = rollups.rows_off_a_rebuild(db.session)["programme_cell"]
         db.engine.dispose()
     presences = {participant for participant, _channel in rows}
     cpu_ms, wall_ms = cpu_per_check_in(app, session_id, spare)
@@ -333,24 +334,6 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
         f"- bar (check-in and tally p99 < {BAR_P99_MS} ms, 0 errors, presences == check-ins, walk-ins == "
         f"taps less undone, totals == rebuild): **{'met' if passed else 'NOT met'}**", "",
     ]
-
-
-def walk_in_totals_off_a_rebuild() -> int:
-    """How many of the programmes' walk-in totals the rush left different from a rebuild from the
-    attendances (the rebuild is rolled back). Inside an app context."""
-    from app.extensions import db
-    from app.reports import rollups
-    from app.reports.models import ProgrammeCell
-
-    def totals() -> set[tuple]:
-        table = ProgrammeCell.__table__
-        return {tuple(row) for row in db.session.execute(sa.select(table).where(table.c.kind == "w"))}
-
-    kept = totals()
-    rollups.rebuild(db.session.connection())
-    rebuilt = totals()
-    db.session.rollback()
-    return len(kept ^ rebuilt)
 
 
 def _door_client(app):

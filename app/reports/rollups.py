@@ -35,7 +35,13 @@ from app.events.models import AgeBand, AttendanceTally, Event
 from app.reports import cells, walk_in_cells
 from app.reports.bands import band_of, year_of
 from app.reports.links import event_programmes
-from app.reports.models import MunicipalityPerson, ProgrammePerson, ProgrammeTally, ProgrammeTypePerson
+from app.reports.models import (
+    MunicipalityPerson,
+    ProgrammeCell,
+    ProgrammePerson,
+    ProgrammeTally,
+    ProgrammeTypePerson,
+)
 
 TALLY_KEYS = ["programme_id", "participant_id", "municipality_id", "event_type", "year"]
 SESSIONS_BY_BAND = {
@@ -227,6 +233,23 @@ def rebuild(connection) -> None:
         connection.execute(statement)
     cells.rebuild(connection)
     walk_in_cells.rebuild(connection)
+
+
+def rows_off_a_rebuild(session) -> dict[str, int]:
+    """For each roll-up table, how many of its rows differ from a rebuild from the attendance tally:
+    all zeros when the roll-ups kept in step (a row that differs counts on both sides). The rebuild
+    is rolled back, and with it the session's transaction: call it with nothing left to commit."""
+
+    def rows() -> dict[str, set[tuple]]:
+        session.expire_all()
+        return {model.__tablename__: {tuple(row) for row in session.execute(sa.select(model.__table__))}
+                for model in (ProgrammeTally, *cells.PERSON_MODELS, ProgrammeCell)}
+
+    kept = rows()
+    rebuild(session.connection())
+    rebuilt = rows()
+    session.rollback()
+    return {table: len(kept[table] ^ rebuilt[table]) for table in kept}
 
 
 # -- what events and accounts announce ---------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from flask import abort, make_response, render_template, request
@@ -45,7 +46,8 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None, int 
     form.event_type.choices = options(
         everything + [(value, str(label)) for value, label in EventType.choices()]
     )
-    events = queries.event_choices(_narrowing(form), language, chosen=_listed_number(form.event))
+    narrowing = _narrowing(form)
+    events = queries.event_choices(narrowing, language, chosen=_listed_number(form.event))
     form.event.choices = options(everything + [(str(i), label) for i, label in events.choices])
     event_list_cut_at = queries.REPORT_EVENT_CHOICES if events.more else None
     dimensions = [(d, str(DIMENSION_TITLES[d])) for d in DIMENSIONS]
@@ -53,16 +55,7 @@ def _report_form() -> tuple[ReportFilterForm, queries.ReportFilters | None, int 
     form.columns.choices = options(dimensions)
     if not form.validate():
         return form, None, event_list_cut_at
-    filters = queries.ReportFilters(
-        scope=queries.organiser_scope(current_user),
-        programme_id=_listed_number(form.programme),
-        municipality_id=_listed_number(form.municipality),
-        event_type=_listed(form.event_type),
-        event_id=_listed_number(form.event),
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-    )
-    return form, filters, event_list_cut_at
+    return form, replace(narrowing, event_id=_listed_number(form.event)), event_list_cut_at
 
 
 def _listed(field) -> str | None:
@@ -81,7 +74,8 @@ def _listed_number(field) -> int | None:
 
 def _narrowing(form: ReportFilterForm) -> queries.ReportFilters:
     """The filters above the event's, as far as they are valid: the event list shows the events they
-    leave (with htmx the whole form comes back at each change, so it follows them)."""
+    leave (with htmx the whole form comes back at each change, so it follows them), and once the
+    whole form is valid the report counts them with the chosen event."""
     return queries.ReportFilters(
         scope=queries.organiser_scope(current_user),
         programme_id=_listed_number(form.programme),

@@ -65,17 +65,16 @@ def rebuild_rollups_command():
 
 @jiwar_cli.command("check-rollups")
 def check_rollups_command():
-    """Compare the programme roll-ups reports count from with a rebuild from the attendance tally,
-    changing nothing; exit status 1 when they differ (then run rebuild-rollups)."""
-    from app.extensions import db
+    """Compare the attendance tally and the programme roll-ups reports count from with a rebuild from
+    the attendances, changing nothing; exit status 1 when they differ (then run rebuild-rollups)."""
     from app.reports import rollups
 
-    off = rollups.rows_off_a_rebuild(db.session)
+    off = rollups.rows_off_a_rebuild()
     for table, rows in off.items():
         click.echo(f"{table}: {rows} rows differ from a rebuild")
     if any(off.values()):
         raise SystemExit(1)
-    click.echo("The roll-ups are in step with the attendance tally.")
+    click.echo("The tally and the roll-ups are in step with the attendances.")
 
 
 @jiwar_cli.command("apply-retention")

@@ -288,7 +288,7 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
                                          Attendance.participant_id.is_not(None))).all()
         walk_ins = set(db.session.scalars(sa.select(Attendance.id).where(
             Attendance.session_id == session_id, Attendance.participant_id.is_(None))))
-        totals_off = rollups.rows_off_a_rebuild(db.session)["programme_cell"]
+        totals_off = rollups.rows_off_a_rebuild()["programme_cell"]
         db.engine.dispose()
     presences = {participant for participant, _channel in rows}
     cpu_ms, wall_ms = cpu_per_check_in(app, session_id, spare)

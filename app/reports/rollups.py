@@ -32,6 +32,7 @@ from app.accounts.models import Participant
 from app.events import signals as events_signals
 from app.events import tally
 from app.events.models import AgeBand, AttendanceTally, Event
+from app.extensions import db
 from app.reports import cells, walk_in_cells
 from app.reports.bands import band_of, year_of
 from app.reports.links import event_programmes
@@ -235,21 +236,23 @@ def rebuild(connection) -> None:
     walk_in_cells.rebuild(connection)
 
 
-def rows_off_a_rebuild(session) -> dict[str, int]:
-    """For each roll-up table, how many of its rows differ from a rebuild from the attendance tally:
-    all zeros when the roll-ups kept in step (a row that differs counts on both sides). The rebuild
-    is rolled back, and with it the session's transaction: call it with nothing left to commit."""
+def rows_off_a_rebuild() -> dict[str, int]:
+    """For the attendance tally and each programme roll-up, how many of its rows differ from a
+    rebuild from the attendances: all zeros when they kept in step (a row that differs counts on both
+    sides). The rebuild is rolled back, and with it the session's transaction: call it with nothing
+    left to commit."""
+    models = (AttendanceTally, ProgrammeTally, *cells.PERSON_MODELS, ProgrammeCell)
+    tables = [model.__table__ for model in models]
 
     def rows() -> dict[str, set[tuple]]:
-        session.expire_all()
-        return {model.__tablename__: {tuple(row) for row in session.execute(sa.select(model.__table__))}
-                for model in (ProgrammeTally, *cells.PERSON_MODELS, ProgrammeCell)}
+        db.session.expire_all()
+        return {table.name: {tuple(row) for row in db.session.execute(sa.select(table))} for table in tables}
 
     kept = rows()
-    rebuild(session.connection())
+    tally.rebuild()  # the roll-ups follow (tally_rebuilt)
     rebuilt = rows()
-    session.rollback()
-    return {table: len(kept[table] ^ rebuilt[table]) for table in kept}
+    db.session.rollback()
+    return {name: len(kept[name] ^ rebuilt[name]) for name in kept}
 
 
 # -- what events and accounts announce ---------------------------------------------------------------

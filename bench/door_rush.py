@@ -10,7 +10,8 @@ reading the events list, event pages and proposals with a second of thought betw
 tally phone taps +1 (women, men, girls, boys in turn) as its htmx sends it; every third walk-in then
 gives an origin, every tenth is undone. At the end the database must hold exactly one presence per
 check-in that was answered, and none other; one walk-in per +1 answered, less the undone ones; and
-the programmes' walk-in totals (app/reports/walk_in_cells.py, kept by each tap) must equal a rebuild.
+the tally and the programme roll-ups, walk-in totals included (app/reports/walk_in_cells.py, kept
+by each tap), must equal a rebuild (`flask jiwar check-rollups`).
 
 BENCH_DOOR_SECONDS (60), BENCH_DOOR_PHONES (4), BENCH_DOOR_TALLIES (2), BENCH_DOOR_RESIDENTS (24).
 Writes its section of bench/RESULTS.md. The bar: p99 of a check-in and of a tally tap under 300 ms,
@@ -288,7 +289,7 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
                                          Attendance.participant_id.is_not(None))).all()
         walk_ins = set(db.session.scalars(sa.select(Attendance.id).where(
             Attendance.session_id == session_id, Attendance.participant_id.is_(None))))
-        totals_off = rollups.rows_off_a_rebuild()["programme_cell"]
+        totals_off = sum(rollups.rows_off_a_rebuild().values())
         db.engine.dispose()
     presences = {participant for participant, _channel in rows}
     cpu_ms, wall_ms = cpu_per_check_in(app, session_id, spare)
@@ -325,7 +326,8 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
         f"{len(seen.errors)}{' ' + str(seen.errors[:5]) if seen.errors else ''}",
         f"- walk-ins: {len(seen.counted)} counted, {len(seen.undone)} undone; kept in the database: "
         f"{len(walk_ins)} ({'the same ones' if walk_ins == kept_walk_ins else 'NOT the ones answered'}); "
-        f"programme walk-in totals that differ from a rebuild: **{totals_off}**",
+        f"rows of the tally and the programme roll-ups (walk-in totals included) that differ from a "
+        f"rebuild: **{totals_off}**",
         f"- in-process, one request at a time (no load but this process's): a check-in costs "
         f"**{cpu_ms:.1f} ms of CPU**, {wall_ms:.1f} ms with the database (mean of {len(spare) - 1} people "
         f"not yet present); a tally +1 **{tap_cpu_ms:.1f} ms of CPU**, {tap_wall_ms:.1f} ms with the "

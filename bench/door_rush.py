@@ -87,6 +87,7 @@ def arrange(app, people: int) -> tuple[int, list[int], list[int], list[str]]:
     present yet; returns its session, the people in tap order, and residents to browse."""
     from app.accounts.models import Participant, User
     from app.core.codes import new_ticket_code
+    from app.events import tally
     from app.events.models import Attendance, Event, Registration
     from app.extensions import db
 
@@ -123,6 +124,8 @@ def arrange(app, people: int) -> tuple[int, list[int], list[int], list[str]]:
                                        .order_by(User.id).limit(int(os.environ.get("BENCH_DOOR_RESIDENTS",
                                                                                    "24")))).all()
         session_id, event_id = session.id, event.id
+        db.session.flush()
+        tally.rebuild()  # the attendances were deleted in bulk, past the tally: the rush starts in step
         db.session.commit()
         browse = [f"/events/{event_id}", "/events", "/events?page=2", "/calls"]
         db.engine.dispose()

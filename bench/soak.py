@@ -103,6 +103,7 @@ def arrange(app) -> Plan:
     """Open registration on a few events (few seats left), a support phase on a few calls, and
     door sessions with nobody checked in yet: the actions of the soak then mostly succeed."""
     from app.accounts.models import User
+    from app.events import tally
     from app.events.models import Attendance, Event, Registration
     from app.extensions import db
     from app.proposals.models import Proposal, ProposalCall
@@ -148,6 +149,8 @@ def arrange(app) -> Plan:
             .order_by(User.id).limit(users)).all()
         plan = Plan([e.id for e in chosen[:REGISTRATION_EVENTS]], [p.id for p in proposals], door,
                     list(residents))
+        db.session.flush()
+        tally.rebuild()  # the door's attendances were deleted in bulk, past the tally
         db.session.commit()
         db.engine.dispose()
     return plan
@@ -352,6 +355,7 @@ def verify(app, plan: Plan, seen: Seen) -> dict[str, int]:
     from app.events.models import Attendance, Registration
     from app.extensions import db
     from app.proposals.models import Support
+    from app.reports import rollups
 
     sql = {
         "events over capacity": "SELECT COUNT(*) FROM event WHERE capacity IS NOT NULL "
@@ -383,6 +387,7 @@ def verify(app, plan: Plan, seen: Seen) -> dict[str, int]:
         present = {tuple(row) for row in db.session.execute(
             sa.select(Attendance.session_id, Attendance.participant_id)
             .where(Attendance.session_id.in_(list(plan.door))))}
+        found["rows of the tally and the roll-ups off a rebuild"] = sum(rollups.rows_off_a_rebuild().values())
         db.engine.dispose()
     lost = 0
     for (user_id, event_id), last in seen.registered.items():

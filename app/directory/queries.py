@@ -13,6 +13,7 @@ from flask import current_app
 from app.accounts.models import Municipality
 from app.core.languages import normalise
 from app.core.pagination import Page, paginate
+from app.core.text_search import LIKE_ESCAPE, contains_pattern
 from app.core.time import utcnow
 from app.directory.models import (
     LANGUAGES,
@@ -80,10 +81,10 @@ def name_order(language: str):
 
 
 def _search(q: str):
-    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = contains_pattern(q.lower())
     columns = [getattr(Service, f"{name}_{code}") for name in ("name", "description") for code in LANGUAGES]
     columns.append(Service.provider_name)
-    return sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in columns))
+    return sa.or_(*(sa.func.lower(column).like(pattern, escape=LIKE_ESCAPE) for column in columns))
 
 
 def _covers(day):

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.core.models import AuditEntry
-from app.events import queries, services
+from app.events import door_queries, services
 from app.events.errors import DoorError
 from app.events.models import Attendance, Event
 from app.extensions import db
@@ -59,8 +59,8 @@ def test_each_button_records_an_anonymous_walk_in_with_its_gender_and_band(organ
     assert walk_ins() == [
         ("woman", None, None), ("man", None, None), ("woman", "0-14", None), ("man", "0-14", None)
     ]
-    assert queries.door_tally(session) == {"women": 1, "men": 1, "girls": 1, "boys": 1}
-    counters = queries.door_counters(session)
+    assert door_queries.door_tally(session) == {"women": 1, "men": 1, "girls": 1, "boys": 1}
+    counters = door_queries.door_counters(session)
     assert (counters.present, counters.walk_ins) == (4, 4)
 
 
@@ -69,7 +69,7 @@ def test_the_tally_counts_the_walk_in_forms_anonymous_walk_ins_too(organiser, ou
     services.record_walk_in(organiser, session, gender="woman", age_band="15-24", origin="migrant")
     services.record_walk_in(organiser, session, gender="man", age_band="0-14", origin="host")
     services.record_walk_in(organiser, session, display_name="Ibrahima")  # named: not in the tally
-    assert queries.door_tally(session) == {"women": 1, "men": 0, "girls": 0, "boys": 1}
+    assert door_queries.door_tally(session) == {"women": 1, "men": 0, "girls": 0, "boys": 1}
 
 
 def test_tally_walk_ins_are_in_the_reports_walk_in_rows(organiser, oujda):

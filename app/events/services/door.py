@@ -17,9 +17,10 @@ from app.core.audit import record_audit
 from app.core.codes import normalise_code
 from app.core.templating import local_date_text, local_time_text
 from app.core.time import utcnow
+from app.events.door_queries import door_receipt_exists, find_by_code
 from app.events.errors import DoorError
 from app.events.models import AgeBand, Attendance, DoorReceipt, EventSession, RegistrationStatus
-from app.events.queries import ACTIVE, door_receipt_exists, find_by_code, registration_of
+from app.events.queries import ACTIVE, registration_of
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db
 

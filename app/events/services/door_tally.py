@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from app.accounts.models import Origin
 from app.core.audit import record_audit
+from app.events.door_queries import tally_walk_in
 from app.events.errors import DoorError
 from app.events.models import Attendance, Event, EventSession, TallyGroup
-from app.events.queries import tally_walk_in
 from app.events.services.door import (
     already_received,
     commit_once,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.accounts.models import Gender, Origin, Participant
 from app.core.audit import record_audit
 from app.core.templating import local_date_text
+from app.events.door_queries import active_registration_ids, paper_sheet_of, paper_sheet_people
 from app.events.errors import PaperError
 from app.events.models import (
     AgeBand,
@@ -23,7 +24,6 @@ from app.events.models import (
     PaperSheet,
     RegistrationStatus,
 )
-from app.events.queries import active_registration_ids, paper_sheet_of, paper_sheet_people
 from app.events.services.door import refuse_at_a_cancelled_event, refuse_unless_open
 from app.events.services.locking import rolls_back_on_refusal
 from app.extensions import db

@@ -10,7 +10,7 @@ from app.core.htmx import is_htmx_fragment_request, redirect_whole_page
 from app.core.i18n import current_language
 from app.core.pagination import parse_page
 from app.core.urls import parse_client_id, parse_id
-from app.events import queries, services
+from app.events import door_queries, services
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
 from app.events.views import bp
@@ -35,14 +35,15 @@ def _door_context(session, search: str):
     the door check them in if they are not registered."""
     closed = services.check_in_not_open(session)
     code = normalise_code(search)
-    match = queries.find_by_code(session.event_id, code) if code else None
+    match = door_queries.find_by_code(session.event_id, code) if code else None
     if match is not None and match.participant is not None:
-        attendance = queries.attendance_of(session.id, match.participant.id)
+        attendance = door_queries.attendance_of(session.id, match.participant.id)
         attendance_id = attendance.id if attendance else None
-        rows = [queries.DoorRow(match.participant, match.registration, attendance_id, code)]
+        rows = [door_queries.DoorRow(match.participant, match.registration, attendance_id, code)]
         page = None
     else:
-        page = queries.door_people(session, "" if match else search, parse_page(request.args.get("page")))
+        page_number = parse_page(request.args.get("page"))
+        page = door_queries.door_people(session, "" if match else search, page_number)
         rows = page.items if match is None else []
     return {
         "session": session,
@@ -51,7 +52,7 @@ def _door_context(session, search: str):
         "rows": rows,
         "page": page,
         "code_problem": CODE_PROBLEMS[match.problem](match) if match and match.problem else None,
-        "counters": queries.door_counters(session),
+        "counters": door_queries.door_counters(session),
         "check_in_closed": closed,
         "row_shared": door_row_shared(session, is_open=closed is None),
     }
@@ -85,17 +86,17 @@ def door(session_id: int):
 def _door_page(session, search: str, status: int = 200, walk_in_form: WalkInForm | None = None):
     """The whole door: a headcount-only event's shows the tally alone (no names are taken), any
     other's the search, the tally and the walk-in form."""
-    last = queries.tally_walk_in(session, parse_id(request.args.get("last")))
+    last = door_queries.tally_walk_in(session, parse_id(request.args.get("last")))
     if session.event.headcount_only:
         context = {
             "session": session,
             "event": session.event,
-            "counters": queries.door_counters(session),
+            "counters": door_queries.door_counters(session),
             "check_in_closed": services.check_in_not_open(session),
         }
     else:
         context = _door_context(session, search)
-        context["walk_ins"] = queries.door_walk_ins(session)
+        context["walk_ins"] = door_queries.door_walk_ins(session)
         if walk_in_form is None:  # a blank one, without its CSRF field: door.html writes the token
             walk_in_form = WalkInForm(formdata=None, meta={"csrf": False})
         context["walk_in_form"] = walk_in_form
@@ -112,7 +113,7 @@ def tally_context(session, last=None, undone=False) -> dict:
     """What events/door/_tally.html needs: the counts per button, the walk-in just counted (its
     origin buttons and Undo), and whether the tally may be used (check-in open)."""
     return {
-        "tally": queries.door_tally(session),
+        "tally": door_queries.door_tally(session),
         "last": last,
         "undone": undone,
         "tally_open": not session.event.is_cancelled and services.check_in_not_open(session) is None,
@@ -129,7 +130,7 @@ def _after_change(session, participant_id: int | None, *, checked_in: bool):
     """The person's row as it is now, read afresh: another phone may have checked them in or undone
     their presence a moment ago, and the answer says what is true, never what this phone asked for.
     htmx: the row and the counters, swapped in place. Plain form: back to the door, saying so."""
-    row = queries.door_row(session, participant_id) if participant_id is not None else None
+    row = door_queries.door_row(session, participant_id) if participant_id is not None else None
     if row is None:
         if not checked_in:
             flash(_("Presence undone."), "success")
@@ -143,7 +144,7 @@ def _after_change(session, participant_id: int | None, *, checked_in: bool):
                     session=session,
                     row=row,
                     row_shared=door_row_shared(session, is_open=True),
-                    counters=queries.door_counters(session),
+                    counters=door_queries.door_counters(session),
                     search=request.form.get("q", ""),
                     checked_in=checked_in,
                 )
@@ -172,7 +173,7 @@ def _own_code(session, participant_id: int, typed: str | None) -> str | None:
     code = normalise_code(typed)
     if code is None:
         return None
-    match = queries.find_by_code(session.event_id, code)
+    match = door_queries.find_by_code(session.event_id, code)
     return code if match.participant is not None and match.participant.id == participant_id else None
 
 
@@ -210,7 +211,7 @@ def check_in(session_id: int):
 def undo_check_in(session_id: int):
     session = get_door_session_or_404(session_id)
     attendance_id = parse_id(request.form.get("attendance_id"))
-    attendance = queries.attendance_at(session.id, attendance_id) if attendance_id is not None else None
+    attendance = door_queries.attendance_at(session.id, attendance_id) if attendance_id is not None else None
     if attendance is None:  # already undone, or not this session's: the door as it is
         flash(_("Presence undone."), "success")
         return _back_to_door(session)

@@ -19,7 +19,7 @@ from app.core import offline
 from app.core.codes import normalise_code
 from app.core.time import utcnow
 from app.core.urls import parse_client_id, parse_id
-from app.events import queries, services
+from app.events import door_queries, services
 from app.events.errors import EventError
 from app.events.forms import WalkInForm
 from app.events.views import bp
@@ -41,7 +41,7 @@ def door_roster(session_id: int):
     session = get_door_session_or_404(session_id)
     people = [
         {"id": person.id, "name": person_name(person), "code": code}
-        for person, code in queries.door_roster(session)
+        for person, code in door_queries.door_roster(session)
     ]
     response = jsonify(session_id=session.id, people=people, words=_offline_words())
     return kept_offline_until(personal(response), session)
@@ -71,7 +71,7 @@ def door_sync(session_id: int):
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
         return personal(jsonify(error=_("These entries could not be read: nothing was recorded."))), 400
     ids = [parse_client_id(entry.get("client_id")) for entry in entries if isinstance(entry, dict)]
-    received = queries.door_receipts_among([client_id for client_id in ids if client_id is not None])
+    received = door_queries.door_receipts_among([client_id for client_id in ids if client_id is not None])
     late = _too_late_to_tell_twice(session)
     return personal(jsonify(results=[_sync_entry(session, entry, received, late) for entry in entries]))
 
@@ -119,7 +119,7 @@ def _sync_check_in(session, fields: MultiDict, client_id: str) -> str | None:
     code = normalise_code(fields.get("code"))
     participant_id = parse_id(fields.get("participant_id"))
     if participant_id is None:
-        match = queries.find_by_code(session.event_id, code) if code else None
+        match = door_queries.find_by_code(session.event_id, code) if code else None
         if match is None:
             return _("This entry could not be read: it was not recorded.")
         if match.problem:

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request
 from app.core.urls import parse_client_id, parse_id
-from app.events import queries, services
+from app.events import door_queries, services
 from app.events.errors import EventError
 from app.events.views import bp
 from app.events.views.door import _back_to_door, tally_context
@@ -24,7 +24,7 @@ def _answer(session, last=None, undone=False):
                 render_template(
                     "events/door/_tally_update.html",
                     session=session,
-                    counters=queries.door_counters(session),
+                    counters=door_queries.door_counters(session),
                     **tally_context(session, last, undone),
                 )
             )

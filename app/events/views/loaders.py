@@ -5,7 +5,7 @@ from flask import abort, flash, redirect
 from flask_login import current_user
 from werkzeug.http import http_date
 
-from app.events import queries
+from app.events import door_queries, queries
 from app.events.permissions import (
     can_manage_event,
     can_see_event,
@@ -28,7 +28,7 @@ def get_door_session_or_404(session_id: int):
     """404 also for whoever does not work in the event's municipality (another municipality's staff,
     residents): a door's answers must not even confirm that a session exists; 403 for its own staff
     who do not run events (its reviewers)."""
-    session = queries.door_session(session_id)
+    session = door_queries.door_session(session_id)
     if session is None or not works_in_municipality(current_user, session.event.municipality_id):
         abort(404)
     if not can_manage_event(current_user, session.event):

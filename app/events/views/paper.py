@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.core.htmx import is_htmx_fragment_request, redirect_whole_page
-from app.events import queries, services
+from app.events import door_queries, services
 from app.events.errors import EventError
 from app.events.paper_forms import BLANK_ROWS, MAX_BLANK_ROWS, TALLY_GENDERS, PaperSheetForm, tally_name
 from app.events.views import bp
@@ -32,10 +32,10 @@ def paper_sheet(session_id: int):
         "events/paper/sheet.html",
         session=session,
         event=session.event,
-        people=queries.paper_sheet_people(session),
+        people=door_queries.paper_sheet_people(session),
         blank_rows=_blank_rows(),
         tally_genders=TALLY_GENDERS,
-        typed=queries.paper_sheet_of(session.id),
+        typed=door_queries.paper_sheet_of(session.id),
     )))
 
 
@@ -53,7 +53,7 @@ def _summary(typed, people: int) -> dict:
 def type_in_sheet(session_id: int):
     """Tick, fill in, check the totals once (the sheet is typed in once only), then record."""
     session = get_door_session_or_404(session_id)
-    people = queries.paper_sheet_people(session)
+    people = door_queries.paper_sheet_people(session)
     form = PaperSheetForm()
     ticked = request.form.getlist("ticked") if request.method == "POST" else []
     confirming, status = None, 200
@@ -86,7 +86,7 @@ def type_in_sheet(session_id: int):
         "tally_genders": TALLY_GENDERS,
         "tally_name": tally_name,
         "max_tally": services.MAX_TALLY,
-        "typed": queries.paper_sheet_of(session.id),
+        "typed": door_queries.paper_sheet_of(session.id),
     }
     if is_htmx_fragment_request():
         # htmx swaps no 4xx answer: the form with its messages comes back as a 200 fragment.

@@ -118,16 +118,6 @@ def column_names(field: str) -> list[str]:
     return [f"{field}_{code}" for code in CONTENT_LANGUAGES]
 
 
-def matches(model, fields: tuple[str, ...], pattern: str, escape: str = "\\"):
-    """One OR of ILIKE over every language of the given fields (search keeps finding a text in
-    whichever language it was written)."""
-    return sa.or_(
-        *(
-            getattr(model, name).ilike(pattern, escape=escape)
-            for field in fields
-            for name in column_names(field)
-        )
-    )
 
 
 def _strip(value):

@@ -13,7 +13,6 @@ from flask import current_app
 from app.accounts.models import Municipality
 from app.core.languages import normalise
 from app.core.pagination import Page, paginate
-from app.core.text_search import LIKE_ESCAPE, contains_pattern
 from app.core.time import utcnow
 from app.directory.models import (
     LANGUAGES,
@@ -81,10 +80,9 @@ def name_order(language: str):
 
 
 def _search(q: str):
-    pattern = contains_pattern(q.lower())
     columns = [getattr(Service, f"{name}_{code}") for name in ("name", "description") for code in LANGUAGES]
     columns.append(Service.provider_name)
-    return sa.or_(*(sa.func.lower(column).like(pattern, escape=LIKE_ESCAPE) for column in columns))
+    return sa.or_(*(sa.func.lower(column).contains(q.lower(), autoescape=True) for column in columns))
 
 
 def _covers(day):

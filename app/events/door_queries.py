@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import AgeBand, Gender, Participant, ParticipantCard, User
 from app.core.codes import is_card_code
 from app.core.pagination import Page, paginate
-from app.core.text_search import LIKE_ESCAPE, contains_pattern, digits_of
 from app.events.models import (
     Attendance,
     DoorReceipt,
@@ -26,6 +25,13 @@ from app.events.models import (
 )
 from app.events.queries import ACTIVE, registration_of
 from app.extensions import db
+
+
+def _digits_of(column) -> sa.ColumnElement:
+    """A phone as typed ("06 12-34 56 78") compared by its digits only."""
+    for separator in (" ", "-", ".", "+"):
+        column = sa.func.replace(column, separator, "")
+    return column
 
 
 def door_session(session_id: int) -> EventSession | None:
@@ -118,18 +124,17 @@ def door_people(session: EventSession, search: str, page: int, per_page: int = 3
     searched by name, phone or ticket code."""
     statement = _door_registrations(session)
     if search:
-        pattern = contains_pattern(search)
         digits = "".join(ch for ch in search if ch.isdigit())
         conditions = [
-            Participant.display_name.ilike(pattern, escape=LIKE_ESCAPE),
-            Registration.ticket_code.ilike(pattern, escape=LIKE_ESCAPE),
+            Participant.display_name.icontains(search, autoescape=True),
+            Registration.ticket_code.icontains(search, autoescape=True),
         ]
         if len(digits) >= 4:
             # At most one account per participant: the join adds no row.
             statement = statement.outerjoin(User, User.participant_id == Participant.id)
             conditions += [
-                digits_of(Participant.phone).like(f"%{digits}%"),
-                digits_of(User.phone).like(f"%{digits}%"),
+                _digits_of(Participant.phone).like(f"%{digits}%"),
+                _digits_of(User.phone).like(f"%{digits}%"),
             ]
         statement = statement.where(sa.or_(*conditions))
     result = paginate(statement, page, per_page, scalars=False)

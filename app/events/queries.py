@@ -19,7 +19,6 @@ from app.accounts.municipalities import municipalities_for
 from app.core.dates import in_range
 from app.core.languages import normalise
 from app.core.pagination import Page, paginate
-from app.core.text_search import LIKE_ESCAPE, contains_pattern
 from app.core.time import utcnow
 from app.events import desk_scope
 from app.events.models import (
@@ -127,11 +126,10 @@ def public_events(filters: EventFilters, page: int, per_page: int = 20, now: dat
             (sa.literal(",") + Event.languages + sa.literal(",")).like(f"%,{filters.language},%")
         )
     if filters.q:
-        pattern = contains_pattern(filters.q)
         statement = statement.where(
             sa.or_(
                 *(
-                    getattr(Event, f"{kind}_{code}").ilike(pattern, escape=LIKE_ESCAPE)
+                    getattr(Event, f"{kind}_{code}").icontains(filters.q, autoescape=True)
                     for kind in ("title", "description", "venue")
                     for code in LANGUAGES
                 ),
@@ -361,14 +359,13 @@ def card_holders(user, search: str, page: int, per_page: int = 20) -> Page:
         user,
     )
     if search:
-        pattern = contains_pattern(search)
         statement = statement.where(
             sa.or_(
-                Participant.display_name.ilike(pattern, escape=LIKE_ESCAPE),
-                Participant.phone.like(pattern, escape=LIKE_ESCAPE),
+                Participant.display_name.icontains(search, autoescape=True),
+                Participant.phone.contains(search, autoescape=True),
                 Participant.id.in_(
                     sa.select(ParticipantCard.participant_id).where(
-                        ParticipantCard.code.ilike(pattern, escape=LIKE_ESCAPE)
+                        ParticipantCard.code.icontains(search, autoescape=True)
                     )
                 ),
             )

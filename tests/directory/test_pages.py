@@ -73,6 +73,8 @@ def test_filters_narrow_the_list(client, entries):
     assert "Al Amal" in listed(client, "?q=amal")
     assert "Legal aid desk" not in listed(client, "?q=amal")
     assert "Legal aid desk" in listed(client, "?q=legal+advice")  # the description is searched too
+    # % and _ are letters typed, not wildcards: they find no entry that does not hold them.
+    assert "Al Amal" not in listed(client, "?q=%25") and "Al Amal" not in listed(client, "?q=_")
 
 
 def test_a_staff_only_entry_is_on_no_public_page_search_brochure_or_export(client, entries):

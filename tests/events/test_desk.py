@@ -89,6 +89,9 @@ def test_search_card_holders(client, organiser):
     assert "Binta" in by_name and "Awa" not in by_name
     by_code = client.get("/desk", query_string={"q": awa.cards[0].code}).text
     assert "Awa" in by_code and "Binta" not in by_code
+    for wildcard in ("%", "_"):  # typed letters, not LIKE wildcards
+        listed = client.get("/desk", query_string={"q": wildcard}).text
+        assert "Awa" not in listed and "Binta" not in listed
 
 
 def test_reissue_revokes_the_old_code(client, organiser):

@@ -249,6 +249,8 @@ def test_the_name_search_lists_only_people_registered_for_the_event(client, orga
     assert "Aminata" not in page and page.count("Amina R.") == 1
     by_phone = client.get(url, query_string={"q": "22 33 44"}).text
     assert "Aminata" not in by_phone and "Nobody found." in by_phone
+    for wildcard in ("%", "_"):  # typed letters, not LIKE wildcards
+        assert "Amina R." not in client.get(url, query_string={"q": wildcard}).text
 
 
 def test_during_a_training_registration_is_closed_plainly(client, oujda, resident):

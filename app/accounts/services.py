@@ -185,12 +185,6 @@ def update_profile(
     db.session.commit()
 
 
-def set_preferred_locale(user: User, locale: str) -> None:
-    if user.preferred_locale != locale:
-        user.preferred_locale = locale
-        db.session.commit()
-
-
 def give_consent(user: User) -> None:
     participant = user.participant
     if participant.consent_at is None:

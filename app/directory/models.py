@@ -34,22 +34,6 @@ class ProviderKind(LabelledEnum):
         }
 
 
-class AccessMode(LabelledEnum):
-    WALK_IN = "walk_in"
-    APPOINTMENT = "appointment"
-    REFERRAL = "referral"
-    HOTLINE = "hotline"
-
-    @classmethod
-    def _labels(cls):
-        return {
-            cls.WALK_IN: _l("Walk in, no appointment"),
-            cls.APPOINTMENT: _l("By appointment"),
-            cls.REFERRAL: _l("On referral"),
-            cls.HOTLINE: _l("By telephone (hotline)"),
-        }
-
-
 class Sensitivity(LabelledEnum):
     PUBLIC = "public"
     STAFF = "staff"  # shown only to signed-in staff of the municipality (a women's shelter, say)

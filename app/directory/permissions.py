@@ -21,10 +21,3 @@ def can_edit_any(user) -> bool:
     return _signed_in(user) and (user.is_admin or user.has_role(Role.ORGANISER))
 
 
-def can_see_staff_entry(user, service) -> bool:
-    """A staff-only entry (a women's shelter) is read at the desk by the municipality's staff."""
-    return _signed_in(user) and (
-        user.is_admin
-        or user.has_role(Role.ORGANISER, service.municipality_id)
-        or user.has_role(Role.REVIEWER, service.municipality_id)
-    )

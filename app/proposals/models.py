@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -200,14 +200,6 @@ class ProposalCall(db.Model):
         """When the current phase ends (or, before or between phases, when the next one opens)."""
         now = utcnow()
         return next((moment for moment in self._phase_moments if now < moment), None)
-
-    def next_change_at(self, now: datetime) -> datetime | None:
-        """When its pages change by themselves: the next phase, and once review has opened, the
-        next whole day of "waiting for an answer for N days"."""
-        moments = [moment for moment in self._phase_moments if now < moment]
-        if now >= self.review_opens_at:
-            moments.append(self.review_opens_at + timedelta(days=(now - self.review_opens_at).days + 1))
-        return min(moments) if moments else None
 
     def days_in_review(self, now: datetime | None = None) -> int | None:
         """Whole days since the review phase opened (None before)."""

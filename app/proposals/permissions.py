@@ -65,14 +65,6 @@ def can_submit_to(call: ProposalCall) -> bool:
     return call.current_phase == Phase.SUBMISSION
 
 
-def can_support_in(proposal: Proposal) -> bool:
-    return (
-        proposal.call.current_phase == Phase.SUPPORT
-        and proposal.status != ProposalStatus.WITHDRAWN
-        and not proposal.is_hidden
-    )
-
-
 def role_for_history(user: User, call: ProposalCall) -> ChangedByRole:
     """The role a status change is shown under: reviewers speak for the municipality."""
     if user.has_role(Role.REVIEWER, call.municipality_id):

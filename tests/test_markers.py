@@ -9,7 +9,7 @@ def collected(marker: str) -> set[str]:
     """The test files `pytest -m <marker>` collects, without running them."""
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-m", marker, "tests/access", "tests/fuzz",
-         "tests/reports/test_access.py", "tests/accounts/test_csrf.py"],
+         "tests/reports/test_access.py", "tests/accounts/test_csrf.py", "tests/test_every_link.py"],
         capture_output=True, text=True, check=True,
     )
     return {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
@@ -17,7 +17,8 @@ def collected(marker: str) -> set[str]:
 
 def test_route_matrix_picks_the_access_tables():
     assert collected("route_matrix") == {
-        "tests/access/test_every_route.py", "tests/access/test_state_rules.py", "tests/reports/test_access.py"
+        "tests/access/test_every_route.py", "tests/access/test_state_rules.py",
+        "tests/reports/test_access.py", "tests/test_every_link.py",
     }
 
 

@@ -109,7 +109,11 @@ def test_content_is_read_in_the_readers_language_or_marked_on_a_phone(
 
     _sign_in(app, context, live_server, organiser)
     page.goto(f"{live_server}/fr/desk/people/{made['holder'].id}/card?language={lang}")
-    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("lang") == "fr"  # the organiser's page, the holder's card
+    card = page.locator("article.participant-card")
+    assert card.get_attribute("lang") == lang
+    direction = card.evaluate("element => getComputedStyle(element).direction")
+    assert direction == ("rtl" if lang == "ar" else "ltr")
     card_title = page.locator(".card-events strong")
     assert card_title.get_attribute("lang") == lang
     assert VENUES[lang] in page.locator(".card-events").inner_text()

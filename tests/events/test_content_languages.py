@@ -2,6 +2,7 @@
 languages named by CLDR in the reader's language, and the participant card in the holder's language
 with their next event, its date and its place."""
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -98,7 +99,11 @@ def test_the_card_carries_the_next_event_date_and_place_in_the_holders_language(
     sign_in_as(client, make_organiser(oujda))
     # The organiser reads French; the card is printed in the language the holder reads.
     page = client.get(f"/fr/desk/people/{holder.id}/card?language={language}").get_data(as_text=True)
-    assert f'<html lang="{language}"' in page
+    direction = "rtl" if language == "ar" else "ltr"
+    assert '<html lang="fr" dir="ltr">' in page and "Langue de la carte" in page  # the organiser's page
+    assert f'<article class="participant-card" lang="{language}" dir="{direction}">' in page
+    # Its links stay in French but the language switch's: the organiser goes on in French.
+    assert not re.search(r'<a href="/(ar|en)/[^"]*"(?![^>]*hreflang)', page)
     assert card_words in page
     assert f'<strong lang="{language}" dir="{"rtl" if language == "ar" else "ltr"}">{title}</strong>' in page
     day, time = _local(event.starts_at, language)

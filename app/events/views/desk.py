@@ -3,6 +3,7 @@
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.core.i18n import LANGUAGE_NAMES, current_language, speaking
 from app.core.pagination import parse_page
@@ -103,22 +104,23 @@ def card_holder(participant_id: int):
 @bp.get("/desk/people/<int:participant_id>/card")
 @login_required
 def print_card(participant_id: int):
-    """Printed in the holder's language (chosen on the page; else their account's, else the desk's):
-    the card's words, and their next events with date and place, are theirs to read."""
+    """The card printed in the holder's language (chosen on the page; else their account's, else the
+    desk's): its words, and their next events with date and place, are theirs to read. The page
+    around it, and its links, stay in the organiser's."""
     participant = get_card_holder_or_404(participant_id)
     language = _holder_language(participant)
     card = next((c for c in participant.cards if c.is_active), None)
-    upcoming = queries.upcoming_registrations(participant.id, utcnow())
-    with speaking(language):
-        qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code)) if card else None
-        page = render_template(
-            "events/desk/card.html",
-            participant=participant,
-            card=card,
-            qr=qr,
-            upcoming=upcoming,
-            lang=language,
-        )
+    card_html = None
+    if card is not None:
+        upcoming = queries.upcoming_registrations(participant.id, utcnow())
+        with speaking(language):
+            qr = qr_svg(card.code, _("QR code of card %(code)s", code=card.code))
+            card_html = Markup(  # noqa: S704 - our own rendered template
+                render_template("events/desk/_card.html", participant=participant, card=card, qr=qr,
+                                upcoming=upcoming, lang=language)
+            )
+    page = render_template("events/desk/card.html", participant=participant, card=card, card_html=card_html,
+                           card_language=language)
     return personal(make_response(page))
 
 

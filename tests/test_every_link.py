@@ -1,0 +1,110 @@
+"""Every link a person is shown leads somewhere they may go, in the language they are reading.
+
+The demo data (`flask jiwar seed-demo`) is crawled from each language's home page by a visitor and
+by each demo role, following the links of every page reached (a few addresses of each shape: two
+events, not all of them). None may answer 403, 404 or 5xx, and none may leave the page's language
+but the language switch (its links say `hreflang`)."""
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from app.accounts.models import User
+from app.demo import seed_demo
+from app.extensions import db
+from tests.conftest import LANGUAGES, sign_in_as
+
+ROLES = {
+    "visitor": None,
+    "resident": "resident@jiwar.example",
+    "organiser": "organiser@jiwar.example",
+    "reviewer": "reviewer@jiwar.example",
+    "administrator": "admin@jiwar.example",
+}
+pytestmark = pytest.mark.route_matrix
+PER_SHAPE = 2  # addresses crawled of one shape (digits and query values set aside)
+MOST = 400  # addresses crawled per person and language, whatever the data
+
+
+class _Links(HTMLParser):
+    """The page's links, but the language switch's and those saving a file."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        found = dict(attrs)
+        if tag == "a" and found.get("href") and "hreflang" not in found and "download" not in found:
+            self.links.append(found["href"])
+
+
+def _ours(href: str) -> str | None:
+    """The address to crawl from a link, or None for another site, a fragment, a file or a phone."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/static/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _shape(address: str) -> tuple[str, tuple[str, ...]]:
+    path, _, query = address.partition("?")
+    keys = tuple(sorted({pair.split("=")[0] for pair in query.split("&") if pair}))
+    return re.sub(r"\d+", "#", path), keys
+
+
+def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]], int]:
+    """(broken addresses and their status, pages linking out of `language` and where, pages read)."""
+    seen_shapes: dict[tuple, int] = {}
+    queue, visited = deque([f"/{language}/"]), set()
+    broken: dict[str, int] = {}
+    elsewhere: dict[str, list[str]] = {}
+    while queue and len(visited) < MOST:
+        address = queue.popleft()
+        if address in visited:
+            continue
+        visited.add(address)
+        response = client.get(address)
+        if response.status_code in (301, 302, 303, 307, 308):
+            target = _ours(response.headers["Location"])
+            if target:
+                queue.appendleft(target)
+            continue
+        if response.status_code != 200:
+            broken[address] = response.status_code
+            continue
+        if response.mimetype != "text/html":
+            continue
+        parser = _Links()
+        parser.feed(response.get_data(as_text=True))
+        for href in parser.links:
+            target = _ours(href)
+            if target is None:
+                continue
+            if target.split("/")[1] != language:
+                elsewhere.setdefault(address, []).append(target)
+                continue
+            shape = _shape(target)
+            if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
+                seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
+                queue.append(target)
+    return broken, elsewhere, len(visited)
+
+
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_link_shown_leads_somewhere_allowed_in_the_same_language(client, role):
+    seed_demo()
+    db.session.commit()
+    if ROLES[role]:
+        sign_in_as(client, db.session.scalar(sa.select(User).filter_by(email=ROLES[role])))
+    for language in LANGUAGES:
+        broken, elsewhere, read = _crawl(client, language)
+        assert broken == {}, (role, language)
+        assert elsewhere == {}, (role, language)
+        assert read > 20, (role, language)  # the crawl did reach the site

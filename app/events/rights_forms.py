@@ -26,7 +26,7 @@ def _code_field():
 class CardDataForm(JiwarForm):
     code = _code_field()
     language = SelectField(
-        _l("Language of the page"),
+        _l("Language of the data"),
         choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],  # named in itself
         description=_l("The language the person reads."),
     )

@@ -13,6 +13,7 @@ from flask import Blueprint, current_app, flash, make_response, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from app.accounts.forms import DeleteAccountForm
 from app.accounts.queries import country_name
@@ -104,16 +105,19 @@ def card_holder_data(participant_id: int):
     except EventError as error:
         form.show_refusal(error)
         return _page("ask_card.html", 422, participant=participant, form=form)
-    with speaking(language):
-        return _page(
-            "data.html",
-            data=data,
-            code=form.code.data,
-            lang=language,
-            now=utcnow(),
-            retention_days=current_app.config["JIWAR_CARD_HOLDER_RETENTION_DAYS"],
-            country_name=country_name,
+    with speaking(language):  # the data in the person's language; the page and its links the organiser's
+        data_html = Markup(  # noqa: S704 - our own rendered template
+            render_template(
+                "events/desk/rights/_data.html",
+                data=data,
+                lang=language,
+                now=utcnow(),
+                retention_days=current_app.config["JIWAR_CARD_HOLDER_RETENTION_DAYS"],
+                country_name=country_name,
+            )
         )
+    return _page("data.html", participant_id=participant.id, code=form.code.data, data_html=data_html,
+                 data_language=language)
 
 
 @bp.route("/desk/people/<int:participant_id>/withdraw-consent", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 data on a printable page in their language, consent withdrawn, or the person erased; all audited,
 all refused to another desk (404, nothing written, nothing named). And the retention rule."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -138,12 +139,15 @@ def test_the_data_page_in_arabic_is_arabic(app, client, organiser, holder, oujda
     sign_in_as(client, organiser)
     page = client.post(f"/desk/people/{holder.id}/data", data={"code": _code(holder), "language": "ar"})
     assert page.status_code == 200
-    assert '<html lang="ar" dir="rtl">' in page.text
+    # The person's data in Arabic, right to left; the page around it, and its links, the organiser's.
+    assert '<div class="your-data" lang="ar" dir="rtl">' in page.text
+    assert '<html lang="en" dir="ltr">' in page.text
+    assert not re.search(r'<a href="/(ar|fr)/[^"]*"(?![^>]*hreflang)', page.text)
     shown = ("Your data at Jiwar", "Confirmed", "Reports show only totals: your name never appears in them.")
     for msgid in shown:
         assert translated(app, "ar", msgid) in page.data, msgid
     assert translated(app, "ar", "Your data at Jiwar") != b"Your data at Jiwar"
-    assert "Your data at Jiwar" not in page.text
+    assert "Your data at Jiwar" not in page.text.split('class="your-data"')[1]  # only the tab's title
     # The desk goes on in the organiser's language.
     assert '<html lang="en" dir="ltr">' in client.get(f"/desk/people/{holder.id}").text
 
@@ -151,7 +155,7 @@ def test_the_data_page_in_arabic_is_arabic(app, client, organiser, holder, oujda
 def test_the_data_page_in_french(app, client, organiser, holder):
     sign_in_as(client, organiser)
     page = client.post(f"/desk/people/{holder.id}/data", data={"code": _code(holder), "language": "fr"})
-    assert '<html lang="fr" dir="ltr">' in page.text
+    assert '<div class="your-data" lang="fr" dir="ltr">' in page.text
     assert translated(app, "fr", "Your data at Jiwar") in page.data
 
 

@@ -3,7 +3,7 @@
 The demo data (`flask jiwar seed-demo`) is crawled from each language's home page by a visitor and
 by each demo role, following the links of every page reached (a few addresses of each shape: two
 events, not all of them). None may answer 403, 404 or 5xx, and none may leave the page's language
-but the language switch (its links say `hreflang`)."""
+but the language switch (its links say `hreflang`), whose pages must answer too."""
 
 import re
 from collections import deque
@@ -31,16 +31,18 @@ MOST = 400  # addresses crawled per person and language, whatever the data
 
 
 class _Links(HTMLParser):
-    """The page's links, but the language switch's and those saving a file."""
+    """The page's links (but those saving a file), the language switch's apart."""
 
     def __init__(self):
         super().__init__()
         self.links: list[str] = []
+        self.switch: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
-        if tag == "a" and found.get("href") and "hreflang" not in found and "download" not in found:
-            self.links.append(found["href"])
+        if tag != "a" or not found.get("href") or "download" in found:
+            return
+        (self.switch if "hreflang" in found else self.links).append(found["href"])
 
 
 def _ours(href: str) -> str | None:
@@ -81,6 +83,16 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
             continue
         parser = _Links()
         parser.feed(response.get_data(as_text=True))
+        # The same page in the other languages: read, not crawled (each language has its own crawl).
+        for href in parser.switch:
+            target = _ours(href)
+            shape = ("switch", *_shape(target))
+            if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
+                seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
+                visited.add(target)
+                status = client.get(target).status_code
+                if status != 200:
+                    broken[target] = status
         for href in parser.links:
             target = _ours(href)
             if target is None:

@@ -22,6 +22,7 @@ ROLES = {
     "visitor": None,
     "resident": "resident@jiwar.example",
     "organiser": "organiser@jiwar.example",
+    "organiser of two towns": "organiser.marsa@jiwar.example",  # La Marsa and Raoued, not Oujda
     "reviewer": "reviewer@jiwar.example",
     "administrator": "admin@jiwar.example",
 }

@@ -54,7 +54,8 @@ def _ours(href: str) -> str | None:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def _shape(address: str) -> tuple[str, tuple[str, ...]]:
+def shape_of(address: str) -> tuple[str, tuple[str, ...]]:
+    """An address with its numbers and query values set aside: /events/# and /events/?page."""
     path, _, query = address.partition("?")
     keys = tuple(sorted({pair.split("=")[0] for pair in query.split("&") if pair}))
     return re.sub(r"\d+", "#", path), keys
@@ -87,7 +88,7 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
         # The same page in the other languages: read, not crawled (each language has its own crawl).
         for href in parser.switch:
             target = _ours(href)
-            shape = ("switch", *_shape(target))
+            shape = ("switch", *shape_of(target))
             if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
                 seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
                 visited.add(target)
@@ -101,7 +102,7 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
             if target.split("/")[1] != language:
                 elsewhere.setdefault(address, []).append(target)
                 continue
-            shape = _shape(target)
+            shape = shape_of(target)
             if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
                 seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
                 queue.append(target)

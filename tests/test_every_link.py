@@ -3,7 +3,8 @@
 The demo data (`flask jiwar seed-demo`) is crawled from each language's home page by a visitor and
 by each demo role, following the links of every page reached (a few addresses of each shape: two
 events, not all of them). None may answer 403, 404 or 5xx, and none may leave the page's language
-but the language switch (its links say `hreflang`), whose pages must answer too."""
+but the language switch (its links say `hreflang`), whose pages must answer too; nor may a form send
+what is typed to an address in another language."""
 
 import re
 from collections import deque
@@ -32,15 +33,19 @@ MOST = 400  # addresses crawled per person and language, whatever the data
 
 
 class _Links(HTMLParser):
-    """The page's links (but those saving a file), the language switch's apart."""
+    """The page's links (but those saving a file), the language switch's apart, and its forms'
+    addresses."""
 
     def __init__(self):
         super().__init__()
         self.links: list[str] = []
         self.switch: list[str] = []
+        self.actions: list[str] = []  # where its forms send what is typed: the same language too
 
     def handle_starttag(self, tag, attrs):
         found = dict(attrs)
+        if tag == "form" and found.get("action"):
+            self.actions.append(found["action"])
         if tag != "a" or not found.get("href") or "download" in found:
             return
         (self.switch if "hreflang" in found else self.links).append(found["href"])
@@ -95,6 +100,10 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
                 status = client.get(target).status_code
                 if status != 200:
                     broken[target] = status
+        for action in parser.actions:
+            target = _ours(action)
+            if target is not None and target.split("/")[1] != language:
+                elsewhere.setdefault(address, []).append(target)
         for href in parser.links:
             target = _ours(href)
             if target is None:

@@ -4,7 +4,7 @@ The demo data (`flask jiwar seed-demo`) is crawled from each language's home pag
 by each demo role, following the links of every page reached (a few addresses of each shape: two
 events, not all of them). None may answer 403, 404 or 5xx, and none may leave the page's language
 but the language switch (its links say `hreflang`), whose pages must answer too; nor may a form send
-what is typed to an address in another language."""
+what is typed to an address in another language, nor a page run more than a fixed few SQL statements."""
 
 import re
 from collections import deque
@@ -18,6 +18,7 @@ from app.accounts.models import User
 from app.demo import seed_demo
 from app.extensions import db
 from tests.conftest import LANGUAGES, sign_in_as
+from tests.query_count import count_queries
 
 ROLES = {
     "visitor": None,
@@ -29,6 +30,9 @@ ROLES = {
 }
 pytestmark = pytest.mark.route_matrix
 PER_SHAPE = 2  # addresses crawled of one shape (digits and query values set aside)
+# SQL statements a page may run. The demo's lists hold tens of rows: a query per row goes past it
+# (the most today: 15, a programme's page with exact figures, its audit entry included).
+MOST_STATEMENTS = 20
 MOST = 400  # addresses crawled per person and language, whatever the data
 
 
@@ -66,18 +70,23 @@ def shape_of(address: str) -> tuple[str, tuple[str, ...]]:
     return re.sub(r"\d+", "#", path), keys
 
 
-def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]], int]:
-    """(broken addresses and their status, pages linking out of `language` and where, pages read)."""
+def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]], dict[str, int], int]:
+    """(broken addresses and their status, pages linking out of `language` and where, pages running
+    more than MOST_STATEMENTS statements and how many, pages read)."""
     seen_shapes: dict[tuple, int] = {}
     queue, visited = deque([f"/{language}/"]), set()
     broken: dict[str, int] = {}
     elsewhere: dict[str, list[str]] = {}
+    heavy: dict[str, int] = {}
     while queue and len(visited) < MOST:
         address = queue.popleft()
         if address in visited:
             continue
         visited.add(address)
-        response = client.get(address)
+        with count_queries() as statements:
+            response = client.get(address)
+        if len(statements) > MOST_STATEMENTS:
+            heavy[address] = len(statements)
         if response.status_code in (301, 302, 303, 307, 308):
             target = _ours(response.headers["Location"])
             if target:
@@ -115,7 +124,7 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
             if target not in visited and seen_shapes.get(shape, 0) < PER_SHAPE:
                 seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
                 queue.append(target)
-    return broken, elsewhere, len(visited)
+    return broken, elsewhere, heavy, len(visited)
 
 
 
@@ -127,7 +136,8 @@ def test_every_link_shown_leads_somewhere_allowed_in_the_same_language(client, r
     if ROLES[role]:
         sign_in_as(client, db.session.scalar(sa.select(User).filter_by(email=ROLES[role])))
     for language in LANGUAGES:
-        broken, elsewhere, read = _crawl(client, language)
+        broken, elsewhere, heavy, read = _crawl(client, language)
         assert broken == {}, (role, language)
         assert elsewhere == {}, (role, language)
+        assert heavy == {}, (role, language)
         assert read > 20, (role, language)  # the crawl did reach the site

@@ -3,8 +3,9 @@
 The demo data (`flask jiwar seed-demo`) is crawled from each language's home page by a visitor and
 by each demo role, following the links of every page reached (a few addresses of each shape: two
 events, not all of them). None may answer 403, 404 or 5xx, and none may leave the page's language
-but the language switch (its links say `hreflang`), whose pages must answer too; nor may a form send
-what is typed to an address in another language, nor a page run more than a fixed few SQL statements."""
+but the language switch (its links say `hreflang`), whose pages must answer too; no form may send
+what is typed to an address in another language; each page is itself in its address's language and
+direction; and none runs more than a fixed few SQL statements."""
 
 import re
 from collections import deque
@@ -97,8 +98,12 @@ def _crawl(client, language: str) -> tuple[dict[str, int], dict[str, list[str]],
             continue
         if response.mimetype != "text/html":
             continue
+        html = response.get_data(as_text=True)
+        direction = "rtl" if language == "ar" else "ltr"
+        if f'<html lang="{language}" dir="{direction}">' not in html:
+            elsewhere.setdefault(address, []).append("the page itself is in another language")
         parser = _Links()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(html)
         # The same page in the other languages: read, not crawled (each language has its own crawl).
         for href in parser.switch:
             target = _ours(href)

@@ -28,6 +28,7 @@ import re
 import statistics
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -202,6 +203,23 @@ def resident(client: Client, pages: list[str], deadline: float, seen: Seen, rng:
         time.sleep(rng.uniform(0.5, 1.5))  # a person reads before the next click
 
 
+def _warm(port: int, requests: list[tuple[str, str]]) -> None:
+    """Each (cookie, page) asked a few times per worker, several at once, before the clock starts:
+    a worker's first render of a page compiles its templates (a few hundred ms), which is the
+    server starting, not the rush."""
+
+    def fetch(request: tuple[str, str]) -> None:
+        cookie, path = request
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Cookie": cookie, "Accept-Language": "en", "HX-Request": "true"}  # as the clients send
+        connection.request("GET", path, headers=headers)
+        connection.getresponse().read()
+        connection.close()
+
+    with ThreadPoolExecutor(WORKERS * 2) as pool:
+        list(pool.map(fetch, requests * (WORKERS * 3)))
+
+
 class DoorClient(Client):
     """soak's client, keeping the last answer's body and whether htmx was told to load another page
     (a refusal at the door answers HX-Redirect), and sending HX-Request as the door page's htmx does."""
@@ -256,6 +274,9 @@ def rush(seconds: float, phones: int, tallies: int) -> list[str]:
     with log.open("w") as stderr:
         server = Server(url, workers=WORKERS, stderr=stderr)
         try:
+            first_resident, staff = people[0][0], people[len(residents)][0]
+            _warm(server.port, [(first_resident, page) for page in pages]
+                  + [(staff, f"/door/sessions/{session_id}?q=a")])
             start = time.monotonic() + 1.0
             deadline = start + seconds
             threads = []
